@@ -1,0 +1,142 @@
+// Attributes of the mlc dialect: the parameter initializer #mlc.init.
+#include "ir/MlcDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlc;
+
+#include "ir/MlcEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "ir/MlcAttrs.cpp.inc"
+
+void MlcDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "ir/MlcAttrs.cpp.inc"
+      >();
+}
+
+llvm::SmallVector<StringRef, 2> InitAttr::keysFor(InitKind kind) {
+  switch (kind) {
+  case InitKind::zeros:
+  case InitKind::ones:
+    return {};
+  case InitKind::constant:
+    return {"value"};
+  case InitKind::normal:
+    return {"mean", "std"};
+  case InitKind::uniform:
+    return {"low", "high"};
+  case InitKind::xavier_uniform:
+    return {"gain"};
+  case InitKind::kaiming_uniform:
+    return {"a"};
+  }
+  llvm_unreachable("unknown init kind");
+}
+
+llvm::SmallVector<double, 2> InitAttr::defaultsFor(InitKind kind) {
+  switch (kind) {
+  case InitKind::zeros:
+  case InitKind::ones:
+    return {};
+  case InitKind::constant:
+    return {0.0};
+  case InitKind::normal:
+    return {0.0, 1.0};
+  case InitKind::uniform:
+    return {0.0, 1.0};
+  case InitKind::xavier_uniform:
+    return {1.0};
+  case InitKind::kaiming_uniform:
+    return {std::sqrt(5.0)};
+  }
+  llvm_unreachable("unknown init kind");
+}
+
+/// Parses `<kind (, key = number)*>`.
+Attribute InitAttr::parse(AsmParser &parser, Type) {
+  if (parser.parseLess())
+    return {};
+  llvm::SMLoc kindLoc = parser.getCurrentLocation();
+  StringRef kindName;
+  if (parser.parseKeyword(&kindName))
+    return {};
+  std::optional<InitKind> kind = symbolizeInitKind(kindName);
+  if (!kind) {
+    parser.emitError(kindLoc)
+        << "unknown initializer '" << kindName
+        << "' (expected zeros, ones, constant, normal, uniform, "
+           "xavier_uniform or kaiming_uniform)";
+    return {};
+  }
+  llvm::SmallVector<StringRef, 2> keys = keysFor(*kind);
+  llvm::SmallVector<double, 2> values = defaultsFor(*kind);
+  llvm::SmallVector<bool, 2> seen(keys.size(), false);
+  while (succeeded(parser.parseOptionalComma())) {
+    llvm::SMLoc keyLoc = parser.getCurrentLocation();
+    StringRef key;
+    double value;
+    if (parser.parseKeyword(&key) || parser.parseEqual() ||
+        parser.parseFloat(value))
+      return {};
+    auto it = llvm::find(keys, key);
+    if (it == keys.end()) {
+      auto diag = parser.emitError(keyLoc)
+                  << "initializer '" << kindName << "' has no key '" << key
+                  << "'";
+      if (keys.empty())
+        diag << " (it takes none)";
+      else
+        diag << " (expected " << llvm::join(keys, ", ") << ")";
+      return {};
+    }
+    size_t index = it - keys.begin();
+    if (seen[index]) {
+      parser.emitError(keyLoc) << "key '" << key << "' given twice";
+      return {};
+    }
+    seen[index] = true;
+    values[index] = value;
+  }
+  if (parser.parseGreater())
+    return {};
+  values.resize(2, 0.0);
+  return parser.getChecked<InitAttr>(parser.getContext(), *kind,
+                                     llvm::APFloat(values[0]),
+                                     llvm::APFloat(values[1]));
+}
+
+void InitAttr::print(AsmPrinter &printer) const {
+  printer << "<" << stringifyInitKind(getKind());
+  double values[2] = {getFirstValue(), getSecondValue()};
+  for (auto [i, key] : llvm::enumerate(keysFor(getKind()))) {
+    printer << ", " << key << " = ";
+    printer.printFloat(llvm::APFloat(values[i]));
+  }
+  printer << ">";
+}
+
+LogicalResult InitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               InitKind kind, llvm::APFloat firstValue,
+                               llvm::APFloat secondValue) {
+  double first = firstValue.convertToDouble();
+  double second = secondValue.convertToDouble();
+  if (!std::isfinite(first) || !std::isfinite(second))
+    return emitError() << "initializer values must be finite";
+  if (kind == InitKind::normal && second <= 0)
+    return emitError() << "normal initializer needs std > 0, found " << second;
+  if (kind == InitKind::uniform && !(first < second))
+    return emitError() << "uniform initializer needs low < high, found low = "
+                       << first << ", high = " << second;
+  if (kind == InitKind::xavier_uniform && first <= 0)
+    return emitError() << "xavier_uniform needs gain > 0, found " << first;
+  return success();
+}

@@ -1,0 +1,64 @@
+// Attributes of the mlc dialect: parameter initializers and op enums.
+#ifndef MLC_ATTRS_TD
+#define MLC_ATTRS_TD
+
+include "ir/MlcDialect.td"
+include "mlir/IR/EnumAttr.td"
+
+def Mlc_InitKind : I32EnumAttr<"InitKind", "how a parameter is initialized", [
+    I32EnumAttrCase<"zeros", 0>,
+    I32EnumAttrCase<"ones", 1>,
+    I32EnumAttrCase<"constant", 2>,
+    I32EnumAttrCase<"normal", 3>,
+    I32EnumAttrCase<"uniform", 4>,
+    I32EnumAttrCase<"xavier_uniform", 5>,
+    I32EnumAttrCase<"kaiming_uniform", 6>,
+  ]> {
+  let cppNamespace = "::mlc";
+  let genSpecializedAttr = 0;
+}
+
+def Mlc_InitAttr : AttrDef<Mlc_Dialect, "Init"> {
+  let mnemonic = "init";
+  let summary = "Initializer of a parameter or optimizer state tensor";
+  let description = [{
+    `#mlc.init<zeros>`, `#mlc.init<ones>`, `#mlc.init<constant, value = 0.5>`,
+    `#mlc.init<normal, mean = 0.0, std = 0.1>`,
+    `#mlc.init<uniform, low = -0.1, high = 0.1>`,
+    `#mlc.init<xavier_uniform, gain = 1.0>`,
+    `#mlc.init<kaiming_uniform, a = 2.2360679775>`. Omitted keys take their
+    defaults (mean 0, std 1, low 0, high 1, gain 1, a = sqrt(5), the
+    default of `torch.nn.Linear`). Fans are computed from the shape with
+    the convention of `mlc.matmul` weights `[fan_in, fan_out]`: the last
+    dimension is fan_out, the product of the others fan_in.
+  }];
+  let parameters = (ins "InitKind":$kind, APFloatParameter<"">:$first,
+                        APFloatParameter<"">:$second);
+  let builders = [
+    AttrBuilder<(ins "InitKind":$kind, "double":$first, "double":$second), [{
+      return $_get($_ctxt, kind, ::llvm::APFloat(first), ::llvm::APFloat(second));
+    }]>
+  ];
+  let skipDefaultBuilders = 1;
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Names of the keys this kind takes, in order (first, second).
+    static ::llvm::SmallVector<::llvm::StringRef, 2> keysFor(InitKind kind);
+    /// Default values of the keys this kind takes.
+    static ::llvm::SmallVector<double, 2> defaultsFor(InitKind kind);
+    double getFirstValue() const { return getFirst().convertToDouble(); }
+    double getSecondValue() const { return getSecond().convertToDouble(); }
+  }];
+}
+
+def Mlc_ComparePredicate : I32EnumAttr<"ComparePredicate",
+    "comparison predicate", [
+    I32EnumAttrCase<"eq", 0>, I32EnumAttrCase<"ne", 1>,
+    I32EnumAttrCase<"lt", 2>, I32EnumAttrCase<"le", 3>,
+    I32EnumAttrCase<"gt", 4>, I32EnumAttrCase<"ge", 5>,
+  ]> {
+  let cppNamespace = "::mlc";
+}
+
+#endif // MLC_ATTRS_TD

@@ -1,0 +1,107 @@
+// The mlc dialect: registration, constant materialization and the
+// verification of the model annotations on function arguments and results.
+#include "ir/MlcDialect.h"
+#include "ir/MlcModel.h"
+#include "ir/MlcOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace mlc;
+
+#include "ir/MlcDialect.cpp.inc"
+
+void MlcDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "ir/MlcOps.cpp.inc"
+      >();
+  registerAttributes();
+}
+
+Operation *MlcDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstantOp::create(builder, loc, type, elements);
+}
+
+namespace {
+
+/// Kinds of argument annotation; an argument carries exactly one.
+constexpr llvm::StringLiteral kRoleAttrs[] = {attr::kInput, attr::kParam,
+                                              attr::kState};
+
+LogicalResult verifyNonEmptyString(Operation *op, unsigned index,
+                                   NamedAttribute attribute,
+                                   llvm::StringRef what) {
+  auto name = dyn_cast<StringAttr>(attribute.getValue());
+  if (!name || name.getValue().empty())
+    return op->emitError() << "'" << attribute.getName().getValue() << "' on "
+                           << what << " #" << index
+                           << " must be a non-empty string name, found "
+                           << attribute.getValue();
+  return success();
+}
+
+} // namespace
+
+LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attribute) {
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  if (!func)
+    return op->emitError() << "'" << attribute.getName().getValue()
+                           << "' is only valid on function arguments";
+  StringRef key = attribute.getName().getValue();
+  DictionaryAttr all = func.getArgAttrDict(argIndex);
+  auto has = [&](StringRef k) { return all && all.get(k); };
+
+  if (llvm::is_contained(kRoleAttrs, key)) {
+    if (failed(verifyNonEmptyString(op, argIndex, attribute, "argument")))
+      return failure();
+    for (StringRef other : kRoleAttrs)
+      if (other != key && has(other))
+        return op->emitError()
+               << "argument #" << argIndex << " is marked both '" << key
+               << "' and '" << other << "'";
+    return success();
+  }
+  if (key == attr::kInit) {
+    if (!isa<InitAttr>(attribute.getValue()))
+      return op->emitError() << "'mlc.init' on argument #" << argIndex
+                             << " must be an #mlc.init<...>, found "
+                             << attribute.getValue();
+    if (!has(attr::kParam) && !has(attr::kState))
+      return op->emitError() << "'mlc.init' on argument #" << argIndex
+                             << " needs 'mlc.param' or 'mlc.state' beside it";
+    return success();
+  }
+  if (key == attr::kFrozen) {
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError() << "'mlc.frozen' on argument #" << argIndex
+                             << " takes no value";
+    if (!has(attr::kParam))
+      return op->emitError() << "'mlc.frozen' on argument #" << argIndex
+                             << " needs 'mlc.param' beside it";
+    return success();
+  }
+  return op->emitError() << "unknown mlc argument attribute '" << key
+                         << "' on argument #" << argIndex
+                         << " (expected mlc.input, mlc.param, mlc.state, "
+                            "mlc.init or mlc.frozen)";
+}
+
+LogicalResult MlcDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                      unsigned resultIndex,
+                                                      NamedAttribute attribute) {
+  StringRef key = attribute.getName().getValue();
+  if (key != attr::kOutput && key != attr::kUpdate)
+    return op->emitError() << "unknown mlc result attribute '" << key
+                           << "' on result #" << resultIndex
+                           << " (expected mlc.output or mlc.update)";
+  return verifyNonEmptyString(op, resultIndex, attribute, "result");
+}

@@ -1,0 +1,97 @@
+// The model conventions: reading inputs, parameters, state and outputs off
+// a func.func.
+#include "ir/MlcModel.h"
+
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+
+namespace mlc {
+
+llvm::SmallVector<const ModelArg *> ModelSignature::trainableParams() const {
+  llvm::SmallVector<const ModelArg *> params;
+  for (const ModelArg &arg : args)
+    if (arg.kind == ModelArg::Kind::Param && !arg.frozen)
+      params.push_back(&arg);
+  return params;
+}
+
+std::string defaultOutputName(unsigned resultIndex) {
+  return resultIndex == 0 ? "loss" : "output" + std::to_string(resultIndex);
+}
+
+FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
+  ModelSignature sig;
+  llvm::StringMap<unsigned> argNames;
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+    auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]);
+    if (!type || !type.hasStaticShape())
+      return func.emitError() << "argument #" << i
+                              << " must be a statically shaped tensor, found "
+                              << func.getArgumentTypes()[i];
+    ModelArg arg;
+    arg.index = i;
+    arg.type = type;
+    StringAttr name;
+    if (auto s = func.getArgAttrOfType<StringAttr>(i, attr::kInput)) {
+      arg.kind = ModelArg::Kind::Input;
+      name = s;
+    } else if (auto s = func.getArgAttrOfType<StringAttr>(i, attr::kParam)) {
+      arg.kind = ModelArg::Kind::Param;
+      name = s;
+    } else if (auto s = func.getArgAttrOfType<StringAttr>(i, attr::kState)) {
+      arg.kind = ModelArg::Kind::State;
+      name = s;
+    } else {
+      return func.emitError()
+             << "argument #" << i << " of @" << func.getSymName()
+             << " is neither an input (mlc.input = \"name\"), a parameter "
+                "(mlc.param = \"name\") nor optimizer state (mlc.state)";
+    }
+    arg.name = name.str();
+    arg.init = func.getArgAttrOfType<InitAttr>(i, attr::kInit);
+    arg.frozen = func.getArgAttr(i, attr::kFrozen) != nullptr;
+    auto [it, inserted] = argNames.try_emplace(arg.name, i);
+    if (!inserted)
+      return func.emitError() << "argument #" << i << " reuses the name '"
+                              << arg.name << "' of argument #" << it->second;
+    sig.args.push_back(std::move(arg));
+  }
+
+  llvm::StringSet<> outputNames;
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
+    auto type = dyn_cast<RankedTensorType>(func.getResultTypes()[i]);
+    if (!type || !type.hasStaticShape())
+      return func.emitError() << "result #" << i
+                              << " must be a statically shaped tensor, found "
+                              << func.getResultTypes()[i];
+    ModelResult result;
+    result.index = i;
+    result.type = type;
+    if (auto s = func.getResultAttrOfType<StringAttr>(i, attr::kUpdate)) {
+      result.kind = ModelResult::Kind::Update;
+      result.name = s.str();
+      auto it = argNames.find(result.name);
+      if (it == argNames.end() ||
+          sig.args[it->second].kind == ModelArg::Kind::Input)
+        return func.emitError()
+               << "result #" << i << " updates '" << result.name
+               << "', which is not a parameter or state argument";
+      if (sig.args[it->second].type != type)
+        return func.emitError()
+               << "result #" << i << " updates '" << result.name << "' of type "
+               << sig.args[it->second].type << " with a value of type " << type;
+    } else {
+      result.kind = ModelResult::Kind::Output;
+      auto out = func.getResultAttrOfType<StringAttr>(i, attr::kOutput);
+      result.name = out ? out.str() : defaultOutputName(i);
+    }
+    if (!outputNames.insert(result.name).second)
+      return func.emitError() << "result #" << i << " reuses the name '"
+                              << result.name << "'";
+    sig.results.push_back(std::move(result));
+  }
+  return sig;
+}
+
+} // namespace mlc

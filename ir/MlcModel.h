@@ -1,0 +1,72 @@
+// The model conventions: which func arguments are inputs, parameters and
+// optimizer state, and which results are outputs or in-place updates.
+#ifndef MLC_IR_MLCMODEL_H
+#define MLC_IR_MLCMODEL_H
+
+#include "ir/MlcDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <string>
+
+namespace mlc {
+
+/// Attribute names of the model conventions, all on func arguments/results.
+namespace attr {
+/// Argument: a batch input fed from the data set; value is its name.
+inline constexpr llvm::StringLiteral kInput = "mlc.input";
+/// Argument: a trained parameter; value is its name.
+inline constexpr llvm::StringLiteral kParam = "mlc.param";
+/// Argument: optimizer state (momentum, moments, step); value is its name.
+inline constexpr llvm::StringLiteral kState = "mlc.state";
+/// Argument: #mlc.init of a parameter or state.
+inline constexpr llvm::StringLiteral kInit = "mlc.init";
+/// Argument (unit): a parameter that is not trained.
+inline constexpr llvm::StringLiteral kFrozen = "mlc.frozen";
+/// Result: a named output (loss, metrics, gradients).
+inline constexpr llvm::StringLiteral kOutput = "mlc.output";
+/// Result: the new value of the parameter or state of that name.
+inline constexpr llvm::StringLiteral kUpdate = "mlc.update";
+} // namespace attr
+
+/// One argument of a model function.
+struct ModelArg {
+  enum class Kind { Input, Param, State };
+  Kind kind;
+  std::string name;
+  unsigned index;
+  mlir::RankedTensorType type;
+  InitAttr init;  // null for inputs
+  bool frozen = false;
+};
+
+/// One result of a model function.
+struct ModelResult {
+  enum class Kind { Output, Update };
+  Kind kind;
+  std::string name;
+  unsigned index;
+  mlir::RankedTensorType type;
+};
+
+/// The arguments and results of a model function, in order.
+struct ModelSignature {
+  llvm::SmallVector<ModelArg> args;
+  llvm::SmallVector<ModelResult> results;
+
+  /// The trainable (not frozen) parameters.
+  llvm::SmallVector<const ModelArg *> trainableParams() const;
+};
+
+/// Reads the conventions off `func`, emitting an error on `func` that names
+/// the argument or result that breaks them. Results without a name are
+/// outputs named "loss" (result 0) and "output<i>".
+llvm::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp func);
+
+/// Default name of an unnamed result.
+std::string defaultOutputName(unsigned resultIndex);
+
+} // namespace mlc
+
+#endif // MLC_IR_MLCMODEL_H

@@ -1,0 +1,196 @@
+// -mlc-lower-einsum: rewrites mlc.einsum into matmul / mul, reductions,
+// transposes and reshapes.
+#include "passes/Passes.h"
+
+#include "ir/Build.h"
+#include "ir/Einsum.h"
+#include "ir/MlcOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include <map>
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlc {
+#define GEN_PASS_DEF_LOWEREINSUM
+#include "passes/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+using namespace mlc;
+
+namespace {
+
+/// A value together with the einsum label of each of its dimensions.
+struct Labeled {
+  Value value;
+  std::string labels;
+};
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+bool contains(StringRef s, char c) { return s.find(c) != StringRef::npos; }
+
+/// Sums out the labels of `x` that `keep` does not contain.
+Labeled sumOut(OpBuilder &b, Location loc, Labeled x, StringRef keep) {
+  SmallVector<int64_t> axes;
+  std::string kept;
+  for (auto [i, c] : llvm::enumerate(x.labels)) {
+    if (contains(keep, c))
+      kept.push_back(c);
+    else
+      axes.push_back(static_cast<int64_t>(i));
+  }
+  if (axes.empty())
+    return x;
+  return {ReduceSumOp::create(b, loc, x.value, axes, /*keepdims=*/false), kept};
+}
+
+/// Transposes `x` so that its labels read `order` (a permutation of them).
+Value permuteTo(OpBuilder &b, Location loc, const Labeled &x, StringRef order) {
+  SmallVector<int64_t> perm;
+  bool identity = true;
+  for (auto [i, c] : llvm::enumerate(order)) {
+    int64_t from = static_cast<int64_t>(x.labels.find(c));
+    perm.push_back(from);
+    identity &= from == static_cast<int64_t>(i);
+  }
+  if (identity)
+    return x.value;
+  return TransposeOp::create(b, loc, x.value, perm);
+}
+
+/// The labels of `order` that satisfy `pred`, in that order.
+template <typename Pred>
+std::string pickLabels(StringRef order, Pred pred) {
+  std::string out;
+  for (char c : order)
+    if (pred(c))
+      out.push_back(c);
+  return out;
+}
+
+int64_t product(const std::map<char, int64_t> &dims, StringRef labels) {
+  int64_t n = 1;
+  for (char c : labels)
+    n *= dims.at(c);
+  return n;
+}
+
+struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(EinsumOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<ArrayRef<int64_t>> shapes;
+    for (Value v : op.getInputs())
+      shapes.push_back(shapeOf(v));
+    EinsumEquation eq;
+    SmallVector<int64_t> outShape;
+    std::string error;
+    if (!parseEinsum(op.getEquation(), shapes, eq, outShape, error))
+      return rewriter.notifyMatchFailure(op, error);
+    Location loc = op.getLoc();
+    std::map<char, int64_t> dims;
+    for (auto [v, labels] : llvm::zip(op.getInputs(), eq.inputs))
+      for (auto [c, d] : llvm::zip(labels, shapeOf(v)))
+        dims[c] = d;
+
+    Value result;
+    if (op.getInputs().size() == 1) {
+      Labeled x = sumOut(rewriter, loc, {op.getInputs()[0], eq.inputs[0]},
+                         eq.output);
+      result = permuteTo(rewriter, loc, x, eq.output);
+    } else {
+      result = lowerBinary(rewriter, loc, op, eq, dims);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  Value lowerBinary(PatternRewriter &b, Location loc, EinsumOp op,
+                    const EinsumEquation &eq,
+                    const std::map<char, int64_t> &dims) const {
+    const std::string &out = eq.output;
+    // Labels only one operand has and the output lacks are summed first.
+    Labeled a = sumOut(b, loc, {op.getInputs()[0], eq.inputs[0]},
+                       out + eq.inputs[1]);
+    Labeled c = sumOut(b, loc, {op.getInputs()[1], eq.inputs[1]},
+                       out + eq.inputs[0]);
+    StringRef la = a.labels, lc = c.labels;
+    std::string batch = pickLabels(out, [&](char x) {
+      return contains(la, x) && contains(lc, x);
+    });
+    std::string contracted = pickLabels(la, [&](char x) {
+      return contains(lc, x) && !contains(out, x);
+    });
+    std::string freeA = pickLabels(out, [&](char x) {
+      return contains(la, x) && !contains(lc, x);
+    });
+    std::string freeB = pickLabels(out, [&](char x) {
+      return contains(lc, x) && !contains(la, x);
+    });
+
+    if (contracted.empty()) {
+      // No contraction: a broadcasting elementwise product. Line both
+      // operands up with the output, with size-1 dims for missing labels.
+      auto align = [&](const Labeled &x) {
+        std::string order = pickLabels(out, [&](char l) { return contains(x.labels, l); });
+        Value v = permuteTo(b, loc, x, order);
+        SmallVector<int64_t> shape;
+        for (char l : out)
+          shape.push_back(contains(x.labels, l) ? dims.at(l) : 1);
+        return buildReshape(b, loc, v, shape);
+      };
+      return MulOp::create(b, loc, align(a), align(c));
+    }
+
+    // One matmul: a as [batch, M, K], c as [batch, K, N]; an operand whose
+    // layout is already [batch, K, M] / [batch, N, K] uses a transpose flag.
+    int64_t bsz = product(dims, batch);
+    auto asMatrix = [&](const Labeled &x, const std::string &first,
+                        const std::string &second, bool &transposed) {
+      std::string natural = batch + first + second;
+      std::string swapped = batch + second + first;
+      transposed = x.labels != natural && x.labels == swapped;
+      Value v = permuteTo(b, loc, x, transposed ? swapped : natural);
+      int64_t rows = product(dims, transposed ? second : first);
+      int64_t cols = product(dims, transposed ? first : second);
+      SmallVector<int64_t> shape;
+      if (!batch.empty())
+        shape.push_back(bsz);
+      shape.push_back(rows);
+      shape.push_back(cols);
+      return buildReshape(b, loc, v, shape);
+    };
+    bool ta = false, tb = false;
+    Value lhs = asMatrix(a, freeA, contracted, ta);
+    Value rhs = asMatrix(c, contracted, freeB, tb);
+    Value mm = MatmulOp::create(b, loc, lhs, rhs, ta, tb);
+    std::string labels = batch + freeA + freeB;
+    SmallVector<int64_t> shape;
+    for (char l : labels)
+      shape.push_back(dims.at(l));
+    Value reshaped = buildReshape(b, loc, mm, shape);
+    return permuteTo(b, loc, {reshaped, labels}, out);
+  }
+};
+
+struct LowerEinsumPass : mlc::impl::LowerEinsumBase<LowerEinsumPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<LowerEinsumPattern>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    bool left = false;
+    getOperation().walk([&](EinsumOp op) {
+      op.emitError("could not lower this einsum");
+      left = true;
+    });
+    if (left)
+      signalPassFailure();
+  }
+};
+
+} // namespace

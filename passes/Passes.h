@@ -1,0 +1,23 @@
+// Declarations and registration of the mlc passes.
+#ifndef MLC_PASSES_PASSES_H
+#define MLC_PASSES_PASSES_H
+
+#include "ir/MlcDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace mlc {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+} // namespace mlc
+
+#endif // MLC_PASSES_PASSES_H

@@ -1,0 +1,78 @@
+// Passes of the mlc compiler.
+#ifndef MLC_PASSES_TD
+#define MLC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LowerEinsum : Pass<"mlc-lower-einsum", "mlir::func::FuncOp"> {
+  let summary = "Rewrite mlc.einsum into matmul, mul, reductions and "
+                "transposes";
+  let description = [{
+    Each `mlc.einsum` becomes at most one `mlc.matmul` (when some label is
+    contracted) or one broadcasting `mlc.mul` (when none is), plus the
+    reductions, transposes and reshapes that line the labels up. Labels
+    that appear in a single operand and not in the output are summed first.
+  }];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def Autodiff : Pass<"mlc-autodiff", "mlir::ModuleOp"> {
+  let summary = "Generate the reverse-mode gradient function of a model";
+  let description = [{
+    For the model function `func` (default `@forward`), adds
+    `@<func>_grad` with the same arguments, returning the model's outputs
+    followed by the gradient of the loss (result 0) with respect to every
+    trainable parameter, named `grad.<param>`. Adjoints of values used
+    several times are summed; adjoints of broadcast operands are reduced
+    back to their shapes; frozen parameters get no gradient.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
+           "Name of the model function to differentiate">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
+  let summary = "Build @train_step (autodiff + optimizer) and @eval";
+  let description = [{
+    Turns the model function `func` into `@train_step(params, optimizer
+    state, inputs) -> (new params, new state, loss, other outputs)` and
+    renames the model function to `@eval`. The update follows PyTorch
+    exactly: `torch.optim.SGD` (lr, momentum, dampening, nesterov,
+    weight-decay), `torch.optim.Adam` and `torch.optim.AdamW` (lr, beta1,
+    beta2, eps, weight-decay, amsgrad). Optimizer state is named as in
+    PyTorch's state dict: `<param>.momentum_buffer`, `<param>.exp_avg`,
+    `<param>.exp_avg_sq`, `<param>.max_exp_avg_sq`, plus a shared `step`.
+    Option defaults are PyTorch's (lr 1e-3 for Adam/AdamW, none for SGD;
+    weight-decay 0, or 1e-2 for AdamW).
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
+           "Name of the model function">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "sgd, adam or adamw">,
+    Option<"lr", "lr", "double", /*default=*/"-1.0",
+           "Learning rate (default: 1e-3 for adam/adamw; sgd needs one)">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0",
+           "SGD momentum factor">,
+    Option<"dampening", "dampening", "double", /*default=*/"0.0",
+           "SGD dampening for momentum">,
+    Option<"nesterov", "nesterov", "bool", /*default=*/"false",
+           "SGD Nesterov momentum">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"-1.0",
+           "Weight decay (L2 for sgd/adam, decoupled for adamw; default 0, "
+           "or 1e-2 for adamw)">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9",
+           "Adam decay rate of the first moment">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999",
+           "Adam decay rate of the second moment">,
+    Option<"eps", "eps", "double", /*default=*/"1e-8",
+           "Adam term added to the denominator">,
+    Option<"amsgrad", "amsgrad", "bool", /*default=*/"false",
+           "Adam AMSGrad variant">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+#endif // MLC_PASSES_TD
