@@ -17,7 +17,8 @@ std::optional<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 
 /// Whether `from` broadcasts to exactly `to` (numpy.broadcast_to rules).
-bool isBroadcastableTo(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to);
+bool isBroadcastableTo(llvm::ArrayRef<int64_t> from,
+                       llvm::ArrayRef<int64_t> to);
 
 /// Formats a shape as "2x3" ("scalar" for rank 0), for diagnostics.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);

@@ -10,8 +10,8 @@ namespace mlc {
 
 bool parseEinsum(llvm::StringRef equation,
                  llvm::ArrayRef<llvm::ArrayRef<int64_t>> operandShapes,
-                 EinsumEquation &parsed, llvm::SmallVectorImpl<int64_t> &outShape,
-                 std::string &error) {
+                 EinsumEquation &parsed,
+                 llvm::SmallVectorImpl<int64_t> &outShape, std::string &error) {
   std::string eq;
   for (char c : equation)
     if (!std::isspace(static_cast<unsigned char>(c)))
@@ -57,7 +57,8 @@ bool parseEinsum(llvm::StringRef equation,
       char c = labels[d];
       if (!std::isalpha(static_cast<unsigned char>(c))) {
         error = std::string("invalid label '") + c + "' in operand " +
-                std::to_string(i) + " (labels are letters; '...' is not "
+                std::to_string(i) +
+                " (labels are letters; '...' is not "
                 "supported)";
         return false;
       }

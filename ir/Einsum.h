@@ -21,8 +21,8 @@ struct EinsumEquation {
 /// `dims` maps each label (a-z, A-Z) to its size.
 bool parseEinsum(llvm::StringRef equation,
                  llvm::ArrayRef<llvm::ArrayRef<int64_t>> operandShapes,
-                 EinsumEquation &parsed, llvm::SmallVectorImpl<int64_t> &outShape,
-                 std::string &error);
+                 EinsumEquation &parsed,
+                 llvm::SmallVectorImpl<int64_t> &outShape, std::string &error);
 
 } // namespace mlc
 

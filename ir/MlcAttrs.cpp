@@ -89,9 +89,8 @@ Attribute InitAttr::parse(AsmParser &parser, Type) {
       return {};
     auto it = llvm::find(keys, key);
     if (it == keys.end()) {
-      auto diag = parser.emitError(keyLoc)
-                  << "initializer '" << kindName << "' has no key '" << key
-                  << "'";
+      auto diag = parser.emitError(keyLoc) << "initializer '" << kindName
+                                           << "' has no key '" << key << "'";
       if (keys.empty())
         diag << " (it takes none)";
       else

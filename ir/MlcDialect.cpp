@@ -5,6 +5,7 @@
 #include "ir/MlcOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -63,6 +64,15 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   if (llvm::is_contained(kRoleAttrs, key)) {
     if (failed(verifyNonEmptyString(op, argIndex, attribute, "argument")))
       return failure();
+    auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
+    if (key == attr::kParam && !has(attr::kFrozen) && type &&
+        !isa<FloatType>(type.getElementType()))
+      return op->emitError()
+             << "parameter '"
+             << cast<StringAttr>(attribute.getValue()).getValue()
+             << "' (argument #" << argIndex << ") has element type "
+             << type.getElementType()
+             << " and cannot be trained; mark it mlc.frozen";
     for (StringRef other : kRoleAttrs)
       if (other != key && has(other))
         return op->emitError()
@@ -72,9 +82,9 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   }
   if (key == attr::kInit) {
     if (!isa<InitAttr>(attribute.getValue()))
-      return op->emitError() << "'mlc.init' on argument #" << argIndex
-                             << " must be an #mlc.init<...>, found "
-                             << attribute.getValue();
+      return op->emitError()
+             << "'mlc.init' on argument #" << argIndex
+             << " must be an #mlc.init<...>, found " << attribute.getValue();
     if (!has(attr::kParam) && !has(attr::kState))
       return op->emitError() << "'mlc.init' on argument #" << argIndex
                              << " needs 'mlc.param' or 'mlc.state' beside it";
@@ -82,8 +92,8 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   }
   if (key == attr::kFrozen) {
     if (!isa<UnitAttr>(attribute.getValue()))
-      return op->emitError() << "'mlc.frozen' on argument #" << argIndex
-                             << " takes no value";
+      return op->emitError()
+             << "'mlc.frozen' on argument #" << argIndex << " takes no value";
     if (!has(attr::kParam))
       return op->emitError() << "'mlc.frozen' on argument #" << argIndex
                              << " needs 'mlc.param' beside it";
@@ -95,9 +105,19 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                             "mlc.init or mlc.frozen)";
 }
 
-LogicalResult MlcDialect::verifyRegionResultAttribute(Operation *op, unsigned,
-                                                      unsigned resultIndex,
-                                                      NamedAttribute attribute) {
+LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attribute) {
+  StringRef key = attribute.getName().getValue();
+  if (key == "mlc.optimizer" && isa<FunctionOpInterface>(op) &&
+      isa<StringAttr>(attribute.getValue()))
+    return success();
+  return op->emitError() << "unknown mlc attribute '" << key
+                         << "' on an operation (mlc.optimizer, a string on a "
+                            "function, is the only one)";
+}
+
+LogicalResult MlcDialect::verifyRegionResultAttribute(
+    Operation *op, unsigned, unsigned resultIndex, NamedAttribute attribute) {
   StringRef key = attribute.getName().getValue();
   if (key != attr::kOutput && key != attr::kUpdate)
     return op->emitError() << "unknown mlc result attribute '" << key

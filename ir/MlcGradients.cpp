@@ -105,9 +105,11 @@ LogicalResult MulOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
                                     SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
   Value g = resultGrads[0];
-  return pushBinary(b, loc, getLhs(), getRhs(),
-                    MulOp::create(b, loc, g, getRhs()),
-                    MulOp::create(b, loc, g, getLhs()), grads);
+  // Built in separate statements so that the op order does not depend on
+  // the compiler's order of evaluating arguments.
+  Value dl = MulOp::create(b, loc, g, getRhs());
+  Value dr = MulOp::create(b, loc, g, getLhs());
+  return pushBinary(b, loc, getLhs(), getRhs(), dl, dr, grads);
 }
 
 LogicalResult DivOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
@@ -117,8 +119,8 @@ LogicalResult DivOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
   Value g = resultGrads[0];
   Value dl = DivOp::create(b, loc, g, getRhs());
   Value dr = NegOp::create(
-      b, loc, DivOp::create(b, loc, MulOp::create(b, loc, g, getResult()),
-                            getRhs()));
+      b, loc,
+      DivOp::create(b, loc, MulOp::create(b, loc, g, getResult()), getRhs()));
   return pushBinary(b, loc, getLhs(), getRhs(), dl, dr, grads);
 }
 
@@ -206,8 +208,8 @@ LogicalResult TanhOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
                                      SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
   Value y = getResult();
-  Value oneMinusY2 = SubOp::create(b, loc, scalarLike(b, loc, y, 1.0),
-                                   MulOp::create(b, loc, y, y));
+  Value one = scalarLike(b, loc, y, 1.0);
+  Value oneMinusY2 = SubOp::create(b, loc, one, MulOp::create(b, loc, y, y));
   grads.push_back(MulOp::create(b, loc, resultGrads[0], oneMinusY2));
   return success();
 }
@@ -262,8 +264,9 @@ LogicalResult SelectOp::buildGradients(OpBuilder &b,
   Value g = resultGrads[0];
   Value zero = scalarLike(b, loc, g, 0.0);
   grads.push_back(Value());
-  grads.push_back(buildSumToShape(
-      b, loc, SelectOp::create(b, loc, getPred(), g, zero), shapeOf(getOnTrue())));
+  grads.push_back(buildSumToShape(b, loc,
+                                  SelectOp::create(b, loc, getPred(), g, zero),
+                                  shapeOf(getOnTrue())));
   grads.push_back(buildSumToShape(b, loc,
                                   SelectOp::create(b, loc, getPred(), zero, g),
                                   shapeOf(getOnFalse())));
@@ -383,7 +386,10 @@ LogicalResult SoftmaxOp::buildGradients(OpBuilder &b,
   Location loc = getLoc();
   Value y = getResult(), g = resultGrads[0];
   int64_t rank = getType().getRank();
-  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  // I64Attr reads back as uint64_t: convert before testing the sign.
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (axis < 0)
+    axis += rank;
   Value dot = ReduceSumOp::create(b, loc, MulOp::create(b, loc, g, y),
                                   ArrayRef<int64_t>{axis}, /*keepdims=*/true);
   grads.push_back(MulOp::create(b, loc, y, SubOp::create(b, loc, g, dot)));
@@ -397,16 +403,17 @@ LogicalResult MseLossOp::buildGradients(OpBuilder &b,
   Location loc = getLoc();
   Value p = getPrediction(), t = getTarget();
   double n = static_cast<double>(numElements(shapeOf(p)));
-  Value scale = MulOp::create(b, loc, resultGrads[0],
-                              scalarLike(b, loc, p, 2.0 / n));
+  Value scale =
+      MulOp::create(b, loc, resultGrads[0], scalarLike(b, loc, p, 2.0 / n));
   Value dp = MulOp::create(b, loc, SubOp::create(b, loc, p, t), scale);
   grads.push_back(dp);
   grads.push_back(NegOp::create(b, loc, dp));
   return success();
 }
 
-LogicalResult SoftmaxCrossEntropyOp::buildGradients(
-    OpBuilder &b, ArrayRef<Value> resultGrads, SmallVectorImpl<Value> &grads) {
+LogicalResult
+SoftmaxCrossEntropyOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                      SmallVectorImpl<Value> &grads) {
   // dlogits = (softmax(logits) - one_hot(labels)) * g / rows
   Location loc = getLoc();
   Value logits = getLogits();

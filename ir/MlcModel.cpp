@@ -62,9 +62,9 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
   for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
     auto type = dyn_cast<RankedTensorType>(func.getResultTypes()[i]);
     if (!type || !type.hasStaticShape())
-      return func.emitError() << "result #" << i
-                              << " must be a statically shaped tensor, found "
-                              << func.getResultTypes()[i];
+      return func.emitError()
+             << "result #" << i << " must be a statically shaped tensor, found "
+             << func.getResultTypes()[i];
     ModelResult result;
     result.index = i;
     result.type = type;
@@ -87,8 +87,8 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
       result.name = out ? out.str() : defaultOutputName(i);
     }
     if (!outputNames.insert(result.name).second)
-      return func.emitError() << "result #" << i << " reuses the name '"
-                              << result.name << "'";
+      return func.emitError()
+             << "result #" << i << " reuses the name '" << result.name << "'";
     sig.results.push_back(std::move(result));
   }
   return sig;

@@ -37,7 +37,7 @@ struct ModelArg {
   std::string name;
   unsigned index;
   mlir::RankedTensorType type;
-  InitAttr init;  // null for inputs
+  InitAttr init; // null for inputs
   bool frozen = false;
 };
 

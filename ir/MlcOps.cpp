@@ -10,6 +10,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlc;
 
@@ -155,7 +157,8 @@ MLC_BINARY_INFER(PowOp)
 #undef MLC_BINARY_INFER
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r = foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 0))
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 0))
     return r;
   return foldRightIdentity(getRhs(), adaptor.getLhs(), getType(), 0);
 }
@@ -165,7 +168,8 @@ OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r = foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 1))
+  if (OpFoldResult r =
+          foldRightIdentity(getLhs(), adaptor.getRhs(), getType(), 1))
     return r;
   return foldRightIdentity(getRhs(), adaptor.getLhs(), getType(), 1);
 }
@@ -206,10 +210,10 @@ LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  return inferBroadcast(loc, getOperationName(),
-                        {adaptor.getLhs().getType(), adaptor.getRhs().getType()},
-                        IntegerType::get(context, 1), /*checkElements=*/true,
-                        inferred);
+  return inferBroadcast(
+      loc, getOperationName(),
+      {adaptor.getLhs().getType(), adaptor.getRhs().getType()},
+      IntegerType::get(context, 1), /*checkElements=*/true, inferred);
 }
 
 LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
@@ -420,6 +424,19 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+LogicalResult FullOp::verify() {
+  // An integer fill takes the value truncated toward zero, which must fit.
+  auto intType = dyn_cast<IntegerType>(getType().getElementType());
+  if (!intType)
+    return success();
+  double value = std::trunc(getValue().convertToDouble());
+  double limit = std::ldexp(1.0, intType.getWidth() - 1);
+  if (!(value >= -limit && value < limit))
+    return emitOpError("value ")
+           << getValue().convertToDouble() << " does not fit in " << intType;
+  return success();
+}
+
 OpFoldResult FullOp::fold(FoldAdaptor) {
   Type element = getType().getElementType();
   double value = getValue().convertToDouble();
@@ -447,15 +464,13 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   auto rhs = tensorType(adaptor.getRhs().getType());
   StringRef name = getOperationName();
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return emitOptionalError(loc, "'", name,
-                             "' operands must have rank >= 2, found ",
-                             formatShape(lhs.getShape()), " and ",
-                             formatShape(rhs.getShape()));
+    return emitOptionalError(
+        loc, "'", name, "' operands must have rank >= 2, found ",
+        formatShape(lhs.getShape()), " and ", formatShape(rhs.getShape()));
   if (lhs.getElementType() != rhs.getElementType())
-    return emitOptionalError(loc, "'", name,
-                             "' operands must have one element type, found ",
-                             lhs.getElementType(), " and ",
-                             rhs.getElementType());
+    return emitOptionalError(
+        loc, "'", name, "' operands must have one element type, found ",
+        lhs.getElementType(), " and ", rhs.getElementType());
   ArrayRef<int64_t> a = lhs.getShape(), b = rhs.getShape();
   int64_t ar = a.size(), br = b.size();
   bool ta = adaptor.getTransposeLhs(), tb = adaptor.getTransposeRhs();
@@ -465,16 +480,14 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   int64_t n = tb ? b[br - 2] : b[br - 1];
   if (ka != kb)
     return emitOptionalError(
-        loc, "'", name, "' contraction dimensions differ: lhs ",
-        formatShape(a), (ta ? " (transposed)" : ""), " has K = ", ka,
-        ", rhs ", formatShape(b), (tb ? " (transposed)" : ""), " has K = ",
-        kb);
+        loc, "'", name, "' contraction dimensions differ: lhs ", formatShape(a),
+        (ta ? " (transposed)" : ""), " has K = ", ka, ", rhs ", formatShape(b),
+        (tb ? " (transposed)" : ""), " has K = ", kb);
   auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
   if (!batch)
-    return emitOptionalError(loc, "'", name, "' batch dimensions ",
-                             formatShape(a.drop_back(2)), " and ",
-                             formatShape(b.drop_back(2)),
-                             " are not broadcast-compatible");
+    return emitOptionalError(
+        loc, "'", name, "' batch dimensions ", formatShape(a.drop_back(2)),
+        " and ", formatShape(b.drop_back(2)), " are not broadcast-compatible");
   SmallVector<int64_t> shape = *batch;
   shape.push_back(m);
   shape.push_back(n);
@@ -535,7 +548,10 @@ LogicalResult ArgmaxOp::verify() {
   auto in = getInput().getType();
   if (failed(verifyAxis(*this, getAxis(), in.getRank())))
     return failure();
-  int64_t axis = getAxis() < 0 ? getAxis() + in.getRank() : getAxis();
+  // I64Attr reads back as uint64_t: convert before testing the sign.
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (axis < 0)
+    axis += in.getRank();
   SmallVector<int64_t> expected(in.getShape());
   expected.erase(expected.begin() + axis);
   if (getType().getShape() != ArrayRef<int64_t>(expected))

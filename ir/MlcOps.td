@@ -228,6 +228,7 @@ def Mlc_FullOp : Mlc_Op<"full", [Pure]> {
   let arguments = (ins F64Attr:$value);
   let results = (outs Mlc_NumericTensor:$result);
   let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasVerifier = 1;
   let hasFolder = 1;
 }
 

@@ -35,6 +35,14 @@ struct AutodiffPass : mlc::impl::AutodiffBase<AutodiffPass> {
                             "loss first";
       return signalPassFailure();
     }
+    for (const ModelArg *p : sig->trainableParams())
+      for (const ModelResult &r : sig->results)
+        if (r.name == "grad." + p->name) {
+          func.emitError() << "result #" << r.index << " is named '" << r.name
+                           << "', the name of the gradient of '" << p->name
+                           << "'";
+          return signalPassFailure();
+        }
     std::string gradName = funcName + "_grad";
     if (module.lookupSymbol(gradName)) {
       func.emitError() << "cannot add @" << gradName
@@ -70,7 +78,8 @@ struct AutodiffPass : mlc::impl::AutodiffBase<AutodiffPass> {
         auto type = param->type;
         g = ConstantOp::create(
             builder, ret.getLoc(), type,
-            DenseElementsAttr::get(type, builder.getZeroAttr(type.getElementType())));
+            DenseElementsAttr::get(type,
+                                   builder.getZeroAttr(type.getElementType())));
       }
       results.push_back(g);
       resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(

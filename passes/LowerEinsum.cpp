@@ -7,8 +7,9 @@
 #include "ir/MlcOps.h"
 
 #include "mlir/IR/PatternMatch.h"
-#include <map>
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include <map>
+#include <optional>
 
 namespace mlc {
 #define GEN_PASS_DEF_LOWEREINSUM
@@ -62,8 +63,7 @@ Value permuteTo(OpBuilder &b, Location loc, const Labeled &x, StringRef order) {
 }
 
 /// The labels of `order` that satisfy `pred`, in that order.
-template <typename Pred>
-std::string pickLabels(StringRef order, Pred pred) {
+template <typename Pred> std::string pickLabels(StringRef order, Pred pred) {
   std::string out;
   for (char c : order)
     if (pred(c))
@@ -78,18 +78,42 @@ int64_t product(const std::map<char, int64_t> &dims, StringRef labels) {
   return n;
 }
 
+/// Parses the equation of `op` against its operands' shapes.
+bool parseEquation(EinsumOp op, EinsumEquation &eq, std::string &error) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : op.getInputs())
+    shapes.push_back(shapeOf(v));
+  SmallVector<int64_t> outShape;
+  return parseEinsum(op.getEquation(), shapes, eq, outShape, error);
+}
+
+/// Why `op` has no lowering, or nullopt if it has one. Contracting a label
+/// that both operands carry takes an mlc.matmul, which has no integer form.
+std::optional<std::string> whyNotLowerable(EinsumOp op) {
+  EinsumEquation eq;
+  std::string error;
+  if (!parseEquation(op, eq, error))
+    return error;
+  if (eq.inputs.size() != 2 || isa<FloatType>(op.getType().getElementType()))
+    return std::nullopt;
+  for (char c : eq.inputs[0])
+    if (contains(eq.inputs[1], c) && !contains(eq.output, c))
+      return "label '" + std::string(1, c) +
+             "' is contracted, which takes an mlc.matmul, and mlc.matmul "
+             "takes float operands only";
+  return std::nullopt;
+}
+
 struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(EinsumOp op,
                                 PatternRewriter &rewriter) const override {
-    SmallVector<ArrayRef<int64_t>> shapes;
-    for (Value v : op.getInputs())
-      shapes.push_back(shapeOf(v));
+    if (std::optional<std::string> why = whyNotLowerable(op))
+      return rewriter.notifyMatchFailure(op, *why);
     EinsumEquation eq;
-    SmallVector<int64_t> outShape;
     std::string error;
-    if (!parseEinsum(op.getEquation(), shapes, eq, outShape, error))
+    if (!parseEquation(op, eq, error))
       return rewriter.notifyMatchFailure(op, error);
     Location loc = op.getLoc();
     std::map<char, int64_t> dims;
@@ -99,8 +123,8 @@ struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
 
     Value result;
     if (op.getInputs().size() == 1) {
-      Labeled x = sumOut(rewriter, loc, {op.getInputs()[0], eq.inputs[0]},
-                         eq.output);
+      Labeled x =
+          sumOut(rewriter, loc, {op.getInputs()[0], eq.inputs[0]}, eq.output);
       result = permuteTo(rewriter, loc, x, eq.output);
     } else {
       result = lowerBinary(rewriter, loc, op, eq, dims);
@@ -114,36 +138,35 @@ struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
                     const std::map<char, int64_t> &dims) const {
     const std::string &out = eq.output;
     // Labels only one operand has and the output lacks are summed first.
-    Labeled a = sumOut(b, loc, {op.getInputs()[0], eq.inputs[0]},
-                       out + eq.inputs[1]);
-    Labeled c = sumOut(b, loc, {op.getInputs()[1], eq.inputs[1]},
-                       out + eq.inputs[0]);
+    Labeled a =
+        sumOut(b, loc, {op.getInputs()[0], eq.inputs[0]}, out + eq.inputs[1]);
+    Labeled c =
+        sumOut(b, loc, {op.getInputs()[1], eq.inputs[1]}, out + eq.inputs[0]);
     StringRef la = a.labels, lc = c.labels;
-    std::string batch = pickLabels(out, [&](char x) {
-      return contains(la, x) && contains(lc, x);
-    });
-    std::string contracted = pickLabels(la, [&](char x) {
-      return contains(lc, x) && !contains(out, x);
-    });
-    std::string freeA = pickLabels(out, [&](char x) {
-      return contains(la, x) && !contains(lc, x);
-    });
-    std::string freeB = pickLabels(out, [&](char x) {
-      return contains(lc, x) && !contains(la, x);
-    });
+    std::string batch = pickLabels(
+        out, [&](char x) { return contains(la, x) && contains(lc, x); });
+    std::string contracted = pickLabels(
+        la, [&](char x) { return contains(lc, x) && !contains(out, x); });
+    std::string freeA = pickLabels(
+        out, [&](char x) { return contains(la, x) && !contains(lc, x); });
+    std::string freeB = pickLabels(
+        out, [&](char x) { return contains(lc, x) && !contains(la, x); });
 
     if (contracted.empty()) {
       // No contraction: a broadcasting elementwise product. Line both
       // operands up with the output, with size-1 dims for missing labels.
       auto align = [&](const Labeled &x) {
-        std::string order = pickLabels(out, [&](char l) { return contains(x.labels, l); });
+        std::string order =
+            pickLabels(out, [&](char l) { return contains(x.labels, l); });
         Value v = permuteTo(b, loc, x, order);
         SmallVector<int64_t> shape;
         for (char l : out)
           shape.push_back(contains(x.labels, l) ? dims.at(l) : 1);
         return buildReshape(b, loc, v, shape);
       };
-      return MulOp::create(b, loc, align(a), align(c));
+      Value lhs = align(a);
+      Value rhs = align(c);
+      return MulOp::create(b, loc, lhs, rhs);
     }
 
     // One matmul: a as [batch, M, K], c as [batch, K, N]; an operand whose
@@ -185,7 +208,9 @@ struct LowerEinsumPass : mlc::impl::LowerEinsumBase<LowerEinsumPass> {
       return signalPassFailure();
     bool left = false;
     getOperation().walk([&](EinsumOp op) {
-      op.emitError("could not lower this einsum");
+      InFlightDiagnostic diag = op.emitError("could not lower this einsum");
+      if (std::optional<std::string> why = whyNotLowerable(op))
+        diag << ": " << *why;
       left = true;
     });
     if (left)

@@ -14,10 +14,12 @@ using namespace mlir;
 
 namespace mlc {
 
-FailureOr<OptimizerConfig> OptimizerConfig::create(
-    StringRef name, double lr, double momentum, double dampening,
-    bool nesterov, double weightDecay, double beta1, double beta2, double eps,
-    bool amsgrad, function_ref<InFlightDiagnostic()> emitError) {
+FailureOr<OptimizerConfig>
+OptimizerConfig::create(StringRef name, std::optional<double> lr,
+                        double momentum, double dampening, bool nesterov,
+                        std::optional<double> weightDecay, double beta1,
+                        double beta2, double eps, bool amsgrad,
+                        function_ref<InFlightDiagnostic()> emitError) {
   OptimizerConfig c;
   if (name == "sgd")
     c.kind = OptimizerKind::SGD;
@@ -30,17 +32,19 @@ FailureOr<OptimizerConfig> OptimizerConfig::create(
                        << "' (expected sgd, adam or adamw)";
   bool isSGD = c.kind == OptimizerKind::SGD;
 
-  if (lr < 0) {
+  if (!lr) {
     if (isSGD)
       return emitError() << "sgd needs a learning rate (lr=...)";
     lr = 1e-3;
   }
-  if (weightDecay < 0)
+  if (!weightDecay)
     weightDecay = c.kind == OptimizerKind::AdamW ? 1e-2 : 0.0;
-  c.lr = lr;
-  c.weightDecay = weightDecay;
-  if (!std::isfinite(lr))
-    return emitError() << "invalid learning rate: " << lr;
+  c.lr = *lr;
+  c.weightDecay = *weightDecay;
+  if (!(c.lr >= 0) || !std::isfinite(c.lr))
+    return emitError() << "invalid learning rate: " << c.lr;
+  if (!(c.weightDecay >= 0) || !std::isfinite(c.weightDecay))
+    return emitError() << "invalid weight_decay value: " << c.weightDecay;
 
   if (isSGD) {
     if (momentum < 0)
@@ -74,7 +78,9 @@ FailureOr<OptimizerConfig> OptimizerConfig::create(
 std::string OptimizerConfig::describe() const {
   std::string s;
   llvm::raw_string_ostream os(s);
-  auto num = [](double v) { return llvm::formatv("{0}", llvm::format("%g", v)); };
+  auto num = [](double v) {
+    return llvm::formatv("{0}", llvm::format("%g", v));
+  };
   switch (kind) {
   case OptimizerKind::SGD:
     os << "sgd(lr=" << num(lr) << ", momentum=" << num(momentum)
@@ -108,8 +114,8 @@ bool OptimizerConfig::needsStep() const {
 }
 
 OptimizerEmitter::OptimizerEmitter(OpBuilder &builder, Location loc,
-                                   const OptimizerConfig &config,
-                                   Value oldStep, Value newStep)
+                                   const OptimizerConfig &config, Value oldStep,
+                                   Value newStep)
     : builder(builder), loc(loc), config(config), oldStep(oldStep),
       newStep(newStep) {}
 
@@ -148,9 +154,8 @@ SmallVector<Value> OptimizerEmitter::updateSGD(Value param, Value grad,
                                   scalar(elementOf(buf), config.momentum));
     Value running = addScaled(decayed, dp, 1.0 - config.dampening);
     if (!isFirstStep)
-      isFirstStep = CompareOp::create(
-          builder, loc, ComparePredicate::eq, oldStep,
-          scalar(elementOf(oldStep), 0));
+      isFirstStep = CompareOp::create(builder, loc, ComparePredicate::eq,
+                                      oldStep, scalar(elementOf(oldStep), 0));
     Value newBuf = SelectOp::create(builder, loc, isFirstStep, dp, running);
     dp = config.nesterov ? addScaled(dp, newBuf, config.momentum) : newBuf;
     result.push_back(newBuf);
@@ -167,10 +172,12 @@ std::pair<Value, Value> OptimizerEmitter::biasCorrections(Type element) {
   auto scalarF64 = RankedTensorType::get({}, f64);
   Value t = CastOp::create(builder, loc, scalarF64, newStep);
   Value one = scalar(f64, 1.0);
-  Value bc1 = SubOp::create(builder, loc, one,
-                            PowOp::create(builder, loc, scalar(f64, config.beta1), t));
-  Value bc2 = SubOp::create(builder, loc, one,
-                            PowOp::create(builder, loc, scalar(f64, config.beta2), t));
+  Value bc1 =
+      SubOp::create(builder, loc, one,
+                    PowOp::create(builder, loc, scalar(f64, config.beta1), t));
+  Value bc2 =
+      SubOp::create(builder, loc, one,
+                    PowOp::create(builder, loc, scalar(f64, config.beta2), t));
   Value stepSize = DivOp::create(builder, loc, scalar(f64, config.lr), bc1);
   Value bc2Sqrt = SqrtOp::create(builder, loc, bc2);
   auto scalarType = RankedTensorType::get({}, element);
@@ -194,13 +201,14 @@ SmallVector<Value> OptimizerEmitter::updateAdam(Value param, Value grad,
       g = addScaled(g, p, config.weightDecay);
   }
   // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-  Value m = addScaled(MulOp::create(builder, loc, states[0],
-                                    scalar(element, config.beta1)),
-                      g, 1.0 - config.beta1);
+  Value m = addScaled(
+      MulOp::create(builder, loc, states[0], scalar(element, config.beta1)), g,
+      1.0 - config.beta1);
   // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-  Value v = addScaled(MulOp::create(builder, loc, states[1],
-                                    scalar(element, config.beta2)),
-                      MulOp::create(builder, loc, g, g), 1.0 - config.beta2);
+  Value decayedV =
+      MulOp::create(builder, loc, states[1], scalar(element, config.beta2));
+  Value v = addScaled(decayedV, MulOp::create(builder, loc, g, g),
+                      1.0 - config.beta2);
   auto [stepSize, bc2Sqrt] = biasCorrections(element);
   SmallVector<Value> result = {Value(), m, v};
   Value second = v;
@@ -209,10 +217,10 @@ SmallVector<Value> OptimizerEmitter::updateAdam(Value param, Value grad,
     result.push_back(second);
   }
   // denom = (sqrt(v) / sqrt(bc2)) + eps; p.addcdiv_(m, denom, -step_size)
-  Value denom = AddOp::create(
-      builder, loc,
-      DivOp::create(builder, loc, SqrtOp::create(builder, loc, second), bc2Sqrt),
-      scalar(element, config.eps));
+  Value sqrtV = SqrtOp::create(builder, loc, second);
+  Value scaledSqrt = DivOp::create(builder, loc, sqrtV, bc2Sqrt);
+  Value denom =
+      AddOp::create(builder, loc, scaledSqrt, scalar(element, config.eps));
   Value ratio = DivOp::create(builder, loc, m, denom);
   result[0] = SubOp::create(builder, loc, p,
                             MulOp::create(builder, loc, ratio, stepSize));

@@ -7,6 +7,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <optional>
 #include <string>
 
 namespace mlc {
@@ -26,13 +27,13 @@ struct OptimizerConfig {
   double eps = 1e-8;
   bool amsgrad = false;
 
-  /// Builds a config from pass options, where a negative lr or weight decay
-  /// means "the optimizer's default". Emits an error naming the bad value
-  /// (the checks torch.optim makes) and fails on invalid settings.
+  /// Builds a config from pass options, where an lr or weight decay that was
+  /// not given means "the optimizer's default". Emits an error naming the
+  /// bad value (the checks torch.optim makes) and fails on invalid settings.
   static llvm::FailureOr<OptimizerConfig>
-  create(llvm::StringRef name, double lr, double momentum, double dampening,
-         bool nesterov, double weightDecay, double beta1, double beta2,
-         double eps, bool amsgrad,
+  create(llvm::StringRef name, std::optional<double> lr, double momentum,
+         double dampening, bool nesterov, std::optional<double> weightDecay,
+         double beta1, double beta2, double eps, bool amsgrad,
          llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
   /// Short human-readable form, e.g. "adamw(lr=0.001, ...)".

@@ -65,8 +65,8 @@ FailureOr<SmallVector<Value>> buildReverseMode(OpBuilder &builder, Value loss,
     if (!inserted)
       it->second = AddOp::create(builder, loc, it->second, grad);
   };
-  adjoints[loss] = buildScalar(builder, loss.getLoc(),
-                               lossType.getElementType(), 1.0);
+  adjoints[loss] =
+      buildScalar(builder, loss.getLoc(), lossType.getElementType(), 1.0);
 
   for (Operation *op : llvm::reverse(forward)) {
     SmallVector<Value> resultGrads;
@@ -87,14 +87,14 @@ FailureOr<SmallVector<Value>> buildReverseMode(OpBuilder &builder, Value loss,
              << "': it has no gradient rule"
              << (isa<EinsumOp>(op) ? " (run -mlc-lower-einsum first)" : "");
     SmallVector<Value> operandGrads;
-    if (failed(differentiable.buildGradients(builder, resultGrads,
-                                             operandGrads)))
+    if (failed(
+            differentiable.buildGradients(builder, resultGrads, operandGrads)))
       return failure();
     if (operandGrads.size() != op->getNumOperands())
-      return op->emitError() << "gradient rule of '" << op->getName()
-                             << "' returned " << operandGrads.size()
-                             << " adjoints for " << op->getNumOperands()
-                             << " operands";
+      return op->emitError()
+             << "gradient rule of '" << op->getName() << "' returned "
+             << operandGrads.size() << " adjoints for " << op->getNumOperands()
+             << " operands";
     for (auto [operand, grad] : llvm::zip(op->getOperands(), operandGrads)) {
       if (!grad || !active.contains(operand))
         continue;

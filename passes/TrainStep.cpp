@@ -9,6 +9,7 @@
 #include "ir/MlcOps.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mlc {
 #define GEN_PASS_DEF_TRAINSTEP
@@ -36,9 +37,17 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       module.emitError() << "no model function @" << funcName;
       return signalPassFailure();
     }
+    // lr and weight-decay default per optimizer; -1 (their default in
+    // Passes.td, also in TrainStepOptions) stands for "not given". Any other
+    // negative value is passed on, to be rejected.
+    auto given = [](double value) -> std::optional<double> {
+      if (value == -1.0)
+        return std::nullopt;
+      return value;
+    };
     FailureOr<OptimizerConfig> config = OptimizerConfig::create(
-        optimizer, lr, momentum, dampening, nesterov, weightDecay, beta1,
-        beta2, eps, amsgrad, [&] { return forward.emitError(); });
+        optimizer, given(lr), momentum, dampening, nesterov, given(weightDecay),
+        beta1, beta2, eps, amsgrad, [&] { return forward.emitError(); });
     if (failed(config) || failed(checkModel(module, forward)))
       return signalPassFailure();
     if (failed(buildTrainStep(module, forward, *config)))
@@ -57,6 +66,42 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     return success();
   }
 
+  /// The names @train_step adds (the optimizer state: "step",
+  /// "<param>.exp_avg", ...) must not be taken by an argument, and the names
+  /// it updates must not be taken by an output, or the results and
+  /// arguments of @train_step could not be told apart by name.
+  LogicalResult checkStateNames(func::FuncOp forward, const ModelSignature &sig,
+                                const OptimizerConfig &config) {
+    llvm::StringMap<unsigned> argIndex;
+    for (const ModelArg &a : sig.args)
+      argIndex[a.name] = a.index;
+    SmallVector<std::string> updated;
+    if (config.needsStep())
+      updated.push_back(kStepName.str());
+    for (const ModelArg *p : sig.trainableParams()) {
+      updated.push_back(p->name);
+      for (StringRef s : config.perParamStates()) {
+        std::string name = p->name + "." + s.str();
+        auto it = argIndex.find(name);
+        if (it != argIndex.end())
+          return forward.emitError()
+                 << "argument #" << it->second << " is named '" << name
+                 << "', the name of the optimizer state of '" << p->name << "'";
+        updated.push_back(name);
+      }
+    }
+    if (config.needsStep() && argIndex.count(kStepName))
+      return forward.emitError()
+             << "argument #" << argIndex.lookup(kStepName) << " is named '"
+             << kStepName << "', the name of the optimizer step counter";
+    for (const ModelResult &r : sig.results)
+      if (llvm::is_contained(updated, r.name))
+        return forward.emitError()
+               << "result #" << r.index << " is named '" << r.name
+               << "', the name of a value @train_step updates";
+    return success();
+  }
+
   LogicalResult buildTrainStep(ModuleOp module, func::FuncOp forward,
                                const OptimizerConfig &config) {
     FailureOr<ModelSignature> sig = getModelSignature(forward);
@@ -72,6 +117,8 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
         return forward.emitError()
                << "result #" << r.index
                << " is an update; the model already has a train step";
+    if (failed(checkStateNames(forward, *sig, config)))
+      return failure();
 
     MLIRContext *ctx = module.getContext();
     OpBuilder builder(ctx);
@@ -139,8 +186,9 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     if (config.needsStep()) {
       auto stepType = RankedTensorType::get({}, builder.getI64Type());
       oldStep = addState(kStepName, stepType);
-      newStep = AddOp::create(builder, loc, oldStep,
-                              buildScalar(builder, loc, builder.getI64Type(), 1));
+      newStep =
+          AddOp::create(builder, loc, oldStep,
+                        buildScalar(builder, loc, builder.getI64Type(), 1));
     }
 
     OptimizerEmitter emitter(builder, loc, config, oldStep, newStep);
@@ -169,7 +217,8 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       SmallVector<Value> updated =
           emitter.update(step.getArgument(i), g, states);
       addResult(updated[0], attr::kUpdate, param->name);
-      for (auto [v, name] : llvm::zip(ArrayRef(updated).drop_front(), stateNames))
+      for (auto [v, name] :
+           llvm::zip(ArrayRef(updated).drop_front(), stateNames))
         stateUpdates.push_back({v, name});
     }
     for (auto &[v, name] : stateUpdates)

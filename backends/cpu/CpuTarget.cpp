@@ -1,0 +1,160 @@
+// The cpu target: each mlc op becomes a call to a built-in runtime kernel
+// (the CPU runtime compiles nothing at run time).
+#include "backends/cpu/CpuTarget.h"
+
+#include "ir/MlcOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace mlc {
+
+namespace {
+
+/// The kernel fields of one op.
+struct CpuOp {
+  fb::OpKind kind;
+  std::vector<int64_t> axes, perm;
+  bool keepdims = false, transposeLhs = false, transposeRhs = false;
+  int64_t axis = 0;
+  fb::ComparePredicate predicate = fb::ComparePredicate::eq;
+};
+
+int64_t normalizeAxis(int64_t axis, Value v) {
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  return axis < 0 ? axis + rank : axis;
+}
+
+template <typename ReduceOp> CpuOp reduce(fb::OpKind kind, ReduceOp op) {
+  CpuOp c{kind};
+  llvm::SmallVector<int64_t> axes = op.getNormalizedAxes();
+  c.axes.assign(axes.begin(), axes.end());
+  c.keepdims = op.getKeepdims();
+  return c;
+}
+
+FailureOr<CpuOp> describe(Operation *op) {
+  using K = fb::OpKind;
+  return llvm::TypeSwitch<Operation *, FailureOr<CpuOp>>(op)
+      .Case([](AddOp) { return CpuOp{K::add}; })
+      .Case([](SubOp) { return CpuOp{K::sub}; })
+      .Case([](MulOp) { return CpuOp{K::mul}; })
+      .Case([](DivOp) { return CpuOp{K::div}; })
+      .Case([](MaxOp) { return CpuOp{K::max}; })
+      .Case([](MinOp) { return CpuOp{K::min}; })
+      .Case([](PowOp) { return CpuOp{K::pow}; })
+      .Case([](NegOp) { return CpuOp{K::neg}; })
+      .Case([](AbsOp) { return CpuOp{K::abs}; })
+      .Case([](ExpOp) { return CpuOp{K::exp}; })
+      .Case([](LogOp) { return CpuOp{K::log}; })
+      .Case([](TanhOp) { return CpuOp{K::tanh}; })
+      .Case([](SqrtOp) { return CpuOp{K::sqrt}; })
+      .Case([](RsqrtOp) { return CpuOp{K::rsqrt}; })
+      .Case([](ReluOp) { return CpuOp{K::relu}; })
+      .Case([](SigmoidOp) { return CpuOp{K::sigmoid}; })
+      .Case([](CompareOp c) {
+        CpuOp k{K::compare};
+        k.predicate = static_cast<fb::ComparePredicate>(c.getPredicate());
+        return k;
+      })
+      .Case([](SelectOp) { return CpuOp{K::select}; })
+      .Case([](ReduceSumOp r) { return reduce(K::reduce_sum, r); })
+      .Case([](ReduceMeanOp r) { return reduce(K::reduce_mean, r); })
+      .Case([](ReduceMaxOp r) { return reduce(K::reduce_max, r); })
+      .Case([](BroadcastToOp) { return CpuOp{K::broadcast_to}; })
+      .Case([](ReshapeOp) { return CpuOp{K::reshape}; })
+      .Case([](TransposeOp t) {
+        CpuOp k{K::transpose};
+        k.perm.assign(t.getPerm().begin(), t.getPerm().end());
+        return k;
+      })
+      .Case([](CastOp) { return CpuOp{K::cast}; })
+      .Case([](MatmulOp m) {
+        CpuOp k{K::matmul};
+        k.transposeLhs = m.getTransposeLhs();
+        k.transposeRhs = m.getTransposeRhs();
+        return k;
+      })
+      .Case([](SoftmaxOp s) {
+        CpuOp k{K::softmax};
+        k.axis = normalizeAxis(s.getAxis(), s.getInput());
+        return k;
+      })
+      .Case([](OneHotOp) { return CpuOp{K::one_hot}; })
+      .Case([](ArgmaxOp a) {
+        CpuOp k{K::argmax};
+        k.axis = normalizeAxis(a.getAxis(), a.getInput());
+        return k;
+      })
+      .Case([](MseLossOp) { return CpuOp{K::mse_loss}; })
+      .Case(
+          [](SoftmaxCrossEntropyOp) { return CpuOp{K::softmax_cross_entropy}; })
+      .Default([](Operation *op) -> FailureOr<CpuOp> {
+        return op->emitError()
+               << "the cpu target has no kernel for '" << op->getName() << "'"
+               << (isa<EinsumOp>(op) ? " (run -mlc-lower-einsum first)" : "");
+      });
+}
+
+class CpuTarget final : public Target {
+public:
+  llvm::StringRef name() const override { return "cpu"; }
+
+  LogicalResult checkOp(Operation *op) const override {
+    for (Type t :
+         llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+      Type element = cast<RankedTensorType>(t).getElementType();
+      if (element.isBF16() || element.isF16())
+        return op->emitError() << "the cpu target does not support " << element
+                               << " yet; cast to f32 first";
+    }
+    return success();
+  }
+
+  FailureOr<KernelBody>
+  buildKernel(Operation *op,
+              flatbuffers::FlatBufferBuilder &fbb) const override {
+    FailureOr<CpuOp> c = describe(op);
+    if (failed(c))
+      return failure();
+    return write(*c, fbb);
+  }
+
+  KernelBody
+  buildCopyKernel(flatbuffers::FlatBufferBuilder &fbb) const override {
+    return write(CpuOp{fb::OpKind::copy}, fbb);
+  }
+
+private:
+  static KernelBody write(const CpuOp &c, flatbuffers::FlatBufferBuilder &fbb) {
+    bool isReduce = c.kind == fb::OpKind::reduce_sum ||
+                    c.kind == fb::OpKind::reduce_mean ||
+                    c.kind == fb::OpKind::reduce_max;
+    flatbuffers::Offset<flatbuffers::Vector<int64_t>> axes, perm;
+    if (isReduce)
+      axes = fbb.CreateVector(c.axes);
+    if (c.kind == fb::OpKind::transpose)
+      perm = fbb.CreateVector(c.perm);
+    fb::CpuKernelBuilder b(fbb);
+    b.add_op(c.kind);
+    if (isReduce)
+      b.add_axes(axes);
+    if (c.kind == fb::OpKind::transpose)
+      b.add_perm(perm);
+    b.add_keepdims(c.keepdims);
+    b.add_axis(c.axis);
+    b.add_transpose_lhs(c.transposeLhs);
+    b.add_transpose_rhs(c.transposeRhs);
+    b.add_predicate(c.predicate);
+    return {fb::KernelBody::CpuKernel, b.Finish().Union()};
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Target> createCpuTarget() {
+  return std::make_unique<CpuTarget>();
+}
+
+} // namespace mlc

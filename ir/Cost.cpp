@@ -1,0 +1,39 @@
+// Cost model of mlc ops: floating-point operations per op.
+#include "ir/Cost.h"
+
+#include "ir/MlcOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace mlc {
+
+namespace {
+uint64_t elementsOf(Value v) {
+  return static_cast<uint64_t>(
+      cast<RankedTensorType>(v.getType()).getNumElements());
+}
+} // namespace
+
+uint64_t countFlops(Operation *op) {
+  return llvm::TypeSwitch<Operation *, uint64_t>(op)
+      .Case([](MatmulOp m) {
+        auto lhs = m.getLhs().getType();
+        int64_t k = m.getTransposeLhs() ? lhs.getDimSize(lhs.getRank() - 2)
+                                        : lhs.getDimSize(lhs.getRank() - 1);
+        return 2 * elementsOf(m.getResult()) * static_cast<uint64_t>(k);
+      })
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(
+          [](auto r) { return elementsOf(r.getInput()); })
+      .Case([](SoftmaxOp s) { return 5 * elementsOf(s.getInput()); })
+      .Case([](MseLossOp l) { return 3 * elementsOf(l.getPrediction()); })
+      .Case(
+          [](SoftmaxCrossEntropyOp l) { return 5 * elementsOf(l.getLogits()); })
+      .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
+            ExpOp, LogOp, TanhOp, SqrtOp, RsqrtOp, ReluOp, SigmoidOp, CompareOp,
+            SelectOp>([](Operation *o) { return elementsOf(o->getResult(0)); })
+      .Default([](Operation *) { return uint64_t(0); });
+}
+
+} // namespace mlc

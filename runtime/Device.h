@@ -1,0 +1,81 @@
+// Devices: where buffers live and kernels run. Each target (cpu, cuda)
+// registers one through this small interface.
+#ifndef MLC_RUNTIME_DEVICE_H
+#define MLC_RUNTIME_DEVICE_H
+
+#include "runtime/Status.h"
+#include "runtime/Tensor.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlc::rt {
+
+/// One command bound to its buffers, ready to run any number of times.
+class PreparedCommand {
+public:
+  virtual ~PreparedCommand() = default;
+  /// Runs the kernel; fails with a message naming the problem (e.g. a
+  /// label outside the class range), never crashes on valid buffers.
+  virtual Status run() = 0;
+};
+
+struct DeviceOptions {
+  /// Threads for the device's math libraries; 0 means one per core.
+  int threads = 0;
+};
+
+class Device {
+public:
+  virtual ~Device() = default;
+
+  /// "cpu", "cuda".
+  virtual const char *name() const = 0;
+
+  /// Checks, before anything runs, that `kernel` can run on buffers of
+  /// these descriptions: its body suits this device, operand and result
+  /// counts, dtypes, shapes and attributes agree. The message says what was
+  /// expected and what was found.
+  virtual Status
+  check(const fb::Kernel &kernel,
+        const std::vector<const TensorDesc *> &operands,
+        const std::vector<const TensorDesc *> &results) const = 0;
+
+  /// Zero-filled device memory of `bytes`, 64-byte aligned.
+  virtual StatusOr<void *> allocate(size_t bytes) = 0;
+  virtual void release(void *ptr) = 0;
+  virtual Status copyToDevice(void *dst, const void *src, size_t bytes) = 0;
+  virtual Status copyToHost(void *dst, const void *src, size_t bytes) = 0;
+
+  /// Binds a kernel that passed check() to its buffers.
+  virtual StatusOr<std::unique_ptr<PreparedCommand>>
+  prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
+          const std::vector<TensorRef> &results) = 0;
+};
+
+using DeviceFactory =
+    std::function<StatusOr<std::unique_ptr<Device>>(const DeviceOptions &)>;
+
+/// The devices a process can create, by name. Tools build one and pass it
+/// down; nothing registers itself behind their back.
+class DeviceRegistry {
+public:
+  void add(const std::string &name, DeviceFactory factory);
+  bool contains(const std::string &name) const;
+  std::vector<std::string> names() const;
+  StatusOr<std::unique_ptr<Device>> create(const std::string &name,
+                                           const DeviceOptions &options) const;
+
+private:
+  std::map<std::string, DeviceFactory> factories_;
+};
+
+/// Registers the devices this build has: cpu always, cuda where built.
+void registerBuiltinDevices(DeviceRegistry &registry);
+
+} // namespace mlc::rt
+
+#endif // MLC_RUNTIME_DEVICE_H

@@ -1,0 +1,277 @@
+// Loading a .mlcx file: the FlatBuffers verifier, then checks of meaning
+// (versions, index ranges, byte sizes, well-formed entry points), so that a
+// truncated, foreign or crafted file gives an error instead of a crash.
+#include "runtime/Executable.h"
+
+#include <fstream>
+#include <limits>
+#include <set>
+
+namespace mlc::rt {
+
+namespace {
+
+/// Largest tensor the runtime accepts (2^40 bytes): keeps size arithmetic
+/// far from overflow.
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 40;
+
+/// Whether the elements of a vector of 8-byte scalars are 8-byte aligned.
+/// The FlatBuffers verifier only checks the alignment of a vector's length
+/// field; a crafted file can misalign the elements, and reading them would
+/// then be undefined behaviour. The file's bytes start 16-byte aligned.
+template <typename T> bool elementsAligned(const flatbuffers::Vector<T> *v) {
+  return !v || v->size() == 0 ||
+         reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
+}
+
+std::string bufferLabel(uint32_t index, const fb::Buffer &buffer) {
+  std::string name = buffer.name() ? buffer.name()->str() : "";
+  return "buffer " + std::to_string(index) + " ('" + name + "')";
+}
+
+Status checkBuffer(uint32_t index, const fb::Buffer &buffer) {
+  std::string label = bufferLabel(index, buffer);
+  if (!buffer.name() || buffer.name()->size() == 0)
+    return Status::error("buffer " + std::to_string(index) + " has no name");
+  if (!isKnownDType(buffer.dtype()))
+    return Status::error(label + " has unknown dtype " +
+                         std::to_string(static_cast<int>(buffer.dtype())));
+  if (static_cast<unsigned>(buffer.role()) >
+      static_cast<unsigned>(fb::BufferRole::MAX))
+    return Status::error(label + " has an unknown role");
+  // An absent shape is a scalar: FlatBuffers writers may omit empty vectors.
+  if (!elementsAligned(buffer.shape()))
+    return Status::error(label + " has a misaligned shape");
+  uint64_t elements = 1;
+  if (buffer.shape())
+    for (int64_t d : *buffer.shape()) {
+      if (d < 0)
+        return Status::error(label + " has negative dimension " +
+                             std::to_string(d));
+      if (d != 0 && elements > kMaxTensorBytes / static_cast<uint64_t>(d))
+        return Status::error(label + " is too large");
+      elements *= static_cast<uint64_t>(d);
+    }
+  uint64_t expected = elements * dtypeSize(buffer.dtype());
+  if (expected > kMaxTensorBytes)
+    return Status::error(label + " is too large (" + std::to_string(expected) +
+                         " bytes)");
+  TensorDesc desc = Executable::bufferDesc(buffer);
+  if (buffer.byte_size() != expected)
+    return Status::error(label + " declares " +
+                         std::to_string(buffer.byte_size()) +
+                         " bytes but its shape " + desc.str() + " needs " +
+                         std::to_string(expected));
+  bool isConstant = buffer.role() == fb::BufferRole::constant;
+  uint64_t dataSize = buffer.data() ? buffer.data()->size() : 0;
+  if (isConstant && dataSize != expected)
+    return Status::error(
+        label + " is a constant with " + std::to_string(dataSize) +
+        " bytes of data, expected " + std::to_string(expected));
+  if (!isConstant && dataSize != 0)
+    return Status::error(label + " carries data but is not a constant");
+  if (const fb::InitSpec *init = buffer.init())
+    if (static_cast<unsigned>(init->kind()) >
+        static_cast<unsigned>(fb::InitKind::MAX))
+      return Status::error(label + " has an unknown initializer");
+  return Status::ok();
+}
+
+Status checkIndices(const flatbuffers::Vector<uint32_t> *indices,
+                    uint32_t limit, const std::string &what) {
+  if (!indices)
+    return Status::ok();
+  for (uint32_t i : *indices)
+    if (i >= limit)
+      return Status::error(what + " refer to buffer " + std::to_string(i) +
+                           ", but the program has " + std::to_string(limit) +
+                           " buffers");
+  return Status::ok();
+}
+
+Status checkBindings(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::Binding>> *bindings,
+    uint32_t numBuffers, const std::string &what) {
+  if (!bindings)
+    return Status::ok();
+  std::set<std::string> names;
+  for (const fb::Binding *b : *bindings) {
+    if (!b->name() || b->name()->size() == 0)
+      return Status::error(what + " has an unnamed binding");
+    if (b->buffer() >= numBuffers)
+      return Status::error(what + " '" + b->name()->str() +
+                           "' refers to buffer " + std::to_string(b->buffer()) +
+                           ", but the program has " +
+                           std::to_string(numBuffers) + " buffers");
+    if (!names.insert(b->name()->str()).second)
+      return Status::error(what + " '" + b->name()->str() + "' appears twice");
+  }
+  return Status::ok();
+}
+
+Status checkEntryPoint(const fb::EntryPoint &entry,
+                       const fb::Program &program) {
+  uint32_t numBuffers = program.buffers()->size();
+  uint32_t numKernels = program.kernels() ? program.kernels()->size() : 0;
+  if (!entry.name() || entry.name()->size() == 0)
+    return Status::error("an entry point has no name");
+  std::string label = "entry point '" + entry.name()->str() + "'";
+  MLC_RETURN_IF_ERROR(
+      checkBindings(entry.inputs(), numBuffers, label + " input"));
+  MLC_RETURN_IF_ERROR(
+      checkBindings(entry.outputs(), numBuffers, label + " output"));
+  if (!entry.commands())
+    return Status::ok();
+  for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
+    const fb::Command *cmd = entry.commands()->Get(c);
+    std::string where = label + " command " + std::to_string(c);
+    if (cmd->kernel() >= numKernels)
+      return Status::error(
+          where + " uses kernel " + std::to_string(cmd->kernel()) +
+          ", but the program has " + std::to_string(numKernels) + " kernels");
+    MLC_RETURN_IF_ERROR(
+        checkIndices(cmd->operands(), numBuffers, where + " operands"));
+    MLC_RETURN_IF_ERROR(
+        checkIndices(cmd->results(), numBuffers, where + " results"));
+    if (cmd->results())
+      for (uint32_t r : *cmd->results()) {
+        fb::BufferRole role = program.buffers()->Get(r)->role();
+        if (role == fb::BufferRole::constant || role == fb::BufferRole::input)
+          return Status::error(where + " writes to " +
+                               bufferLabel(r, *program.buffers()->Get(r)) +
+                               ", which is read-only (" +
+                               fb::EnumNameBufferRole(role) + ")");
+      }
+  }
+  return Status::ok();
+}
+
+Status checkProgram(uint32_t rank, const fb::Program &program) {
+  if (program.rank() != rank)
+    return Status::error("program " + std::to_string(rank) +
+                         " says it is rank " + std::to_string(program.rank()));
+  if (!program.target() || program.target()->size() == 0)
+    return Status::error("program " + std::to_string(rank) +
+                         " names no target");
+  if (!program.buffers())
+    return Status::error("program " + std::to_string(rank) +
+                         " has no buffer table");
+  std::set<std::string> names;
+  for (uint32_t i = 0; i < program.buffers()->size(); ++i) {
+    const fb::Buffer &buffer = *program.buffers()->Get(i);
+    MLC_RETURN_IF_ERROR(checkBuffer(i, buffer));
+    if (!names.insert(buffer.name()->str()).second)
+      return Status::error(bufferLabel(i, buffer) +
+                           " reuses another buffer's name");
+  }
+  if (program.kernels())
+    for (uint32_t k = 0; k < program.kernels()->size(); ++k) {
+      const fb::Kernel &kernel = *program.kernels()->Get(k);
+      if (kernel.body_type() == fb::KernelBody::NONE || !kernel.body())
+        return Status::error("kernel " + std::to_string(k) + " has no body");
+      if (const fb::CpuKernel *cpu = kernel.body_as_CpuKernel())
+        if (!elementsAligned(cpu->axes()) || !elementsAligned(cpu->perm()))
+          return Status::error("kernel " + std::to_string(k) +
+                               " has misaligned attributes");
+    }
+  if (!program.entry_points() || program.entry_points()->size() == 0)
+    return Status::error("program " + std::to_string(rank) +
+                         " has no entry points");
+  std::set<std::string> entryNames;
+  for (const fb::EntryPoint *entry : *program.entry_points()) {
+    MLC_RETURN_IF_ERROR(checkEntryPoint(*entry, program));
+    if (!entryNames.insert(entry->name()->str()).second)
+      return Status::error("entry point '" + entry->name()->str() +
+                           "' appears twice");
+  }
+  return Status::ok();
+}
+
+Status checkMeaning(const fb::Executable &exe) {
+  uint32_t version = exe.format_version();
+  if (version == 0)
+    return Status::error("no format version");
+  if (version > fb::kFormatVersion)
+    return Status::error("format version " + std::to_string(version) +
+                         " is newer than this runtime reads (" +
+                         std::to_string(fb::kFormatVersion) +
+                         "); use a newer mlc-run or recompile the model");
+  if (!exe.programs() || exe.programs()->size() == 0)
+    return Status::error("no programs");
+  uint64_t meshSize = 1;
+  if (exe.mesh() && exe.mesh()->axes())
+    for (const fb::MeshAxis *axis : *exe.mesh()->axes()) {
+      if (axis->size() == 0)
+        return Status::error("mesh axis of size 0");
+      meshSize *= axis->size();
+      if (meshSize > (1u << 20))
+        return Status::error("mesh is too large");
+    }
+  if (meshSize != exe.programs()->size())
+    return Status::error("mesh has " + std::to_string(meshSize) +
+                         " ranks but the file has " +
+                         std::to_string(exe.programs()->size()) + " programs");
+  for (uint32_t r = 0; r < exe.programs()->size(); ++r)
+    MLC_RETURN_IF_ERROR(checkProgram(r, *exe.programs()->Get(r)));
+  return Status::ok();
+}
+
+} // namespace
+
+TensorDesc Executable::bufferDesc(const fb::Buffer &buffer) {
+  TensorDesc desc;
+  desc.dtype = buffer.dtype();
+  if (buffer.shape())
+    desc.shape.assign(buffer.shape()->begin(), buffer.shape()->end());
+  return desc;
+}
+
+StatusOr<std::unique_ptr<Executable>>
+Executable::loadBytes(std::vector<uint8_t> bytes, const std::string &origin) {
+  auto fail = [&](const std::string &message) {
+    return Status::error(origin + ": " + message);
+  };
+  if (bytes.size() < 8)
+    return fail("truncated: " + std::to_string(bytes.size()) +
+                " bytes is too short for an mlc executable");
+  if (!flatbuffers::BufferHasIdentifier(bytes.data(),
+                                        fb::ExecutableIdentifier()))
+    return fail("not an mlc executable (the file identifier is not 'MLCX')");
+  if (bytes.size() >= std::numeric_limits<flatbuffers::uoffset_t>::max())
+    return fail("file is too large");
+  flatbuffers::Verifier::Options options;
+  options.max_depth = 64;
+  options.max_tables = 10'000'000;
+  flatbuffers::Verifier verifier(bytes.data(), bytes.size(), options);
+  if (!fb::VerifyExecutableBuffer(verifier))
+    return fail("corrupt or truncated executable (FlatBuffers verification "
+                "failed)");
+  std::unique_ptr<Executable> exe(new Executable());
+  exe->bytes_ = std::move(bytes);
+  exe->root_ = fb::GetExecutable(exe->bytes_.data());
+  exe->origin_ = origin;
+  MLC_RETURN_IF_ERROR(checkMeaning(*exe->root_).withContext(origin));
+  return exe;
+}
+
+StatusOr<std::unique_ptr<Executable>>
+Executable::loadFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::error(path + ": cannot open the executable");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad())
+    return Status::error(path + ": read error");
+  return loadBytes(std::move(bytes), path);
+}
+
+const fb::EntryPoint *findEntryPoint(const fb::Program &program,
+                                     const std::string &name) {
+  for (const fb::EntryPoint *entry : *program.entry_points())
+    if (entry->name()->str() == name)
+      return entry;
+  return nullptr;
+}
+
+} // namespace mlc::rt

@@ -1,0 +1,48 @@
+// Loading a .mlcx file: the FlatBuffers verifier, then checks of meaning.
+#ifndef MLC_RUNTIME_EXECUTABLE_H
+#define MLC_RUNTIME_EXECUTABLE_H
+
+#include "runtime/Status.h"
+#include "runtime/Tensor.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlc::rt {
+
+/// A verified executable. Every index in it is in range and every buffer's
+/// byte size matches its shape and dtype; what a kernel needs of its
+/// buffers is checked later by the device that runs it (Session::create).
+class Executable {
+public:
+  /// Reads and verifies `path`. Errors start with the path.
+  static StatusOr<std::unique_ptr<Executable>>
+  loadFile(const std::string &path);
+  /// Verifies `bytes`; `origin` names them in errors (a path, "<memory>").
+  static StatusOr<std::unique_ptr<Executable>>
+  loadBytes(std::vector<uint8_t> bytes, const std::string &origin);
+
+  const fb::Executable &root() const { return *root_; }
+  const std::string &origin() const { return origin_; }
+  size_t numRanks() const { return root_->programs()->size(); }
+  const fb::Program &program(size_t rank) const {
+    return *root_->programs()->Get(static_cast<flatbuffers::uoffset_t>(rank));
+  }
+  /// The description of buffer `index` of `program`.
+  static TensorDesc bufferDesc(const fb::Buffer &buffer);
+
+private:
+  Executable() = default;
+  std::vector<uint8_t> bytes_;
+  const fb::Executable *root_ = nullptr;
+  std::string origin_;
+};
+
+/// Looks up an entry point by name; null if absent.
+const fb::EntryPoint *findEntryPoint(const fb::Program &program,
+                                     const std::string &name);
+
+} // namespace mlc::rt
+
+#endif // MLC_RUNTIME_EXECUTABLE_H

@@ -1,0 +1,96 @@
+// Metrics files as JSON lines or CSV.
+#include "runtime/Metrics.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace mlc::rt {
+
+namespace {
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string formatNumber(double v) {
+  if (std::isnan(v))
+    return "nan";
+  if (std::isinf(v))
+    return v > 0 ? "inf" : "-inf";
+  // The shortest text that reads back as the same double.
+  char buf[64];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v)
+      break;
+  }
+  return buf;
+}
+
+} // namespace
+
+StatusOr<std::unique_ptr<MetricsWriter>>
+MetricsWriter::open(const std::string &path,
+                    const std::vector<std::string> &columns) {
+  std::unique_ptr<MetricsWriter> w(new MetricsWriter());
+  w->path_ = path;
+  w->format_ = endsWith(path, ".csv") ? Format::Csv : Format::JsonLines;
+  w->columns_ = columns;
+  w->file_ = std::fopen(path.c_str(), "w");
+  if (!w->file_)
+    return Status::error(path + ": cannot write metrics (" +
+                         std::strerror(errno) + ")");
+  if (w->format_ == Format::Csv) {
+    std::string header;
+    for (const std::string &c : columns)
+      header += (header.empty() ? "" : ",") + c;
+    std::fprintf(w->file_, "%s\n", header.c_str());
+    std::fflush(w->file_);
+  }
+  return w;
+}
+
+MetricsWriter::~MetricsWriter() {
+  if (file_)
+    std::fclose(file_);
+}
+
+Status MetricsWriter::write(const std::vector<MetricField> &record) {
+  std::string line;
+  if (format_ == Format::JsonLines) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const MetricField &f : record) {
+      if (f.isText)
+        j[f.key] = f.text;
+      else if (std::isfinite(f.number) && std::floor(f.number) == f.number &&
+               std::fabs(f.number) < 1e15)
+        j[f.key] = static_cast<int64_t>(f.number);
+      else if (std::isfinite(f.number))
+        j[f.key] = f.number;
+      else
+        j[f.key] = formatNumber(f.number); // JSON has no NaN: keep it visible
+    }
+    line = j.dump();
+  } else {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (c)
+        line += ",";
+      for (const MetricField &f : record)
+        if (f.key == columns_[c]) {
+          line += f.isText ? f.text : formatNumber(f.number);
+          break;
+        }
+    }
+  }
+  if (std::fprintf(file_, "%s\n", line.c_str()) < 0 || std::fflush(file_) != 0)
+    return Status::error(path_ + ": cannot write metrics (" +
+                         std::strerror(errno) + ")");
+  return Status::ok();
+}
+
+} // namespace mlc::rt

@@ -1,0 +1,63 @@
+// Reading and atomically writing safetensors files (weights, checkpoints,
+// data sets): 8 bytes of header length, a JSON header, then raw data.
+#ifndef MLC_RUNTIME_SAFETENSORS_H
+#define MLC_RUNTIME_SAFETENSORS_H
+
+#include "runtime/Status.h"
+#include "runtime/Tensor.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mlc::rt {
+
+/// One tensor of a safetensors file.
+struct SafetensorsEntry {
+  std::string name;
+  TensorDesc desc;
+  const uint8_t *data = nullptr; // into the file's bytes
+};
+
+/// A whole safetensors file in memory, verified on open: the header is
+/// valid JSON, every dtype is known, every tensor's byte range lies in the
+/// file and matches its shape.
+class SafetensorsFile {
+public:
+  static StatusOr<SafetensorsFile> open(const std::string &path);
+  static StatusOr<SafetensorsFile> parse(std::vector<uint8_t> bytes,
+                                         const std::string &origin);
+
+  const std::string &path() const { return path_; }
+  const std::vector<SafetensorsEntry> &entries() const { return entries_; }
+  const SafetensorsEntry *find(const std::string &name) const;
+  const std::map<std::string, std::string> &metadata() const {
+    return metadata_;
+  }
+  /// "x (100x8xf32), y (100x1xf32)", for error messages.
+  std::string listing() const;
+
+private:
+  std::string path_;
+  std::vector<uint8_t> bytes_;
+  std::vector<SafetensorsEntry> entries_;
+  std::map<std::string, std::string> metadata_;
+};
+
+/// A tensor to write.
+struct TensorToWrite {
+  std::string name;
+  TensorDesc desc;
+  const void *data;
+};
+
+/// Writes `tensors` (and string `metadata`) to `path` atomically: a
+/// temporary file in the same folder is written, flushed to disk and
+/// renamed over `path`, so a crash leaves either the old file or the new.
+Status writeSafetensors(const std::string &path,
+                        const std::vector<TensorToWrite> &tensors,
+                        const std::map<std::string, std::string> &metadata);
+
+} // namespace mlc::rt
+
+#endif // MLC_RUNTIME_SAFETENSORS_H

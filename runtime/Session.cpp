@@ -1,0 +1,167 @@
+// A session: one rank's buffers on a device, ready to run entry points.
+#include "runtime/Session.h"
+
+#include "runtime/Init.h"
+
+namespace mlc::rt {
+
+StatusOr<std::unique_ptr<Session>>
+Session::create(std::shared_ptr<const Executable> executable, size_t rank,
+                std::unique_ptr<Device> device) {
+  if (rank >= executable->numRanks())
+    return Status::error("rank " + std::to_string(rank) +
+                         " is outside the mesh of " +
+                         std::to_string(executable->numRanks()) + " ranks");
+  std::unique_ptr<Session> s(new Session());
+  s->executable_ = std::move(executable);
+  s->program_ = &s->executable_->program(rank);
+  s->device_ = std::move(device);
+  std::string target = s->program_->target()->str();
+  if (target != s->device_->name())
+    return Status::error(s->executable_->origin() + ": compiled for target '" +
+                         target + "', cannot run on the " + s->device_->name() +
+                         " device");
+
+  const auto &buffers = *s->program_->buffers();
+  for (uint32_t i = 0; i < buffers.size(); ++i) {
+    const fb::Buffer &def = *buffers.Get(i);
+    s->descs_.push_back(Executable::bufferDesc(def));
+    s->names_.push_back(def.name()->str());
+    s->byName_[def.name()->str()] = i;
+    StatusOr<void *> mem = s->device_->allocate(s->descs_.back().byteSize());
+    if (!mem.isOk())
+      return mem.status();
+    s->memory_.push_back(*mem);
+    if (def.role() == fb::BufferRole::constant)
+      MLC_RETURN_IF_ERROR(s->device_->copyToDevice(*mem, def.data()->data(),
+                                                   def.data()->size()));
+  }
+  MLC_RETURN_IF_ERROR(
+      s->prepareEntries().withContext(s->executable_->origin()));
+  return s;
+}
+
+Session::~Session() {
+  entries_.clear();
+  if (device_)
+    for (void *mem : memory_)
+      device_->release(mem);
+}
+
+Status Session::prepareEntries() {
+  for (const fb::EntryPoint *def : *program_->entry_points()) {
+    auto entry = std::make_unique<Entry>();
+    entry->name_ = def->name()->str();
+    entry->flops_ = def->flops();
+    entry->batchSize_ = def->batch_size();
+    std::string label = "entry point '" + entry->name_ + "'";
+    auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
+      into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()]});
+    };
+    if (def->inputs())
+      for (const fb::Binding *b : *def->inputs()) {
+        if (bufferDef(b->buffer()).role() != fb::BufferRole::input)
+          return Status::error(label + " input '" + b->name()->str() +
+                               "' is bound to a buffer that is not an input");
+        const TensorDesc &desc = descs_[b->buffer()];
+        if (desc.shape.empty() ||
+            static_cast<uint64_t>(desc.shape[0]) != entry->batchSize_)
+          return Status::error(label + " input '" + b->name()->str() + "' (" +
+                               desc.str() +
+                               ") does not lead with the batch "
+                               "size " +
+                               std::to_string(entry->batchSize_));
+        bind(b, entry->inputs_);
+      }
+    if (def->outputs())
+      for (const fb::Binding *b : *def->outputs())
+        bind(b, entry->outputs_);
+
+    uint32_t numCommands = def->commands() ? def->commands()->size() : 0;
+    for (uint32_t c = 0; c < numCommands; ++c) {
+      const fb::Command *cmd = def->commands()->Get(c);
+      const fb::Kernel &kernel = *program_->kernels()->Get(cmd->kernel());
+      std::vector<const TensorDesc *> operandDescs, resultDescs;
+      std::vector<TensorRef> operands, results;
+      if (cmd->operands())
+        for (uint32_t b : *cmd->operands()) {
+          operandDescs.push_back(&descs_[b]);
+          operands.push_back({&descs_[b], memory_[b]});
+        }
+      if (cmd->results())
+        for (uint32_t b : *cmd->results()) {
+          resultDescs.push_back(&descs_[b]);
+          results.push_back({&descs_[b], memory_[b]});
+        }
+      std::string where = label + " command " + std::to_string(c) + " (" +
+                          (kernel.name() ? kernel.name()->str() : "?") + ")";
+      MLC_RETURN_IF_ERROR(
+          device_->check(kernel, operandDescs, resultDescs).withContext(where));
+      StatusOr<std::unique_ptr<PreparedCommand>> prepared =
+          device_->prepare(kernel, operands, results);
+      if (!prepared.isOk())
+        return prepared.status().withContext(where);
+      entry->commands_.push_back(std::move(prepared).value());
+      entry->commandNames_.push_back(where);
+    }
+    entries_[entry->name_] = std::move(entry);
+  }
+  return Status::ok();
+}
+
+Status Session::initialize(uint64_t seed) {
+  for (uint32_t i = 0; i < descs_.size(); ++i) {
+    const fb::Buffer &def = bufferDef(i);
+    if (def.role() != fb::BufferRole::parameter &&
+        def.role() != fb::BufferRole::optimizer_state)
+      continue;
+    std::vector<uint8_t> host(descs_[i].byteSize());
+    MLC_RETURN_IF_ERROR(
+        initializeTensor(def.init(), names_[i], descs_[i], seed, host.data()));
+    MLC_RETURN_IF_ERROR(write(i, host.data(), host.size()));
+  }
+  return Status::ok();
+}
+
+int64_t Session::findBuffer(const std::string &name) const {
+  auto it = byName_.find(name);
+  return it == byName_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+Status Session::write(uint32_t buffer, const void *data, size_t bytes) {
+  if (buffer >= descs_.size() || bytes != descs_[buffer].byteSize())
+    return Status::error("write of " + std::to_string(bytes) +
+                         " bytes does not fit buffer " +
+                         std::to_string(buffer));
+  return device_->copyToDevice(memory_[buffer], data, bytes);
+}
+
+Status Session::read(uint32_t buffer, void *data, size_t bytes) const {
+  if (buffer >= descs_.size() || bytes != descs_[buffer].byteSize())
+    return Status::error("read of " + std::to_string(bytes) +
+                         " bytes does not fit buffer " +
+                         std::to_string(buffer));
+  return device_->copyToHost(data, memory_[buffer], bytes);
+}
+
+StatusOr<Entry *> Session::entry(const std::string &name) {
+  auto it = entries_.find(name);
+  if (it != entries_.end())
+    return it->second.get();
+  std::string known;
+  for (const auto &e : entries_)
+    known += (known.empty() ? "" : ", ") + e.first;
+  return Status::error(executable_->origin() + " has no entry point '" + name +
+                       "' (it has: " + known + ")");
+}
+
+Status Session::run(Entry &entry) {
+  for (size_t c = 0; c < entry.commands_.size(); ++c) {
+    Status s = entry.commands_[c]->run();
+    if (!s.isOk())
+      return s.withContext(entry.commandNames_[c]);
+  }
+  return Status::ok();
+}
+
+} // namespace mlc::rt

@@ -1,0 +1,98 @@
+// A session: one rank's buffers on a device, ready to run entry points.
+#ifndef MLC_RUNTIME_SESSION_H
+#define MLC_RUNTIME_SESSION_H
+
+#include "runtime/Device.h"
+#include "runtime/Executable.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlc::rt {
+
+/// A named buffer of an entry point (an input it reads or an output it
+/// reports).
+struct BoundBuffer {
+  std::string name;
+  uint32_t buffer;
+  const TensorDesc *desc;
+};
+
+/// One entry point with every command bound to its buffers.
+class Entry {
+public:
+  const std::string &name() const { return name_; }
+  const std::vector<BoundBuffer> &inputs() const { return inputs_; }
+  const std::vector<BoundBuffer> &outputs() const { return outputs_; }
+  /// Leading dimension of the inputs (samples per call); 0 without inputs.
+  uint64_t batchSize() const { return batchSize_; }
+  uint64_t flops() const { return flops_; }
+
+private:
+  friend class Session;
+  std::string name_;
+  std::vector<BoundBuffer> inputs_, outputs_;
+  std::vector<std::unique_ptr<PreparedCommand>> commands_;
+  std::vector<std::string> commandNames_;
+  uint64_t batchSize_ = 0, flops_ = 0;
+};
+
+class Session {
+public:
+  /// Allocates the buffers of program `rank` on `device`, copies constants
+  /// and checks every command of every entry point against the device, so
+  /// that nothing fails half-way through a step for a reason known now.
+  static StatusOr<std::unique_ptr<Session>>
+  create(std::shared_ptr<const Executable> executable, size_t rank,
+         std::unique_ptr<Device> device);
+  ~Session();
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+
+  /// Fills every parameter and optimizer state from its initializer. The
+  /// values depend only on `seed` and each buffer's name.
+  Status initialize(uint64_t seed);
+
+  const Executable &executable() const { return *executable_; }
+  const fb::Program &program() const { return *program_; }
+  Device &device() { return *device_; }
+
+  size_t numBuffers() const { return descs_.size(); }
+  const TensorDesc &desc(uint32_t buffer) const { return descs_[buffer]; }
+  const fb::Buffer &bufferDef(uint32_t buffer) const {
+    return *program_->buffers()->Get(buffer);
+  }
+  const std::string &bufferName(uint32_t buffer) const {
+    return names_[buffer];
+  }
+  /// Index of the buffer named `name`, or -1.
+  int64_t findBuffer(const std::string &name) const;
+
+  /// Copies host data into / out of a buffer; `bytes` must be its size.
+  Status write(uint32_t buffer, const void *data, size_t bytes);
+  Status read(uint32_t buffer, void *data, size_t bytes) const;
+
+  /// The entry point `name`, or an error listing those that exist.
+  StatusOr<Entry *> entry(const std::string &name);
+  /// Runs every command of `entry` in order.
+  Status run(Entry &entry);
+
+private:
+  Session() = default;
+  Status prepareEntries();
+
+  std::shared_ptr<const Executable> executable_;
+  const fb::Program *program_ = nullptr;
+  std::unique_ptr<Device> device_;
+  std::vector<TensorDesc> descs_;
+  std::vector<std::string> names_;
+  std::vector<void *> memory_;
+  std::map<std::string, uint32_t> byName_;
+  std::map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
+} // namespace mlc::rt
+
+#endif // MLC_RUNTIME_SESSION_H

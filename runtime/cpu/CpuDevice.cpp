@@ -1,0 +1,74 @@
+// The CPU device: host memory, built-in kernels, OpenBLAS for GEMM.
+#include "runtime/cpu/CpuDevice.h"
+
+#include "runtime/cpu/Kernels.h"
+
+#include <cblas.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace mlc::rt::cpu {
+
+namespace {
+
+class CpuDevice final : public Device {
+public:
+  explicit CpuDevice(const DeviceOptions &options) {
+    int threads = options.threads > 0
+                      ? options.threads
+                      : static_cast<int>(std::thread::hardware_concurrency());
+    openblas_set_num_threads(threads > 0 ? threads : 1);
+  }
+
+  const char *name() const override { return "cpu"; }
+
+  Status check(const fb::Kernel &kernel,
+               const std::vector<const TensorDesc *> &operands,
+               const std::vector<const TensorDesc *> &results) const override {
+    const fb::CpuKernel *body = kernel.body_as_CpuKernel();
+    if (!body)
+      return Status::error(std::string("kernel body is '") +
+                           fb::EnumNameKernelBody(kernel.body_type()) +
+                           "', which the cpu device cannot run");
+    return checkKernel(*body, operands, results);
+  }
+
+  StatusOr<void *> allocate(size_t bytes) override {
+    size_t rounded = ((bytes + 63) / 64) * 64;
+    void *ptr = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+    if (!ptr)
+      return Status::error("out of host memory allocating " +
+                           std::to_string(bytes) + " bytes");
+    std::memset(ptr, 0, rounded == 0 ? 64 : rounded);
+    return ptr;
+  }
+
+  void release(void *ptr) override { std::free(ptr); }
+
+  Status copyToDevice(void *dst, const void *src, size_t bytes) override {
+    std::memcpy(dst, src, bytes);
+    return Status::ok();
+  }
+
+  Status copyToHost(void *dst, const void *src, size_t bytes) override {
+    std::memcpy(dst, src, bytes);
+    return Status::ok();
+  }
+
+  StatusOr<std::unique_ptr<PreparedCommand>>
+  prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
+          const std::vector<TensorRef> &results) override {
+    return prepareKernel(*kernel.body_as_CpuKernel(), operands, results);
+  }
+};
+
+} // namespace
+
+StatusOr<std::unique_ptr<Device>>
+createCpuDevice(const DeviceOptions &options) {
+  return std::unique_ptr<Device>(new CpuDevice(options));
+}
+
+} // namespace mlc::rt::cpu

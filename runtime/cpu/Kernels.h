@@ -1,0 +1,23 @@
+// The CPU kernel library: one built-in implementation per fb::OpKind.
+#ifndef MLC_RUNTIME_CPU_KERNELS_H
+#define MLC_RUNTIME_CPU_KERNELS_H
+
+#include "runtime/Device.h"
+
+namespace mlc::rt::cpu {
+
+/// Checks that `kernel` can run on operands/results of these descriptions.
+/// Supported dtypes: f32, f64, i32, i64, i1 (bf16/f16 are rejected).
+Status checkKernel(const fb::CpuKernel &kernel,
+                   const std::vector<const TensorDesc *> &operands,
+                   const std::vector<const TensorDesc *> &results);
+
+/// Binds a kernel that passed checkKernel() to its buffers.
+StatusOr<std::unique_ptr<PreparedCommand>>
+prepareKernel(const fb::CpuKernel &kernel,
+              const std::vector<TensorRef> &operands,
+              const std::vector<TensorRef> &results);
+
+} // namespace mlc::rt::cpu
+
+#endif // MLC_RUNTIME_CPU_KERNELS_H

@@ -1,0 +1,71 @@
+"""Checks on the files an mlc-run produced (metrics JSON lines, safetensors).
+
+  check_run.py eval-below-variance METRICS DATA RATIO
+      the last eval loss is at least RATIO times below var(y) of DATA
+  check_run.py eval-at-least METRICS KEY VALUE
+      the last eval record has KEY >= VALUE
+  check_run.py same-losses A B | different-losses A B
+      the train losses of two metrics files are (not) bit-identical
+  check_run.py same-tensors A B
+      two safetensors files hold bit-identical tensors
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools", "py"))
+import safetensors_io  # noqa: E402
+
+
+def records(path, phase):
+    with open(path) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [r for r in rows if r["phase"] == phase]
+
+
+def fail(message):
+    print("FAILED: " + message)
+    sys.exit(1)
+
+
+def main(argv):
+    command = argv[1]
+    if command == "eval-below-variance":
+        metrics, data, ratio = argv[2], argv[3], float(argv[4])
+        loss = records(metrics, "eval")[-1]["loss"]
+        y = safetensors_io.read(data)[0]["y"].astype(np.float64)
+        variance = float(np.var(y))
+        print(f"eval mse {loss:.6g}, var(y) {variance:.6g}, ratio {variance / loss:.1f}")
+        if not loss * ratio <= variance:
+            fail(f"mse {loss} is not {ratio}x below the variance {variance}")
+    elif command == "eval-at-least":
+        metrics, key, value = argv[2], argv[3], float(argv[4])
+        got = records(metrics, "eval")[-1][key]
+        print(f"eval {key} = {got}")
+        if not got >= value:
+            fail(f"{key} {got} < {value}")
+    elif command in ("same-losses", "different-losses"):
+        a = [r["loss"] for r in records(argv[2], "train")]
+        b = [r["loss"] for r in records(argv[3], "train")]
+        if len(a) < 2 or len(a) != len(b):
+            fail(f"expected two equally long runs, got {len(a)} and {len(b)} records")
+        same = a == b
+        print(f"{len(a)} logged losses, identical: {same}")
+        if same != (command == "same-losses"):
+            fail("the losses " + ("differ" if not same else "are identical"))
+    elif command == "same-tensors":
+        a, _ = safetensors_io.read(argv[2])
+        b, _ = safetensors_io.read(argv[3])
+        if sorted(a) != sorted(b):
+            fail(f"different tensors: {sorted(a)} vs {sorted(b)}")
+        for name in a:
+            if a[name].dtype != b[name].dtype or not np.array_equal(a[name], b[name]):
+                fail(f"tensor {name} differs")
+        print(f"{len(a)} tensors identical")
+    else:
+        fail("unknown command " + command)
+
+
+main(sys.argv)

@@ -1,0 +1,19 @@
+"""Writes data files that do not match models/mlp.mlir (x: [N, 8] f32,
+y: [N, 1] f32), one per way of not matching. Usage: make_bad_data.py PREFIX"""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools", "py"))
+import safetensors_io  # noqa: E402
+
+prefix = sys.argv[1]
+x = np.zeros((10, 8), np.float32)
+y = np.zeros((10, 1), np.float32)
+safetensors_io.write(prefix + ".names.safetensors", {"inputs": x, "y": y})
+safetensors_io.write(prefix + ".shape.safetensors", {"x": np.zeros((10, 7), np.float32), "y": y})
+safetensors_io.write(prefix + ".dtype.safetensors", {"x": x.astype(np.float64), "y": y})
+safetensors_io.write(prefix + ".rows.safetensors", {"x": x, "y": np.zeros((9, 1), np.float32)})
+with open(prefix + ".garbage.safetensors", "wb") as f:
+    f.write(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all")

@@ -1,0 +1,49 @@
+// A small command-line parser for mlc-run (the runtime links no LLVM).
+#ifndef MLC_TOOLS_MLCRUN_ARGS_H
+#define MLC_TOOLS_MLCRUN_ARGS_H
+
+#include "runtime/Status.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mlc::run {
+
+/// Declared options and the values given for them. Accepts `--name value`,
+/// `--name=value` and bare `--flag`; everything else is positional.
+class Args {
+public:
+  /// Declares an option taking a value; `help` shows in usage().
+  void option(const std::string &name, const std::string &valueName,
+              const std::string &help);
+  /// Declares a flag (no value).
+  void flag(const std::string &name, const std::string &help);
+
+  /// Parses argv; an unknown option or a missing value is an error.
+  rt::Status parse(int argc, char **argv);
+
+  bool has(const std::string &name) const { return values_.count(name) != 0; }
+  std::string get(const std::string &name,
+                  const std::string &fallback = "") const;
+  /// The value as an unsigned integer; an error names the option.
+  rt::StatusOr<uint64_t> getUInt(const std::string &name,
+                                 uint64_t fallback) const;
+  const std::vector<std::string> &positional() const { return positional_; }
+  std::string usage() const;
+
+private:
+  struct Spec {
+    std::string valueName, help;
+    bool takesValue;
+  };
+  std::vector<std::string> order_;
+  std::map<std::string, Spec> specs_;
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+} // namespace mlc::run
+
+#endif // MLC_TOOLS_MLCRUN_ARGS_H

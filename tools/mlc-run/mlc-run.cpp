@@ -1,0 +1,473 @@
+// mlc-run: loads an .mlcx executable and trains it on a data set (or
+// evaluates it), printing loss, step time and throughput. The training loop
+// is the one place that reports them; read it top to bottom.
+#include "Args.h"
+#include "Progress.h"
+
+#include "runtime/Checkpoint.h"
+#include "runtime/Dataset.h"
+#include "runtime/Executable.h"
+#include "runtime/Metrics.h"
+#include "runtime/Session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace mlc;
+using namespace mlc::rt;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char *kVersion = "0.1.0";
+
+run::Args declareArgs() {
+  run::Args a;
+  a.option("data", "FILE",
+           "training data (safetensors; tensors named after the model inputs)");
+  a.option("steps", "N", "training steps (default: one pass over the data)");
+  a.option("log-every", "N",
+           "print and record metrics every N steps (default 100)");
+  a.option("sample", "MODE",
+           "replacement | shuffle | sequential (default shuffle)");
+  a.option("seed", "N", "seed of initialization and sampling (default 0)");
+  a.option("threads", "N", "BLAS threads (default: one per core)");
+  a.option("metrics", "FILE",
+           "write metrics as JSON lines, or CSV if FILE ends in .csv");
+  a.option("eval-data", "FILE", "evaluate on this data set after training");
+  a.option("eval-every", "N", "also evaluate every N steps");
+  a.flag("eval", "only evaluate (forward pass on --eval-data or --data)");
+  a.option("init-from", "FILE", "load parameters from a safetensors file");
+  a.option("resume", "FILE",
+           "resume from a checkpoint (parameters, optimizer state, step)");
+  a.option("save", "FILE",
+           "write a checkpoint (parameters + optimizer state) at the end");
+  a.option("save-params", "FILE", "write the parameters alone at the end");
+  a.option("checkpoint-every", "N", "also write --save every N steps");
+  a.flag("no-progress", "no progress bar, even on a terminal");
+  a.flag("help", "show this help");
+  a.flag("version", "show the version");
+  return a;
+}
+
+/// Scalar outputs of an entry point, read after each call.
+struct ScalarOutputs {
+  std::vector<const BoundBuffer *> outputs;
+  std::vector<double> values;
+
+  explicit ScalarOutputs(const Entry &entry) {
+    for (const BoundBuffer &b : entry.outputs())
+      if (b.desc->numElements() == 1 &&
+          (b.desc->dtype == DType::f32 || b.desc->dtype == DType::f64))
+        outputs.push_back(&b);
+    values.resize(outputs.size());
+  }
+
+  Status read(Session &session) {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      if (outputs[i]->desc->dtype == DType::f32) {
+        float v;
+        MLC_RETURN_IF_ERROR(session.read(outputs[i]->buffer, &v, sizeof v));
+        values[i] = v;
+      } else {
+        MLC_RETURN_IF_ERROR(
+            session.read(outputs[i]->buffer, &values[i], sizeof(double)));
+      }
+    }
+    return Status::ok();
+  }
+
+  /// Index of the loss: the output named "loss", else the first.
+  size_t lossIndex() const {
+    for (size_t i = 0; i < outputs.size(); ++i)
+      if (outputs[i]->name == "loss")
+        return i;
+    return 0;
+  }
+};
+
+std::string formatValues(const ScalarOutputs &o, const std::vector<double> &v) {
+  std::string s;
+  char buf[96];
+  for (size_t i = 0; i < o.outputs.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%s%s %.6g", s.empty() ? "" : "  ",
+                  o.outputs[i]->name.c_str(), v[i]);
+    s += buf;
+  }
+  return s;
+}
+
+std::string formatDuration(double seconds) {
+  char buf[32];
+  if (seconds < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.1fus", seconds * 1e6);
+  else if (seconds < 1)
+    std::snprintf(buf, sizeof buf, "%.2fms", seconds * 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.2fs", seconds);
+  return buf;
+}
+
+/// Runs `entry` over `data` in order, in whole batches, and returns the mean
+/// of each scalar output. A last partial batch is left out (shapes are
+/// static) and said so.
+StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
+                                       const std::string &path,
+                                       std::string &summary) {
+  StatusOr<Dataset> data = Dataset::open(path, entry);
+  if (!data.isOk())
+    return data.status();
+  uint64_t batch = entry.batchSize();
+  uint64_t batches = data->numSamples() / batch;
+  if (batches == 0)
+    return Status::error(path + " has " + std::to_string(data->numSamples()) +
+                         " samples, fewer than one batch of " +
+                         std::to_string(batch));
+  ScalarOutputs outputs(entry);
+  std::vector<double> sums(outputs.values.size(), 0.0);
+  std::vector<uint64_t> rows(batch);
+  for (uint64_t b = 0; b < batches; ++b) {
+    for (uint64_t i = 0; i < batch; ++i)
+      rows[i] = b * batch + i;
+    MLC_RETURN_IF_ERROR(data->load(session, rows));
+    MLC_RETURN_IF_ERROR(session.run(entry));
+    MLC_RETURN_IF_ERROR(outputs.read(session));
+    for (size_t i = 0; i < sums.size(); ++i)
+      sums[i] += outputs.values[i];
+  }
+  for (double &s : sums)
+    s /= static_cast<double>(batches);
+  uint64_t used = batches * batch;
+  summary = "eval on " + path + " (" + std::to_string(used) + " samples";
+  if (used != data->numSamples())
+    summary += "; the last " + std::to_string(data->numSamples() - used) +
+               " do not fill a batch of " + std::to_string(batch) +
+               " and are left out";
+  summary += "): " + formatValues(outputs, sums);
+  return sums;
+}
+
+std::vector<MetricField> metricRecord(const std::string &phase, uint64_t step,
+                                      const ScalarOutputs &outputs,
+                                      const std::vector<double> &values) {
+  std::vector<MetricField> r = {
+      MetricField::str("phase", phase),
+      MetricField::num("step", static_cast<double>(step))};
+  for (size_t i = 0; i < outputs.outputs.size(); ++i)
+    r.push_back(MetricField::num(outputs.outputs[i]->name, values[i]));
+  return r;
+}
+
+struct RunConfig {
+  uint64_t seed, steps, logEvery, evalEvery, checkpointEvery;
+  bool haveSteps;
+  Sampling sampling;
+};
+
+class Runner {
+public:
+  Runner(const run::Args &args, Session &session)
+      : args_(args), session_(session) {}
+
+  Status train(const RunConfig &cfg, uint64_t firstStep);
+  Status evalIfAsked(uint64_t step, const char *when);
+  Status save(uint64_t step);
+
+  std::unique_ptr<MetricsWriter> metrics;
+
+private:
+  const run::Args &args_;
+  Session &session_;
+};
+
+Status Runner::evalIfAsked(uint64_t step, const char *when) {
+  std::string path = args_.get("eval-data");
+  if (path.empty())
+    return Status::ok();
+  StatusOr<Entry *> eval = session_.entry("eval");
+  if (!eval.isOk())
+    return eval.status();
+  std::string summary;
+  StatusOr<std::vector<double>> means =
+      evaluate(session_, **eval, path, summary);
+  if (!means.isOk())
+    return means.status();
+  std::printf("%s%s\n", when, summary.c_str());
+  std::fflush(stdout);
+  if (metrics)
+    MLC_RETURN_IF_ERROR(metrics->write(
+        metricRecord("eval", step, ScalarOutputs(**eval), *means)));
+  return Status::ok();
+}
+
+Status Runner::save(uint64_t step) {
+  if (args_.has("save"))
+    MLC_RETURN_IF_ERROR(
+        saveCheckpoint(session_, args_.get("save"), step, true));
+  if (args_.has("save-params"))
+    MLC_RETURN_IF_ERROR(
+        saveCheckpoint(session_, args_.get("save-params"), step, false));
+  return Status::ok();
+}
+
+Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
+  StatusOr<Entry *> entry = session_.entry("train_step");
+  if (!entry.isOk())
+    return Status::error(entry.status().message() +
+                         "; compile with --train to build a training step");
+  Entry &step = **entry;
+  StatusOr<Dataset> data = Dataset::open(args_.get("data"), step);
+  if (!data.isOk())
+    return data.status();
+  uint64_t batch = step.batchSize();
+  uint64_t steps =
+      cfg.haveSteps ? cfg.steps : (data->numSamples() + batch - 1) / batch;
+  if (firstStep >= steps) {
+    std::printf("nothing to do: the checkpoint is at step %llu of %llu\n",
+                static_cast<unsigned long long>(firstStep),
+                static_cast<unsigned long long>(steps));
+    return Status::ok();
+  }
+  Sampler sampler(cfg.sampling, data->numSamples(), batch, cfg.seed);
+  ScalarOutputs outputs(step);
+  size_t lossAt = outputs.lossIndex();
+  std::printf("training %s: %llu steps of %llu samples from %s (%llu samples), "
+              "%.3g MFLOP/step\n",
+              session_.executable().origin().c_str(),
+              static_cast<unsigned long long>(steps - firstStep),
+              static_cast<unsigned long long>(batch), data->path().c_str(),
+              static_cast<unsigned long long>(data->numSamples()),
+              static_cast<double>(step.flops()) / 1e6);
+  if (const fb::Metadata *meta = session_.executable().root().metadata())
+    if (meta->optimizer() && meta->optimizer()->size())
+      std::printf("optimizer: %s\n", meta->optimizer()->c_str());
+  std::fflush(stdout);
+
+  run::Progress progress(firstStep, steps,
+                         !args_.has("no-progress") && isatty(STDERR_FILENO));
+  std::vector<double> intervalSums(outputs.values.size(), 0.0);
+  uint64_t intervalSteps = 0;
+  double intervalRun = 0, lastLoss = 0, totalRun = 0;
+  Clock::time_point intervalStart = Clock::now(), start = intervalStart;
+  for (uint64_t s = firstStep; s < steps; ++s) {
+    MLC_RETURN_IF_ERROR(data->load(session_, sampler.rowsForStep(s)));
+    Clock::time_point t0 = Clock::now();
+    MLC_RETURN_IF_ERROR(
+        session_.run(step).withContext("step " + std::to_string(s + 1)));
+    double runSeconds =
+        std::chrono::duration<double>(Clock::now() - t0).count();
+    MLC_RETURN_IF_ERROR(outputs.read(session_));
+    double loss = outputs.values[lossAt];
+    if (!std::isfinite(loss)) {
+      progress.finish();
+      return Status::error(
+          "loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+          " at step " + std::to_string(s + 1) + " (last finite loss " +
+          std::to_string(lastLoss) +
+          "); stopping. The parameters now hold "
+          "non-finite values and are not saved; earlier checkpoints are "
+          "intact. Lower the learning rate or check the data.");
+    }
+    lastLoss = loss;
+    for (size_t i = 0; i < intervalSums.size(); ++i)
+      intervalSums[i] += outputs.values[i];
+    ++intervalSteps;
+    intervalRun += runSeconds;
+    totalRun += runSeconds;
+    uint64_t done = s + 1;
+    double wall =
+        std::chrono::duration<double>(Clock::now() - intervalStart).count();
+    progress.update(done, loss, wall > 0 ? intervalSteps * batch / wall : 0);
+
+    if (done % cfg.logEvery == 0 || done == steps) {
+      std::vector<double> means(intervalSums);
+      for (double &m : means)
+        m /= static_cast<double>(intervalSteps);
+      double stepSeconds = intervalRun / static_cast<double>(intervalSteps);
+      double samplesPerSecond =
+          static_cast<double>(intervalSteps * batch) / wall;
+      double gflops = static_cast<double>(step.flops()) / stepSeconds / 1e9;
+      char line[512];
+      std::snprintf(line, sizeof line,
+                    "step %7llu/%llu  %s  step %s  %s samples/s  %.3g GFLOP/s",
+                    static_cast<unsigned long long>(done),
+                    static_cast<unsigned long long>(steps),
+                    formatValues(outputs, means).c_str(),
+                    formatDuration(stepSeconds).c_str(),
+                    run::humanCount(samplesPerSecond).c_str(), gflops);
+      progress.log(line);
+      if (metrics) {
+        std::vector<MetricField> record =
+            metricRecord("train", done, outputs, means);
+        record.push_back(MetricField::num("step_time_ms", stepSeconds * 1e3));
+        record.push_back(MetricField::num("samples_per_s", samplesPerSecond));
+        MLC_RETURN_IF_ERROR(metrics->write(record));
+      }
+      std::fill(intervalSums.begin(), intervalSums.end(), 0.0);
+      intervalSteps = 0;
+      intervalRun = 0;
+      intervalStart = Clock::now();
+    }
+    if (cfg.checkpointEvery && done % cfg.checkpointEvery == 0 && done != steps)
+      MLC_RETURN_IF_ERROR(save(done));
+    if (cfg.evalEvery && done % cfg.evalEvery == 0 && done != steps) {
+      progress.finish();
+      MLC_RETURN_IF_ERROR(evalIfAsked(done, ""));
+    }
+  }
+  progress.finish();
+  double total = std::chrono::duration<double>(Clock::now() - start).count();
+  uint64_t ran = steps - firstStep;
+  std::printf(
+      "trained %llu steps in %s: mean step %s, %s samples/s overall\n",
+      static_cast<unsigned long long>(ran), formatDuration(total).c_str(),
+      formatDuration(totalRun / static_cast<double>(ran)).c_str(),
+      run::humanCount(static_cast<double>(ran * batch) / total).c_str());
+  MLC_RETURN_IF_ERROR(save(steps));
+  return evalIfAsked(steps, "");
+}
+
+Status runMain(int argc, char **argv) {
+  run::Args args = declareArgs();
+  MLC_RETURN_IF_ERROR(args.parse(argc, argv));
+  if (args.has("help")) {
+    std::printf(
+        "usage: mlc-run MODEL.mlcx [options]\n\n"
+        "Trains (train_step) or evaluates (eval) a compiled model on CPU.\n\n"
+        "%s",
+        args.usage().c_str());
+    return Status::ok();
+  }
+  if (args.has("version")) {
+    std::printf("mlc-run %s (executable format %u)\n", kVersion,
+                fb::kFormatVersion);
+    return Status::ok();
+  }
+  if (args.positional().size() != 1)
+    return Status::error("expected one executable (usage: mlc-run MODEL.mlcx "
+                         "[options]; see --help)");
+
+  RunConfig cfg;
+  auto uintArg = [&](const char *name, uint64_t fallback, uint64_t &out) {
+    StatusOr<uint64_t> v = args.getUInt(name, fallback);
+    if (!v.isOk())
+      return v.status();
+    out = *v;
+    return Status::ok();
+  };
+  uint64_t threads;
+  MLC_RETURN_IF_ERROR(uintArg("seed", 0, cfg.seed));
+  MLC_RETURN_IF_ERROR(uintArg("steps", 0, cfg.steps));
+  MLC_RETURN_IF_ERROR(uintArg("log-every", 100, cfg.logEvery));
+  MLC_RETURN_IF_ERROR(uintArg("eval-every", 0, cfg.evalEvery));
+  MLC_RETURN_IF_ERROR(uintArg("checkpoint-every", 0, cfg.checkpointEvery));
+  MLC_RETURN_IF_ERROR(uintArg("threads", 0, threads));
+  if (cfg.logEvery == 0)
+    return Status::error("--log-every must be at least 1");
+  if (cfg.checkpointEvery && !args.has("save"))
+    return Status::error("--checkpoint-every needs --save FILE");
+  cfg.haveSteps = args.has("steps");
+  StatusOr<Sampling> sampling = parseSampling(args.get("sample", "shuffle"));
+  if (!sampling.isOk())
+    return sampling.status();
+  cfg.sampling = *sampling;
+  bool evalOnly = args.has("eval");
+  if (!evalOnly && !args.has("data"))
+    return Status::error("nothing to do: give --data FILE to train, or --eval "
+                         "with --eval-data FILE to evaluate");
+  if (args.has("init-from") && args.has("resume"))
+    return Status::error("--init-from and --resume both set the parameters; "
+                         "give one");
+
+  StatusOr<std::unique_ptr<Executable>> exe =
+      Executable::loadFile(args.positional()[0]);
+  if (!exe.isOk())
+    return exe.status();
+  DeviceRegistry devices;
+  registerBuiltinDevices(devices);
+  std::shared_ptr<const Executable> shared(std::move(exe).value());
+  DeviceOptions options;
+  options.threads = static_cast<int>(threads);
+  StatusOr<std::unique_ptr<Device>> device =
+      devices.create(shared->program(0).target()->str(), options);
+  if (!device.isOk())
+    return device.status();
+  StatusOr<std::unique_ptr<Session>> session =
+      Session::create(shared, 0, std::move(device).value());
+  if (!session.isOk())
+    return session.status();
+  Session &s = **session;
+  MLC_RETURN_IF_ERROR(s.initialize(cfg.seed));
+
+  uint64_t firstStep = 0;
+  if (args.has("init-from")) {
+    StatusOr<uint64_t> r =
+        loadCheckpoint(s, args.get("init-from"), LoadScope::Parameters);
+    if (!r.isOk())
+      return r.status();
+  }
+  if (args.has("resume")) {
+    StatusOr<uint64_t> r =
+        loadCheckpoint(s, args.get("resume"), LoadScope::Everything);
+    if (!r.isOk())
+      return r.status();
+    firstStep = *r;
+    std::printf("resuming from %s at step %llu\n", args.get("resume").c_str(),
+                static_cast<unsigned long long>(firstStep));
+  }
+
+  Runner runner(args, s);
+  if (args.has("metrics")) {
+    std::vector<std::string> columns = {"phase", "step"};
+    for (const char *name : {"train_step", "eval"}) {
+      StatusOr<Entry *> e = s.entry(name);
+      if (e.isOk())
+        for (const BoundBuffer *b : ScalarOutputs(**e).outputs)
+          if (std::find(columns.begin(), columns.end(), b->name) ==
+              columns.end())
+            columns.push_back(b->name);
+    }
+    columns.push_back("step_time_ms");
+    columns.push_back("samples_per_s");
+    StatusOr<std::unique_ptr<MetricsWriter>> m =
+        MetricsWriter::open(args.get("metrics"), columns);
+    if (!m.isOk())
+      return m.status();
+    runner.metrics = std::move(m).value();
+  }
+
+  if (evalOnly) {
+    std::string path =
+        args.has("eval-data") ? args.get("eval-data") : args.get("data");
+    if (path.empty())
+      return Status::error("--eval needs --eval-data FILE (or --data FILE)");
+    StatusOr<Entry *> eval = s.entry("eval");
+    if (!eval.isOk())
+      return eval.status();
+    std::string summary;
+    StatusOr<std::vector<double>> means = evaluate(s, **eval, path, summary);
+    if (!means.isOk())
+      return means.status();
+    std::printf("%s\n", summary.c_str());
+    if (runner.metrics)
+      MLC_RETURN_IF_ERROR(runner.metrics->write(
+          metricRecord("eval", firstStep, ScalarOutputs(**eval), *means)));
+    return Status::ok();
+  }
+  return runner.train(cfg, firstStep);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Status status = runMain(argc, argv);
+  if (!status.isOk()) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "mlc-run: error: %s\n", status.message().c_str());
+    return 1;
+  }
+  return 0;
+}

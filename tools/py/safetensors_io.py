@@ -1,0 +1,64 @@
+"""Reading and writing safetensors files with NumPy (no safetensors package).
+
+The format: 8 bytes of little-endian header length, a JSON header mapping
+tensor names to {dtype, shape, data_offsets}, then the raw row-major data.
+"""
+import json
+import struct
+
+import numpy as np
+
+_TO_NUMPY = {
+    "F32": np.float32,
+    "F64": np.float64,
+    "F16": np.float16,
+    "I32": np.int32,
+    "I64": np.int64,
+    "BOOL": np.bool_,
+}
+_FROM_NUMPY = {np.dtype(v): k for k, v in _TO_NUMPY.items()}
+
+
+def write(path, tensors, metadata=None):
+    """Writes a dict name -> numpy array (in the given order)."""
+    header = {}
+    if metadata:
+        header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    offset = 0
+    blobs = []
+    for name, array in tensors.items():
+        array = np.ascontiguousarray(array)
+        if array.dtype not in _FROM_NUMPY:
+            raise ValueError(f"{name}: dtype {array.dtype} has no safetensors code")
+        blob = array.tobytes()
+        header[name] = {
+            "dtype": _FROM_NUMPY[array.dtype],
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(blob)],
+        }
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def read(path):
+    """Returns (dict name -> numpy array, metadata dict)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + size])
+    metadata = header.pop("__metadata__", {})
+    base = 8 + size
+    tensors = {}
+    for name, info in header.items():
+        begin, end = info["data_offsets"]
+        dtype = _TO_NUMPY[info["dtype"]]
+        array = np.frombuffer(data[base + begin : base + end], dtype=dtype)
+        tensors[name] = array.reshape(info["shape"]).copy()
+    return tensors, metadata
