@@ -147,6 +147,10 @@ public:
 
 private:
   FailureOr<uint32_t> addBuffer(BufferInfo info, Location loc);
+  /// A buffer for a value of `type` (an activation or a constant).
+  FailureOr<uint32_t> addTensorBuffer(std::string name, RankedTensorType type,
+                                      fb::BufferRole role, Location loc,
+                                      std::vector<uint8_t> data = {});
   FailureOr<uint32_t> persistentBuffer(const ModelArg &arg, func::FuncOp func);
   LogicalResult exportFunction(func::FuncOp func);
   /// The value in `ret` each persistent buffer may be computed into in
@@ -176,6 +180,23 @@ FailureOr<uint32_t> Exporter::addBuffer(BufferInfo info, Location loc) {
   bufferByName_[info.name] = index;
   buffers_.push_back(std::move(info));
   return index;
+}
+
+FailureOr<uint32_t> Exporter::addTensorBuffer(std::string name,
+                                              RankedTensorType type,
+                                              fb::BufferRole role, Location loc,
+                                              std::vector<uint8_t> data) {
+  FailureOr<fb::DType> dtype = toDType(type.getElementType(), loc);
+  if (failed(dtype))
+    return failure();
+  BufferInfo info;
+  info.name = std::move(name);
+  info.dtype = *dtype;
+  info.shape.assign(type.getShape().begin(), type.getShape().end());
+  info.role = role;
+  info.data = std::move(data);
+  info.type = type;
+  return addBuffer(std::move(info), loc);
 }
 
 FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
@@ -317,17 +338,9 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
       if (!dense)
         return op.emitError() << "only dense constants can be exported";
-      FailureOr<fb::DType> dtype = toDType(type.getElementType(), op.getLoc());
-      if (failed(dtype))
-        return failure();
-      BufferInfo info;
-      info.name = entryName + ".c" + std::to_string(id);
-      info.dtype = *dtype;
-      info.shape.assign(type.getShape().begin(), type.getShape().end());
-      info.role = fb::BufferRole::constant;
-      info.data = constantBytes(dense);
-      info.type = type;
-      FailureOr<uint32_t> b = addBuffer(std::move(info), op.getLoc());
+      FailureOr<uint32_t> b = addTensorBuffer(
+          entryName + ".c" + std::to_string(id), type, fb::BufferRole::constant,
+          op.getLoc(), constantBytes(dense));
       if (failed(b))
         return failure();
       bufferOf[result] = *b;
@@ -339,16 +352,9 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     if (it != inPlace.end()) {
       resultBuffer = it->second;
     } else {
-      FailureOr<fb::DType> dtype = toDType(type.getElementType(), op.getLoc());
-      if (failed(dtype))
-        return failure();
-      BufferInfo info;
-      info.name = entryName + ".t" + std::to_string(id);
-      info.dtype = *dtype;
-      info.shape.assign(type.getShape().begin(), type.getShape().end());
-      info.role = fb::BufferRole::activation;
-      info.type = type;
-      FailureOr<uint32_t> b = addBuffer(std::move(info), op.getLoc());
+      FailureOr<uint32_t> b =
+          addTensorBuffer(entryName + ".t" + std::to_string(id), type,
+                          fb::BufferRole::activation, op.getLoc());
       if (failed(b))
         return failure();
       resultBuffer = *b;
@@ -386,6 +392,15 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     uint32_t target = bufferByName_.lookup(r.name);
     if (source == target)
       continue;
+    // Copies run after the step in result order; copying from another
+    // persistent buffer could read a value an earlier copy replaced.
+    fb::BufferRole sourceRole = buffers_[source].role;
+    if (sourceRole == fb::BufferRole::parameter ||
+        sourceRole == fb::BufferRole::optimizer_state)
+      return func.emitError()
+             << "result #" << r.index << " updates '" << r.name
+             << "' with the unchanged value of '" << buffers_[source].name
+             << "', which is not supported; compute the new value instead";
     KernelBody body = target_.buildCopyKernel(fbb_);
     std::string kernelName = "k" + std::to_string(kernels_.size()) + "_copy";
     std::string what = "update of '" + r.name + "'";

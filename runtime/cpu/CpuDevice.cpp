@@ -60,7 +60,10 @@ public:
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
           const std::vector<TensorRef> &results) override {
-    return prepareKernel(*kernel.body_as_CpuKernel(), operands, results);
+    const fb::CpuKernel *body = kernel.body_as_CpuKernel();
+    if (!body)
+      return Status::error("the cpu device can only prepare cpu kernels");
+    return prepareKernel(*body, operands, results);
   }
 };
 
