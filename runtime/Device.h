@@ -44,6 +44,10 @@ public:
         const std::vector<const TensorDesc *> &operands,
         const std::vector<const TensorDesc *> &results) const = 0;
 
+  /// Bytes of memory the device has in all (an executable needing more is
+  /// refused before anything is allocated).
+  virtual uint64_t memoryCapacity() const = 0;
+
   /// Zero-filled device memory of `bytes`, 64-byte aligned.
   virtual StatusOr<void *> allocate(size_t bytes) = 0;
   virtual void release(void *ptr) = 0;

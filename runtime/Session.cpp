@@ -23,6 +23,14 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
                          " device");
 
   const auto &buffers = *s->program_->buffers();
+  uint64_t total = 0;
+  for (const fb::Buffer *b : buffers)
+    total += b->byte_size();
+  if (total > s->device_->memoryCapacity())
+    return Status::error(
+        s->executable_->origin() + ": the buffers need " +
+        std::to_string(total) + " bytes but the " + s->device_->name() +
+        " device has " + std::to_string(s->device_->memoryCapacity()));
   for (uint32_t i = 0; i < buffers.size(); ++i) {
     const fb::Buffer &def = *buffers.Get(i);
     s->descs_.push_back(Executable::bufferDesc(def));

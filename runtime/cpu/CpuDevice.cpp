@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <unistd.h>
 
 namespace mlc::rt::cpu {
 
@@ -33,6 +34,13 @@ public:
                            fb::EnumNameKernelBody(kernel.body_type()) +
                            "', which the cpu device cannot run");
     return checkKernel(*body, operands, results);
+  }
+
+  uint64_t memoryCapacity() const override {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+      return UINT64_MAX;
+    return static_cast<uint64_t>(pages) * static_cast<uint64_t>(size);
   }
 
   StatusOr<void *> allocate(size_t bytes) override {

@@ -291,6 +291,26 @@ TEST(Session, RejectsAnotherTarget) {
             std::string::npos);
 }
 
+TEST(Session, RefusesBuffersLargerThanTheDevice) {
+  // Each buffer is valid on its own (below the loader's 2^40-byte limit),
+  // but together they exceed any machine this runs on.
+  fb::ExecutableT exe = smallExecutable();
+  for (int i = 0; i < 8; ++i) {
+    auto b = std::make_unique<fb::BufferT>();
+    b->name = "huge" + std::to_string(i);
+    b->dtype = fb::DType::f64;
+    b->shape = {1 << 17, 1 << 20};
+    b->byte_size = uint64_t(8) << 37;
+    b->role = fb::BufferRole::activation;
+    exe.programs[0]->buffers.push_back(std::move(b));
+  }
+  auto session = sessionFor(pack(exe));
+  ASSERT_FALSE(session.isOk());
+  EXPECT_NE(session.status().message().find("but the cpu device has"),
+            std::string::npos)
+      << session.status().message();
+}
+
 TEST(Session, NamesMissingEntryPoints) {
   auto session = sessionFor(pack(smallExecutable()));
   ASSERT_TRUE(session.isOk());

@@ -226,10 +226,13 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   uint64_t steps =
       cfg.haveSteps ? cfg.steps : (data->numSamples() + batch - 1) / batch;
   if (firstStep >= steps) {
-    std::printf("nothing to do: the checkpoint is at step %llu of %llu\n",
-                static_cast<unsigned long long>(firstStep),
-                static_cast<unsigned long long>(steps));
-    return Status::ok();
+    if (firstStep == 0)
+      std::printf("nothing to train: --steps 0\n");
+    else
+      std::printf("nothing to train: the checkpoint is at step %llu of %llu\n",
+                  static_cast<unsigned long long>(firstStep),
+                  static_cast<unsigned long long>(steps));
+    return evalIfAsked(firstStep, "");
   }
   Sampler sampler(cfg.sampling, data->numSamples(), batch, cfg.seed);
   ScalarOutputs outputs(step);
