@@ -100,6 +100,17 @@ std::string formatValues(const ScalarOutputs &o, const std::vector<double> &v) {
   return s;
 }
 
+/// "50, 51, 52, ..." (the first rows of a batch), for error messages.
+std::string describeRows(const std::vector<uint64_t> &rows) {
+  constexpr size_t kShown = 12;
+  std::string s;
+  for (size_t i = 0; i < rows.size() && i < kShown; ++i)
+    s += (i ? ", " : "") + std::to_string(rows[i]);
+  if (rows.size() > kShown)
+    s += ", ...";
+  return s;
+}
+
 std::string formatDuration(double seconds) {
   char buf[32];
   if (seconds < 1e-3)
@@ -256,10 +267,12 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   double intervalRun = 0, lastLoss = 0, totalRun = 0;
   Clock::time_point intervalStart = Clock::now(), start = intervalStart;
   for (uint64_t s = firstStep; s < steps; ++s) {
-    MLC_RETURN_IF_ERROR(data->load(session_, sampler.rowsForStep(s)));
+    const std::vector<uint64_t> &rows = sampler.rowsForStep(s);
+    MLC_RETURN_IF_ERROR(data->load(session_, rows));
     Clock::time_point t0 = Clock::now();
-    MLC_RETURN_IF_ERROR(
-        session_.run(step).withContext("step " + std::to_string(s + 1)));
+    if (Status st = session_.run(step); !st.isOk())
+      return st.withContext("step " + std::to_string(s + 1) + " (batch rows " +
+                            describeRows(rows) + " of " + data->path() + ")");
     double runSeconds =
         std::chrono::duration<double>(Clock::now() - t0).count();
     MLC_RETURN_IF_ERROR(outputs.read(session_));

@@ -17,3 +17,10 @@ safetensors_io.write(prefix + ".dtype.safetensors", {"x": x.astype(np.float64), 
 safetensors_io.write(prefix + ".rows.safetensors", {"x": x, "y": np.zeros((9, 1), np.float32)})
 with open(prefix + ".garbage.safetensors", "wb") as f:
     f.write(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all")
+
+# For models/digits_mlp.mlir (x: [N, 64] f32, y: [N] i64): a label outside
+# the 10 classes in row 57.
+labels = np.zeros(100, np.int64)
+labels[57] = 12
+safetensors_io.write(prefix + ".label.safetensors",
+                     {"x": np.zeros((100, 64), np.float32), "y": labels})
