@@ -26,6 +26,10 @@ public:
 struct DeviceOptions {
   /// Threads for the device's math libraries; 0 means one per core.
   int threads = 0;
+  /// Treat subnormal floats as zero (flush-to-zero, denormals-are-zero),
+  /// as torch.set_flush_denormal(True) does: faster once values get tiny,
+  /// no longer IEEE exact for them. Off by default.
+  bool flushDenormals = false;
 };
 
 class Device {

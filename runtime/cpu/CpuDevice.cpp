@@ -4,9 +4,13 @@
 #include "runtime/cpu/Kernels.h"
 
 #include <cblas.h>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -21,6 +25,15 @@ public:
                       ? options.threads
                       : static_cast<int>(std::thread::hardware_concurrency());
     openblas_set_num_threads(threads > 0 ? threads : 1);
+    if (options.flushDenormals)
+      setFlushDenormals();
+  }
+
+  ~CpuDevice() override {
+#if defined(__SSE2__)
+    if (savedCsr_)
+      _mm_setcsr(*savedCsr_);
+#endif
   }
 
   const char *name() const override { return "cpu"; }
@@ -73,6 +86,19 @@ public:
       return Status::error("the cpu device can only prepare cpu kernels");
     return prepareKernel(*body, operands, results);
   }
+
+private:
+  /// Sets FTZ and DAZ for the calling thread (mlc's kernels run on it) and
+  /// for threads it creates later; the old state comes back with the device.
+  void setFlushDenormals() {
+#if defined(__SSE2__)
+    constexpr unsigned kFlushToZero = 0x8000, kDenormalsAreZero = 0x0040;
+    savedCsr_ = _mm_getcsr();
+    _mm_setcsr(*savedCsr_ | kFlushToZero | kDenormalsAreZero);
+#endif
+  }
+
+  std::optional<unsigned> savedCsr_;
 };
 
 } // namespace

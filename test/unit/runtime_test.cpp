@@ -311,6 +311,40 @@ TEST(Session, RefusesBuffersLargerThanTheDevice) {
       << session.status().message();
 }
 
+/// Runs the small executable's "sum" output (x @ w + c) with tiny inputs on
+/// a device made with `options` and returns the first element.
+float tinySum(DeviceOptions options) {
+  fb::ExecutableT exe = smallExecutable();
+  std::memset(exe.programs[0]->buffers[3]->data.data(), 0, 16); // c = 0
+  auto loaded = Executable::loadBytes(pack(exe), "test.mlcx");
+  EXPECT_TRUE(loaded.isOk());
+  DeviceRegistry devices;
+  registerBuiltinDevices(devices);
+  auto device = devices.create("cpu", options);
+  std::shared_ptr<const Executable> shared(std::move(loaded).value());
+  auto session = Session::create(shared, 0, std::move(device).value());
+  EXPECT_TRUE(session.isOk());
+  Session &s = **session;
+  EXPECT_TRUE(s.initialize(0).isOk()); // w = ones
+  std::vector<float> x(6, 1e-39f);     // a subnormal float
+  EXPECT_TRUE(s.write(0, x.data(), 24).isOk());
+  auto entry = s.entry("eval");
+  EXPECT_TRUE(s.run(**entry).isOk());
+  float u[8];
+  EXPECT_TRUE(s.read(4, u, sizeof u).isOk());
+  return u[0];
+}
+
+TEST(Session, FlushesDenormalsOnlyWhenAsked) {
+  DeviceOptions ieee;
+  ieee.threads = 1;
+  DeviceOptions flush = ieee;
+  flush.flushDenormals = true;
+  EXPECT_GT(tinySum(ieee), 0.0f);  // 3e-39 stays a subnormal
+  EXPECT_EQ(tinySum(flush), 0.0f); // read as zero
+  EXPECT_GT(tinySum(ieee), 0.0f);  // and the old mode comes back
+}
+
 TEST(Session, NamesMissingEntryPoints) {
   auto session = sessionFor(pack(smallExecutable()));
   ASSERT_TRUE(session.isOk());

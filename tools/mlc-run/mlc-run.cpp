@@ -35,6 +35,9 @@ run::Args declareArgs() {
            "replacement | shuffle | sequential (default shuffle)");
   a.option("seed", "N", "seed of initialization and sampling (default 0)");
   a.option("threads", "N", "BLAS threads (default: one per core)");
+  a.flag("flush-denormals",
+         "treat subnormal floats as zero (faster late in training; not IEEE "
+         "exact for tiny values)");
   a.option("metrics", "FILE",
            "write metrics as JSON lines, or CSV if FILE ends in .csv");
   a.option("eval-data", "FILE", "evaluate on this data set after training");
@@ -407,6 +410,7 @@ Status runMain(int argc, char **argv) {
   std::shared_ptr<const Executable> shared(std::move(exe).value());
   DeviceOptions options;
   options.threads = static_cast<int>(threads);
+  options.flushDenormals = args.has("flush-denormals");
   StatusOr<std::unique_ptr<Device>> device =
       devices.create(shared->program(0).target()->str(), options);
   if (!device.isOk())
