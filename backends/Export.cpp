@@ -37,23 +37,6 @@ FailureOr<fb::DType> toDType(Type element, Location loc) {
                         << " has no executable dtype";
 }
 
-uint64_t dtypeBytes(fb::DType dtype) {
-  switch (dtype) {
-  case fb::DType::f64:
-  case fb::DType::i64:
-    return 8;
-  case fb::DType::f32:
-  case fb::DType::i32:
-    return 4;
-  case fb::DType::bf16:
-  case fb::DType::f16:
-    return 2;
-  case fb::DType::i1:
-    return 1;
-  }
-  return 0;
-}
-
 fb::InitKind toInitKind(InitKind kind) {
   switch (kind) {
   case InitKind::zeros:
@@ -446,7 +429,7 @@ FailureOr<std::string> Exporter::run() {
           fb::CreateInitSpec(fbb_, toInitKind(b.init.getKind()),
                              b.init.getFirstValue(), b.init.getSecondValue());
     uint64_t bytes =
-        static_cast<uint64_t>(numElements(b.shape)) * dtypeBytes(b.dtype);
+        static_cast<uint64_t>(numElements(b.shape)) * fb::elementBytes(b.dtype);
     auto data = b.data.empty() ? 0 : fbb_.CreateVector(b.data);
     buffers.push_back(fb::CreateBuffer(fbb_, fbb_.CreateString(b.name), b.dtype,
                                        fbb_.CreateVector(b.shape), bytes,

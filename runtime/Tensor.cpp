@@ -4,20 +4,7 @@
 namespace mlc::rt {
 
 size_t dtypeSize(DType dtype) {
-  switch (dtype) {
-  case DType::f32:
-  case DType::i32:
-    return 4;
-  case DType::f64:
-  case DType::i64:
-    return 8;
-  case DType::bf16:
-  case DType::f16:
-    return 2;
-  case DType::i1:
-    return 1;
-  }
-  return 0;
+  return static_cast<size_t>(fb::elementBytes(dtype));
 }
 
 const char *dtypeName(DType dtype) {

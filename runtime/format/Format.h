@@ -12,6 +12,25 @@ namespace mlc::fb {
 /// meaning of an existing field changes.
 inline constexpr uint32_t kFormatVersion = 1;
 
+/// Bytes per element of `dtype` in a buffer (i1 is one byte); 0 for a value
+/// outside the enum. Writers and readers of the format both use it.
+inline constexpr uint64_t elementBytes(DType dtype) {
+  switch (dtype) {
+  case DType::f32:
+  case DType::i32:
+    return 4;
+  case DType::f64:
+  case DType::i64:
+    return 8;
+  case DType::bf16:
+  case DType::f16:
+    return 2;
+  case DType::i1:
+    return 1;
+  }
+  return 0;
+}
+
 } // namespace mlc::fb
 
 #endif // MLC_RUNTIME_FORMAT_FORMAT_H
