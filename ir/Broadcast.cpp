@@ -46,6 +46,22 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape) {
   return n;
 }
 
+std::string checkTensorSize(mlir::RankedTensorType type) {
+  if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return "";
+  for (int64_t d : type.getShape())
+    if (d == 0)
+      return "has a dimension of size 0; mlc does not support empty tensors";
+  unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+  uint64_t bytes = (bits + 7) / 8;
+  for (int64_t d : type.getShape()) {
+    if (bytes > kMaxTensorBytes / static_cast<uint64_t>(d))
+      return "needs more than 2^40 bytes, the largest tensor mlc supports";
+    bytes *= static_cast<uint64_t>(d);
+  }
+  return "";
+}
+
 llvm::SmallVector<int64_t> broadcastAxes(llvm::ArrayRef<int64_t> from,
                                          llvm::ArrayRef<int64_t> to) {
   llvm::SmallVector<int64_t> axes;

@@ -26,6 +26,15 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 /// Number of elements of a static shape.
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 
+/// Largest tensor mlc compiles, in bytes (2^40, the runtime's limit too):
+/// keeps every element count and byte offset far from overflow.
+inline constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 40;
+
+/// Why `type` cannot be an mlc tensor, or an empty string if it can: mlc
+/// has no empty tensors (a dimension of size 0) and no tensor larger than
+/// kMaxTensorBytes. The products are computed without overflow.
+std::string checkTensorSize(mlir::RankedTensorType type);
+
 /// Dimensions of `to` that a broadcast from `from` expanded: the leading
 /// dimensions `from` lacks and those where `from` has 1 but `to` does not.
 /// Summing a gradient of shape `to` over them and reshaping gives `from`.

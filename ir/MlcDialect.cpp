@@ -1,6 +1,7 @@
 // The mlc dialect: registration, constant materialization and the
 // verification of the model annotations on function arguments and results.
 #include "ir/MlcDialect.h"
+#include "ir/Broadcast.h"
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
 
@@ -8,6 +9,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Support/ConvertUTF.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -36,15 +38,34 @@ namespace {
 constexpr llvm::StringLiteral kRoleAttrs[] = {attr::kInput, attr::kParam,
                                               attr::kState};
 
-LogicalResult verifyNonEmptyString(Operation *op, unsigned index,
-                                   NamedAttribute attribute,
-                                   llvm::StringRef what) {
+/// Why `name` cannot name a tensor in the files mlc writes (safetensors
+/// headers, JSON and CSV metrics, logs), or an empty string if it can.
+std::string checkTensorName(StringRef name) {
+  if (name.empty())
+    return "must not be empty";
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(name.data());
+  if (!llvm::isLegalUTF8String(&begin, begin + name.size()))
+    return "must be valid UTF-8";
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f)
+      return "must not contain control characters";
+  if (name == "__metadata__")
+    return "must not be '__metadata__', which safetensors files reserve";
+  return "";
+}
+
+LogicalResult verifyName(Operation *op, unsigned index,
+                         NamedAttribute attribute, llvm::StringRef what) {
   auto name = dyn_cast<StringAttr>(attribute.getValue());
   if (!name || name.getValue().empty())
     return op->emitError() << "'" << attribute.getName().getValue() << "' on "
                            << what << " #" << index
                            << " must be a non-empty string name, found "
                            << attribute.getValue();
+  std::string problem = checkTensorName(name.getValue());
+  if (!problem.empty())
+    return op->emitError() << "'" << attribute.getName().getValue() << "' on "
+                           << what << " #" << index << " " << problem;
   return success();
 }
 
@@ -62,9 +83,15 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   auto has = [&](StringRef k) { return all && all.get(k); };
 
   if (llvm::is_contained(kRoleAttrs, key)) {
-    if (failed(verifyNonEmptyString(op, argIndex, attribute, "argument")))
+    if (failed(verifyName(op, argIndex, attribute, "argument")))
       return failure();
     auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
+    if (type) {
+      std::string problem = checkTensorSize(type);
+      if (!problem.empty())
+        return op->emitError() << "argument #" << argIndex << " (" << type
+                               << ") " << problem;
+    }
     if (key == attr::kParam && !has(attr::kFrozen) && type &&
         !isa<FloatType>(type.getElementType()))
       return op->emitError()
@@ -99,21 +126,45 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                              << " needs 'mlc.param' beside it";
     return success();
   }
+  if (key == attr::kCounter) {
+    auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError()
+             << "'mlc.counter' on argument #" << argIndex << " takes no value";
+    if (!has(attr::kState))
+      return op->emitError() << "'mlc.counter' on argument #" << argIndex
+                             << " needs 'mlc.state' beside it";
+    if (!type || type.getRank() != 0 || !type.getElementType().isInteger(64))
+      return op->emitError()
+             << "'mlc.counter' on argument #" << argIndex
+             << " needs a tensor<i64> step counter, found "
+             << func.getArgumentTypes()[argIndex];
+    return success();
+  }
   return op->emitError() << "unknown mlc argument attribute '" << key
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
-                            "mlc.init or mlc.frozen)";
+                            "mlc.init, mlc.frozen or mlc.counter)";
 }
 
 LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   StringRef key = attribute.getName().getValue();
-  if (key == "mlc.optimizer" && isa<FunctionOpInterface>(op) &&
-      isa<StringAttr>(attribute.getValue()))
+  bool onFunction = isa<FunctionOpInterface>(op);
+  auto value = dyn_cast<StringAttr>(attribute.getValue());
+  if (key == attr::kOptimizer && onFunction && value)
     return success();
+  if (key == attr::kKind && onFunction) {
+    if (value && (value.getValue() == kTrainKind ||
+                  value.getValue() == kEvalKind))
+      return success();
+    return op->emitError() << "'mlc.kind' must be \"" << kTrainKind
+                           << "\" or \"" << kEvalKind << "\", found "
+                           << attribute.getValue();
+  }
   return op->emitError() << "unknown mlc attribute '" << key
-                         << "' on an operation (mlc.optimizer, a string on a "
-                            "function, is the only one)";
+                         << "' on an operation (functions take mlc.kind and "
+                            "mlc.optimizer, both strings)";
 }
 
 LogicalResult MlcDialect::verifyRegionResultAttribute(
@@ -123,5 +174,5 @@ LogicalResult MlcDialect::verifyRegionResultAttribute(
     return op->emitError() << "unknown mlc result attribute '" << key
                            << "' on result #" << resultIndex
                            << " (expected mlc.output or mlc.update)";
-  return verifyNonEmptyString(op, resultIndex, attribute, "result");
+  return verifyName(op, resultIndex, attribute, "result");
 }

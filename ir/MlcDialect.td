@@ -27,8 +27,13 @@ def Mlc_Dialect : Dialect {
   }];
 }
 
+// Every mlc tensor is non-empty and at most 2^40 bytes (ir/MlcTraits.h).
+def Mlc_SupportedTensorSizes : NativeOpTrait<"SupportedTensorSizes"> {
+  let cppNamespace = "::mlc::trait";
+}
+
 class Mlc_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Mlc_Dialect, mnemonic, traits>;
+    : Op<Mlc_Dialect, mnemonic, [Mlc_SupportedTensorSizes] # traits>;
 
 // Element types a tensor may carry. i1 only appears as the result of
 // mlc.compare and the predicate of mlc.select.

@@ -51,6 +51,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
     arg.name = name.str();
     arg.init = func.getArgAttrOfType<InitAttr>(i, attr::kInit);
     arg.frozen = func.getArgAttr(i, attr::kFrozen) != nullptr;
+    arg.counter = func.getArgAttr(i, attr::kCounter) != nullptr;
     auto [it, inserted] = argNames.try_emplace(arg.name, i);
     if (!inserted)
       return func.emitError() << "argument #" << i << " reuses the name '"

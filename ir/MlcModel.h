@@ -24,11 +24,22 @@ inline constexpr llvm::StringLiteral kState = "mlc.state";
 inline constexpr llvm::StringLiteral kInit = "mlc.init";
 /// Argument (unit): a parameter that is not trained.
 inline constexpr llvm::StringLiteral kFrozen = "mlc.frozen";
+/// Argument (unit): the optimizer state that counts training steps (an i64
+/// scalar), checked against a checkpoint's step when training resumes.
+inline constexpr llvm::StringLiteral kCounter = "mlc.counter";
 /// Result: a named output (loss, metrics, gradients).
 inline constexpr llvm::StringLiteral kOutput = "mlc.output";
 /// Result: the new value of the parameter or state of that name.
 inline constexpr llvm::StringLiteral kUpdate = "mlc.update";
+/// Function: what kind of entry point it is, kTrainKind or kEvalKind.
+inline constexpr llvm::StringLiteral kKind = "mlc.kind";
+/// Function: the optimizer a train step applies, for the record.
+inline constexpr llvm::StringLiteral kOptimizer = "mlc.optimizer";
 } // namespace attr
+
+/// Values of attr::kKind.
+inline constexpr llvm::StringLiteral kTrainKind = "train";
+inline constexpr llvm::StringLiteral kEvalKind = "eval";
 
 /// One argument of a model function.
 struct ModelArg {
@@ -39,6 +50,7 @@ struct ModelArg {
   mlir::RankedTensorType type;
   InitAttr init; // null for inputs
   bool frozen = false;
+  bool counter = false; // state that counts training steps
 };
 
 /// One result of a model function.

@@ -135,6 +135,30 @@ OpFoldResult foldRightIdentity(Value lhs, Attribute rhs, Type resultType,
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// Traits
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlc::verifyTensorSizes(Operation *op) {
+  auto check = [&](Type type, StringRef what, unsigned index) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor)
+      return success();
+    std::string problem = checkTensorSize(tensor);
+    if (problem.empty())
+      return success();
+    return op->emitOpError() << what << " #" << index << " (" << type << ") "
+                             << problem;
+  };
+  for (auto [i, type] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(type, "operand", i)))
+      return failure();
+  for (auto [i, type] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(type, "result", i)))
+      return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Elementwise binary ops
 //===----------------------------------------------------------------------===//
 

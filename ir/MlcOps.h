@@ -3,6 +3,7 @@
 #define MLC_IR_MLCOPS_H
 
 #include "ir/MlcDialect.h"
+#include "ir/MlcTraits.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

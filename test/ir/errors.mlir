@@ -710,7 +710,7 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init or mlc.frozen)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen or mlc.counter)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----
@@ -812,10 +812,122 @@ func.func @integer_param(%a: tensor<4xi32> {mlc.param = "n"}) { return }
 
 // -----
 
-// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (mlc.optimizer, a string on a function, is the only one)}}
+// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings)}}
 func.func @unknown_op_attr() attributes {mlc.whatever = 1} { return }
 
 // -----
 
 // expected-error @+1 {{unknown mlc attribute 'mlc.optimizer' on an operation}}
 func.func @optimizer_not_string() attributes {mlc.optimizer = 1} { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.kind' must be "train" or "eval", found "serve"}}
+func.func @unknown_kind() attributes {mlc.kind = "serve"} { return }
+
+//===----------------------------------------------------------------------===//
+// Names: they end up in safetensors headers, JSON and CSV
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{'mlc.param' on argument #0 must be valid UTF-8}}
+func.func @name_not_utf8(%w: tensor<4xf32> {mlc.param = "w\FF1"}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.output' on result #0 must be valid UTF-8}}
+func.func @output_not_utf8(%x: tensor<4xf32> {mlc.input = "x"}) -> (tensor<4xf32> {mlc.output = "\C0\AF"}) {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'mlc.input' on argument #0 must not contain control characters}}
+func.func @name_newline(%x: tensor<4xf32> {mlc.input = "a\0Ab"}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.param' on argument #0 must not be '__metadata__', which safetensors files reserve}}
+func.func @name_metadata(%w: tensor<4xf32> {mlc.param = "__metadata__"}) { return }
+
+// -----
+
+// Any other Unicode is fine.
+func.func @name_unicode(%w: tensor<4xf32> {mlc.param = "poids_\C3\A9t\C3\A9", mlc.init = #mlc.init<zeros>}) { return }
+
+//===----------------------------------------------------------------------===//
+// Step counters
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{'mlc.counter' on argument #0 needs 'mlc.state' beside it}}
+func.func @counter_without_state(%s: tensor<i64> {mlc.param = "s", mlc.frozen, mlc.counter}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.counter' on argument #0 needs a tensor<i64> step counter, found 'tensor<2xi64>'}}
+func.func @counter_not_scalar(%s: tensor<2xi64> {mlc.state = "s", mlc.counter}) { return }
+
+//===----------------------------------------------------------------------===//
+// Tensor sizes: no empty tensors, none larger than 2^40 bytes
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{argument #0 ('tensor<0xf32>') has a dimension of size 0; mlc does not support empty tensors}}
+func.func @empty_param(%w: tensor<0xf32> {mlc.param = "w"}) { return }
+
+// -----
+
+// A batch of 0 samples.
+// expected-error @+1 {{argument #0 ('tensor<0x8xf32>') has a dimension of size 0; mlc does not support empty tensors}}
+func.func @empty_batch(%x: tensor<0x8xf32> {mlc.input = "x"}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0 ('tensor<4294967296x4294967296xf32>') needs more than 2^40 bytes, the largest tensor mlc supports}}
+func.func @huge_param(%w: tensor<4294967296x4294967296xf32> {mlc.param = "w"}) { return }
+
+// -----
+
+func.func @empty_result(%x: tensor<4x3xf32>) -> tensor<4x0xf32> {
+  // expected-error @+1 {{'mlc.broadcast_to' op result #0 ('tensor<4x0xf32>') has a dimension of size 0; mlc does not support empty tensors}}
+  %0 = mlc.broadcast_to %x : (tensor<4x3xf32>) -> tensor<4x0xf32>
+  return %0 : tensor<4x0xf32>
+}
+
+// -----
+
+func.func @empty_reduction(%x: tensor<4x0xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'mlc.reduce_sum' op operand #0 ('tensor<4x0xf32>') has a dimension of size 0}}
+  %0 = mlc.reduce_sum %x axes = [1] : (tensor<4x0xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @empty_softmax(%x: tensor<4x0xf32>) -> tensor<4x0xf32> {
+  // expected-error @+1 {{'mlc.softmax' op operand #0 ('tensor<4x0xf32>') has a dimension of size 0}}
+  %0 = mlc.softmax %x axis = 1 : tensor<4x0xf32>
+  return %0 : tensor<4x0xf32>
+}
+
+// -----
+
+// The element count of a reshape would overflow int64 without the size
+// check, which comes first.
+func.func @huge_reshape(%x: tensor<4294967296x4294967296x16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'mlc.reshape' op operand #0 ('tensor<4294967296x4294967296x16xf32>') needs more than 2^40 bytes}}
+  %0 = mlc.reshape %x : (tensor<4294967296x4294967296x16xf32>) -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+func.func @huge_constant() -> tensor<1099511627776x2xf32> {
+  // expected-error @+1 {{'mlc.full' op result #0 ('tensor<1099511627776x2xf32>') needs more than 2^40 bytes}}
+  %0 = mlc.full 1.0 : tensor<1099511627776x2xf32>
+  return %0 : tensor<1099511627776x2xf32>
+}

@@ -1,0 +1,30 @@
+// Traits shared by every op of the mlc dialect.
+#ifndef MLC_IR_MLCTRAITS_H
+#define MLC_IR_MLCTRAITS_H
+
+#include "mlir/IR/OpDefinition.h"
+
+namespace mlc {
+
+/// Fails, naming the operand or result, if a tensor of `op` is empty or
+/// larger than mlc supports (checkTensorSize).
+llvm::LogicalResult verifyTensorSizes(mlir::Operation *op);
+
+namespace trait {
+
+/// Every operand and result tensor has a size mlc can compile and run: no
+/// dimension of size 0, at most kMaxTensorBytes. Runs before the op's own
+/// verifier, so that no verifier computes element counts that overflow.
+template <typename ConcreteType>
+class SupportedTensorSizes
+    : public mlir::OpTrait::TraitBase<ConcreteType, SupportedTensorSizes> {
+public:
+  static llvm::LogicalResult verifyTrait(mlir::Operation *op) {
+    return verifyTensorSizes(op);
+  }
+};
+
+} // namespace trait
+} // namespace mlc
+
+#endif // MLC_IR_MLCTRAITS_H
