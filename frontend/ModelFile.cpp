@@ -11,6 +11,52 @@ using namespace mlir;
 
 namespace mlc {
 
+namespace {
+
+/// The first bracket of `text` nested deeper than `limit`, or nullptr.
+const char *findDeepNesting(StringRef text, unsigned limit) {
+  unsigned depth = 0;
+  for (size_t i = 0, e = text.size(); i < e; ++i) {
+    char c = text[i];
+    if (c == '"') { // a string literal, with backslash escapes
+      for (++i; i < e && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < e && text[i + 1] == '/') { // a comment
+      while (i < e && text[i] != '\n')
+        ++i;
+      continue;
+    }
+    bool opens = c == '(' || c == '[' || c == '{' || c == '<';
+    bool closes = c == ')' || c == ']' || c == '}' ||
+                  (c == '>' && (i == 0 || text[i - 1] != '-')); // not `->`
+    if (opens && ++depth > limit)
+      return text.data() + i;
+    if (closes && depth > 0)
+      --depth;
+  }
+  return nullptr;
+}
+
+} // namespace
+
+LogicalResult checkNesting(const llvm::SourceMgr &sourceMgr,
+                           unsigned bufferId) {
+  const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(bufferId);
+  const char *deep = findDeepNesting(buffer->getBuffer(), kMaxNesting);
+  if (!deep)
+    return success();
+  sourceMgr.PrintMessage(llvm::errs(), llvm::SMLoc::getFromPointer(deep),
+                         llvm::SourceMgr::DK_Error,
+                         "brackets nest deeper than " +
+                             llvm::Twine(kMaxNesting) +
+                             " levels here; mlc does not parse input this "
+                             "deep");
+  return failure();
+}
+
 void loadModelDialects(MLIRContext &context) {
   context.loadDialect<MlcDialect, func::FuncDialect>();
 }
@@ -23,7 +69,9 @@ OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context,
         << "cannot read model file '" << path << "': " << ec.message();
     return nullptr;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
+  unsigned id = sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
+  if (failed(checkNesting(sourceMgr, id)))
+    return nullptr;
   // parseSourceFile verifies the module after parsing.
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }

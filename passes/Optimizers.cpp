@@ -14,13 +14,38 @@ using namespace mlir;
 
 namespace mlc {
 
+namespace {
+
+/// An option of the --train spec / -mlc-train-step and the optimizers that
+/// take it.
+struct OptionInfo {
+  llvm::StringLiteral key;
+  bool sgd, adam;
+};
+
+constexpr OptionInfo kOptions[] = {
+    {"lr", true, true},          {"momentum", true, false},
+    {"dampening", true, false},  {"nesterov", true, false},
+    {"weight-decay", true, true}, {"beta1", false, true},
+    {"beta2", false, true},      {"eps", false, true},
+    {"amsgrad", false, true},
+};
+
+std::string optionsTakenBy(bool sgd) {
+  std::string s;
+  for (const OptionInfo &o : kOptions)
+    if (sgd ? o.sgd : o.adam)
+      s += (s.empty() ? "" : ", ") + o.key.str();
+  return s;
+}
+
+} // namespace
+
 FailureOr<OptimizerConfig>
-OptimizerConfig::create(StringRef name, std::optional<double> lr,
-                        double momentum, double dampening, bool nesterov,
-                        std::optional<double> weightDecay, double beta1,
-                        double beta2, double eps, bool amsgrad,
+OptimizerConfig::create(const OptimizerOptions &options,
                         function_ref<InFlightDiagnostic()> emitError) {
   OptimizerConfig c;
+  StringRef name = options.name;
   if (name == "sgd")
     c.kind = OptimizerKind::SGD;
   else if (name == "adam")
@@ -32,46 +57,71 @@ OptimizerConfig::create(StringRef name, std::optional<double> lr,
                        << "' (expected sgd, adam or adamw)";
   bool isSGD = c.kind == OptimizerKind::SGD;
 
-  if (!lr) {
-    if (isSGD)
-      return emitError() << "sgd needs a learning rate (lr=...)";
-    lr = 1e-3;
-  }
-  if (!weightDecay)
-    weightDecay = c.kind == OptimizerKind::AdamW ? 1e-2 : 0.0;
-  c.lr = *lr;
-  c.weightDecay = *weightDecay;
-  if (!(c.lr >= 0) || !std::isfinite(c.lr))
-    return emitError() << "invalid learning rate: " << c.lr;
-  if (!(c.weightDecay >= 0) || !std::isfinite(c.weightDecay))
-    return emitError() << "invalid weight_decay value: " << c.weightDecay;
+  // Every option given must be one this optimizer takes.
+  const bool given[] = {options.lr.has_value(),
+                        options.momentum.has_value(),
+                        options.dampening.has_value(),
+                        options.nesterov.has_value(),
+                        options.weightDecay.has_value(),
+                        options.beta1.has_value(),
+                        options.beta2.has_value(),
+                        options.eps.has_value(),
+                        options.amsgrad.has_value()};
+  for (auto [info, isGiven] : llvm::zip_equal(kOptions, given))
+    if (isGiven && !(isSGD ? info.sgd : info.adam))
+      return emitError() << name << " takes no option '" << info.key
+                         << "' (it takes " << optionsTakenBy(isSGD) << ")";
 
+  // Numbers: finite, and in the ranges torch.optim accepts.
+  auto number = [&](StringRef key, std::optional<double> value, double fallback,
+                    double &out) -> LogicalResult {
+    out = value.value_or(fallback);
+    if (std::isfinite(out))
+      return success();
+    return emitError() << "invalid " << key << " value: " << out
+                       << " (expected a finite number)";
+  };
+  if (!options.lr && isSGD)
+    return emitError() << "sgd needs a learning rate (lr=...)";
+  double adamWDecay = c.kind == OptimizerKind::AdamW ? 1e-2 : 0.0;
+  if (failed(number("lr", options.lr, 1e-3, c.lr)) ||
+      failed(number("weight-decay", options.weightDecay, adamWDecay,
+                    c.weightDecay)) ||
+      failed(number("momentum", options.momentum, 0.0, c.momentum)) ||
+      failed(number("dampening", options.dampening, 0.0, c.dampening)) ||
+      failed(number("beta1", options.beta1, 0.9, c.beta1)) ||
+      failed(number("beta2", options.beta2, 0.999, c.beta2)) ||
+      failed(number("eps", options.eps, 1e-8, c.eps)))
+    return failure();
+  c.nesterov = options.nesterov.value_or(false);
+  c.amsgrad = options.amsgrad.value_or(false);
+  if (c.lr < 0)
+    return emitError() << "invalid learning rate: " << c.lr
+                       << " (expected lr >= 0)";
+  if (c.weightDecay < 0)
+    return emitError() << "invalid weight-decay value: " << c.weightDecay
+                       << " (expected weight-decay >= 0)";
   if (isSGD) {
-    if (momentum < 0)
-      return emitError() << "invalid momentum value: " << momentum;
-    if (nesterov && (momentum <= 0 || dampening != 0))
+    if (c.momentum < 0)
+      return emitError() << "invalid momentum value: " << c.momentum
+                         << " (expected momentum >= 0)";
+    if (c.dampening < 0 || c.dampening > 1)
+      return emitError() << "invalid dampening value: " << c.dampening
+                         << " (expected 0 <= dampening <= 1)";
+    if (c.nesterov && (c.momentum <= 0 || c.dampening != 0))
       return emitError()
              << "nesterov momentum requires a momentum and zero dampening";
-    c.momentum = momentum;
-    c.dampening = dampening;
-    c.nesterov = nesterov;
     return c;
   }
-  if (momentum != 0 || dampening != 0 || nesterov)
-    return emitError() << name
-                       << " takes no momentum, dampening or nesterov option";
-  if (!(beta1 >= 0 && beta1 < 1))
-    return emitError() << "invalid beta1 parameter: " << beta1
+  if (!(c.beta1 >= 0 && c.beta1 < 1))
+    return emitError() << "invalid beta1 parameter: " << c.beta1
                        << " (expected 0 <= beta1 < 1)";
-  if (!(beta2 >= 0 && beta2 < 1))
-    return emitError() << "invalid beta2 parameter: " << beta2
+  if (!(c.beta2 >= 0 && c.beta2 < 1))
+    return emitError() << "invalid beta2 parameter: " << c.beta2
                        << " (expected 0 <= beta2 < 1)";
-  if (!(eps >= 0))
-    return emitError() << "invalid epsilon value: " << eps;
-  c.beta1 = beta1;
-  c.beta2 = beta2;
-  c.eps = eps;
-  c.amsgrad = amsgrad;
+  if (c.eps < 0)
+    return emitError() << "invalid epsilon value: " << c.eps
+                       << " (expected eps >= 0)";
   return c;
 }
 

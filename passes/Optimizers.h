@@ -14,6 +14,15 @@ namespace mlc {
 
 enum class OptimizerKind { SGD, Adam, AdamW };
 
+/// Optimizer settings as a user gave them: an option left out is nullopt
+/// and takes the optimizer's default.
+struct OptimizerOptions {
+  std::string name;
+  std::optional<double> lr, momentum, dampening, weightDecay, beta1, beta2,
+      eps;
+  std::optional<bool> nesterov, amsgrad;
+};
+
 /// Hyperparameters of one optimizer; defaults are PyTorch's.
 struct OptimizerConfig {
   OptimizerKind kind = OptimizerKind::SGD;
@@ -27,13 +36,12 @@ struct OptimizerConfig {
   double eps = 1e-8;
   bool amsgrad = false;
 
-  /// Builds a config from pass options, where an lr or weight decay that was
-  /// not given means "the optimizer's default". Emits an error naming the
-  /// bad value (the checks torch.optim makes) and fails on invalid settings.
+  /// Builds a config from the options given, the others taking PyTorch's
+  /// defaults. Emits an error naming the option and fails on an option the
+  /// optimizer does not take, a value that is not finite or out of range
+  /// (the checks torch.optim makes, and dampening in [0, 1]).
   static llvm::FailureOr<OptimizerConfig>
-  create(llvm::StringRef name, std::optional<double> lr, double momentum,
-         double dampening, bool nesterov, std::optional<double> weightDecay,
-         double beta1, double beta2, double eps, bool amsgrad,
+  create(const OptimizerOptions &options,
          llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
   /// Short human-readable form, e.g. "adamw(lr=0.001, ...)".

@@ -45,14 +45,18 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
     PyTorch's state dict: `<param>.momentum_buffer`, `<param>.exp_avg`,
     `<param>.exp_avg_sq`, `<param>.max_exp_avg_sq`, plus a shared `step`.
     Option defaults are PyTorch's (lr 1e-3 for Adam/AdamW, none for SGD;
-    weight-decay 0, or 1e-2 for AdamW).
+    weight-decay 0, or 1e-2 for AdamW). An option the chosen optimizer does
+    not take (`beta1` for SGD, `momentum` for Adam) is an error, as is a
+    value that is not finite or out of range. `@train_step` gets
+    `mlc.kind = "train"`, `@eval` gets `mlc.kind = "eval"`, and the step
+    counter state is marked `mlc.counter`.
   }];
   let options = [
     Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
            "Name of the model function">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
            "sgd, adam or adamw">,
-    Option<"lr", "lr", "double", /*default=*/"-1.0",
+    Option<"lr", "lr", "double", /*default=*/"1e-3",
            "Learning rate (default: 1e-3 for adam/adamw; sgd needs one)">,
     Option<"momentum", "momentum", "double", /*default=*/"0.0",
            "SGD momentum factor">,
@@ -60,7 +64,7 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
            "SGD dampening for momentum">,
     Option<"nesterov", "nesterov", "bool", /*default=*/"false",
            "SGD Nesterov momentum">,
-    Option<"weightDecay", "weight-decay", "double", /*default=*/"-1.0",
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
            "Weight decay (L2 for sgd/adam, decoupled for adamw; default 0, "
            "or 1e-2 for adamw)">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9",
@@ -73,6 +77,19 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
            "Adam AMSGrad variant">,
   ];
   let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def EvalEntry : Pass<"mlc-eval-entry", "mlir::ModuleOp"> {
+  let summary = "Make the model function the @eval entry point";
+  let description = [{
+    Renames the model function `func` (default `@forward`) to `@eval` and
+    marks it `mlc.kind = "eval"`: the inference-only form of a model, as
+    `mlc compile` without `--train` builds it.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
+           "Name of the model function">,
+  ];
 }
 
 #endif // MLC_PASSES_TD

@@ -1,4 +1,5 @@
-// The pass pipelines the mlc driver runs before exporting a model.
+// The compile pipeline: what `mlc compile` and `mlc-opt -mlc-compile` run
+// before a model is exported.
 #include "passes/Pipelines.h"
 
 #include "passes/Passes.h"
@@ -11,23 +12,49 @@ using namespace mlir;
 
 namespace mlc {
 
+namespace {
+
+/// Whether `word` is non-empty and made of characters that need no quoting
+/// in a pass option string: letters, digits and `.+-_`.
+bool isPlainWord(StringRef word) {
+  return !word.empty() && llvm::all_of(word, [](char c) {
+    return llvm::isAlnum(c) || c == '.' || c == '+' || c == '-' || c == '_';
+  });
+}
+
+} // namespace
+
 FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
                                               std::string &error) {
   SmallVector<StringRef> parts;
-  spec.split(parts, ',', -1, /*KeepEmpty=*/false);
-  if (parts.empty() || parts[0].contains('=')) {
+  spec.split(parts, ',', -1, /*KeepEmpty=*/true);
+  StringRef optimizer = parts.empty() ? "" : parts[0].trim();
+  if (optimizer.empty() || optimizer.contains('=')) {
     error = "--train needs an optimizer first, e.g. --train sgd,lr=0.1 or "
             "--train adam,lr=1e-3";
     return failure();
   }
-  std::string options = "optimizer=" + parts[0].trim().str();
+  if (!isPlainWord(optimizer)) {
+    error = "--train optimizer '" + optimizer.str() +
+            "' is not a name (expected sgd, adam or adamw)";
+    return failure();
+  }
+  std::string options = "optimizer=" + optimizer.str();
   for (StringRef part : llvm::drop_begin(parts)) {
     auto [key, value] = part.split('=');
     key = key.trim();
     value = value.trim();
-    if (key.empty() || value.empty()) {
-      error =
-          "--train option '" + part.str() + "' is not of the form key=value";
+    if (key.empty() || value.empty() || !part.contains('=')) {
+      error = "--train option '" + part.str() +
+              "' is not of the form key=value (options are separated by "
+              "commas: sgd,lr=0.1,momentum=0.9)";
+      return failure();
+    }
+    if (!isPlainWord(key) || !isPlainWord(value)) {
+      error = "--train option '" + part.str() + "' has a " +
+              (llvm::any_of(part, llvm::isSpace) ? "space" : "character") +
+              " that is not part of a key or number; separate options with "
+              "commas: sgd,lr=0.1,momentum=0.9";
       return failure();
     }
     options += " " + key.str() + "=" + value.str();
@@ -35,52 +62,72 @@ FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
   return options;
 }
 
-namespace {
-
-/// Renames the model function to @eval for inference-only executables.
-struct RenameToEval : PassWrapper<RenameToEval, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(RenameToEval)
-  explicit RenameToEval(std::string func) : func(std::move(func)) {}
-  StringRef getArgument() const final { return "mlc-rename-to-eval"; }
-  void runOnOperation() override {
-    auto f = getOperation().lookupSymbol<func::FuncOp>(func);
-    if (!f) {
-      getOperation().emitError() << "no model function @" << func;
-      return signalPassFailure();
-    }
-    f.setSymName("eval");
+FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
+                                           std::string &error) {
+  if (!isPlainWord(func)) {
+    error = "--func '" + func.str() + "' is not a function name";
+    return failure();
   }
-  std::string func;
-};
+  std::string text = "mlc-compile{func=" + func.str();
+  if (!train.empty()) {
+    if (failed(trainSpecToPassOptions(train, error)))
+      return failure();
+    text += " train=" + train.str();
+  }
+  return text + "}";
+}
 
-} // namespace
-
-LogicalResult buildCompilePipeline(OpPassManager &pm,
-                                   const CompileOptions &options,
-                                   std::string &error) {
+LogicalResult
+buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
+                     function_ref<LogicalResult(const Twine &)> errorHandler) {
+  if (!isPlainWord(options.func))
+    return errorHandler("func '" + options.func + "' is not a function name");
   pm.addNestedPass<func::FuncOp>(createLowerEinsum());
   if (options.train.empty()) {
-    pm.addPass(std::make_unique<RenameToEval>(options.func));
+    EvalEntryOptions eval;
+    eval.funcName = options.func;
+    pm.addPass(createEvalEntry(eval));
   } else {
+    std::string error;
     FailureOr<std::string> passOptions =
         trainSpecToPassOptions(options.train, error);
     if (failed(passOptions))
+      return errorHandler(error);
+    std::unique_ptr<Pass> trainStep = createTrainStep();
+    std::string all = "func=" + options.func + " " + *passOptions;
+    if (failed(trainStep->initializeOptions(all, [&](const Twine &message) {
+          // Keep MLIR's first line ("no such option foo") without its prefix.
+          std::string text = message.str();
+          StringRef first = StringRef(text).split('\n').first;
+          first.consume_front("<Pass-Options-Parser>: ");
+          return errorHandler("--train " + options.train + ": " +
+                              first.trim());
+        })))
       return failure();
-    std::string pipeline =
-        "mlc-train-step{func=" + options.func + " " + *passOptions + "}";
-    std::string parseErrors;
-    llvm::raw_string_ostream errs(parseErrors);
-    if (failed(parsePassPipeline(pipeline, pm, errs))) {
-      // Keep MLIR's first line ("no such option foo") without its prefix.
-      StringRef first = StringRef(parseErrors).split('\n').first;
-      first.consume_front("<Pass-Options-Parser>: ");
-      error = "--train " + options.train + ": " + first.trim().str();
-      return failure();
-    }
+    pm.addPass(std::move(trainStep));
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   return success();
+}
+
+void registerCompilePipeline() {
+  registerPassPipeline(
+      "mlc-compile",
+      "The pipeline of `mlc compile`: lower einsum, build the train step "
+      "(train=SPEC) or the eval entry point, canonicalize, CSE",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CompileOptions options;
+        std::string parseErrors;
+        llvm::raw_string_ostream errs(parseErrors);
+        if (failed(options.parseFromString(text, errs)))
+          return errorHandler(parseErrors);
+        return buildCompilePipeline(pm, options, errorHandler);
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optionHandler) {
+        optionHandler(CompileOptions());
+      });
 }
 
 } // namespace mlc

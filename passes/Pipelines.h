@@ -1,32 +1,48 @@
-// The pass pipelines the mlc driver runs before exporting a model.
+// The compile pipeline: what `mlc compile` and `mlc-opt -mlc-compile` run
+// before a model is exported.
 #ifndef MLC_PASSES_PIPELINES_H
 #define MLC_PASSES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 #include <string>
 
 namespace mlc {
 
-struct CompileOptions {
-  /// Model function to compile.
-  std::string func = "forward";
-  /// Optimizer spec "sgd,lr=0.1,momentum=0.9"; empty for inference only.
-  std::string train;
+/// Options of -mlc-compile, the same as `mlc compile`'s.
+struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
+  Option<std::string> func{*this, "func", llvm::cl::desc("Model function"),
+                           llvm::cl::init("forward")};
+  Option<std::string> train{
+      *this, "train",
+      llvm::cl::desc("Build a training step: the optimizer, then its options "
+                     "(e.g. sgd,lr=0.1,momentum=0.9); without it the "
+                     "executable is inference-only (@eval)")};
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
-/// of -mlc-train-step ("optimizer=adam lr=1e-3 beta2=0.99").
+/// of -mlc-train-step ("optimizer=adam lr=1e-3 beta2=0.99"). Keys and values
+/// are single words (a space inside one is an error, not a separator).
 llvm::FailureOr<std::string> trainSpecToPassOptions(llvm::StringRef spec,
                                                     std::string &error);
 
+/// The text form of -mlc-compile with these options, for parsePassPipeline.
+/// Fails with `error` set if `func` is not a plain name or `train` is not a
+/// valid spec (so that neither can change the pipeline's syntax).
+llvm::FailureOr<std::string> compilePipelineText(llvm::StringRef func,
+                                                 llvm::StringRef train,
+                                                 std::string &error);
+
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
-/// lower-einsum, then train-step (or the rename of the model function to
-/// @eval), canonicalize and CSE. Fails with `error` set on a bad spec or
-/// an unknown option.
-llvm::LogicalResult buildCompilePipeline(mlir::OpPassManager &pm,
-                                         const CompileOptions &options,
-                                         std::string &error);
+/// lower-einsum, then train-step (or eval-entry without --train),
+/// canonicalize and CSE. A bad spec or option fails through `errorHandler`.
+llvm::LogicalResult buildCompilePipeline(
+    mlir::OpPassManager &pm, const CompileOptions &options,
+    llvm::function_ref<llvm::LogicalResult(const llvm::Twine &)> errorHandler);
+
+/// Registers -mlc-compile with the pass registry (mlc-opt, mlc).
+void registerCompilePipeline();
 
 } // namespace mlc
 

@@ -9,6 +9,7 @@
 #include "ir/MlcOps.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlc {
@@ -37,22 +38,32 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       module.emitError() << "no model function @" << funcName;
       return signalPassFailure();
     }
-    // lr and weight-decay default per optimizer; -1 (their default in
-    // Passes.td, also in TrainStepOptions) stands for "not given". Any other
-    // negative value is passed on, to be rejected.
-    auto given = [](double value) -> std::optional<double> {
-      if (value == -1.0)
-        return std::nullopt;
-      return value;
+    // Options left out take the optimizer's defaults; options given must be
+    // ones the optimizer takes.
+    OptimizerOptions options;
+    options.name = optimizer;
+    auto given = [](const auto &option) {
+      using T = std::decay_t<decltype(option.getValue())>;
+      return option.hasValue() ? std::optional<T>(option.getValue())
+                               : std::nullopt;
     };
-    FailureOr<OptimizerConfig> config = OptimizerConfig::create(
-        optimizer, given(lr), momentum, dampening, nesterov, given(weightDecay),
-        beta1, beta2, eps, amsgrad, [&] { return forward.emitError(); });
+    options.lr = given(lr);
+    options.momentum = given(momentum);
+    options.dampening = given(dampening);
+    options.nesterov = given(nesterov);
+    options.weightDecay = given(weightDecay);
+    options.beta1 = given(beta1);
+    options.beta2 = given(beta2);
+    options.eps = given(eps);
+    options.amsgrad = given(amsgrad);
+    FailureOr<OptimizerConfig> config =
+        OptimizerConfig::create(options, [&] { return forward.emitError(); });
     if (failed(config) || failed(checkModel(module, forward)))
       return signalPassFailure();
     if (failed(buildTrainStep(module, forward, *config)))
       return signalPassFailure();
     forward.setSymName("eval");
+    forward->setAttr(attr::kKind, StringAttr::get(&getContext(), kEvalKind));
   }
 
   LogicalResult checkModel(ModuleOp module, func::FuncOp forward) {
@@ -102,6 +113,30 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     return success();
   }
 
+  /// One warning, at the first such argument, for every trainable parameter
+  /// the loss does not depend on (a model may have thousands).
+  static void warnUnaffected(func::FuncOp forward,
+                             ArrayRef<const ModelArg *> unaffected) {
+    if (unaffected.empty())
+      return;
+    constexpr size_t kNamed = 8;
+    Location loc = forward.getArgument(unaffected[0]->index).getLoc();
+    InFlightDiagnostic diag = emitWarning(loc);
+    if (unaffected.size() == 1) {
+      diag << "parameter '" << unaffected[0]->name
+           << "' does not affect the loss; it gets no gradient and is not "
+              "updated";
+      return;
+    }
+    diag << unaffected.size()
+         << " parameters do not affect the loss; they get no gradient and "
+            "are not updated: ";
+    for (auto [i, p] : llvm::enumerate(unaffected.take_front(kNamed)))
+      diag << (i ? ", '" : "'") << p->name << "'";
+    if (unaffected.size() > kNamed)
+      diag << " and " << unaffected.size() - kNamed << " more";
+  }
+
   LogicalResult buildTrainStep(ModuleOp module, func::FuncOp forward,
                                const OptimizerConfig &config) {
     FailureOr<ModelSignature> sig = getModelSignature(forward);
@@ -124,19 +159,48 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     OpBuilder builder(ctx);
     Location loc = forward.getLoc();
 
-    // Signature: parameters, then inputs; optimizer state is inserted
-    // between them once we know which parameters get a gradient.
-    SmallVector<const ModelArg *> ordered;
+    // Signature: parameters, optimizer state, inputs. Every trainable
+    // parameter gets its state arguments up front; those of parameters the
+    // loss turns out not to depend on are erased at the end, all at once
+    // (inserting or erasing arguments one by one is quadratic in their
+    // number).
+    SmallVector<const ModelArg *> params, inputs;
     for (const ModelArg &a : sig->args)
-      if (a.kind == ModelArg::Kind::Param)
-        ordered.push_back(&a);
-    unsigned numParams = ordered.size();
-    for (const ModelArg &a : sig->args)
-      if (a.kind == ModelArg::Kind::Input)
-        ordered.push_back(&a);
+      (a.kind == ModelArg::Kind::Param ? params : inputs).push_back(&a);
+    auto stateAttrs = [&](StringRef name, bool counter) {
+      SmallVector<NamedAttribute> attrs = {
+          named(builder, attr::kState, builder.getStringAttr(name)),
+          named(builder, attr::kInit,
+                InitAttr::get(ctx, InitKind::zeros, 0.0, 0.0))};
+      if (counter)
+        attrs.push_back(named(builder, attr::kCounter, builder.getUnitAttr()));
+      return builder.getDictionaryAttr(attrs);
+    };
     SmallVector<Type> argTypes;
     SmallVector<DictionaryAttr> argAttrs;
-    for (const ModelArg *a : ordered) {
+    for (const ModelArg *a : params) {
+      argTypes.push_back(a->type);
+      argAttrs.push_back(forward.getArgAttrDict(a->index));
+    }
+    unsigned stepArg = argTypes.size();
+    if (config.needsStep()) {
+      argTypes.push_back(RankedTensorType::get({}, builder.getI64Type()));
+      argAttrs.push_back(stateAttrs(kStepName, /*counter=*/true));
+    }
+    // The first state argument of params[i], for trainable ones.
+    llvm::DenseMap<unsigned, unsigned> firstStateArg;
+    SmallVector<StringRef> perParam = config.perParamStates();
+    for (auto [i, p] : llvm::enumerate(params)) {
+      if (p->frozen)
+        continue;
+      firstStateArg[i] = argTypes.size();
+      for (StringRef s : perParam) {
+        argTypes.push_back(p->type);
+        argAttrs.push_back(stateAttrs(p->name + "." + s.str(), false));
+      }
+    }
+    unsigned firstInput = argTypes.size();
+    for (const ModelArg *a : inputs) {
       argTypes.push_back(a->type);
       argAttrs.push_back(forward.getArgAttrDict(a->index));
     }
@@ -147,8 +211,11 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     step.setAllArgAttrs(argAttrs);
     Block *block = step.addEntryBlock();
     IRMapping mapping;
-    for (auto [i, a] : llvm::enumerate(ordered))
+    for (auto [i, a] : llvm::enumerate(params))
       mapping.map(forward.getArgument(a->index), block->getArgument(i));
+    for (auto [i, a] : llvm::enumerate(inputs))
+      mapping.map(forward.getArgument(a->index),
+                  block->getArgument(firstInput + i));
 
     builder.setInsertionPointToStart(block);
     auto ret = cast<func::ReturnOp>(forward.getBody().front().getTerminator());
@@ -159,10 +226,10 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       outputs.push_back(mapping.lookup(v));
 
     // Gradients of the loss with respect to the trainable parameters.
-    SmallVector<unsigned> trainable; // positions among the first numParams
+    SmallVector<unsigned> trainable; // positions in params
     SmallVector<Value> wrt;
-    for (unsigned i = 0; i < numParams; ++i)
-      if (!ordered[i]->frozen) {
+    for (auto [i, p] : llvm::enumerate(params))
+      if (!p->frozen) {
         trainable.push_back(i);
         wrt.push_back(block->getArgument(i));
       }
@@ -171,21 +238,9 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     if (failed(grads))
       return failure();
 
-    // Optimizer state arguments, right after the parameters.
-    unsigned nextStateArg = numParams;
-    auto addState = [&](StringRef name, RankedTensorType type) {
-      NamedAttribute attrs[] = {
-          named(builder, attr::kState, builder.getStringAttr(name)),
-          named(builder, attr::kInit,
-                InitAttr::get(ctx, InitKind::zeros, 0.0, 0.0))};
-      (void)step.insertArgument(nextStateArg, type,
-                                builder.getDictionaryAttr(attrs), loc);
-      return step.getArgument(nextStateArg++);
-    };
     Value oldStep, newStep;
     if (config.needsStep()) {
-      auto stepType = RankedTensorType::get({}, builder.getI64Type());
-      oldStep = addState(kStepName, stepType);
+      oldStep = block->getArgument(stepArg);
       newStep =
           AddOp::create(builder, loc, oldStep,
                         buildScalar(builder, loc, builder.getI64Type(), 1));
@@ -200,27 +255,30 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
           named(builder, key, builder.getStringAttr(name))));
     };
     SmallVector<std::pair<Value, std::string>> stateUpdates;
+    SmallVector<const ModelArg *> unaffected;
+    llvm::BitVector unusedArgs(argTypes.size());
     for (auto [i, g] : llvm::zip(trainable, *grads)) {
-      const ModelArg *param = ordered[i];
+      const ModelArg *param = params[i];
+      unsigned first = firstStateArg.lookup(i);
       if (!g) {
-        forward.emitWarning() << "parameter '" << param->name
-                              << "' does not affect the loss; it gets no "
-                                 "gradient and is not updated";
+        unaffected.push_back(param);
+        unusedArgs.set(first, first + perParam.size());
         continue;
       }
       SmallVector<Value> states;
       SmallVector<std::string> stateNames;
-      for (StringRef s : config.perParamStates()) {
+      for (auto [k, s] : llvm::enumerate(perParam)) {
         stateNames.push_back(param->name + "." + s.str());
-        states.push_back(addState(stateNames.back(), param->type));
+        states.push_back(block->getArgument(first + k));
       }
       SmallVector<Value> updated =
-          emitter.update(step.getArgument(i), g, states);
+          emitter.update(block->getArgument(i), g, states);
       addResult(updated[0], attr::kUpdate, param->name);
       for (auto [v, name] :
            llvm::zip(ArrayRef(updated).drop_front(), stateNames))
         stateUpdates.push_back({v, name});
     }
+    warnUnaffected(forward, unaffected);
     for (auto &[v, name] : stateUpdates)
       addResult(v, attr::kUpdate, name);
     if (newStep)
@@ -229,10 +287,13 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       addResult(outputs[r.index], attr::kOutput, r.name);
 
     func::ReturnOp::create(builder, loc, results);
+    if (failed(step.eraseArguments(unusedArgs)))
+      return failure();
     step.setType(builder.getFunctionType(step.getArgumentTypes(),
                                          ValueRange(results).getTypes()));
     step.setAllResultAttrs(resultAttrs);
-    step->setAttr("mlc.optimizer", builder.getStringAttr(config.describe()));
+    step->setAttr(attr::kKind, builder.getStringAttr(kTrainKind));
+    step->setAttr(attr::kOptimizer, builder.getStringAttr(config.describe()));
     eraseDeadOps(*block);
     return success();
   }

@@ -20,6 +20,18 @@
 // RUN: mlc-opt %t/state-name-taken.mlir -verify-diagnostics -mlc-train-step=optimizer=adam
 // RUN: mlc-opt %t/step-name-taken.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 momentum=0.9"
 // RUN: mlc-opt %t/update-name-taken.mlir -verify-diagnostics -mlc-train-step=lr=0.1
+// Options given are checked whatever their value: -1 is a value, not
+// "left out"; an option the optimizer does not take is an error.
+// RUN: mlc-opt %t/sgd-beta1.mlir -verify-diagnostics "-mlc-train-step=optimizer=sgd lr=0.1 beta1=0.9"
+// RUN: mlc-opt %t/sgd-eps.mlir -verify-diagnostics "-mlc-train-step=optimizer=sgd lr=0.1 eps=1e-8"
+// RUN: mlc-opt %t/sgd-amsgrad.mlir -verify-diagnostics "-mlc-train-step=optimizer=sgd lr=0.1 amsgrad=true"
+// RUN: mlc-opt %t/momentum-nan.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 momentum=nan"
+// RUN: mlc-opt %t/momentum-inf.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 momentum=inf"
+// RUN: mlc-opt %t/dampening-nan.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 momentum=0.9 dampening=nan"
+// RUN: mlc-opt %t/dampening-above-one.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 momentum=0.9 dampening=1.5"
+// RUN: mlc-opt %t/adam-lr-minus-one.mlir -verify-diagnostics "-mlc-train-step=optimizer=adam lr=-1"
+// RUN: mlc-opt %t/adamw-weight-decay-minus-one.mlir -verify-diagnostics "-mlc-train-step=optimizer=adamw weight-decay=-1"
+// RUN: mlc-opt %t/eps-nan.mlir -verify-diagnostics "-mlc-train-step=optimizer=adam eps=nan"
 
 // MLIR itself rejects an unknown option name or a value of the wrong kind,
 // before the pass runs: there is no location to attach an expected-error to.
@@ -65,14 +77,14 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
 }
 
 //--- infinite-lr.mlir
-// expected-error @+1 {{invalid learning rate: INF}}
+// expected-error @+1 {{invalid lr value: INF (expected a finite number)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 //--- negative-weight-decay.mlir
-// expected-error @+1 {{invalid weight_decay value: -1.000000e-02}}
+// expected-error @+1 {{invalid weight-decay value: -1.000000e-02 (expected weight-decay >= 0)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
@@ -100,14 +112,14 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
 }
 
 //--- adam-momentum.mlir
-// expected-error @+1 {{adam takes no momentum, dampening or nesterov option}}
+// expected-error @+1 {{adam takes no option 'momentum' (it takes lr, weight-decay, beta1, beta2, eps, amsgrad)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 //--- adamw-nesterov.mlir
-// expected-error @+1 {{adamw takes no momentum, dampening or nesterov option}}
+// expected-error @+1 {{adamw takes no option 'nesterov' (it takes lr, weight-decay, beta1, beta2, eps, amsgrad)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
@@ -129,6 +141,76 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
 
 //--- negative-eps.mlir
 // expected-error @+1 {{invalid epsilon value: -1.000000e-08}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- sgd-beta1.mlir
+// expected-error @+1 {{sgd takes no option 'beta1' (it takes lr, momentum, dampening, nesterov, weight-decay)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- sgd-eps.mlir
+// expected-error @+1 {{sgd takes no option 'eps' (it takes lr, momentum, dampening, nesterov, weight-decay)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- sgd-amsgrad.mlir
+// expected-error @+1 {{sgd takes no option 'amsgrad' (it takes lr, momentum, dampening, nesterov, weight-decay)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- momentum-nan.mlir
+// expected-error @+1 {{invalid momentum value: nan (expected a finite number)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- momentum-inf.mlir
+// expected-error @+1 {{invalid momentum value: INF (expected a finite number)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- dampening-nan.mlir
+// expected-error @+1 {{invalid dampening value: nan (expected a finite number)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- dampening-above-one.mlir
+// expected-error @+1 {{invalid dampening value: 1.500000e+00 (expected 0 <= dampening <= 1)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- adam-lr-minus-one.mlir
+// expected-error @+1 {{invalid learning rate: -1.000000e+00 (expected lr >= 0)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- adamw-weight-decay-minus-one.mlir
+// expected-error @+1 {{invalid weight-decay value: -1.000000e+00 (expected weight-decay >= 0)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- eps-nan.mlir
+// expected-error @+1 {{invalid eps value: nan (expected a finite number)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>

@@ -28,7 +28,7 @@
 // SGD-SAME: %{{.*}}: tensor<16xf32> {mlc.init = #mlc.init<zeros>, mlc.param = "b1"}, %{{.*}}: tensor<16x1xf32> {{.*}}mlc.param = "w2"},
 // SGD-SAME: %{{.*}}: tensor<1x8xf32> {mlc.input = "x"}, %{{.*}}: tensor<1x1xf32> {mlc.input = "y"})
 // SGD-SAME: -> (tensor<8x16xf32> {mlc.update = "w1"}, tensor<16xf32> {mlc.update = "b1"}, tensor<16x1xf32> {mlc.update = "w2"}, tensor<f32> {mlc.output = "loss"})
-// SGD-SAME: attributes {mlc.optimizer = "sgd(lr=0.1, momentum=0, dampening=0, nesterov=false, weight_decay=0)"}
+// SGD-SAME: attributes {mlc.kind = "train", mlc.optimizer = "sgd(lr=0.1, momentum=0, dampening=0, nesterov=false, weight_decay=0)"}
 // SGD: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // SGD: %[[NEG_LR:.*]] = mlc.constant dense<-1.000000e-01> : tensor<f32>
 // SGD: %[[UPD:.*]] = mlc.mul %[[DW1]], %[[NEG_LR]]
@@ -51,7 +51,7 @@
 // all starting at zero. buf = g on the first step, else
 // momentum * buf + (1 - dampening) * g.
 // MOMENTUM-SAME: %[[W1:.*]]: tensor<8x16xf32> {{.*}}mlc.param = "w1"}, %{{.*}}: tensor<16xf32> {{.*}}, %{{.*}}: tensor<16x1xf32> {{.*}}mlc.param = "w2"},
-// MOMENTUM-SAME: %[[STEP:.*]]: tensor<i64> {mlc.init = #mlc.init<zeros>, mlc.state = "step"},
+// MOMENTUM-SAME: %[[STEP:.*]]: tensor<i64> {mlc.counter, mlc.init = #mlc.init<zeros>, mlc.state = "step"},
 // MOMENTUM-SAME: %[[BUF:.*]]: tensor<8x16xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "w1.momentum_buffer"},
 // MOMENTUM-SAME: %{{.*}}: tensor<16xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "b1.momentum_buffer"},
 // MOMENTUM-SAME: %{{.*}}: tensor<16x1xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "w2.momentum_buffer"},
@@ -59,7 +59,7 @@
 // MOMENTUM-SAME: -> (tensor<8x16xf32> {mlc.update = "w1"}, tensor<16xf32> {mlc.update = "b1"}, tensor<16x1xf32> {mlc.update = "w2"},
 // MOMENTUM-SAME: tensor<8x16xf32> {mlc.update = "w1.momentum_buffer"}, tensor<16xf32> {mlc.update = "b1.momentum_buffer"}, tensor<16x1xf32> {mlc.update = "w2.momentum_buffer"},
 // MOMENTUM-SAME: tensor<i64> {mlc.update = "step"}, tensor<f32> {mlc.output = "loss"})
-// MOMENTUM-SAME: attributes {mlc.optimizer = "sgd(lr=0.1, momentum=0.9, dampening=0.5, nesterov=false, weight_decay=0)"}
+// MOMENTUM-SAME: attributes {mlc.kind = "train", mlc.optimizer = "sgd(lr=0.1, momentum=0.9, dampening=0.5, nesterov=false, weight_decay=0)"}
 // MOMENTUM: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // MOMENTUM: %[[ONE:.*]] = mlc.constant dense<1> : tensor<i64>
 // MOMENTUM: %[[NEXT_STEP:.*]] = mlc.add %[[STEP]], %[[ONE]] : (tensor<i64>, tensor<i64>) -> tensor<i64>
@@ -97,7 +97,7 @@
 // w1 -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps), the
 // bias corrections in f64.
 // ADAM-SAME: %[[W1:.*]]: tensor<8x16xf32> {{.*}}mlc.param = "w1"}, %{{.*}}: tensor<16xf32> {{.*}}, %{{.*}}: tensor<16x1xf32> {{.*}}mlc.param = "w2"},
-// ADAM-SAME: %[[STEP:.*]]: tensor<i64> {mlc.init = #mlc.init<zeros>, mlc.state = "step"},
+// ADAM-SAME: %[[STEP:.*]]: tensor<i64> {mlc.counter, mlc.init = #mlc.init<zeros>, mlc.state = "step"},
 // ADAM-SAME: %[[M:.*]]: tensor<8x16xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "w1.exp_avg"},
 // ADAM-SAME: %[[V:.*]]: tensor<8x16xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "w1.exp_avg_sq"},
 // ADAM-SAME: %{{.*}}: tensor<16xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "b1.exp_avg"}, %{{.*}}: tensor<16xf32> {mlc.init = #mlc.init<zeros>, mlc.state = "b1.exp_avg_sq"},
@@ -108,7 +108,7 @@
 // ADAM-SAME: tensor<16xf32> {mlc.update = "b1.exp_avg"}, tensor<16xf32> {mlc.update = "b1.exp_avg_sq"},
 // ADAM-SAME: tensor<16x1xf32> {mlc.update = "w2.exp_avg"}, tensor<16x1xf32> {mlc.update = "w2.exp_avg_sq"},
 // ADAM-SAME: tensor<i64> {mlc.update = "step"}, tensor<f32> {mlc.output = "loss"})
-// ADAM-SAME: attributes {mlc.optimizer = "adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0, amsgrad=false)"}
+// ADAM-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0, amsgrad=false)"}
 // ADAM: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // ADAM: %[[NEXT_STEP:.*]] = mlc.add %[[STEP]], %{{.*}} : (tensor<i64>, tensor<i64>) -> tensor<i64>
 // ADAM: %[[BETA1:.*]] = mlc.constant dense<0.899999976> : tensor<f32>
@@ -160,7 +160,7 @@
 // AdamW decouples the decay: w1 * (1 - lr * wd) takes the Adam step, and
 // the moments see the plain gradient.
 // ADAMW-SAME: %[[W1:.*]]: tensor<8x16xf32> {{.*}}mlc.param = "w1"},
-// ADAMW-SAME: attributes {mlc.optimizer = "adamw(lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.1, amsgrad=false)"}
+// ADAMW-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adamw(lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.1, amsgrad=false)"}
 // ADAMW: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // ADAMW: %[[KEEP:.*]] = mlc.constant dense<9.990000e-01> : tensor<f32>
 // ADAMW: %[[DECAYED:.*]] = mlc.mul %[[W1]], %[[KEEP]]
@@ -172,7 +172,7 @@
 
 // AdamW's default weight decay is 1e-2, its default lr 1e-3: the factor is
 // 1 - 1e-5.
-// ADAMW-DEFAULT-SAME: attributes {mlc.optimizer = "adamw(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01, amsgrad=false)"}
+// ADAMW-DEFAULT-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adamw(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01, amsgrad=false)"}
 // ADAMW-DEFAULT: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // ADAMW-DEFAULT: mlc.constant dense<0.999989986> : tensor<f32>
 
@@ -217,7 +217,8 @@ func.func @forward(%x: tensor<1x8xf32> {mlc.input = "x"}, %y: tensor<1x1xf32> {m
 // CHECK-NOT: mlc.update = "f"
 // CHECK-NOT: mlc.update = "unused"
 // CHECK-SAME: tensor<f32> {mlc.output = "loss"}, tensor<4x3xf32> {mlc.output = "scaled"})
-// expected-warning @+1 {{parameter 'unused' does not affect the loss; it gets no gradient and is not updated}}
+// The warning points at the parameter.
+// expected-warning @+2 {{parameter 'unused' does not affect the loss; it gets no gradient and is not updated}}
 func.func @forward(%x: tensor<4x3xf32> {mlc.input = "x"}, %w: tensor<3xf32> {mlc.param = "w"},
                    %f: tensor<3xf32> {mlc.param = "f", mlc.frozen}, %u: tensor<3xf32> {mlc.param = "unused"})
     -> (tensor<f32>, tensor<4x3xf32> {mlc.output = "scaled"}) {

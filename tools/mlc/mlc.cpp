@@ -8,6 +8,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
@@ -24,29 +25,31 @@ namespace {
 
 constexpr const char *kVersion = "0.1.0";
 
+cl::OptionCategory mlcCategory("mlc options");
 cl::SubCommand compileCommand("compile",
                               "Compile a model file into an .mlcx executable");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
-                               cl::Required, cl::sub(compileCommand));
+                               cl::Required, cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<std::string> outputFile("o",
                                 cl::desc("Output executable (default: "
-                                         "the model name with .mlcx)"),
+                                         "the model name with .mlcx; with "
+                                         "--emit-mlir: stdout)"),
                                 cl::value_desc("file"),
-                                cl::sub(compileCommand));
+                                cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<std::string> trainSpec(
     "train",
     cl::desc("Build a training step: optimizer and options, e.g. "
              "sgd,lr=0.1,momentum=0.9 or adamw,lr=1e-3,weight-decay=0.01"),
-    cl::value_desc("spec"), cl::sub(compileCommand));
+    cl::value_desc("spec"), cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<std::string> targetName("target", cl::desc("Target device (cpu)"),
-                                cl::init("cpu"), cl::sub(compileCommand));
+                                cl::init("cpu"), cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<std::string> funcName("func", cl::desc("Model function"),
-                              cl::init("forward"), cl::sub(compileCommand));
+                              cl::init("forward"), cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<bool> emitMlir("emit-mlir",
                        cl::desc("Print the compiled IR instead of writing an "
                                 "executable"),
-                       cl::sub(compileCommand));
+                       cl::sub(compileCommand), cl::cat(mlcCategory));
 
 std::string defaultOutput(llvm::StringRef input) {
   llvm::SmallString<128> path(llvm::sys::path::filename(input));
@@ -59,6 +62,63 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// Writes `bytes` to `path` ("-" is stdout). A regular file (or a new one)
+/// is replaced atomically: a temporary file in the same folder is written
+/// and renamed over it, so a failure leaves the old file as it was. A
+/// symlink is written through to its target. Other existing files (a
+/// device such as /dev/null) are written directly; a directory is refused.
+llvm::Error writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
+  auto failure = [&](const llvm::Twine &why) {
+    return llvm::createStringError("cannot write '" + path + "': " + why);
+  };
+  if (path == "-") {
+    llvm::outs() << bytes;
+    llvm::outs().flush();
+    return llvm::Error::success();
+  }
+  llvm::SmallString<256> target(path);
+  if (llvm::sys::fs::exists(path)) {
+    if (std::error_code ec = llvm::sys::fs::real_path(path, target))
+      return failure(ec.message());
+    if (llvm::sys::fs::is_directory(target))
+      return failure("it is a directory");
+    if (!llvm::sys::fs::is_regular_file(target)) {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(target, ec);
+      if (!ec) {
+        os << bytes;
+        os.close();
+        ec = os.error();
+        os.clear_error();
+      }
+      return ec ? failure(ec.message()) : llvm::Error::success();
+    }
+  }
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(target + ".tmp-%%%%%%");
+  if (!temp)
+    return failure(llvm::toString(temp.takeError()));
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    os << bytes;
+    os.flush();
+    if (std::error_code ec = os.error()) {
+      os.clear_error();
+      llvm::consumeError(temp->discard());
+      return failure(ec.message());
+    }
+  }
+  if (llvm::Error e = temp->keep(target))
+    return failure(llvm::toString(std::move(e)));
+  return llvm::Error::success();
+}
+
+/// Whether `a` and `b` name the same existing file.
+bool sameFile(llvm::StringRef a, llvm::StringRef b) {
+  bool result = false;
+  return !llvm::sys::fs::equivalent(a, b, result) && result;
+}
+
 int compile() {
   mlc::TargetRegistry targets;
   mlc::registerAllTargets(targets);
@@ -66,8 +126,18 @@ int compile() {
   if (!target)
     return fail("unknown target '" + targetName +
                 "' (this build has: " + targets.names() + ")");
+  std::string path = outputFile.empty()
+                         ? (emitMlir ? std::string("-")
+                                     : defaultOutput(inputFile))
+                         : std::string(outputFile);
+  if (path != "-" && inputFile != "-" && sameFile(path, inputFile))
+    return fail("the output '" + path + "' is the model file itself; give "
+                "another -o");
 
   MLIRContext context;
+  // Diagnostics name the op and its location; a dump of the whole
+  // function in generic form would bury them.
+  context.printOpOnDiagnostic(false);
   mlc::loadModelDialects(context);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -76,36 +146,40 @@ int compile() {
   if (!module)
     return 1;
 
-  PassManager pm(&context);
-  mlc::CompileOptions options;
-  options.func = funcName;
-  options.train = trainSpec;
   std::string error;
-  if (failed(mlc::buildCompilePipeline(pm, options, error)))
+  FailureOr<std::string> pipeline =
+      mlc::compilePipelineText(funcName, trainSpec, error);
+  if (failed(pipeline))
     return fail(error);
+  PassManager pm(&context);
+  std::string parseErrors;
+  llvm::raw_string_ostream errs(parseErrors);
+  if (failed(parsePassPipeline(*pipeline, pm, errs))) {
+    // The pipeline parser reports on the pipeline text; keep its message.
+    StringRef message = StringRef(parseErrors).trim();
+    message.consume_front("MLIR Textual PassPipeline Parser:1:1: error: ");
+    return fail(message.split('\n').first);
+  }
   if (failed(pm.run(*module)))
     return 1;
 
+  std::string bytes;
   if (emitMlir) {
-    module->print(llvm::outs());
-    llvm::outs() << "\n";
-    return 0;
+    llvm::raw_string_ostream os(bytes);
+    module->print(os);
+    os << "\n";
+  } else {
+    mlc::ExportOptions exportOptions;
+    exportOptions.modelName = llvm::sys::path::filename(inputFile).str();
+    exportOptions.producer = std::string("mlc ") + kVersion;
+    FailureOr<std::string> exported =
+        mlc::exportExecutable(*module, *target, exportOptions);
+    if (failed(exported))
+      return 1;
+    bytes = std::move(*exported);
   }
-  mlc::ExportOptions exportOptions;
-  exportOptions.modelName = llvm::sys::path::filename(inputFile).str();
-  exportOptions.producer = std::string("mlc ") + kVersion;
-  FailureOr<std::string> bytes =
-      mlc::exportExecutable(*module, *target, exportOptions);
-  if (failed(bytes))
-    return 1;
-
-  std::string path = outputFile.empty() ? defaultOutput(inputFile) : outputFile;
-  std::string openError;
-  auto out = openOutputFile(path, &openError);
-  if (!out)
-    return fail("cannot write '" + path + "': " + openError);
-  out->os() << *bytes;
-  out->keep();
+  if (llvm::Error e = writeOutput(path, bytes))
+    return fail(llvm::toString(std::move(e)));
   return 0;
 }
 
@@ -114,7 +188,11 @@ int compile() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlc::registerMlcPasses();
+  mlc::registerCompilePipeline();
   registerTransformsPasses();
+  // --help lists mlc's options, not those LLVM's libraries register.
+  cl::HideUnrelatedOptions(mlcCategory);
+  cl::HideUnrelatedOptions(mlcCategory, compileCommand);
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "mlc " << kVersion << "\n"; });
   cl::ParseCommandLineOptions(argc, argv,

@@ -1,0 +1,39 @@
+// -mlc-eval-entry: the model function becomes the @eval entry point of an
+// inference-only executable.
+#include "passes/Passes.h"
+
+#include "ir/MlcModel.h"
+
+namespace mlc {
+#define GEN_PASS_DEF_EVALENTRY
+#include "passes/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+using namespace mlc;
+
+namespace {
+
+struct EvalEntryPass : mlc::impl::EvalEntryBase<EvalEntryPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>(funcName);
+    if (!forward) {
+      module.emitError() << "no model function @" << funcName;
+      return signalPassFailure();
+    }
+    if (funcName != "eval" && module.lookupSymbol("eval")) {
+      forward.emitError()
+          << "cannot add @eval: the module already has that symbol";
+      return signalPassFailure();
+    }
+    if (failed(getModelSignature(forward)))
+      return signalPassFailure();
+    forward.setSymName("eval");
+    forward->setAttr(attr::kKind, StringAttr::get(&getContext(), kEvalKind));
+  }
+};
+
+} // namespace
