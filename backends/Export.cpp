@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -68,8 +69,20 @@ std::string describeLoc(Location loc) {
   return s;
 }
 
-/// Row-major bytes of a constant, splats expanded.
+/// Most constant data an executable holds: FlatBuffers files cannot exceed
+/// 2 GiB, and the rest of the file needs room too.
+constexpr uint64_t kMaxConstantBytes = uint64_t(3) << 29; // 1.5 GiB
+
+/// Bytes of one element of `type` in the executable (i1 takes one byte).
+uint64_t elementBytes(Type element) {
+  return (element.getIntOrFloatBitWidth() + 7) / 8;
+}
+
+/// Row-major bytes of a constant; a splat gives one element's bytes.
 std::vector<uint8_t> constantBytes(DenseElementsAttr attr) {
+  if (attr.isSplat())
+    attr = attr.resizeSplat(RankedTensorType::get(
+        {}, cast<RankedTensorType>(attr.getType()).getElementType()));
   auto type = cast<RankedTensorType>(attr.getType());
   Type element = type.getElementType();
   std::vector<uint8_t> bytes;
@@ -118,7 +131,9 @@ struct BufferInfo {
   InitAttr init;
   bool trainable = true;
   std::vector<uint8_t> data;
+  bool splat = false;
   RankedTensorType type;
+  Location loc;
 };
 
 class Exporter {
@@ -132,8 +147,9 @@ private:
   FailureOr<uint32_t> addBuffer(BufferInfo info, Location loc);
   /// A buffer for a value of `type` (an activation or a constant).
   FailureOr<uint32_t> addTensorBuffer(std::string name, RankedTensorType type,
-                                      fb::BufferRole role, Location loc,
-                                      std::vector<uint8_t> data = {});
+                                      fb::BufferRole role, Location loc);
+  FailureOr<uint32_t> addConstant(std::string name, DenseElementsAttr value,
+                                  Location loc);
   FailureOr<uint32_t> persistentBuffer(const ModelArg &arg, func::FuncOp func);
   LogicalResult exportFunction(func::FuncOp func);
   /// The value in `ret` each persistent buffer may be computed into in
@@ -143,6 +159,9 @@ private:
                      llvm::DenseMap<Value, uint32_t> &argBuffers);
   FailureOr<flatbuffers::Offset<fb::Kernel>> buildKernel(Operation *op,
                                                          StringRef name);
+  /// A command copying buffer `from` into `to`, described by `what`.
+  flatbuffers::Offset<fb::Command> copyCommand(uint32_t from, uint32_t to,
+                                               const std::string &what);
 
   ModuleOp module_;
   const Target &target_;
@@ -152,7 +171,7 @@ private:
   llvm::StringMap<uint32_t> bufferByName_;
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels_;
   std::vector<flatbuffers::Offset<fb::EntryPoint>> entries_;
-  uint64_t trainFlops_ = 0, evalFlops_ = 0;
+  uint64_t trainFlops_ = 0, evalFlops_ = 0, constantBytes_ = 0;
   std::string optimizer_;
 };
 
@@ -167,28 +186,59 @@ FailureOr<uint32_t> Exporter::addBuffer(BufferInfo info, Location loc) {
 
 FailureOr<uint32_t> Exporter::addTensorBuffer(std::string name,
                                               RankedTensorType type,
-                                              fb::BufferRole role, Location loc,
-                                              std::vector<uint8_t> data) {
+                                              fb::BufferRole role,
+                                              Location loc) {
   FailureOr<fb::DType> dtype = toDType(type.getElementType(), loc);
   if (failed(dtype))
     return failure();
-  BufferInfo info;
-  info.name = std::move(name);
-  info.dtype = *dtype;
+  BufferInfo info{std::move(name), *dtype, {}, role, {}, true, {}, false,
+                  type, loc};
   info.shape.assign(type.getShape().begin(), type.getShape().end());
-  info.role = role;
-  info.data = std::move(data);
-  info.type = type;
   return addBuffer(std::move(info), loc);
+}
+
+FailureOr<uint32_t> Exporter::addConstant(std::string name,
+                                          DenseElementsAttr value,
+                                          Location loc) {
+  auto type = cast<RankedTensorType>(value.getType());
+  uint64_t bytes = value.isSplat()
+                       ? elementBytes(type.getElementType())
+                       : static_cast<uint64_t>(type.getNumElements()) *
+                             elementBytes(type.getElementType());
+  constantBytes_ += bytes;
+  if (constantBytes_ > kMaxConstantBytes)
+    return emitError(loc) << "the constants of the model need more than "
+                          << kMaxConstantBytes
+                          << " bytes, the most an executable holds "
+                             "(FlatBuffers files are limited to 2 GiB); this "
+                             "one ("
+                          << type << ") brings them to " << constantBytes_;
+  FailureOr<uint32_t> index =
+      addTensorBuffer(std::move(name), type, fb::BufferRole::constant, loc);
+  if (failed(index))
+    return failure();
+  buffers_[*index].data = constantBytes(value);
+  buffers_[*index].splat = value.isSplat();
+  return index;
 }
 
 FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
                                                func::FuncOp func) {
   auto it = bufferByName_.find(arg.name);
-  fb::BufferRole role =
-      arg.kind == ModelArg::Kind::Param   ? fb::BufferRole::parameter
-      : arg.kind == ModelArg::Kind::State ? fb::BufferRole::optimizer_state
-                                          : fb::BufferRole::input;
+  fb::BufferRole role = fb::BufferRole::input;
+  if (arg.kind == ModelArg::Kind::Param)
+    role = fb::BufferRole::parameter;
+  else if (arg.kind == ModelArg::Kind::State)
+    role = arg.counter ? fb::BufferRole::step_counter
+                       : fb::BufferRole::optimizer_state;
+  Location argLoc = func.getArgument(arg.index).getLoc();
+  if (arg.kind != ModelArg::Kind::Input && !arg.init)
+    return emitError(argLoc)
+           << (arg.kind == ModelArg::Kind::Param ? "parameter '" : "state '")
+           << arg.name
+           << "' has no initializer; give it one, e.g. mlc.init = "
+              "#mlc.init<zeros> (a frozen parameter loaded with --init-from "
+              "needs one too)";
   if (it != bufferByName_.end()) {
     const BufferInfo &existing = buffers_[it->second];
     if (existing.type != arg.type || existing.role != role)
@@ -198,19 +248,13 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << arg.name << "' as " << existing.type;
     return it->second;
   }
-  FailureOr<fb::DType> dtype =
-      toDType(arg.type.getElementType(), func.getLoc());
-  if (failed(dtype))
+  FailureOr<uint32_t> index =
+      addTensorBuffer(arg.name, arg.type, role, argLoc);
+  if (failed(index))
     return failure();
-  BufferInfo info;
-  info.name = arg.name;
-  info.dtype = *dtype;
-  info.shape.assign(arg.type.getShape().begin(), arg.type.getShape().end());
-  info.role = role;
-  info.init = arg.init;
-  info.trainable = !arg.frozen;
-  info.type = arg.type;
-  return addBuffer(std::move(info), func.getLoc());
+  buffers_[*index].init = arg.init;
+  buffers_[*index].trainable = !arg.frozen;
+  return index;
 }
 
 llvm::DenseMap<Value, uint32_t>
@@ -273,6 +317,27 @@ Exporter::buildKernel(Operation *op, StringRef name) {
                           body->type, body->offset);
 }
 
+flatbuffers::Offset<fb::Command>
+Exporter::copyCommand(uint32_t from, uint32_t to, const std::string &what) {
+  KernelBody body = target_.buildCopyKernel(fbb_);
+  std::string kernelName = "k" + std::to_string(kernels_.size()) + "_copy";
+  kernels_.push_back(fb::CreateKernel(fbb_, fbb_.CreateString(kernelName),
+                                      fbb_.CreateVectorOfStrings({what}),
+                                      body.type, body.offset));
+  std::vector<uint32_t> operands = {from}, results = {to};
+  return fb::CreateCommandDirect(
+      fbb_, static_cast<uint32_t>(kernels_.size() - 1), &operands, &results);
+}
+
+fb::EntryKind entryKind(func::FuncOp func) {
+  auto kind = func->getAttrOfType<StringAttr>(attr::kKind);
+  if (kind && kind.getValue() == kTrainKind)
+    return fb::EntryKind::train;
+  if (kind && kind.getValue() == kEvalKind)
+    return fb::EntryKind::eval;
+  return fb::EntryKind::other;
+}
+
 LogicalResult Exporter::exportFunction(func::FuncOp func) {
   FailureOr<ModelSignature> sig = getModelSignature(func);
   if (failed(sig))
@@ -321,9 +386,8 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
       if (!dense)
         return op.emitError() << "only dense constants can be exported";
-      FailureOr<uint32_t> b = addTensorBuffer(
-          entryName + ".c" + std::to_string(id), type, fb::BufferRole::constant,
-          op.getLoc(), constantBytes(dense));
+      FailureOr<uint32_t> b = addConstant(entryName + ".c" + std::to_string(id),
+                                          dense, op.getLoc());
       if (failed(b))
         return failure();
       bufferOf[result] = *b;
@@ -361,50 +425,72 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     flops += countFlops(&op);
   }
 
-  // Results: named outputs, and updates not already computed in place.
+  // Outputs report the values of this call. One that is a parameter or
+  // state this call updates is copied first, before anything overwrites it.
+  llvm::DenseSet<uint32_t> updated;
+  for (const ModelResult &r : sig->results)
+    if (r.kind == ModelResult::Kind::Update)
+      updated.insert(bufferByName_.lookup(r.name));
+  std::vector<flatbuffers::Offset<fb::Command>> snapshots;
+  llvm::DenseMap<uint32_t, uint32_t> snapshotOf;
   for (const ModelResult &r : sig->results) {
+    if (r.kind != ModelResult::Kind::Output)
+      continue;
     Value v = ret.getOperand(r.index);
     uint32_t source = bufferOf.lookup(v);
-    if (r.kind == ModelResult::Kind::Output) {
-      if (buffers_[source].role == fb::BufferRole::activation)
-        buffers_[source].role = fb::BufferRole::output;
-      outputs.push_back(
-          fb::CreateBinding(fbb_, fbb_.CreateString(r.name), source));
-      continue;
+    if (buffers_[source].role == fb::BufferRole::activation)
+      buffers_[source].role = fb::BufferRole::output;
+    if (updated.contains(source)) {
+      auto [it, inserted] = snapshotOf.try_emplace(source, 0);
+      if (inserted) {
+        FailureOr<uint32_t> copy = addTensorBuffer(
+            entryName + ".out." + r.name, buffers_[source].type,
+            fb::BufferRole::output, buffers_[source].loc);
+        if (failed(copy))
+          return failure();
+        it->second = *copy;
+        snapshots.push_back(copyCommand(
+            source, *copy,
+            "value of '" + buffers_[source].name + "' before the update"));
+      }
+      source = it->second;
     }
+    outputs.push_back(
+        fb::CreateBinding(fbb_, fbb_.CreateString(r.name), source));
+  }
+  commands.insert(commands.begin(), snapshots.begin(), snapshots.end());
+
+  // Updates not already computed in place are copied after the step.
+  for (const ModelResult &r : sig->results) {
+    if (r.kind != ModelResult::Kind::Update)
+      continue;
+    uint32_t source = bufferOf.lookup(ret.getOperand(r.index));
     uint32_t target = bufferByName_.lookup(r.name);
     if (source == target)
       continue;
     // Copies run after the step in result order; copying from another
     // persistent buffer could read a value an earlier copy replaced.
-    fb::BufferRole sourceRole = buffers_[source].role;
-    if (sourceRole == fb::BufferRole::parameter ||
-        sourceRole == fb::BufferRole::optimizer_state)
+    if (fb::isPersistent(buffers_[source].role))
       return func.emitError()
              << "result #" << r.index << " updates '" << r.name
              << "' with the unchanged value of '" << buffers_[source].name
              << "', which is not supported; compute the new value instead";
-    KernelBody body = target_.buildCopyKernel(fbb_);
-    std::string kernelName = "k" + std::to_string(kernels_.size()) + "_copy";
-    std::string what = "update of '" + r.name + "'";
-    kernels_.push_back(fb::CreateKernel(fbb_, fbb_.CreateString(kernelName),
-                                        fbb_.CreateVectorOfStrings({what}),
-                                        body.type, body.offset));
-    std::vector<uint32_t> from = {source}, to = {target};
-    commands.push_back(fb::CreateCommandDirect(
-        fbb_, static_cast<uint32_t>(kernels_.size() - 1), &from, &to));
+    commands.push_back(
+        copyCommand(source, target, "update of '" + r.name + "'"));
   }
 
-  if (entryName == "train_step") {
+  fb::EntryKind kind = entryKind(func);
+  if (kind == fb::EntryKind::train) {
     trainFlops_ = flops;
-    if (auto opt = func->getAttrOfType<StringAttr>("mlc.optimizer"))
+    if (auto opt = func->getAttrOfType<StringAttr>(attr::kOptimizer))
       optimizer_ = opt.str();
-  } else if (entryName == "eval") {
+  } else if (kind == fb::EntryKind::eval) {
     evalFlops_ = flops;
   }
   entries_.push_back(fb::CreateEntryPoint(
       fbb_, fbb_.CreateString(entryName), fbb_.CreateVector(inputs),
-      fbb_.CreateVector(outputs), fbb_.CreateVector(commands), flops, batch));
+      fbb_.CreateVector(outputs), fbb_.CreateVector(commands), flops, batch,
+      kind));
   return success();
 }
 
@@ -433,7 +519,8 @@ FailureOr<std::string> Exporter::run() {
     auto data = b.data.empty() ? 0 : fbb_.CreateVector(b.data);
     buffers.push_back(fb::CreateBuffer(fbb_, fbb_.CreateString(b.name), b.dtype,
                                        fbb_.CreateVector(b.shape), bytes,
-                                       b.role, init, data, b.trainable));
+                                       b.role, init, data, b.trainable,
+                                       b.splat));
     if (b.role == fb::BufferRole::parameter)
       paramNames.push_back(b.name);
   }

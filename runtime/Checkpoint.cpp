@@ -13,7 +13,7 @@ constexpr const char *kStepKey = "mlc.step";
 
 bool inScope(fb::BufferRole role, bool withState) {
   return role == fb::BufferRole::parameter ||
-         (withState && role == fb::BufferRole::optimizer_state);
+         (withState && fb::isPersistent(role));
 }
 
 } // namespace
@@ -49,10 +49,7 @@ StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
   bool withState = scope == LoadScope::Everything;
   for (const SafetensorsEntry &e : file->entries()) {
     int64_t b = session.findBuffer(e.name);
-    bool known =
-        b >= 0 &&
-        (session.bufferDef(b).role() == fb::BufferRole::parameter ||
-         session.bufferDef(b).role() == fb::BufferRole::optimizer_state);
+    bool known = b >= 0 && fb::isPersistent(session.bufferDef(b).role());
     if (!known)
       return Status::error(
           path + ": tensor '" + e.name +

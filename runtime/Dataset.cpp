@@ -47,6 +47,9 @@ StatusOr<Dataset> Dataset::open(const std::string &path, const Entry &entry) {
                            std::to_string(n) + " rows but '" + firstName +
                            "' has " + std::to_string(ds.numSamples_));
     }
+    if (want.shape[0] <= 0) // the loader refuses empty buffers; stay safe
+      return Status::error(path + ": model input '" + input.name +
+                           "' has no rows per batch");
     size_t rowBytes = want.byteSize() / static_cast<size_t>(want.shape[0]);
     ds.columns_.push_back({t, input.buffer, rowBytes});
   }

@@ -3,6 +3,7 @@
 // truncated, foreign or crafted file gives an error instead of a crash.
 #include "runtime/Executable.h"
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -24,6 +25,66 @@ template <typename T> bool elementsAligned(const flatbuffers::Vector<T> *v) {
          reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
 }
 
+/// Why `name` cannot name a tensor in the files the runtime writes
+/// (safetensors headers, JSON, CSV, logs), or an empty string.
+std::string checkName(const std::string &name) {
+  if (name.empty())
+    return "is empty";
+  if (name == "__metadata__")
+    return "is '__metadata__', which safetensors files reserve";
+  for (size_t i = 0; i < name.size();) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f)
+      return "contains a control character";
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3
+                               : (c >> 3) == 0x1e  ? 4 : 0;
+    if (length == 0 || i + length > name.size())
+      return "is not valid UTF-8";
+    uint32_t code = length == 1 ? c : c & (0x7f >> length);
+    for (size_t k = 1; k < length; ++k) {
+      unsigned char next = static_cast<unsigned char>(name[i + k]);
+      if ((next >> 6) != 0x2)
+        return "is not valid UTF-8";
+      code = (code << 6) | (next & 0x3f);
+    }
+    static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10ffff ||
+        (code >= 0xd800 && code <= 0xdfff))
+      return "is not valid UTF-8";
+    i += length;
+  }
+  return "";
+}
+
+/// Whether an initializer's values make sense for its kind.
+std::string checkInit(const fb::InitSpec &init) {
+  double a = init.first(), b = init.second();
+  if (!std::isfinite(a) || !std::isfinite(b))
+    return "has an initializer with a value that is not finite";
+  switch (init.kind()) {
+  case fb::InitKind::none:
+    return "has no initializer";
+  case fb::InitKind::normal:
+    if (!(b > 0))
+      return "has a normal initializer with std " + std::to_string(b) +
+             " (expected std > 0)";
+    break;
+  case fb::InitKind::uniform:
+    if (!(a < b))
+      return "has a uniform initializer with low " + std::to_string(a) +
+             " >= high " + std::to_string(b);
+    break;
+  case fb::InitKind::xavier_uniform:
+    if (!(a > 0))
+      return "has an xavier_uniform initializer with gain " +
+             std::to_string(a) + " (expected gain > 0)";
+    break;
+  default:
+    break;
+  }
+  return "";
+}
+
 std::string bufferLabel(uint32_t index, const fb::Buffer &buffer) {
   std::string name = buffer.name() ? buffer.name()->str() : "";
   return "buffer " + std::to_string(index) + " ('" + name + "')";
@@ -33,6 +94,10 @@ Status checkBuffer(uint32_t index, const fb::Buffer &buffer) {
   std::string label = bufferLabel(index, buffer);
   if (!buffer.name() || buffer.name()->size() == 0)
     return Status::error("buffer " + std::to_string(index) + " has no name");
+  std::string badName = checkName(buffer.name()->str());
+  if (!badName.empty())
+    return Status::error("the name of buffer " + std::to_string(index) + " " +
+                         badName);
   if (!isKnownDType(buffer.dtype()))
     return Status::error(label + " has unknown dtype " +
                          std::to_string(static_cast<int>(buffer.dtype())));
@@ -45,10 +110,11 @@ Status checkBuffer(uint32_t index, const fb::Buffer &buffer) {
   uint64_t elements = 1;
   if (buffer.shape())
     for (int64_t d : *buffer.shape()) {
-      if (d < 0)
-        return Status::error(label + " has negative dimension " +
-                             std::to_string(d));
-      if (d != 0 && elements > kMaxTensorBytes / static_cast<uint64_t>(d))
+      if (d <= 0)
+        return Status::error(label + " has dimension " + std::to_string(d) +
+                             " (mlc tensors have no empty or negative "
+                             "dimensions)");
+      if (elements > kMaxTensorBytes / static_cast<uint64_t>(d))
         return Status::error(label + " is too large");
       elements *= static_cast<uint64_t>(d);
     }
@@ -64,16 +130,30 @@ Status checkBuffer(uint32_t index, const fb::Buffer &buffer) {
                          std::to_string(expected));
   bool isConstant = buffer.role() == fb::BufferRole::constant;
   uint64_t dataSize = buffer.data() ? buffer.data()->size() : 0;
-  if (isConstant && dataSize != expected)
-    return Status::error(
-        label + " is a constant with " + std::to_string(dataSize) +
-        " bytes of data, expected " + std::to_string(expected));
-  if (!isConstant && dataSize != 0)
+  uint64_t dataExpected =
+      buffer.splat() ? dtypeSize(buffer.dtype()) : expected;
+  if (isConstant && dataSize != dataExpected)
+    return Status::error(label + " is a " +
+                         (buffer.splat() ? "splat constant" : "constant") +
+                         " with " + std::to_string(dataSize) +
+                         " bytes of data, expected " +
+                         std::to_string(dataExpected));
+  if (!isConstant && (dataSize != 0 || buffer.splat()))
     return Status::error(label + " carries data but is not a constant");
-  if (const fb::InitSpec *init = buffer.init())
-    if (static_cast<unsigned>(init->kind()) >
-        static_cast<unsigned>(fb::InitKind::MAX))
-      return Status::error(label + " has an unknown initializer");
+  if (buffer.role() == fb::BufferRole::step_counter &&
+      (buffer.dtype() != fb::DType::i64 || elements != 1 ||
+       (buffer.shape() && buffer.shape()->size() != 0)))
+    return Status::error(label + " is a step counter but is " + desc.str() +
+                         ", not an i64 scalar");
+  const fb::InitSpec *init = buffer.init();
+  if (init && static_cast<unsigned>(init->kind()) >
+                  static_cast<unsigned>(fb::InitKind::MAX))
+    return Status::error(label + " has an unknown initializer");
+  if (fb::isPersistent(buffer.role())) {
+    std::string badInit = init ? checkInit(*init) : "has no initializer";
+    if (!badInit.empty())
+      return Status::error(label + " " + badInit);
+  }
   return Status::ok();
 }
 
@@ -103,9 +183,42 @@ Status checkBindings(
                            "' refers to buffer " + std::to_string(b->buffer()) +
                            ", but the program has " +
                            std::to_string(numBuffers) + " buffers");
+    std::string badName = checkName(b->name()->str());
+    if (!badName.empty())
+      return Status::error(what + " name " + badName);
     if (!names.insert(b->name()->str()).second)
       return Status::error(what + " '" + b->name()->str() + "' appears twice");
   }
+  return Status::ok();
+}
+
+/// What an entry point's kind promises: a train step runs commands, and a
+/// train or eval entry reports its scalar float loss first.
+Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
+                 const std::string &label) {
+  fb::EntryKind kind = entry.kind();
+  if (static_cast<unsigned>(kind) > static_cast<unsigned>(fb::EntryKind::MAX))
+    return Status::error(label + " has an unknown kind " +
+                         std::to_string(static_cast<int>(kind)));
+  if (kind == fb::EntryKind::other)
+    return Status::ok();
+  std::string name = fb::EnumNameEntryKind(kind);
+  std::string aKind = (kind == fb::EntryKind::eval ? "an " : "a ") + name;
+  if (kind == fb::EntryKind::train &&
+      (!entry.commands() || entry.commands()->size() == 0))
+    return Status::error(label + " is a train step without commands");
+  if (!entry.outputs() || entry.outputs()->size() == 0)
+    return Status::error(label + " is " + aKind +
+                         " entry point without outputs; it must report its "
+                         "loss first");
+  const fb::Binding *loss = entry.outputs()->Get(0);
+  const fb::Buffer &buffer = *program.buffers()->Get(loss->buffer());
+  TensorDesc desc = Executable::bufferDesc(buffer);
+  if (desc.numElements() != 1 || !desc.shape.empty() ||
+      (desc.dtype != DType::f32 && desc.dtype != DType::f64))
+    return Status::error(label + " is " + aKind + " entry point whose first "
+                         "output '" + loss->name()->str() + "' is " +
+                         desc.str() + ", not a scalar float loss");
   return Status::ok();
 }
 
@@ -120,6 +233,7 @@ Status checkEntryPoint(const fb::EntryPoint &entry,
       checkBindings(entry.inputs(), numBuffers, label + " input"));
   MLC_RETURN_IF_ERROR(
       checkBindings(entry.outputs(), numBuffers, label + " output"));
+  MLC_RETURN_IF_ERROR(checkKind(entry, program, label));
   if (!entry.commands())
     return Status::ok();
   for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
@@ -196,6 +310,12 @@ Status checkMeaning(const fb::Executable &exe) {
                          " is newer than this runtime reads (" +
                          std::to_string(fb::kFormatVersion) +
                          "); use a newer mlc-run or recompile the model");
+  if (version < fb::kOldestFormatVersion)
+    return Status::error("format version " + std::to_string(version) +
+                         " is older than this runtime reads (" +
+                         std::to_string(fb::kOldestFormatVersion) + " to " +
+                         std::to_string(fb::kFormatVersion) +
+                         "); recompile the model with this mlc");
   if (!exe.programs() || exe.programs()->size() == 0)
     return Status::error("no programs");
   uint64_t meshSize = 1;

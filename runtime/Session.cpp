@@ -3,6 +3,8 @@
 
 #include "runtime/Init.h"
 
+#include <cstring>
+
 namespace mlc::rt {
 
 StatusOr<std::unique_ptr<Session>>
@@ -41,12 +43,24 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
       return mem.status();
     s->memory_.push_back(*mem);
     if (def.role() == fb::BufferRole::constant)
-      MLC_RETURN_IF_ERROR(s->device_->copyToDevice(*mem, def.data()->data(),
-                                                   def.data()->size()));
+      MLC_RETURN_IF_ERROR(s->writeConstant(i));
   }
   MLC_RETURN_IF_ERROR(
       s->prepareEntries().withContext(s->executable_->origin()));
   return s;
+}
+
+Status Session::writeConstant(uint32_t buffer) {
+  const fb::Buffer &def = bufferDef(buffer);
+  const TensorDesc &desc = descs_[buffer];
+  // The loader checked the data size: the whole tensor, or one element.
+  if (!def.splat())
+    return write(buffer, def.data()->data(), def.data()->size());
+  size_t element = dtypeSize(desc.dtype);
+  std::vector<uint8_t> host(desc.byteSize());
+  for (size_t at = 0; at < host.size(); at += element)
+    std::memcpy(host.data() + at, def.data()->data(), element);
+  return write(buffer, host.data(), host.size());
 }
 
 Session::~Session() {
@@ -61,6 +75,7 @@ Status Session::prepareEntries() {
     auto entry = std::make_unique<Entry>();
     entry->name_ = def->name()->str();
     entry->flops_ = def->flops();
+    entry->kind_ = def->kind();
     entry->batchSize_ = def->batch_size();
     std::string label = "entry point '" + entry->name_ + "'";
     auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
@@ -120,8 +135,7 @@ Status Session::prepareEntries() {
 Status Session::initialize(uint64_t seed) {
   for (uint32_t i = 0; i < descs_.size(); ++i) {
     const fb::Buffer &def = bufferDef(i);
-    if (def.role() != fb::BufferRole::parameter &&
-        def.role() != fb::BufferRole::optimizer_state)
+    if (!fb::isPersistent(def.role()))
       continue;
     std::vector<uint8_t> host(descs_[i].byteSize());
     MLC_RETURN_IF_ERROR(
@@ -161,6 +175,14 @@ StatusOr<Entry *> Session::entry(const std::string &name) {
     known += (known.empty() ? "" : ", ") + e.first;
   return Status::error(executable_->origin() + " has no entry point '" + name +
                        "' (it has: " + known + ")");
+}
+
+StatusOr<Entry *> Session::entryOfKind(fb::EntryKind kind) {
+  for (const fb::EntryPoint *def : *program_->entry_points())
+    if (def->kind() == kind)
+      return entries_.at(def->name()->str()).get();
+  return Status::error(executable_->origin() + " has no " +
+                       fb::EnumNameEntryKind(kind) + " entry point");
 }
 
 Status Session::run(Entry &entry) {

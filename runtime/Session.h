@@ -29,6 +29,8 @@ public:
   /// Leading dimension of the inputs (samples per call); 0 without inputs.
   uint64_t batchSize() const { return batchSize_; }
   uint64_t flops() const { return flops_; }
+  /// What the entry point is for (train step, eval, ...).
+  fb::EntryKind kind() const { return kind_; }
 
 private:
   friend class Session;
@@ -37,6 +39,7 @@ private:
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
   uint64_t batchSize_ = 0, flops_ = 0;
+  fb::EntryKind kind_ = fb::EntryKind::other;
 };
 
 class Session {
@@ -76,12 +79,16 @@ public:
 
   /// The entry point `name`, or an error listing those that exist.
   StatusOr<Entry *> entry(const std::string &name);
+  /// The first entry point of `kind`, or an error saying there is none.
+  StatusOr<Entry *> entryOfKind(fb::EntryKind kind);
   /// Runs every command of `entry` in order.
   Status run(Entry &entry);
 
 private:
   Session() = default;
   Status prepareEntries();
+  /// Fills constant `buffer` from the executable (splats expanded).
+  Status writeConstant(uint32_t buffer);
 
   std::shared_ptr<const Executable> executable_;
   const fb::Program *program_ = nullptr;

@@ -261,6 +261,31 @@ Status checkAxis(int64_t axis, size_t rank, const char *name) {
 // Entry points (declared in Kernels.h)
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// A result may share its buffer with an operand only where the kernel
+/// reads that operand at the index it writes: an elementwise kernel on
+/// operands of the result's shape (or a copy onto itself).
+Status checkAliasing(fb::OpKind op, const Descs &operands,
+                     const Descs &results) {
+  bool inPlace = familyOf(op) == Family::elementwise || op == fb::OpKind::copy;
+  for (size_t r = 0; r < results.size(); ++r) {
+    for (size_t o = 0; o < operands.size(); ++o)
+      if (results[r] == operands[o] &&
+          (!inPlace || operands[o]->shape != results[r]->shape))
+        return Status::error("result #" + std::to_string(r) +
+                             " is the buffer of operand #" + std::to_string(o) +
+                             ", and this kernel cannot compute in place");
+    for (size_t other = 0; other < r; ++other)
+      if (results[r] == results[other])
+        return Status::error("results #" + std::to_string(other) + " and #" +
+                             std::to_string(r) + " are one buffer");
+  }
+  return Status::ok();
+}
+
+} // namespace
+
 Status checkKernel(const fb::CpuKernel &kernel, const Descs &operands,
                    const Descs &results) {
   std::string label = opLabel(kernel.op());
@@ -269,6 +294,8 @@ Status checkKernel(const fb::CpuKernel &kernel, const Descs &operands,
   Status status = checkDescs(operands, "operand ");
   if (status.isOk())
     status = checkDescs(results, "result ");
+  if (status.isOk())
+    status = checkAliasing(kernel.op(), operands, results);
   if (status.isOk())
     status = checkFamily(kernel, operands, results);
   return status.withContext(label);

@@ -10,7 +10,16 @@ namespace mlc::fb {
 
 /// The version this build writes and the newest it reads. Bump it when the
 /// meaning of an existing field changes.
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
+/// The oldest version this build reads.
+inline constexpr uint32_t kOldestFormatVersion = 2;
+
+/// Whether buffers of `role` persist across calls and are saved in
+/// checkpoints (parameters and everything the optimizer keeps).
+inline constexpr bool isPersistent(BufferRole role) {
+  return role == BufferRole::parameter || role == BufferRole::optimizer_state ||
+         role == BufferRole::step_counter;
+}
 
 /// Bytes per element of `dtype` in a buffer (i1 is one byte); 0 for a value
 /// outside the enum. Writers and readers of the format both use it.

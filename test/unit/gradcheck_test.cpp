@@ -54,7 +54,8 @@ std::string buildModel(const GradCase &c, const std::string &element) {
   os << "func.func @forward(";
   for (size_t i = 0; i < c.params.size(); ++i)
     os << (i ? ", " : "") << "%p" << i << ": "
-       << tensorType(c.params[i], element) << " {mlc.param = \"p" << i << "\"}";
+       << tensorType(c.params[i], element) << " {mlc.param = \"p" << i
+       << "\", mlc.init = #mlc.init<zeros>}";
   if (!c.labels.empty())
     os << ", %labels: " << tensorType(c.labels, "i64")
        << " {mlc.input = \"labels\"}";

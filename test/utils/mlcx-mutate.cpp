@@ -3,10 +3,22 @@
 // the FlatBuffers object API, so it never writes an unverifiable file.
 //
 //   mlcx-mutate IN OUT format_version=N
-//   mlcx-mutate IN OUT buffer:NAME:byte_size=N
-//   mlcx-mutate IN OUT buffer:NAME:shape=2x3
+//   mlcx-mutate IN OUT buffer:B:byte_size=N
+//   mlcx-mutate IN OUT buffer:B:shape=2x3
+//   mlcx-mutate IN OUT buffer:B:name=TEXT        (name_hex=77ff31 for bytes)
+//   mlcx-mutate IN OUT buffer:B:role=ROLE        (parameter, step_counter, ...)
+//   mlcx-mutate IN OUT buffer:B:init=KIND,FIRST,SECOND
+//   mlcx-mutate IN OUT buffer:B:splat=0|1
 //   mlcx-mutate IN OUT command:ENTRY:INDEX:operand:J=N
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:result:J=N
 //   mlcx-mutate IN OUT command:ENTRY:INDEX:kernel=N
+//   mlcx-mutate IN OUT entry:ENTRY:kind=KIND|N   (other, train, eval)
+//   mlcx-mutate IN OUT entry:ENTRY:commands=none
+//   mlcx-mutate IN OUT entry:ENTRY:outputs=none
+//   mlcx-mutate IN OUT entry:ENTRY:output:J=N
+//
+// A buffer B is named, or `role=ROLE` for the first buffer of that role; a
+// buffer index N may be written `@NAME`.
 #include "runtime/format/Format.h"
 
 #include <cstdio>
@@ -42,14 +54,84 @@ fb::BufferT &bufferNamed(fb::ProgramT &p, const std::string &name) {
   die("no buffer '" + name + "'");
 }
 
-fb::CommandT &command(fb::ProgramT &p, const std::string &entry, size_t index) {
+fb::BufferT &bufferSelected(fb::ProgramT &p, const std::string &selector) {
+  if (selector.rfind("role=", 0) != 0)
+    return bufferNamed(p, selector);
+  std::string role = selector.substr(5);
+  for (auto &b : p.buffers)
+    if (role == fb::EnumNameBufferRole(b->role))
+      return *b;
+  die("no buffer of role '" + role + "'");
+}
+
+/// A buffer index: a number, or @NAME.
+uint32_t bufferIndex(fb::ProgramT &p, const std::string &value) {
+  if (value.empty() || value[0] != '@')
+    return static_cast<uint32_t>(std::stoul(value));
+  for (size_t i = 0; i < p.buffers.size(); ++i)
+    if (p.buffers[i]->name == value.substr(1))
+      return static_cast<uint32_t>(i);
+  die("no buffer '" + value.substr(1) + "'");
+}
+
+template <typename Enum>
+Enum enumValue(const std::string &value, const char *const *names, int max) {
+  for (int i = 0; i <= max; ++i)
+    if (value == names[i])
+      return static_cast<Enum>(i);
+  return static_cast<Enum>(std::stoi(value));
+}
+
+fb::EntryPointT &entryNamed(fb::ProgramT &p, const std::string &entry) {
   for (auto &e : p.entry_points)
-    if (e->name == entry) {
-      if (index >= e->commands.size())
-        die("entry '" + entry + "' has no command " + std::to_string(index));
-      return *e->commands[index];
-    }
+    if (e->name == entry)
+      return *e;
   die("no entry point '" + entry + "'");
+}
+
+fb::CommandT &command(fb::ProgramT &p, const std::string &entry, size_t index) {
+  fb::EntryPointT &e = entryNamed(p, entry);
+  if (index >= e.commands.size())
+    die("entry '" + entry + "' has no command " + std::to_string(index));
+  return *e.commands[index];
+}
+
+std::string fromHex(const std::string &hex) {
+  std::string bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return bytes;
+}
+
+void mutateBuffer(fb::BufferT &b, const std::string &field,
+                  const std::string &value) {
+  if (field == "byte_size") {
+    b.byte_size = std::stoull(value);
+  } else if (field == "shape") {
+    b.shape.clear();
+    for (const std::string &d : split(value, 'x'))
+      b.shape.push_back(std::stoll(d));
+  } else if (field == "name") {
+    b.name = value;
+  } else if (field == "name_hex") {
+    b.name = fromHex(value);
+  } else if (field == "role") {
+    b.role = enumValue<fb::BufferRole>(value, fb::EnumNamesBufferRole(),
+                                       static_cast<int>(fb::BufferRole::MAX));
+  } else if (field == "init") {
+    std::vector<std::string> parts = split(value, ',');
+    if (parts.size() != 3)
+      die("init=KIND,FIRST,SECOND");
+    b.init = std::make_unique<fb::InitSpecT>();
+    b.init->kind = enumValue<fb::InitKind>(
+        parts[0], fb::EnumNamesInitKind(), static_cast<int>(fb::InitKind::MAX));
+    b.init->first = std::stod(parts[1]);
+    b.init->second = std::stod(parts[2]);
+  } else if (field == "splat") {
+    b.splat = value == "1";
+  } else {
+    die("unknown buffer field '" + field + "'");
+  }
 }
 
 void apply(fb::ExecutableT &exe, const std::string &mutation) {
@@ -61,23 +143,34 @@ void apply(fb::ExecutableT &exe, const std::string &mutation) {
   fb::ProgramT &program = *exe.programs.at(0);
   if (path.size() == 1 && path[0] == "format_version") {
     exe.format_version = static_cast<uint32_t>(std::stoul(value));
-  } else if (path.size() == 3 && path[0] == "buffer" &&
-             path[2] == "byte_size") {
-    bufferNamed(program, path[1]).byte_size = std::stoull(value);
-  } else if (path.size() == 3 && path[0] == "buffer" && path[2] == "shape") {
-    std::vector<int64_t> shape;
-    for (const std::string &d : split(value, 'x'))
-      shape.push_back(std::stoll(d));
-    bufferNamed(program, path[1]).shape = shape;
-  } else if (path.size() == 5 && path[0] == "command" && path[3] == "operand") {
-    auto &ops = command(program, path[1], std::stoul(path[2])).operands;
+  } else if (path.size() == 3 && path[0] == "buffer") {
+    mutateBuffer(bufferSelected(program, path[1]), path[2], value);
+  } else if (path.size() == 5 && path[0] == "command" &&
+             (path[3] == "operand" || path[3] == "result")) {
+    fb::CommandT &c = command(program, path[1], std::stoul(path[2]));
+    auto &list = path[3] == "operand" ? c.operands : c.results;
     size_t j = std::stoul(path[4]);
-    if (j >= ops.size())
-      die("command has no operand " + path[4]);
-    ops[j] = static_cast<uint32_t>(std::stoul(value));
+    if (j >= list.size())
+      die("command has no " + path[3] + " " + path[4]);
+    list[j] = bufferIndex(program, value);
   } else if (path.size() == 4 && path[0] == "command" && path[3] == "kernel") {
     command(program, path[1], std::stoul(path[2])).kernel =
         static_cast<uint32_t>(std::stoul(value));
+  } else if (path.size() == 3 && path[0] == "entry" && path[2] == "kind") {
+    entryNamed(program, path[1]).kind = enumValue<fb::EntryKind>(
+        value, fb::EnumNamesEntryKind(), static_cast<int>(fb::EntryKind::MAX));
+  } else if (path.size() == 3 && path[0] == "entry" &&
+             path[2] == "commands" && value == "none") {
+    entryNamed(program, path[1]).commands.clear();
+  } else if (path.size() == 3 && path[0] == "entry" && path[2] == "outputs" &&
+             value == "none") {
+    entryNamed(program, path[1]).outputs.clear();
+  } else if (path.size() == 4 && path[0] == "entry" && path[2] == "output") {
+    auto &outputs = entryNamed(program, path[1]).outputs;
+    size_t j = std::stoul(path[3]);
+    if (j >= outputs.size())
+      die("entry point has no output " + path[3]);
+    outputs[j]->buffer = bufferIndex(program, value);
   } else {
     die("unknown mutation '" + mutation + "'");
   }

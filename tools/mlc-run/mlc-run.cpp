@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 using namespace mlc;
@@ -56,50 +57,68 @@ run::Args declareArgs() {
   return a;
 }
 
-/// Scalar outputs of an entry point, read after each call.
+/// Scalar outputs of an entry point (floats, integers, booleans), read
+/// after each call. The loss, outputs[0] of train and eval entry points, is
+/// the first of them.
 struct ScalarOutputs {
   std::vector<const BoundBuffer *> outputs;
   std::vector<double> values;
 
   explicit ScalarOutputs(const Entry &entry) {
     for (const BoundBuffer &b : entry.outputs())
-      if (b.desc->numElements() == 1 &&
-          (b.desc->dtype == DType::f32 || b.desc->dtype == DType::f64))
+      if (b.desc->numElements() == 1)
         outputs.push_back(&b);
     values.resize(outputs.size());
   }
 
   Status read(Session &session) {
     for (size_t i = 0; i < outputs.size(); ++i) {
-      if (outputs[i]->desc->dtype == DType::f32) {
-        float v;
-        MLC_RETURN_IF_ERROR(session.read(outputs[i]->buffer, &v, sizeof v));
-        values[i] = v;
-      } else {
-        MLC_RETURN_IF_ERROR(
-            session.read(outputs[i]->buffer, &values[i], sizeof(double)));
-      }
+      const BoundBuffer &b = *outputs[i];
+      uint64_t bits = 0; // big enough for every dtype
+      MLC_RETURN_IF_ERROR(session.read(b.buffer, &bits, b.desc->byteSize()));
+      values[i] = toDouble(b.desc->dtype, &bits);
     }
     return Status::ok();
   }
 
-  /// Index of the loss: the output named "loss", else the first.
-  size_t lossIndex() const {
-    for (size_t i = 0; i < outputs.size(); ++i)
-      if (outputs[i]->name == "loss")
-        return i;
-    return 0;
+  static double toDouble(DType dtype, const void *p) {
+    switch (dtype) {
+    case DType::f32:
+      return *static_cast<const float *>(p);
+    case DType::f64:
+      return *static_cast<const double *>(p);
+    case DType::i32:
+      return *static_cast<const int32_t *>(p);
+    case DType::i64:
+      return static_cast<double>(*static_cast<const int64_t *>(p));
+    case DType::i1:
+      return *static_cast<const uint8_t *>(p) ? 1.0 : 0.0;
+    default:
+      return std::nan("");
+    }
   }
 };
 
+/// The outputs a log cannot show (not scalars), said once: "logits
+/// (4x10xf32)".
+std::string unreported(const Entry &entry) {
+  std::string s;
+  for (const BoundBuffer &b : entry.outputs())
+    if (b.desc->numElements() != 1)
+      s += (s.empty() ? "" : ", ") + b.name + " (" + b.desc->str() + ")";
+  return s;
+}
+
+std::string formatValue(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
 std::string formatValues(const ScalarOutputs &o, const std::vector<double> &v) {
   std::string s;
-  char buf[96];
-  for (size_t i = 0; i < o.outputs.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%s%s %.6g", s.empty() ? "" : "  ",
-                  o.outputs[i]->name.c_str(), v[i]);
-    s += buf;
-  }
+  for (size_t i = 0; i < o.outputs.size(); ++i)
+    s += (i ? "  " : "") + o.outputs[i]->name + " " + formatValue(v[i]);
   return s;
 }
 
@@ -125,42 +144,60 @@ std::string formatDuration(double seconds) {
   return buf;
 }
 
-/// Runs `entry` over `data` in order, in whole batches, and returns the mean
-/// of each scalar output. A last partial batch is left out (shapes are
-/// static) and said so.
+/// Runs `entry` over `path` in order, in whole batches (once if the entry
+/// takes no inputs and `path` is empty), and returns the mean of each
+/// scalar output. A last partial batch is left out (shapes are static) and
+/// said so. A loss that is not finite is an error naming the batch.
 StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
                                        const std::string &path,
                                        std::string &summary) {
-  StatusOr<Dataset> data = Dataset::open(path, entry);
-  if (!data.isOk())
-    return data.status();
-  uint64_t batch = entry.batchSize();
-  uint64_t batches = data->numSamples() / batch;
-  if (batches == 0)
-    return Status::error(path + " has " + std::to_string(data->numSamples()) +
-                         " samples, fewer than one batch of " +
-                         std::to_string(batch));
   ScalarOutputs outputs(entry);
   std::vector<double> sums(outputs.values.size(), 0.0);
+  std::optional<Dataset> data;
+  uint64_t batch = entry.batchSize(), batches = 1;
+  if (!entry.inputs().empty() || !path.empty()) {
+    StatusOr<Dataset> opened = Dataset::open(path, entry);
+    if (!opened.isOk())
+      return opened.status();
+    data = std::move(opened).value();
+    batches = data->numSamples() / batch;
+    if (batches == 0)
+      return Status::error(path + " has " +
+                           std::to_string(data->numSamples()) +
+                           " samples, fewer than one batch of " +
+                           std::to_string(batch));
+  }
   std::vector<uint64_t> rows(batch);
   for (uint64_t b = 0; b < batches; ++b) {
     for (uint64_t i = 0; i < batch; ++i)
       rows[i] = b * batch + i;
-    MLC_RETURN_IF_ERROR(data->load(session, rows));
+    if (data)
+      MLC_RETURN_IF_ERROR(data->load(session, rows));
     MLC_RETURN_IF_ERROR(session.run(entry));
     MLC_RETURN_IF_ERROR(outputs.read(session));
+    double loss = outputs.values[0];
+    if (!std::isfinite(loss))
+      return Status::error(
+          "eval loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+          (data ? " on batch " + std::to_string(b + 1) + " (rows " +
+                      describeRows(rows) + " of " + path + ")"
+                : std::string()));
     for (size_t i = 0; i < sums.size(); ++i)
       sums[i] += outputs.values[i];
   }
   for (double &s : sums)
     s /= static_cast<double>(batches);
-  uint64_t used = batches * batch;
-  summary = "eval on " + path + " (" + std::to_string(used) + " samples";
-  if (used != data->numSamples())
-    summary += "; the last " + std::to_string(data->numSamples() - used) +
-               " do not fill a batch of " + std::to_string(batch) +
-               " and are left out";
-  summary += "): " + formatValues(outputs, sums);
+  if (data) {
+    uint64_t used = batches * batch;
+    summary = "eval on " + path + " (" + std::to_string(used) + " samples";
+    if (used != data->numSamples())
+      summary += "; the last " + std::to_string(data->numSamples() - used) +
+                 " do not fill a batch of " + std::to_string(batch) +
+                 " and are left out";
+    summary += "): " + formatValues(outputs, sums);
+  } else {
+    summary = "eval: " + formatValues(outputs, sums);
+  }
   return sums;
 }
 
@@ -201,7 +238,7 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
   std::string path = args_.get("eval-data");
   if (path.empty())
     return Status::ok();
-  StatusOr<Entry *> eval = session_.entry("eval");
+  StatusOr<Entry *> eval = session_.entryOfKind(fb::EntryKind::eval);
   if (!eval.isOk())
     return eval.status();
   std::string summary;
@@ -228,15 +265,25 @@ Status Runner::save(uint64_t step) {
 }
 
 Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
-  StatusOr<Entry *> entry = session_.entry("train_step");
+  StatusOr<Entry *> entry = session_.entryOfKind(fb::EntryKind::train);
   if (!entry.isOk())
     return Status::error(entry.status().message() +
                          "; compile with --train to build a training step");
   Entry &step = **entry;
-  StatusOr<Dataset> data = Dataset::open(args_.get("data"), step);
-  if (!data.isOk())
-    return data.status();
+  // A model without inputs (a parameter fit, a prior) trains on no data.
+  std::optional<Dataset> data;
   uint64_t batch = step.batchSize();
+  if (!step.inputs().empty()) {
+    StatusOr<Dataset> opened = Dataset::open(args_.get("data"), step);
+    if (!opened.isOk())
+      return opened.status();
+    data = std::move(opened).value();
+    if (data->numSamples() < batch)
+      return Status::error(data->path() + " has " +
+                           std::to_string(data->numSamples()) +
+                           " samples, fewer than one batch of " +
+                           std::to_string(batch));
+  }
   uint64_t steps =
       cfg.haveSteps ? cfg.steps : (data->numSamples() + batch - 1) / batch;
   if (firstStep >= steps) {
@@ -248,47 +295,70 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                   static_cast<unsigned long long>(steps));
     return evalIfAsked(firstStep, "");
   }
-  Sampler sampler(cfg.sampling, data->numSamples(), batch, cfg.seed);
+  std::optional<Sampler> sampler;
+  if (data)
+    sampler.emplace(cfg.sampling, data->numSamples(), batch, cfg.seed);
   ScalarOutputs outputs(step);
-  size_t lossAt = outputs.lossIndex();
-  std::printf("training %s: %llu steps of %llu samples from %s (%llu samples), "
-              "%.3g MFLOP/step\n",
-              session_.executable().origin().c_str(),
-              static_cast<unsigned long long>(steps - firstStep),
-              static_cast<unsigned long long>(batch), data->path().c_str(),
-              static_cast<unsigned long long>(data->numSamples()),
-              static_cast<double>(step.flops()) / 1e6);
+  if (data)
+    std::printf("training %s: %llu steps of %llu samples from %s (%llu "
+                "samples), %.3g MFLOP/step\n",
+                session_.executable().origin().c_str(),
+                static_cast<unsigned long long>(steps - firstStep),
+                static_cast<unsigned long long>(batch), data->path().c_str(),
+                static_cast<unsigned long long>(data->numSamples()),
+                static_cast<double>(step.flops()) / 1e6);
+  else
+    std::printf("training %s: %llu steps (the model takes no inputs), %.3g "
+                "MFLOP/step\n",
+                session_.executable().origin().c_str(),
+                static_cast<unsigned long long>(steps - firstStep),
+                static_cast<double>(step.flops()) / 1e6);
   if (const fb::Metadata *meta = session_.executable().root().metadata())
     if (meta->optimizer() && meta->optimizer()->size())
       std::printf("optimizer: %s\n", meta->optimizer()->c_str());
+  std::string hidden = unreported(step);
+  if (!hidden.empty())
+    std::printf("not shown (not scalars): %s\n", hidden.c_str());
   std::fflush(stdout);
 
+  // Time spent evaluating or checkpointing is not training time: each
+  // logging interval and the totals count only the steps themselves.
   run::Progress progress(firstStep, steps,
                          !args_.has("no-progress") && isatty(STDERR_FILENO));
   std::vector<double> intervalSums(outputs.values.size(), 0.0);
   uint64_t intervalSteps = 0;
-  double intervalRun = 0, lastLoss = 0, totalRun = 0;
+  double intervalRun = 0, totalRun = 0, totalAside = 0;
+  std::optional<double> lastLoss;
   Clock::time_point intervalStart = Clock::now(), start = intervalStart;
+  auto seconds = [](Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+  };
+  uint64_t samplesPerStep = std::max<uint64_t>(batch, 1);
   for (uint64_t s = firstStep; s < steps; ++s) {
-    const std::vector<uint64_t> &rows = sampler.rowsForStep(s);
-    MLC_RETURN_IF_ERROR(data->load(session_, rows));
+    std::string where = "step " + std::to_string(s + 1);
+    if (data) {
+      const std::vector<uint64_t> &rows = sampler->rowsForStep(s);
+      MLC_RETURN_IF_ERROR(data->load(session_, rows));
+      where += " (batch rows " + describeRows(rows) + " of " + data->path() +
+               ")";
+    }
     Clock::time_point t0 = Clock::now();
     if (Status st = session_.run(step); !st.isOk())
-      return st.withContext("step " + std::to_string(s + 1) + " (batch rows " +
-                            describeRows(rows) + " of " + data->path() + ")");
-    double runSeconds =
-        std::chrono::duration<double>(Clock::now() - t0).count();
+      return st.withContext(where);
+    double runSeconds = seconds(t0);
     MLC_RETURN_IF_ERROR(outputs.read(session_));
-    double loss = outputs.values[lossAt];
+    double loss = outputs.values[0];
     if (!std::isfinite(loss)) {
       progress.finish();
+      std::string last =
+          lastLoss ? "last finite loss " + formatValue(*lastLoss)
+                   : std::string("no finite loss before it");
       return Status::error(
           "loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-          " at step " + std::to_string(s + 1) + " (last finite loss " +
-          std::to_string(lastLoss) +
-          "); stopping. The parameters now hold "
-          "non-finite values and are not saved; earlier checkpoints are "
-          "intact. Lower the learning rate or check the data.");
+          " at " + where + " (" + last +
+          "); stopping. The parameters now hold non-finite values and are "
+          "not saved; earlier checkpoints are intact. Lower the learning "
+          "rate or check the data.");
     }
     lastLoss = loss;
     for (size_t i = 0; i < intervalSums.size(); ++i)
@@ -297,9 +367,9 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
     intervalRun += runSeconds;
     totalRun += runSeconds;
     uint64_t done = s + 1;
-    double wall =
-        std::chrono::duration<double>(Clock::now() - intervalStart).count();
-    progress.update(done, loss, wall > 0 ? intervalSteps * batch / wall : 0);
+    double wall = seconds(intervalStart);
+    progress.update(done, loss,
+                    wall > 0 ? intervalSteps * samplesPerStep / wall : 0);
 
     if (done % cfg.logEvery == 0 || done == steps) {
       std::vector<double> means(intervalSums);
@@ -307,22 +377,26 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
         m /= static_cast<double>(intervalSteps);
       double stepSeconds = intervalRun / static_cast<double>(intervalSteps);
       double samplesPerSecond =
-          static_cast<double>(intervalSteps * batch) / wall;
-      double gflops = static_cast<double>(step.flops()) / stepSeconds / 1e9;
-      char line[512];
-      std::snprintf(line, sizeof line,
-                    "step %7llu/%llu  %s  step %s  %s samples/s  %.3g GFLOP/s",
-                    static_cast<unsigned long long>(done),
-                    static_cast<unsigned long long>(steps),
-                    formatValues(outputs, means).c_str(),
-                    formatDuration(stepSeconds).c_str(),
-                    run::humanCount(samplesPerSecond).c_str(), gflops);
+          static_cast<double>(intervalSteps * samplesPerStep) / wall;
+      std::string line = "step " + std::to_string(done) + "/" +
+                         std::to_string(steps) + "  " +
+                         formatValues(outputs, means) + "  step " +
+                         formatDuration(stepSeconds);
+      if (data)
+        line += "  " + run::humanCount(samplesPerSecond) + " samples/s";
+      if (step.flops() > 0) {
+        char gflops[32];
+        std::snprintf(gflops, sizeof gflops, "  %.3g GFLOP/s",
+                      static_cast<double>(step.flops()) / stepSeconds / 1e9);
+        line += gflops;
+      }
       progress.log(line);
       if (metrics) {
         std::vector<MetricField> record =
             metricRecord("train", done, outputs, means);
         record.push_back(MetricField::num("step_time_ms", stepSeconds * 1e3));
-        record.push_back(MetricField::num("samples_per_s", samplesPerSecond));
+        if (data)
+          record.push_back(MetricField::num("samples_per_s", samplesPerSecond));
         MLC_RETURN_IF_ERROR(metrics->write(record));
       }
       std::fill(intervalSums.begin(), intervalSums.end(), 0.0);
@@ -330,23 +404,103 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
       intervalRun = 0;
       intervalStart = Clock::now();
     }
-    if (cfg.checkpointEvery && done % cfg.checkpointEvery == 0 && done != steps)
+    Clock::time_point asideStart = Clock::now();
+    bool aside = false;
+    if (cfg.checkpointEvery && done % cfg.checkpointEvery == 0 &&
+        done != steps) {
       MLC_RETURN_IF_ERROR(save(done));
+      aside = true;
+    }
     if (cfg.evalEvery && done % cfg.evalEvery == 0 && done != steps) {
       progress.finish();
       MLC_RETURN_IF_ERROR(evalIfAsked(done, ""));
+      aside = true;
+    }
+    if (aside) {
+      double spent = seconds(asideStart);
+      totalAside += spent;
+      intervalStart += std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(spent));
     }
   }
   progress.finish();
-  double total = std::chrono::duration<double>(Clock::now() - start).count();
+  double total = seconds(start) - totalAside;
   uint64_t ran = steps - firstStep;
-  std::printf(
-      "trained %llu steps in %s: mean step %s, %s samples/s overall\n",
-      static_cast<unsigned long long>(ran), formatDuration(total).c_str(),
-      formatDuration(totalRun / static_cast<double>(ran)).c_str(),
-      run::humanCount(static_cast<double>(ran * batch) / total).c_str());
+  std::string summary = "trained " + std::to_string(ran) + " steps in " +
+                        formatDuration(total) + ": mean step " +
+                        formatDuration(totalRun / static_cast<double>(ran));
+  if (data)
+    summary += ", " +
+               run::humanCount(static_cast<double>(ran * batch) / total) +
+               " samples/s overall";
+  std::printf("%s\n", summary.c_str());
   MLC_RETURN_IF_ERROR(save(steps));
   return evalIfAsked(steps, "");
+}
+
+/// The data options against what the entry points take: a model without
+/// inputs trains for --steps N on no data; one with inputs needs --data.
+Status checkDataOptions(const run::Args &args, Session &session,
+                        const RunConfig &cfg) {
+  auto takesInputs = [&](fb::EntryKind kind) -> std::optional<bool> {
+    StatusOr<Entry *> e = session.entryOfKind(kind);
+    if (!e.isOk())
+      return std::nullopt;
+    return !(*e)->inputs().empty();
+  };
+  std::optional<bool> evalInputs = takesInputs(fb::EntryKind::eval);
+  if (evalInputs == false && args.has("eval-data"))
+    return Status::error("the eval entry point takes no inputs; drop "
+                         "--eval-data");
+  if (args.has("eval")) {
+    bool hasPath = args.has("eval-data") || args.has("data");
+    if (evalInputs == true && !hasPath)
+      return Status::error("--eval needs --eval-data FILE (or --data FILE)");
+    if (evalInputs == false && args.has("data"))
+      return Status::error("the eval entry point takes no inputs; drop "
+                           "--data");
+    return Status::ok();
+  }
+  std::optional<bool> trainInputs = takesInputs(fb::EntryKind::train);
+  if (!trainInputs)
+    return Status::ok(); // train() says that there is no training step
+  if (*trainInputs && !args.has("data"))
+    return Status::error("nothing to do: give --data FILE to train, or --eval "
+                         "with --eval-data FILE to evaluate");
+  if (!*trainInputs && args.has("data"))
+    return Status::error("the model takes no inputs, so it trains on no "
+                         "data; drop --data and give --steps N");
+  if (!*trainInputs && !cfg.haveSteps)
+    return Status::error("the model takes no inputs; give --steps N to say "
+                         "how long to train");
+  return Status::ok();
+}
+
+/// Opens the metrics file with a column per scalar output of the train and
+/// eval entry points. An output named like a field mlc-run writes itself
+/// would overwrite it, so that is an error.
+StatusOr<std::unique_ptr<MetricsWriter>> openMetrics(const std::string &path,
+                                                     Session &session) {
+  const std::vector<std::string> fields = {"phase", "step", "step_time_ms",
+                                           "samples_per_s"};
+  std::vector<std::string> columns = {fields[0], fields[1]};
+  for (fb::EntryKind kind : {fb::EntryKind::train, fb::EntryKind::eval}) {
+    StatusOr<Entry *> e = session.entryOfKind(kind);
+    if (!e.isOk())
+      continue;
+    for (const BoundBuffer *b : ScalarOutputs(**e).outputs) {
+      if (std::find(fields.begin(), fields.end(), b->name) != fields.end())
+        return Status::error("output '" + b->name + "' of entry point '" +
+                             (*e)->name() +
+                             "' has the name of a field of the metrics file; "
+                             "rename the output (mlc.output = \"...\")");
+      if (std::find(columns.begin(), columns.end(), b->name) == columns.end())
+        columns.push_back(b->name);
+    }
+  }
+  columns.push_back(fields[2]);
+  columns.push_back(fields[3]);
+  return MetricsWriter::open(path, columns);
 }
 
 Status runMain(int argc, char **argv) {
@@ -384,8 +538,17 @@ Status runMain(int argc, char **argv) {
   MLC_RETURN_IF_ERROR(uintArg("eval-every", 0, cfg.evalEvery));
   MLC_RETURN_IF_ERROR(uintArg("checkpoint-every", 0, cfg.checkpointEvery));
   MLC_RETURN_IF_ERROR(uintArg("threads", 0, threads));
-  if (cfg.logEvery == 0)
-    return Status::error("--log-every must be at least 1");
+  const std::pair<const char *, uint64_t> counts[] = {
+      {"log-every", cfg.logEvery},
+      {"eval-every", cfg.evalEvery},
+      {"checkpoint-every", cfg.checkpointEvery},
+      {"threads", threads}};
+  for (auto [name, value] : counts)
+    if (args.has(name) && value == 0)
+      return Status::error(std::string("--") + name + " must be at least 1" +
+                           (std::string(name) == "threads"
+                                ? " (leave it out for one thread per core)"
+                                : ""));
   if (cfg.checkpointEvery && !args.has("save"))
     return Status::error("--checkpoint-every needs --save FILE");
   cfg.haveSteps = args.has("steps");
@@ -394,9 +557,6 @@ Status runMain(int argc, char **argv) {
     return sampling.status();
   cfg.sampling = *sampling;
   bool evalOnly = args.has("eval");
-  if (!evalOnly && !args.has("data"))
-    return Status::error("nothing to do: give --data FILE to train, or --eval "
-                         "with --eval-data FILE to evaluate");
   if (args.has("init-from") && args.has("resume"))
     return Status::error("--init-from and --resume both set the parameters; "
                          "give one");
@@ -420,6 +580,7 @@ Status runMain(int argc, char **argv) {
   if (!session.isOk())
     return session.status();
   Session &s = **session;
+  MLC_RETURN_IF_ERROR(checkDataOptions(args, s, cfg));
   MLC_RETURN_IF_ERROR(s.initialize(cfg.seed));
 
   uint64_t firstStep = 0;
@@ -441,19 +602,8 @@ Status runMain(int argc, char **argv) {
 
   Runner runner(args, s);
   if (args.has("metrics")) {
-    std::vector<std::string> columns = {"phase", "step"};
-    for (const char *name : {"train_step", "eval"}) {
-      StatusOr<Entry *> e = s.entry(name);
-      if (e.isOk())
-        for (const BoundBuffer *b : ScalarOutputs(**e).outputs)
-          if (std::find(columns.begin(), columns.end(), b->name) ==
-              columns.end())
-            columns.push_back(b->name);
-    }
-    columns.push_back("step_time_ms");
-    columns.push_back("samples_per_s");
     StatusOr<std::unique_ptr<MetricsWriter>> m =
-        MetricsWriter::open(args.get("metrics"), columns);
+        openMetrics(args.get("metrics"), s);
     if (!m.isOk())
       return m.status();
     runner.metrics = std::move(m).value();
@@ -462,9 +612,7 @@ Status runMain(int argc, char **argv) {
   if (evalOnly) {
     std::string path =
         args.has("eval-data") ? args.get("eval-data") : args.get("data");
-    if (path.empty())
-      return Status::error("--eval needs --eval-data FILE (or --data FILE)");
-    StatusOr<Entry *> eval = s.entry("eval");
+    StatusOr<Entry *> eval = s.entryOfKind(fb::EntryKind::eval);
     if (!eval.isOk())
       return eval.status();
     std::string summary;

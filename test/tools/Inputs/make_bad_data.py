@@ -24,3 +24,14 @@ labels = np.zeros(100, np.int64)
 labels[57] = 12
 safetensors_io.write(prefix + ".label.safetensors",
                      {"x": np.zeros((100, 64), np.float32), "y": labels})
+
+# models/mlp.mlir data with a NaN input in row 3 (evaluation must stop), a
+# data set smaller than a batch of models/digits_mlp.mlir (10 rows, batch
+# 50), and a data set for a model whose first input is x: [N, 3, 1].
+x_nan = np.zeros((10, 8), np.float32)
+x_nan[3, 2] = np.nan
+safetensors_io.write(prefix + ".nan.safetensors", {"x": x_nan, "y": y})
+safetensors_io.write(prefix + ".small.safetensors",
+                     {"x": np.zeros((10, 64), np.float32), "y": np.zeros(10, np.int64)})
+safetensors_io.write(prefix + ".x0.safetensors", {"x0": np.zeros((12, 3, 1), np.float32)})
+safetensors_io.write(prefix + ".x.safetensors", {"x": np.zeros((12, 3, 1), np.float32)})
