@@ -79,25 +79,23 @@ int64_t product(const std::map<char, int64_t> &dims, StringRef labels) {
 }
 
 /// Parses the equation of `op` against its operands' shapes.
-bool parseEquation(EinsumOp op, EinsumEquation &eq, std::string &error) {
+llvm::Expected<EinsumEquation> parseEquation(EinsumOp op) {
   SmallVector<ArrayRef<int64_t>> shapes;
   for (Value v : op.getInputs())
     shapes.push_back(shapeOf(v));
-  SmallVector<int64_t> outShape;
-  return parseEinsum(op.getEquation(), shapes, eq, outShape, error);
+  return parseEinsum(op.getEquation(), shapes);
 }
 
 /// Why `op` has no lowering, or nullopt if it has one. Contracting a label
 /// that both operands carry takes an mlc.matmul, which has no integer form.
 std::optional<std::string> whyNotLowerable(EinsumOp op) {
-  EinsumEquation eq;
-  std::string error;
-  if (!parseEquation(op, eq, error))
-    return error;
-  if (eq.inputs.size() != 2 || isa<FloatType>(op.getType().getElementType()))
+  llvm::Expected<EinsumEquation> eq = parseEquation(op);
+  if (!eq)
+    return llvm::toString(eq.takeError());
+  if (eq->inputs.size() != 2 || isa<FloatType>(op.getType().getElementType()))
     return std::nullopt;
-  for (char c : eq.inputs[0])
-    if (contains(eq.inputs[1], c) && !contains(eq.output, c))
+  for (char c : eq->inputs[0])
+    if (contains(eq->inputs[1], c) && !contains(eq->output, c))
       return "label '" + std::string(1, c) +
              "' is contracted, which takes an mlc.matmul, and mlc.matmul "
              "takes float operands only";
@@ -111,15 +109,13 @@ struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
                                 PatternRewriter &rewriter) const override {
     if (std::optional<std::string> why = whyNotLowerable(op))
       return rewriter.notifyMatchFailure(op, *why);
-    EinsumEquation eq;
-    std::string error;
-    if (!parseEquation(op, eq, error))
-      return rewriter.notifyMatchFailure(op, error);
+    llvm::Expected<EinsumEquation> parsed = parseEquation(op);
+    if (!parsed)
+      return rewriter.notifyMatchFailure(op,
+                                         llvm::toString(parsed.takeError()));
+    const EinsumEquation &eq = *parsed;
+    const std::map<char, int64_t> &dims = eq.sizes;
     Location loc = op.getLoc();
-    std::map<char, int64_t> dims;
-    for (auto [v, labels] : llvm::zip(op.getInputs(), eq.inputs))
-      for (auto [c, d] : llvm::zip(labels, shapeOf(v)))
-        dims[c] = d;
 
     Value result;
     if (op.getInputs().size() == 1) {
