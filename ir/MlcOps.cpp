@@ -530,16 +530,14 @@ LogicalResult EinsumOp::verify() {
              << element << " and " << type.getElementType();
     element = type.getElementType();
   }
-  EinsumEquation parsed;
-  SmallVector<int64_t> outShape;
-  std::string error;
-  if (!parseEinsum(getEquation(), shapes, parsed, outShape, error))
-    return emitOpError() << error;
-  if (getType().getShape() != ArrayRef<int64_t>(outShape) ||
+  llvm::Expected<EinsumEquation> parsed = parseEinsum(getEquation(), shapes);
+  if (!parsed)
+    return emitOpError() << llvm::toString(parsed.takeError());
+  if (getType().getShape() != ArrayRef<int64_t>(parsed->outShape) ||
       getType().getElementType() != element)
     return emitOpError("result type ")
            << getType() << " does not match the equation, expected "
-           << RankedTensorType::get(outShape, element);
+           << RankedTensorType::get(parsed->outShape, element);
   return success();
 }
 

@@ -255,10 +255,15 @@ def Mlc_MatmulOp : Mlc_Op<"matmul", [Pure, InferTypeOpAdaptor, Differentiable]> 
 def Mlc_EinsumOp : Mlc_Op<"einsum", [Pure]> {
   let summary = "Einstein summation over one or two operands";
   let description = [{
-    `mlc.einsum "abcd,ed->abce" %a, %b : (...) -> ...`. Labels are single
-    letters; a label appearing in an operand but not in the output is
-    summed over. Lowered to matmul / mul / reduce / transpose / reshape by
-    `-mlc-lower-einsum` (autodiff runs after that lowering).
+    `mlc.einsum "abcd,ed->abce" %a, %b : (A, B) -> C`, with the semantics
+    of `torch.einsum`. Labels are single letters; a label appearing in an
+    operand but not in the output is summed over. `...`, at most once per
+    operand and in the output, stands for the dimensions the letters do not
+    name; the operands' ellipsis shapes broadcast as NumPy, and are summed
+    when the output has no `...`. The output must be explicit (`->`). The
+    verifier infers the result type. Lowered to matmul / mul / reduce /
+    transpose / reshape by `-mlc-lower-einsum` (autodiff runs after that
+    lowering).
   }];
   let arguments = (ins StrAttr:$equation, Variadic<Mlc_NumericTensor>:$inputs);
   let results = (outs Mlc_NumericTensor:$result);

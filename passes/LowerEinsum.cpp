@@ -79,27 +79,61 @@ int64_t product(const std::map<char, int64_t> &dims, StringRef labels) {
 }
 
 /// Parses the equation of `op` against its operands' shapes.
-bool parseEquation(EinsumOp op, EinsumEquation &eq, std::string &error) {
+llvm::Expected<EinsumEquation> parseEquation(EinsumOp op) {
   SmallVector<ArrayRef<int64_t>> shapes;
   for (Value v : op.getInputs())
     shapes.push_back(shapeOf(v));
-  SmallVector<int64_t> outShape;
-  return parseEinsum(op.getEquation(), shapes, eq, outShape, error);
+  return parseEinsum(op.getEquation(), shapes);
+}
+
+/// The labels of the dimensions of `shape` that keep their size. A size-1
+/// ellipsis dimension that broadcasts against a larger one is left out: an
+/// operand constant along a label is one that does not carry it.
+std::string unstretchedLabels(StringRef labels, ArrayRef<int64_t> shape,
+                              const std::map<char, int64_t> &sizes) {
+  std::string kept;
+  for (auto [c, size] : llvm::zip(labels, shape))
+    if (sizes.at(c) == size)
+      kept.push_back(c);
+  return kept;
+}
+
+/// Operand `v` with `labels`, its stretched dimensions reshaped away, so
+/// that no broadcast is materialized.
+Labeled dropStretched(OpBuilder &b, Location loc, Value v, StringRef labels,
+                      const std::map<char, int64_t> &sizes) {
+  std::string kept = unstretchedLabels(labels, shapeOf(v), sizes);
+  SmallVector<int64_t> shape;
+  for (char c : kept)
+    shape.push_back(sizes.at(c));
+  return {buildReshape(b, loc, v, shape), kept};
+}
+
+/// `v` reshaped to `shape`, from the input of `v` if `v` is itself a
+/// reshape, so that an operand whose stretched dimensions were dropped is
+/// not reshaped twice in a row.
+Value reshapeThrough(OpBuilder &b, Location loc, Value v,
+                     ArrayRef<int64_t> shape) {
+  if (auto inner = v.getDefiningOp<ReshapeOp>())
+    v = inner.getInput();
+  return buildReshape(b, loc, v, shape);
 }
 
 /// Why `op` has no lowering, or nullopt if it has one. Contracting a label
 /// that both operands carry takes an mlc.matmul, which has no integer form.
 std::optional<std::string> whyNotLowerable(EinsumOp op) {
-  EinsumEquation eq;
-  std::string error;
-  if (!parseEquation(op, eq, error))
-    return error;
-  if (eq.inputs.size() != 2 || isa<FloatType>(op.getType().getElementType()))
+  llvm::Expected<EinsumEquation> eq = parseEquation(op);
+  if (!eq)
+    return llvm::toString(eq.takeError());
+  if (eq->inputs.size() != 2 || isa<FloatType>(op.getType().getElementType()))
     return std::nullopt;
-  for (char c : eq.inputs[0])
-    if (contains(eq.inputs[1], c) && !contains(eq.output, c))
-      return "label '" + std::string(1, c) +
-             "' is contracted, which takes an mlc.matmul, and mlc.matmul "
+  SmallVector<std::string, 2> labels;
+  for (auto [v, l] : llvm::zip(op.getInputs(), eq->inputs))
+    labels.push_back(unstretchedLabels(l, shapeOf(v), eq->sizes));
+  for (char c : labels[0])
+    if (contains(labels[1], c) && !contains(eq->output, c))
+      return describeLabel(c) +
+             " is contracted, which takes an mlc.matmul, and mlc.matmul "
              "takes float operands only";
   return std::nullopt;
 }
@@ -111,37 +145,34 @@ struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
                                 PatternRewriter &rewriter) const override {
     if (std::optional<std::string> why = whyNotLowerable(op))
       return rewriter.notifyMatchFailure(op, *why);
-    EinsumEquation eq;
-    std::string error;
-    if (!parseEquation(op, eq, error))
-      return rewriter.notifyMatchFailure(op, error);
+    llvm::Expected<EinsumEquation> parsed = parseEquation(op);
+    if (!parsed)
+      return rewriter.notifyMatchFailure(op,
+                                         llvm::toString(parsed.takeError()));
+    const EinsumEquation &eq = *parsed;
     Location loc = op.getLoc();
-    std::map<char, int64_t> dims;
+    SmallVector<Labeled, 2> operands;
     for (auto [v, labels] : llvm::zip(op.getInputs(), eq.inputs))
-      for (auto [c, d] : llvm::zip(labels, shapeOf(v)))
-        dims[c] = d;
+      operands.push_back(dropStretched(rewriter, loc, v, labels, eq.sizes));
 
     Value result;
-    if (op.getInputs().size() == 1) {
-      Labeled x =
-          sumOut(rewriter, loc, {op.getInputs()[0], eq.inputs[0]}, eq.output);
+    if (operands.size() == 1) {
+      Labeled x = sumOut(rewriter, loc, operands[0], eq.output);
       result = permuteTo(rewriter, loc, x, eq.output);
     } else {
-      result = lowerBinary(rewriter, loc, op, eq, dims);
+      result = lowerBinary(rewriter, loc, operands[0], operands[1], eq.output,
+                           eq.sizes);
     }
     rewriter.replaceOp(op, result);
     return success();
   }
 
-  Value lowerBinary(PatternRewriter &b, Location loc, EinsumOp op,
-                    const EinsumEquation &eq,
+  Value lowerBinary(PatternRewriter &b, Location loc, const Labeled &left,
+                    const Labeled &right, const std::string &out,
                     const std::map<char, int64_t> &dims) const {
-    const std::string &out = eq.output;
     // Labels only one operand has and the output lacks are summed first.
-    Labeled a =
-        sumOut(b, loc, {op.getInputs()[0], eq.inputs[0]}, out + eq.inputs[1]);
-    Labeled c =
-        sumOut(b, loc, {op.getInputs()[1], eq.inputs[1]}, out + eq.inputs[0]);
+    Labeled a = sumOut(b, loc, left, out + right.labels);
+    Labeled c = sumOut(b, loc, right, out + left.labels);
     StringRef la = a.labels, lc = c.labels;
     std::string batch = pickLabels(
         out, [&](char x) { return contains(la, x) && contains(lc, x); });
@@ -162,7 +193,7 @@ struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
         SmallVector<int64_t> shape;
         for (char l : out)
           shape.push_back(contains(x.labels, l) ? dims.at(l) : 1);
-        return buildReshape(b, loc, v, shape);
+        return reshapeThrough(b, loc, v, shape);
       };
       Value lhs = align(a);
       Value rhs = align(c);
@@ -185,7 +216,7 @@ struct LowerEinsumPattern : OpRewritePattern<EinsumOp> {
         shape.push_back(bsz);
       shape.push_back(rows);
       shape.push_back(cols);
-      return buildReshape(b, loc, v, shape);
+      return reshapeThrough(b, loc, v, shape);
     };
     bool ta = false, tb = false;
     Value lhs = asMatrix(a, freeA, contracted, ta);

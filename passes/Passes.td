@@ -11,7 +11,8 @@ def LowerEinsum : Pass<"mlc-lower-einsum", "mlir::func::FuncOp"> {
     Each `mlc.einsum` becomes at most one `mlc.matmul` (when some label is
     contracted) or one broadcasting `mlc.mul` (when none is), plus the
     reductions, transposes and reshapes that line the labels up. Labels
-    that appear in a single operand and not in the output are summed first.
+    that appear in a single operand and not in the output are summed first;
+    size-1 ellipsis dimensions that broadcast are reshaped away.
   }];
   let dependentDialects = ["::mlc::MlcDialect"];
 }

@@ -459,16 +459,83 @@ func.func @einsum_repeated_label(%a: tensor<3x3xf32>) -> tensor<3xf32> {
 // -----
 
 func.func @einsum_invalid_label(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{'mlc.einsum' op invalid label '1' in operand 0 (labels are letters; '...' is not supported)}}
+  // expected-error @+1 {{'mlc.einsum' op invalid label '1' in operand 0 (labels are letters, plus at most one '...')}}
   %0 = mlc.einsum "i1->i1" %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
 
 // -----
 
-func.func @einsum_ellipsis(%a: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
-  // expected-error @+1 {{'mlc.einsum' op invalid label '.' in operand 0 (labels are letters; '...' is not supported)}}
-  %0 = mlc.einsum "...->..." %a : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+func.func @einsum_invalid_output_label(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'mlc.einsum' op invalid label '_' in the output (labels are letters, plus at most one '...')}}
+  %0 = mlc.einsum "ij->i_" %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @einsum_two_ellipses(%a: tensor<2x3x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'mlc.einsum' op operand 0 has more than one '...', in '...i...'}}
+  %0 = mlc.einsum "...i...->" %a : (tensor<2x3x4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @einsum_two_output_ellipses(%a: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  // expected-error @+1 {{'mlc.einsum' op the output has more than one '...', in '......'}}
+  %0 = mlc.einsum "...->......" %a : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+func.func @einsum_lone_dot(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'mlc.einsum' op '.' in operand 0 is not part of an ellipsis ('...'), in 'i..j'}}
+  %0 = mlc.einsum "i..j->ij" %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @einsum_fourth_dot(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'mlc.einsum' op '.' in the output is not part of an ellipsis ('...'), in '....'}}
+  %0 = mlc.einsum "...->...." %a : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// The letters alone need more dimensions than the operand has.
+func.func @einsum_ellipsis_rank_too_small(%a: tensor<3xf32>, %w: tensor<3x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'mlc.einsum' op operand 0 has rank 1 but its labels '...ij' name at least 2 dimension(s)}}
+  %0 = mlc.einsum "...ij,jk->...ik" %a, %w : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @einsum_ellipsis_not_broadcastable(%a: tensor<2x2xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'mlc.einsum' op '...' stands for 2x2 in operand 0 and 3 in operand 1, which do not broadcast: size 2 against 3 (aligned on the right, sizes must be equal or 1)}}
+  %0 = mlc.einsum "...,...->..." %a, %b : (tensor<2x2xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// The ellipses align on the right: 3 against the 5 of 1x5, not the 1.
+func.func @einsum_ellipsis_aligned_right(%a: tensor<2x3x4xf32>, %b: tensor<4x1x5xf32>) -> tensor<2x1x5xf32> {
+  // expected-error @+1 {{'mlc.einsum' op '...' stands for 3 in operand 0 and 1x5 in operand 1, which do not broadcast: size 3 against 5 (aligned on the right, sizes must be equal or 1)}}
+  %0 = mlc.einsum "i...j,j...->i..." %a, %b : (tensor<2x3x4xf32>, tensor<4x1x5xf32>) -> tensor<2x1x5xf32>
+  return %0 : tensor<2x1x5xf32>
+}
+
+// -----
+
+// The ellipsis dimensions go where the output's '...' is.
+func.func @einsum_ellipsis_wrong_result(%a: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  // expected-error @+1 {{'mlc.einsum' op result type 'tensor<2x3x4xf32>' does not match the equation, expected 'tensor<3x4x2xf32>'}}
+  %0 = mlc.einsum "i...->...i" %a : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   return %0 : tensor<2x3x4xf32>
 }
 

@@ -205,6 +205,31 @@ func.func @einsums(%a: tensor<2x3x4x5xf32>, %w: tensor<6x5xf32>, %x: tensor<3x4x
   return %0, %1 : tensor<2x3x4x6xf32>, tensor<4x3xf32>
 }
 
+// The verifier infers each result from the ellipsis: what it stands for
+// broadcasts across the operands and goes where the output's '...' is, or
+// is summed when the output has none.
+// CHECK-LABEL: func.func @einsum_ellipses
+func.func @einsum_ellipses(%v: tensor<3xf32>, %m: tensor<2x3xf32>, %t: tensor<5x2x3xf32>, %w: tensor<3x4xf32>, %a: tensor<2x1x3x4xf32>, %b: tensor<5x4x6xf32>) -> (tensor<4xf32>, tensor<2x4xf32>, tensor<5x2x4xf32>, tensor<2x5x3x6xf32>, tensor<2x3x5xf32>, tensor<f32>, tensor<5xf32>, tensor<f32>) {
+  // CHECK: mlc.einsum "...i,ij->...j" %{{.*}}, %{{.*}} : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<4xf32>
+  %0 = mlc.einsum "...i,ij->...j" %v, %w : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<4xf32>
+  // CHECK: mlc.einsum "...i,ij->...j" %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %1 = mlc.einsum "...i,ij->...j" %m, %w : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  // CHECK: mlc.einsum "...i,ij->...j" %{{.*}}, %{{.*}} : (tensor<5x2x3xf32>, tensor<3x4xf32>) -> tensor<5x2x4xf32>
+  %2 = mlc.einsum "...i,ij->...j" %t, %w : (tensor<5x2x3xf32>, tensor<3x4xf32>) -> tensor<5x2x4xf32>
+  // CHECK: mlc.einsum "...ij,...jk->...ik" %{{.*}}, %{{.*}} : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32>
+  %3 = mlc.einsum "...ij,...jk->...ik" %a, %b : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32>
+  // CHECK: mlc.einsum "i...->...i" %{{.*}} : (tensor<5x2x3xf32>) -> tensor<2x3x5xf32>
+  %4 = mlc.einsum "i...->...i" %t : (tensor<5x2x3xf32>) -> tensor<2x3x5xf32>
+  // CHECK: mlc.einsum "...->" %{{.*}} : (tensor<5x2x3xf32>) -> tensor<f32>
+  %5 = mlc.einsum "...->" %t : (tensor<5x2x3xf32>) -> tensor<f32>
+  // CHECK: mlc.einsum "b...,b...->b" %{{.*}}, %{{.*}} : (tensor<5x2x3xf32>, tensor<5x2x3xf32>) -> tensor<5xf32>
+  %6 = mlc.einsum "b...,b...->b" %t, %t : (tensor<5x2x3xf32>, tensor<5x2x3xf32>) -> tensor<5xf32>
+  // An output '...' that no operand has stands for no dimension.
+  // CHECK: mlc.einsum "i->..." %{{.*}} : (tensor<3xf32>) -> tensor<f32>
+  %7 = mlc.einsum "i->..." %v : (tensor<3xf32>) -> tensor<f32>
+  return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4xf32>, tensor<2x4xf32>, tensor<5x2x4xf32>, tensor<2x5x3x6xf32>, tensor<2x3x5xf32>, tensor<f32>, tensor<5xf32>, tensor<f32>
+}
+
 // CHECK-LABEL: func.func @classification
 // CHECK-SAME: (%[[LOGITS:.*]]: tensor<4x10xf32>, %[[LABELS:.*]]: tensor<4xi64>)
 func.func @classification(%logits: tensor<4x10xf32>, %labels: tensor<4xi64>) -> (tensor<4x10xf32>, tensor<4x10xf32>, tensor<4xi32>, tensor<f32>, tensor<f32>, tensor<10xi64>) {

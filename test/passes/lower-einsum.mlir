@@ -206,6 +206,159 @@ func.func @dot(%a: tensor<2x3xf64>, %b: tensor<2x3xf64>) -> tensor<f64> {
 
 // -----
 
+// '...' standing for no dimension: a vector times a matrix.
+// CHECK-LABEL: func.func @matvec_no_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<3xf32>, %[[W:.*]]: tensor<3x4xf32>)
+// CHECK-NEXT: %[[ROW:.*]] = mlc.reshape %[[X]] : (tensor<3xf32>) -> tensor<1x3xf32>
+// CHECK-NEXT: %[[MM:.*]] = mlc.matmul %[[ROW]], %[[W]] : (tensor<1x3xf32>, tensor<3x4xf32>) -> tensor<1x4xf32>
+// CHECK-NEXT: %[[R:.*]] = mlc.reshape %[[MM]] : (tensor<1x4xf32>) -> tensor<4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @matvec_no_batch(%x: tensor<3xf32>, %w: tensor<3x4xf32>) -> tensor<4xf32> {
+  %0 = mlc.einsum "...i,ij->...j" %x, %w : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// One ellipsis dimension: a plain matmul.
+// CHECK-LABEL: func.func @matvec_one_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[W:.*]]: tensor<3x4xf32>)
+// CHECK-NEXT: %[[R:.*]] = mlc.matmul %[[X]], %[[W]] : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @matvec_one_batch(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> tensor<2x4xf32> {
+  %0 = mlc.einsum "...i,ij->...j" %x, %w : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Two ellipsis dimensions only the lhs has are flattened into the rows.
+// CHECK-LABEL: func.func @matvec_two_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<5x2x3xf32>, %[[W:.*]]: tensor<3x4xf32>)
+// CHECK-NEXT: %[[ROWS:.*]] = mlc.reshape %[[X]] : (tensor<5x2x3xf32>) -> tensor<10x3xf32>
+// CHECK-NEXT: %[[MM:.*]] = mlc.matmul %[[ROWS]], %[[W]] : (tensor<10x3xf32>, tensor<3x4xf32>) -> tensor<10x4xf32>
+// CHECK-NEXT: %[[R:.*]] = mlc.reshape %[[MM]] : (tensor<10x4xf32>) -> tensor<5x2x4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @matvec_two_batch(%x: tensor<5x2x3xf32>, %w: tensor<3x4xf32>) -> tensor<5x2x4xf32> {
+  %0 = mlc.einsum "...i,ij->...j" %x, %w : (tensor<5x2x3xf32>, tensor<3x4xf32>) -> tensor<5x2x4xf32>
+  return %0 : tensor<5x2x4xf32>
+}
+
+// -----
+
+// Ellipses of one shape in both operands are batch labels: one batched
+// matmul, as for "bij,bjk->bik".
+// CHECK-LABEL: func.func @ellipsis_batch
+// CHECK-SAME: (%[[A:.*]]: tensor<7x2x3xf32>, %[[B:.*]]: tensor<7x3x4xf32>)
+// CHECK-NEXT: %[[R:.*]] = mlc.matmul %[[A]], %[[B]] : (tensor<7x2x3xf32>, tensor<7x3x4xf32>) -> tensor<7x2x4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_batch(%a: tensor<7x2x3xf32>, %b: tensor<7x3x4xf32>) -> tensor<7x2x4xf32> {
+  %0 = mlc.einsum "...ij,...jk->...ik" %a, %b : (tensor<7x2x3xf32>, tensor<7x3x4xf32>) -> tensor<7x2x4xf32>
+  return %0 : tensor<7x2x4xf32>
+}
+
+// -----
+
+// Broadcasting ellipses (2x1 against 5): the size-1 dimension of %a is
+// reshaped away, which leaves each ellipsis dimension in one operand only,
+// a free label of the matmul. Nothing is materialized by a broadcast.
+// CHECK-LABEL: func.func @ellipsis_broadcast
+// CHECK-SAME: (%[[A:.*]]: tensor<2x1x3x4xf32>, %[[B:.*]]: tensor<5x4x6xf32>)
+// CHECK-NEXT: %[[ROWS:.*]] = mlc.reshape %[[A]] : (tensor<2x1x3x4xf32>) -> tensor<6x4xf32>
+// CHECK-NEXT: %[[BT:.*]] = mlc.transpose %[[B]] perm = [1, 0, 2] : (tensor<5x4x6xf32>) -> tensor<4x5x6xf32>
+// CHECK-NEXT: %[[COLS:.*]] = mlc.reshape %[[BT]] : (tensor<4x5x6xf32>) -> tensor<4x30xf32>
+// CHECK-NEXT: %[[MM:.*]] = mlc.matmul %[[ROWS]], %[[COLS]] : (tensor<6x4xf32>, tensor<4x30xf32>) -> tensor<6x30xf32>
+// CHECK-NEXT: %[[MM4:.*]] = mlc.reshape %[[MM]] : (tensor<6x30xf32>) -> tensor<2x3x5x6xf32>
+// CHECK-NEXT: %[[R:.*]] = mlc.transpose %[[MM4]] perm = [0, 2, 1, 3] : (tensor<2x3x5x6xf32>) -> tensor<2x5x3x6xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_broadcast(%a: tensor<2x1x3x4xf32>, %b: tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32> {
+  %0 = mlc.einsum "...ij,...jk->...ik" %a, %b : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32>
+  return %0 : tensor<2x5x3x6xf32>
+}
+
+// -----
+
+// An elementwise product of broadcasting ellipses needs no reshape of the
+// operand that already has its size-1 dimension in place.
+// CHECK-LABEL: func.func @ellipsis_product
+// CHECK-SAME: (%[[A:.*]]: tensor<2x1xf32>, %[[B:.*]]: tensor<3xf32>)
+// CHECK-NEXT: %[[ROW:.*]] = mlc.reshape %[[B]] : (tensor<3xf32>) -> tensor<1x3xf32>
+// CHECK-NEXT: %[[R:.*]] = mlc.mul %[[A]], %[[ROW]] : (tensor<2x1xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_product(%a: tensor<2x1xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = mlc.einsum "...,...->..." %a, %b : (tensor<2x1xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// The ellipsis moved behind a letter: one transpose.
+// CHECK-LABEL: func.func @ellipsis_last
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT: %[[R:.*]] = mlc.transpose %[[X]] perm = [1, 2, 0] : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_last(%x: tensor<2x3x4xf32>) -> tensor<3x4x2xf32> {
+  %0 = mlc.einsum "i...->...i" %x : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+  return %0 : tensor<3x4x2xf32>
+}
+
+// -----
+
+// No '...' in the output: the ellipsis dimensions are summed (torch.einsum).
+// CHECK-LABEL: func.func @ellipsis_sum
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT: %[[R:.*]] = mlc.reduce_sum %[[X]] axes = [0, 1, 2] : (tensor<2x3x4xf32>) -> tensor<f32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_sum(%x: tensor<2x3x4xf32>) -> tensor<f32> {
+  %0 = mlc.einsum "...->" %x : (tensor<2x3x4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// A dot product per row over the ellipsis dimensions: one batched matmul.
+// CHECK-LABEL: func.func @ellipsis_row_dot
+// CHECK-SAME: (%[[A:.*]]: tensor<2x3x4xf32>, %[[B:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT: %[[ROW:.*]] = mlc.reshape %[[A]] : (tensor<2x3x4xf32>) -> tensor<2x1x12xf32>
+// CHECK-NEXT: %[[COL:.*]] = mlc.reshape %[[B]] : (tensor<2x3x4xf32>) -> tensor<2x12x1xf32>
+// CHECK-NEXT: %[[MM:.*]] = mlc.matmul %[[ROW]], %[[COL]] : (tensor<2x1x12xf32>, tensor<2x12x1xf32>) -> tensor<2x1x1xf32>
+// CHECK-NEXT: %[[R:.*]] = mlc.reshape %[[MM]] : (tensor<2x1x1xf32>) -> tensor<2xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_row_dot(%a: tensor<2x3x4xf32>, %b: tensor<2x3x4xf32>) -> tensor<2xf32> {
+  %0 = mlc.einsum "b...,b...->b" %a, %b : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// Summed ellipsis dimensions that broadcast (3x1 against 1x4) are in one
+// operand each once the size-1 ones are dropped: nothing is contracted, so
+// even integers lower, to two sums and a mul.
+// CHECK-LABEL: func.func @ellipsis_broadcast_sum
+// CHECK-SAME: (%[[A:.*]]: tensor<2x3x1xi32>, %[[B:.*]]: tensor<2x1x4xi32>)
+// CHECK-DAG: %[[A2:.*]] = mlc.reshape %[[A]] : (tensor<2x3x1xi32>) -> tensor<2x3xi32>
+// CHECK-DAG: %[[B2:.*]] = mlc.reshape %[[B]] : (tensor<2x1x4xi32>) -> tensor<2x4xi32>
+// CHECK-DAG: %[[SA:.*]] = mlc.reduce_sum %[[A2]] axes = [1] : (tensor<2x3xi32>) -> tensor<2xi32>
+// CHECK-DAG: %[[SB:.*]] = mlc.reduce_sum %[[B2]] axes = [1] : (tensor<2x4xi32>) -> tensor<2xi32>
+// CHECK: %[[R:.*]] = mlc.mul %[[SA]], %[[SB]] : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+// CHECK-NEXT: return %[[R]]
+func.func @ellipsis_broadcast_sum(%a: tensor<2x3x1xi32>, %b: tensor<2x1x4xi32>) -> tensor<2xi32> {
+  %0 = mlc.einsum "b...,b...->b" %a, %b : (tensor<2x3x1xi32>, tensor<2x1x4xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// -----
+
+// An integer einsum contracting an ellipsis dimension has no lowering; the
+// message names the dimension.
+func.func @integer_ellipsis_contraction(%a: tensor<2x3xi32>, %b: tensor<2x3xi32>) -> tensor<i32> {
+  // expected-error @+1 {{could not lower this einsum: dimension 0 of '...' is contracted, which takes an mlc.matmul, and mlc.matmul takes float operands only}}
+  %0 = mlc.einsum "...,...->" %a, %b : (tensor<2x3xi32>, tensor<2x3xi32>) -> tensor<i32>
+  return %0 : tensor<i32>
+}
+
+// -----
+
 // mlc.matmul takes float operands only: an integer einsum that contracts a
 // label shared by both operands has no lowering.
 func.func @integer_contraction(%a: tensor<2x3xi32>, %b: tensor<3x4xi32>) -> tensor<2x4xi32> {

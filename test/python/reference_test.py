@@ -1,4 +1,4 @@
-"""Optimizer and training checks of mlc against PyTorch (Debian's python3-torch).
+"""Optimizer, training and einsum checks of mlc against PyTorch (Debian's python3-torch).
 
 Each case compiles a model with `mlc compile`, runs it with `mlc-run`, and
 compares the results with the same computation in torch:
@@ -10,6 +10,11 @@ compares the results with the same computation in torch:
   mlp/<case>    ten full training steps of a small MLP (forward, autodiff,
                 optimizer) against torch autograd + torch.optim: the losses
                 and the final parameters must agree to 1e-5.
+  einsum/<case> the forward einsum on random data against torch.einsum
+                (PyTorch 1.13 semantics; NumPy too where it accepts the
+                equation) to 1e-6. The data are the operands and the loss is
+                sum(einsum(...) * w) for a parameter w that starts at zero,
+                so one SGD step with lr=1 leaves exactly -einsum(...) in w.
 
 Usage: reference_test.py --bin BUILD/bin --case optim/adam [--keep DIR]
        reference_test.py --list
@@ -65,9 +70,25 @@ MLP_CASES = {
     "classifier_sgd_momentum": ("ce", "sgd_momentum"),
 }
 
+# name -> (equation, operand shapes)
+EINSUM_CASES = {
+    "matvec_no_batch": ("...i,ij->...j", [(3,), (3, 4)]),
+    "matvec_one_batch": ("...i,ij->...j", [(2, 3), (3, 4)]),
+    "matvec_two_batch": ("...i,ij->...j", [(5, 2, 3), (3, 4)]),
+    "matmul_broadcast_batch": ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 6)]),
+    "ellipsis_last": ("i...->...i", [(2, 3, 4)]),
+    "ellipsis_middle": ("i...j,j...->i...", [(2, 3, 4), (4, 3)]),
+    "full_sum": ("...->", [(2, 3, 4)]),
+    "row_dot": ("b...,b...->b", [(2, 3, 4), (2, 3, 4)]),
+    "row_dot_broadcast": ("b...,b...->b", [(2, 3, 1), (2, 1, 4)]),
+    "product_broadcast": ("...,...->...", [(2, 1), (3,)]),
+    "batch_summed": ("...ij,jk->ik", [(2, 3, 4), (4, 5)]),
+}
+
 
 def all_cases():
-    return [f"optim/{n}" for n in OPTIMIZERS] + [f"mlp/{n}" for n in MLP_CASES]
+    return ([f"optim/{n}" for n in OPTIMIZERS] + [f"mlp/{n}" for n in MLP_CASES] +
+            [f"einsum/{n}" for n in EINSUM_CASES])
 
 
 def relative_error(got, want):
@@ -230,6 +251,53 @@ func.func @forward(%x: tensor<{batch}x{n_in}xf32> {{mlc.input = "x"}},
     return ok
 
 
+def tensor_type(shape):
+    return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
+
+
+def einsum_case(runner, name):
+    """The forward einsum against torch.einsum, read back from one SGD step."""
+    equation, shapes = EINSUM_CASES[name]
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    operands = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    want = torch.einsum(equation, *[torch.tensor(x) for x in operands]).numpy()
+    out = tensor_type(want.shape)
+    args, lines, values = [], [], []
+    for i, shape in enumerate(shapes):
+        args.append(f'%x{i}: {tensor_type((1,) + shape)} {{mlc.input = "x{i}"}}')
+        lines.append(f"%v{i} = mlc.reshape %x{i} : ({tensor_type((1,) + shape)}) -> "
+                     f"{tensor_type(shape)}")
+        values.append(f"%v{i}")
+    args.append(f'%w: {out} {{mlc.param = "w", mlc.init = #mlc.init<zeros>}}')
+    types = ", ".join(tensor_type(s) for s in shapes)
+    lines.append(f'%e = mlc.einsum "{equation}" {", ".join(values)} : ({types}) -> {out}')
+    lines.append(f"%m = mlc.mul %e, %w : ({out}, {out}) -> {out}")
+    loss = "%m"
+    if want.ndim:
+        axes = ", ".join(str(d) for d in range(want.ndim))
+        lines.append(f"%l = mlc.reduce_sum %m axes = [{axes}] : ({out}) -> tensor<f32>")
+        loss = "%l"
+    body = "\n  ".join(lines)
+    source = (f"func.func @forward({', '.join(args)}) -> tensor<f32> {{\n  {body}\n"
+              f"  return {loss} : tensor<f32>\n}}\n")
+    exe = runner.compile(source, "sgd,lr=1")
+    data = runner.path("data.safetensors")
+    safetensors_io.write(data, {f"x{i}": x[None] for i, x in enumerate(operands)})
+    init = runner.path("init.safetensors")
+    safetensors_io.write(init, {"w": np.zeros(want.shape, np.float32)})
+    got, _ = runner.train(exe, data, init, 1)
+    ok = True
+    try:
+        numpy_result = np.einsum(equation, *operands)
+        ok &= check("numpy agrees with torch", numpy_result, want, 1e-6)
+    except ValueError as e:  # NumPy rejects summing the ellipsis dimensions.
+        print(f"numpy rejects {equation}: {e}")
+    if got["w"].shape != want.shape:
+        print(f"FAILED: result shape {got['w'].shape}, torch gives {want.shape}")
+        return False
+    return ok & check(f"einsum {equation}", -got["w"], want, 1e-6)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bin", help="folder with mlc and mlc-run")
@@ -248,7 +316,8 @@ def main():
         work = args.keep or tmp
         os.makedirs(work, exist_ok=True)
         runner = Runner(args.bin, work)
-        ok = optimizer_case(runner, name) if kind == "optim" else mlp_case(runner, name)
+        cases = {"optim": optimizer_case, "mlp": mlp_case, "einsum": einsum_case}
+        ok = cases[kind](runner, name)
     return 0 if ok else 1
 
 

@@ -313,6 +313,18 @@ GradCase custom(const std::string &name, std::vector<Shape> params, Shape out,
   return c;
 }
 
+GradCase einsum(const std::string &name, const std::string &equation,
+                std::vector<Shape> params, Shape out) {
+  std::string operands, types;
+  for (size_t i = 0; i < params.size(); ++i) {
+    operands += (i ? ", %p" : "%p") + std::to_string(i);
+    types += (i ? ", " : "") + tensorType(params[i], "{T}");
+  }
+  std::string body = "  %out = mlc.einsum \"" + equation + "\" " + operands +
+                     " : (" + types + ") -> " + tensorType(out, "{T}");
+  return custom(name, std::move(params), std::move(out), body);
+}
+
 std::vector<GradCase> allCases() {
   std::vector<GradCase> cases;
   // Binary ops with every broadcast pattern.
@@ -454,6 +466,28 @@ std::vector<GradCase> allCases() {
   cases.push_back(custom("einsum_abcd_abd", {{2, 3, 2, 3}}, {2, 3, 3},
                          "  %out = mlc.einsum \"abcd->abd\" %p0 : "
                          "(tensor<2x3x2x3x{T}>) -> tensor<2x3x3x{T}>"));
+
+  // Einsum with '...': batched matvec over 0, 1 and 2 ellipsis dimensions,
+  // broadcasting batches (a size-1 and a missing dimension stretch), the
+  // ellipsis moved, summed when the output has none, and summed after
+  // broadcasting.
+  cases.push_back(
+      einsum("einsum_matvec_no_batch", "...i,ij->...j", {{3}, {3, 4}}, {4}));
+  cases.push_back(einsum("einsum_matvec_one_batch", "...i,ij->...j",
+                         {{2, 3}, {3, 4}}, {2, 4}));
+  cases.push_back(einsum("einsum_matvec_two_batch", "...i,ij->...j",
+                         {{2, 2, 3}, {3, 4}}, {2, 2, 4}));
+  cases.push_back(einsum("einsum_matmul_broadcast_batch", "...ij,...jk->...ik",
+                         {{2, 1, 2, 3}, {3, 3, 2}}, {2, 3, 2, 2}));
+  cases.push_back(
+      einsum("einsum_ellipsis_last", "i...->...i", {{2, 3, 2}}, {3, 2, 2}));
+  cases.push_back(einsum("einsum_full_sum", "...->", {{2, 3}}, {}));
+  cases.push_back(
+      einsum("einsum_row_dot", "b...,b...->b", {{2, 3, 2}, {2, 3, 2}}, {2}));
+  cases.push_back(einsum("einsum_row_dot_broadcast", "b...,b...->b",
+                         {{2, 3, 1}, {2, 1, 2}}, {2}));
+  cases.push_back(einsum("einsum_product_broadcast", "...,...->...",
+                         {{2, 1}, {3}}, {2, 3}));
 
   // Fan-out: a value used twice gets the sum of both adjoints.
   cases.push_back(custom("fan_out", {{3, 4}}, {3, 4},

@@ -27,7 +27,8 @@ def write(path, tensors, metadata=None):
     offset = 0
     blobs = []
     for name, array in tensors.items():
-        array = np.ascontiguousarray(array)
+        # ascontiguousarray would turn a 0-d array into shape [1].
+        array = np.ascontiguousarray(array).reshape(np.shape(array))
         if array.dtype not in _FROM_NUMPY:
             raise ValueError(f"{name}: dtype {array.dtype} has no safetensors code")
         blob = array.tobytes()
