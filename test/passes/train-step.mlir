@@ -16,6 +16,7 @@
 // CHECK-NOT: @forward
 // CHECK-LABEL: func.func @eval(
 // CHECK-SAME: {mlc.input = "x"}
+// CHECK-SAME: attributes {mlc.kind = "eval"}
 // CHECK: mlc.mse_loss
 // CHECK-NEXT: return
 
@@ -226,4 +227,29 @@ func.func @forward(%x: tensor<4x3xf32> {mlc.input = "x"}, %w: tensor<3xf32> {mlc
   %1 = mlc.add %0, %f : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<4x3xf32>
   %l = mlc.reduce_mean %1 axes = [0, 1] : (tensor<4x3xf32>) -> tensor<f32>
   return %l, %0 : tensor<f32>, tensor<4x3xf32>
+}
+
+// -----
+
+// Many parameters the loss does not depend on: one warning, at the first,
+// naming eight and counting the rest; with Adam, the state of the used
+// parameter sits between the parameters and the input, and the unused ones
+// get none.
+// CHECK-LABEL: func.func @eval(
+// CHECK-SAME: attributes {mlc.kind = "eval"}
+// CHECK-LABEL: func.func @train_step(
+// CHECK-NOT: "u{{[0-9]+}}.
+// CHECK: return
+// expected-warning @+3 {{10 parameters do not affect the loss; they get no gradient and are not updated: 'u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7' and 2 more}}
+func.func @forward(%x: tensor<2xf32> {mlc.input = "x"},
+                   %w: tensor<2xf32> {mlc.param = "w"},
+                   %u0: tensor<2xf32> {mlc.param = "u0"}, %u1: tensor<2xf32> {mlc.param = "u1"},
+                   %u2: tensor<2xf32> {mlc.param = "u2"}, %u3: tensor<2xf32> {mlc.param = "u3"},
+                   %u4: tensor<2xf32> {mlc.param = "u4"}, %u5: tensor<2xf32> {mlc.param = "u5"},
+                   %u6: tensor<2xf32> {mlc.param = "u6"}, %u7: tensor<2xf32> {mlc.param = "u7"},
+                   %u8: tensor<2xf32> {mlc.param = "u8"}, %u9: tensor<2xf32> {mlc.param = "u9"})
+    -> tensor<f32> {
+  %0 = mlc.mul %x, %w : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %l = mlc.reduce_sum %0 axes = [0] : (tensor<2xf32>) -> tensor<f32>
+  return %l : tensor<f32>
 }
