@@ -124,6 +124,12 @@ bool isElementwise(Operation *op) {
 
 /// A buffer being added to the program.
 struct BufferInfo {
+  BufferInfo(std::string name, fb::DType dtype, RankedTensorType type,
+             fb::BufferRole role, Location loc)
+      : name(std::move(name)), dtype(dtype),
+        shape(type.getShape().begin(), type.getShape().end()), role(role),
+        type(type), loc(loc) {}
+
   std::string name;
   fb::DType dtype;
   std::vector<int64_t> shape;
@@ -191,10 +197,7 @@ FailureOr<uint32_t> Exporter::addTensorBuffer(std::string name,
   FailureOr<fb::DType> dtype = toDType(type.getElementType(), loc);
   if (failed(dtype))
     return failure();
-  BufferInfo info{std::move(name), *dtype, {}, role, {}, true, {}, false,
-                  type, loc};
-  info.shape.assign(type.getShape().begin(), type.getShape().end());
-  return addBuffer(std::move(info), loc);
+  return addBuffer(BufferInfo(std::move(name), *dtype, type, role, loc), loc);
 }
 
 FailureOr<uint32_t> Exporter::addConstant(std::string name,
