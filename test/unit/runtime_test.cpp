@@ -311,6 +311,44 @@ TEST(Session, RefusesBuffersLargerThanTheDevice) {
       << session.status().message();
 }
 
+TEST(Session, KernelScratchAllocationFailureIsAnError) {
+  // Softmax over axis 0 of an empty [0, 2^50] tensor keeps one running max
+  // per inner position: 2^50 of them cannot be allocated. The failure must
+  // come back as an OutOfMemory Status, not as an exception.
+  fb::ExecutableT exe = smallExecutable();
+  auto &program = *exe.programs[0];
+  for (const char *name : {"e", "s"}) {
+    auto b = std::make_unique<fb::BufferT>();
+    b->name = name;
+    b->dtype = fb::DType::f32;
+    b->shape = {0, int64_t(1) << 50};
+    b->byte_size = 0;
+    b->role = fb::BufferRole::activation;
+    program.buffers.push_back(std::move(b));
+  }
+  auto k = std::make_unique<fb::KernelT>();
+  k->name = "k_softmax";
+  fb::CpuKernelT body;
+  body.op = fb::OpKind::softmax;
+  body.axis = 0;
+  k->body.Set(std::move(body));
+  program.kernels.push_back(std::move(k));
+  auto c = std::make_unique<fb::CommandT>();
+  c->kernel = 2;
+  c->operands = {5};
+  c->results = {6};
+  program.entry_points[0]->commands.push_back(std::move(c));
+  auto session = sessionFor(pack(exe));
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  auto entry = (*session)->entry("eval");
+  ASSERT_TRUE(entry.isOk());
+  Status run = (*session)->run(**entry);
+  ASSERT_FALSE(run.isOk());
+  EXPECT_EQ(run.code(), StatusCode::OutOfMemory) << run.message();
+  EXPECT_NE(run.message().find("command 2"), std::string::npos)
+      << run.message();
+}
+
 /// Runs the small executable's "sum" output (x @ w + c) with tiny inputs on
 /// a device made with `options` and returns the first element.
 float tinySum(DeviceOptions options) {
