@@ -75,7 +75,10 @@ Status MetricsWriter::write(const std::vector<MetricField> &record) {
       else
         j[f.key] = formatNumber(f.number); // JSON has no NaN: keep it visible
     }
-    line = j.dump();
+    // A name or text that is not UTF-8 (output names come from the
+    // executable) is written with U+FFFD instead of making dump() throw.
+    line = j.dump(-1, ' ', false,
+                  nlohmann::ordered_json::error_handler_t::replace);
   } else {
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (c)

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <unistd.h>
 
 namespace mlc::rt {
@@ -46,75 +45,32 @@ bool parseDType(const std::string &s, DType &dtype) {
   return false;
 }
 
-Status readAll(const std::string &path, std::vector<uint8_t> &bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::error(path + ": cannot open (" + std::strerror(errno) + ")");
-  bytes.assign(std::istreambuf_iterator<char>(in),
-               std::istreambuf_iterator<char>());
-  if (in.bad())
-    return Status::error(path + ": read error");
-  return Status::ok();
-}
-
-Status writeAllAndSync(int fd, const std::string &data,
-                       const std::string &path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return Status::error(path + ": write failed (" + std::strerror(errno) +
-                           ")");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0)
-    return Status::error(path + ": fsync failed (" + std::strerror(errno) +
-                         ")");
-  return Status::ok();
-}
-
-std::string parentDir(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-} // namespace
-
-StatusOr<SafetensorsFile> SafetensorsFile::open(const std::string &path) {
-  std::vector<uint8_t> bytes;
-  MLC_RETURN_IF_ERROR(readAll(path, bytes));
-  return parse(std::move(bytes), path);
-}
-
-StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
-                                                 const std::string &origin) {
+/// Verifies the header of the `size` bytes at `data` and lists its tensors
+/// (pointing into `data`) and string metadata.
+Status indexHeader(const uint8_t *data, size_t size, const std::string &origin,
+                   std::vector<SafetensorsEntry> &entries,
+                   std::map<std::string, std::string> &metadata) {
   auto fail = [&](const std::string &m) {
     return Status::error(origin + ": " + m);
   };
-  if (bytes.size() < 8)
-    return fail("truncated safetensors file (" + std::to_string(bytes.size()) +
+  if (size < 8)
+    return fail("truncated safetensors file (" + std::to_string(size) +
                 " bytes)");
   uint64_t headerSize = 0;
   for (int i = 7; i >= 0; --i)
-    headerSize = (headerSize << 8) | bytes[i];
-  if (headerSize > kMaxHeaderBytes || headerSize > bytes.size() - 8)
+    headerSize = (headerSize << 8) | data[i];
+  // Checked against the file before a byte of the header is read.
+  if (headerSize > kMaxHeaderBytes || headerSize > size - 8)
     return fail("safetensors header length " + std::to_string(headerSize) +
                 " exceeds the file");
-  std::string headerText(reinterpret_cast<const char *>(bytes.data() + 8),
-                         headerSize);
-  nlohmann::json header = nlohmann::json::parse(headerText, nullptr, false);
+  const char *headerBegin = reinterpret_cast<const char *>(data + 8);
+  nlohmann::json header = nlohmann::json::parse(
+      headerBegin, headerBegin + headerSize, nullptr, false);
   if (header.is_discarded() || !header.is_object())
     return fail("safetensors header is not a JSON object");
 
-  SafetensorsFile file;
-  file.path_ = origin;
   uint64_t dataStart = 8 + headerSize;
-  uint64_t dataSize = bytes.size() - dataStart;
+  uint64_t dataSize = size - dataStart;
   for (auto it = header.begin(); it != header.end(); ++it) {
     const nlohmann::json &info = it.value();
     if (it.key() == "__metadata__") {
@@ -122,7 +78,7 @@ StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
         return fail("__metadata__ is not an object");
       for (auto m = info.begin(); m != info.end(); ++m)
         if (m.value().is_string())
-          file.metadata_[m.key()] = m.value().get<std::string>();
+          metadata[m.key()] = m.value().get<std::string>();
       continue;
     }
     std::string where = "tensor '" + it.key() + "'";
@@ -163,13 +119,65 @@ StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
       return fail(where + " has " + std::to_string(end - begin) +
                   " bytes but shape " + entry.desc.str() + " needs " +
                   std::to_string(expected));
-    entry.data = reinterpret_cast<const uint8_t *>(dataStart + begin);
-    file.entries_.push_back(std::move(entry));
+    entry.data = data + dataStart + begin;
+    entries.push_back(std::move(entry));
   }
-  file.bytes_ = std::move(bytes);
-  for (SafetensorsEntry &e : file.entries_)
-    e.data = file.bytes_.data() + reinterpret_cast<uintptr_t>(e.data);
+  return Status::ok();
+}
+
+Status writeAllAndSync(int fd, const std::string &data,
+                       const std::string &path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return Status::error(path + ": write failed (" + std::strerror(errno) +
+                           ")");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0)
+    return Status::error(path + ": fsync failed (" + std::strerror(errno) +
+                         ")");
+  return Status::ok();
+}
+
+} // namespace
+
+StatusOr<SafetensorsFile> SafetensorsFile::open(const std::string &path) {
+  StatusOr<MappedFile> mapped = MappedFile::open(path);
+  if (!mapped.isOk())
+    return mapped.status();
+  SafetensorsFile file;
+  file.path_ = path;
+  file.mapped_ = std::move(mapped).value();
+  MLC_RETURN_IF_ERROR(file.index(file.mapped_.data(), file.mapped_.size()));
   return file;
+}
+
+StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
+                                                 const std::string &origin) {
+  SafetensorsFile file;
+  file.path_ = origin;
+  file.owned_ = std::move(bytes);
+  MLC_RETURN_IF_ERROR(file.index(file.owned_.data(), file.owned_.size()));
+  return file;
+}
+
+Status SafetensorsFile::index(const uint8_t *data, size_t size) {
+  // The header can hold millions of JSON values; running out of memory on
+  // it is an error like any other, not an exception.
+  try {
+    return indexHeader(data, size, path_, entries_, metadata_);
+  } catch (const std::bad_alloc &) {
+    return Status::outOfMemory(path_ + ": out of memory reading the "
+                                       "safetensors header");
+  } catch (const std::length_error &) {
+    return Status::outOfMemory(path_ + ": out of memory reading the "
+                                       "safetensors header");
+  }
 }
 
 const SafetensorsEntry *SafetensorsFile::find(const std::string &name) const {
@@ -194,13 +202,27 @@ Status writeSafetensors(const std::string &path,
     header["__metadata__"] = metadata;
   uint64_t offset = 0;
   for (const TensorToWrite &t : tensors) {
+    if (t.name == "__metadata__")
+      return Status::error(path + ": '__metadata__' cannot name a tensor");
+    if (header.contains(t.name))
+      return Status::error(path + ": two tensors are named '" + t.name + "'");
     uint64_t size = t.desc.byteSize();
     header[t.name] = {{"dtype", safetensorsDType(t.desc.dtype)},
                       {"shape", t.desc.shape},
                       {"data_offsets", {offset, offset + size}}};
     offset += size;
   }
-  std::string headerText = header.dump();
+  std::string headerText;
+  try {
+    headerText = header.dump();
+  } catch (const nlohmann::json::exception &e) {
+    // dump() throws on strings that are not UTF-8; replacing bytes would
+    // write names that no longer match the model's.
+    return Status::error(path +
+                         ": a tensor name or metadata value is not "
+                         "valid UTF-8 (" +
+                         e.what() + ")");
+  }
   while (headerText.size() % 8 != 0)
     headerText.push_back(' ');
   std::string out(8, '\0');

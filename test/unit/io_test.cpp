@@ -2,12 +2,35 @@
 // reading files through the file layer, and writing safetensors files
 // safely (symlinks, non-regular targets, stale temporaries).
 #include "runtime/Device.h"
+#include "runtime/Executable.h"
+#include "runtime/File.h"
+#include "runtime/Metrics.h"
+#include "runtime/Safetensors.h"
 #include "runtime/Status.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace mlc::rt {
 namespace {
+
+std::string tempPath(const std::string &name) {
+  return ::testing::TempDir() + "/" + std::to_string(::getpid()) + "_io_" +
+         name;
+}
+
+void writeFile(const std::string &path, const std::string &bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+bool startsWith(const std::string &s, const std::string &prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 // --- Status ------------------------------------------------------------------
 
@@ -60,6 +83,165 @@ TEST(Device, AllocationFailureIsOutOfMemory) {
     EXPECT_EQ(mem.status().code(), StatusCode::OutOfMemory)
         << mem.status().message();
   }
+}
+
+// --- Reading files ------------------------------------------------------------
+
+TEST(MappedFile, MapsARegularFile) {
+  std::string path = tempPath("mapped.bin");
+  writeFile(path, "hello, file");
+  StatusOr<MappedFile> f = MappedFile::open(path);
+  ASSERT_TRUE(f.isOk()) << f.status().message();
+  ASSERT_EQ(f->size(), 11u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char *>(f->data()), 11),
+            "hello, file");
+  // Page-aligned, and the bytes stay put when the object moves.
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(f->data()) % 4096, 0u);
+  const uint8_t *before = f->data();
+  MappedFile moved = std::move(f).value();
+  EXPECT_EQ(moved.data(), before);
+  std::remove(path.c_str());
+}
+
+TEST(MappedFile, MapsAnEmptyFile) {
+  std::string path = tempPath("empty.bin");
+  writeFile(path, "");
+  StatusOr<MappedFile> f = MappedFile::open(path);
+  ASSERT_TRUE(f.isOk()) << f.status().message();
+  EXPECT_EQ(f->size(), 0u);
+  std::remove(path.c_str());
+}
+
+TEST(MappedFile, RefusesADirectory) {
+  std::string dir = ::testing::TempDir();
+  StatusOr<MappedFile> f = MappedFile::open(dir);
+  ASSERT_FALSE(f.isOk());
+  EXPECT_EQ(f.status().message(), dir + ": is a directory");
+}
+
+TEST(MappedFile, RefusesDevicesAndFifos) {
+  StatusOr<MappedFile> zero = MappedFile::open("/dev/zero");
+  ASSERT_FALSE(zero.isOk());
+  EXPECT_EQ(zero.status().message(),
+            "/dev/zero: is not a regular file (character device)");
+  // Opening a FIFO must not wait for a writer.
+  std::string fifo = tempPath("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  StatusOr<MappedFile> f = MappedFile::open(fifo);
+  ASSERT_FALSE(f.isOk());
+  EXPECT_EQ(f.status().message(), fifo + ": is not a regular file (FIFO)");
+  std::remove(fifo.c_str());
+}
+
+TEST(MappedFile, NamesAMissingFile) {
+  std::string path = tempPath("no-such-file");
+  StatusOr<MappedFile> f = MappedFile::open(path);
+  ASSERT_FALSE(f.isOk());
+  EXPECT_EQ(f.status().message(),
+            path + ": cannot open (No such file or directory)");
+  EXPECT_EQ(f.status().code(), StatusCode::InvalidInput);
+}
+
+TEST(Safetensors, OpenRefusesWhatIsNotARegularFile) {
+  std::string dir = ::testing::TempDir();
+  auto d = SafetensorsFile::open(dir);
+  ASSERT_FALSE(d.isOk());
+  EXPECT_EQ(d.status().message(), dir + ": is a directory");
+  auto z = SafetensorsFile::open("/dev/zero");
+  ASSERT_FALSE(z.isOk());
+  EXPECT_EQ(z.status().message(),
+            "/dev/zero: is not a regular file (character device)");
+}
+
+TEST(Safetensors, ChecksTheHeaderLengthAgainstTheFile) {
+  // A header claiming 50 MB in a 20-byte file is refused before a byte of
+  // it is read.
+  std::string path = tempPath("long-header.safetensors");
+  uint64_t n = 50u << 20;
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  writeFile(path, bytes + "{\"a\":1}    ");
+  auto f = SafetensorsFile::open(path);
+  ASSERT_FALSE(f.isOk());
+  EXPECT_EQ(f.status().message(),
+            path + ": safetensors header length 52428800 exceeds the file");
+  writeFile(path, "");
+  auto empty = SafetensorsFile::open(path);
+  ASSERT_FALSE(empty.isOk());
+  EXPECT_NE(empty.status().message().find("truncated safetensors file (0"),
+            std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Safetensors, ReadsAFileThatIsMapped) {
+  std::string path = tempPath("mapped.safetensors");
+  std::vector<float> a = {1, 2, 3};
+  ASSERT_TRUE(
+      writeSafetensors(path, {{"a", {DType::f32, {3}}, a.data()}}, {}).isOk());
+  auto f = SafetensorsFile::open(path);
+  ASSERT_TRUE(f.isOk()) << f.status().message();
+  // The file outlives a move: its tensors still point at the right bytes.
+  SafetensorsFile moved = std::move(f).value();
+  ASSERT_NE(moved.find("a"), nullptr);
+  EXPECT_EQ(std::memcmp(moved.find("a")->data, a.data(), 12), 0);
+  std::remove(path.c_str());
+}
+
+TEST(Safetensors, WriteRefusesNamesThatAreNotUtf8) {
+  std::string path = tempPath("utf8.safetensors");
+  float v = 1;
+  Status s = writeSafetensors(path, {{"w\xff", {DType::f32, {1}}, &v}}, {});
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("not valid UTF-8"), std::string::npos)
+      << s.message();
+  Status m = writeSafetensors(path, {{"w", {DType::f32, {1}}, &v}},
+                              {{"note", "\xc3"}});
+  ASSERT_FALSE(m.isOk());
+  EXPECT_NE(m.message().find("not valid UTF-8"), std::string::npos);
+  struct stat st;
+  EXPECT_NE(::stat(path.c_str(), &st), 0) << "wrote a file anyway";
+}
+
+TEST(Safetensors, WriteRefusesDuplicateAndReservedNames) {
+  std::string path = tempPath("dup.safetensors");
+  float v = 1;
+  Status dup = writeSafetensors(path,
+                                {{"w", {DType::f32, {1}}, &v},
+                                 {"w", {DType::f32, {1}}, &v}},
+                                {});
+  ASSERT_FALSE(dup.isOk());
+  EXPECT_NE(dup.message().find("two tensors are named 'w'"),
+            std::string::npos);
+  Status reserved =
+      writeSafetensors(path, {{"__metadata__", {DType::f32, {1}}, &v}}, {});
+  ASSERT_FALSE(reserved.isOk());
+}
+
+TEST(Metrics, NamesThatAreNotUtf8DoNotThrow) {
+  std::string path = tempPath("utf8.jsonl");
+  auto w = MetricsWriter::open(path, {"phase", "l\xffss"});
+  ASSERT_TRUE(w.isOk());
+  Status s = (*w)->write({MetricField::str("phase", "tr\xe9in"),
+                          MetricField::num("l\xffss", 0.5)});
+  EXPECT_TRUE(s.isOk()) << s.message();
+  std::remove(path.c_str());
+}
+
+TEST(Executable, LoadFileRefusesWhatIsNotARegularFile) {
+  std::string dir = ::testing::TempDir();
+  auto d = Executable::loadFile(dir);
+  ASSERT_FALSE(d.isOk());
+  EXPECT_EQ(d.status().message(), dir + ": is a directory");
+  auto z = Executable::loadFile("/dev/zero");
+  ASSERT_FALSE(z.isOk());
+  EXPECT_TRUE(startsWith(z.status().message(), "/dev/zero: is not a regular"));
+  std::string path = tempPath("empty.mlcx");
+  writeFile(path, "");
+  auto e = Executable::loadFile(path);
+  ASSERT_FALSE(e.isOk());
+  EXPECT_NE(e.status().message().find("truncated: 0 bytes"), std::string::npos);
+  std::remove(path.c_str());
 }
 
 } // namespace

@@ -594,6 +594,31 @@ TEST(Dataset, ChecksNamesShapesAndDtypes) {
   std::remove(path.c_str());
 }
 
+TEST(Dataset, RefusesRowsOfNoBytes) {
+  // An input [2, 0] has empty rows: a file of a few bytes could then claim
+  // 2^40 samples, and the samplers would size their tables by that.
+  fb::ExecutableT exe = smallExecutable();
+  exe.programs[0]->buffers[0]->shape = {2, 0};
+  exe.programs[0]->buffers[0]->byte_size = 0;
+  exe.programs[0]->buffers[1]->shape = {0, 4};
+  exe.programs[0]->buffers[1]->byte_size = 0;
+  auto session = sessionFor(pack(exe));
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  StatusOr<Entry *> eval = (*session)->entry("eval");
+  ASSERT_TRUE(eval.isOk());
+  std::string path = tempPath("empty-rows.safetensors");
+  ASSERT_TRUE(writeSafetensors(
+                  path, {{"x", {DType::f32, {int64_t(1) << 40, 0}}, nullptr}},
+                  {})
+                  .isOk());
+  auto ds = Dataset::open(path, **eval);
+  ASSERT_FALSE(ds.isOk());
+  EXPECT_NE(ds.status().message().find("has rows of 0 bytes"),
+            std::string::npos)
+      << ds.status().message();
+  std::remove(path.c_str());
+}
+
 TEST(Sampler, SequentialWrapsAround) {
   Sampler s(Sampling::Sequential, 5, 2, 0);
   EXPECT_EQ(s.rowsForStep(0), (std::vector<uint64_t>{0, 1}));
