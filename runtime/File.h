@@ -1,6 +1,6 @@
-// Reading whole files safely: only regular files, mapped read-only rather
-// than copied, so a directory, a device or a file larger than memory gives
-// an error instead of an exception or an allocation failure.
+// Files, safely: reading only regular files, mapped read-only rather than
+// copied (a directory, a device or a file larger than memory gives an error,
+// not an exception), and replacing files atomically without data loss.
 #ifndef MLC_RUNTIME_FILE_H
 #define MLC_RUNTIME_FILE_H
 
@@ -44,6 +44,56 @@ private:
   size_t size_ = 0;
   std::string path_;
 };
+
+/// Writes a file atomically: the bytes go to a temporary `TARGET.tmp.PID`
+/// next to the target, are flushed to disk, and the temporary is renamed
+/// over the target (and the folder flushed), so a crash leaves the old file
+/// or the new one, never a torn one. A symbolic link is written through: its
+/// target is replaced and the link stays a link. An existing target that is
+/// not a regular file (a directory, a device, a FIFO) is refused untouched.
+/// The temporary is removed on every error, and when the writer is
+/// destroyed without commit().
+class AtomicFileWriter {
+public:
+  /// Starts writing `path`. First removes the temporaries of the same
+  /// target left by processes that no longer exist (killed mid-write).
+  static StatusOr<AtomicFileWriter> create(const std::string &path);
+
+  AtomicFileWriter(AtomicFileWriter &&other) noexcept;
+  AtomicFileWriter &operator=(AtomicFileWriter &&other) = delete;
+  AtomicFileWriter(const AtomicFileWriter &) = delete;
+  AtomicFileWriter &operator=(const AtomicFileWriter &) = delete;
+  ~AtomicFileWriter();
+
+  /// Appends `size` bytes.
+  Status write(const void *data, size_t size);
+  /// Flushes the bytes to disk and puts the file in place.
+  Status commit();
+
+  /// The file that is replaced: the end of the symlink chain of the path
+  /// given to create().
+  const std::string &target() const { return target_; }
+  const std::string &temporary() const { return temporary_; }
+
+private:
+  AtomicFileWriter() = default;
+  /// Closes and removes the temporary; `failure` is returned.
+  Status abandon(Status failure);
+
+  std::string path_, target_, temporary_;
+  int fd_ = -1;
+};
+
+/// Where a write to `path` lands: the end of its symlink chain. An existing
+/// target that is not a regular file is refused ("PATH: is a directory;
+/// refusing to replace it").
+StatusOr<std::string> resolveWriteTarget(const std::string &path);
+
+/// Removes the files `TARGET.tmp.PID` next to `target` whose process PID no
+/// longer exists (kill(PID, 0) fails with ESRCH): the leftovers of writers
+/// killed mid-write. Live processes' temporaries, this process's, and
+/// every other file are left alone. Returns how many were removed.
+int removeStaleTemporaries(const std::string &target);
 
 /// "directory", "character device", "FIFO", ... for the file-type bits of
 /// a `st_mode`.

@@ -3,11 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace mlc::rt {
 
@@ -125,25 +121,6 @@ Status indexHeader(const uint8_t *data, size_t size, const std::string &origin,
   return Status::ok();
 }
 
-Status writeAllAndSync(int fd, const std::string &data,
-                       const std::string &path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return Status::error(path + ": write failed (" + std::strerror(errno) +
-                           ")");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0)
-    return Status::error(path + ": fsync failed (" + std::strerror(errno) +
-                         ")");
-  return Status::ok();
-}
-
 } // namespace
 
 StatusOr<SafetensorsFile> SafetensorsFile::open(const std::string &path) {
@@ -225,38 +202,21 @@ Status writeSafetensors(const std::string &path,
   }
   while (headerText.size() % 8 != 0)
     headerText.push_back(' ');
-  std::string out(8, '\0');
+  std::string lengthBytes(8, '\0');
   uint64_t n = headerText.size();
   for (int i = 0; i < 8; ++i)
-    out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
-  out += headerText;
-  for (const TensorToWrite &t : tensors)
-    out.append(static_cast<const char *>(t.data), t.desc.byteSize());
+    lengthBytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return Status::error(path + ": cannot create " + tmp + " (" +
-                         std::strerror(errno) + ")");
-  Status written = writeAllAndSync(fd, out, tmp);
-  ::close(fd);
-  if (!written.isOk()) {
-    ::unlink(tmp.c_str());
-    return written;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Status::error(path + ": cannot rename " + tmp + " into place (" +
-                             std::strerror(errno) + ")");
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  // Make the rename itself durable.
-  int dir = ::open(parentDir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return Status::ok();
+  // Tensors go straight from their buffers to the file: no copy of the
+  // whole checkpoint in memory.
+  StatusOr<AtomicFileWriter> out = AtomicFileWriter::create(path);
+  if (!out.isOk())
+    return out.status();
+  MLC_RETURN_IF_ERROR(out->write(lengthBytes.data(), lengthBytes.size()));
+  MLC_RETURN_IF_ERROR(out->write(headerText.data(), headerText.size()));
+  for (const TensorToWrite &t : tensors)
+    MLC_RETURN_IF_ERROR(out->write(t.data, t.desc.byteSize()));
+  return out->commit();
 }
 
 } // namespace mlc::rt

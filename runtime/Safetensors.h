@@ -60,10 +60,11 @@ struct TensorToWrite {
   const void *data;
 };
 
-/// Writes `tensors` (and string `metadata`) to `path` atomically: a
-/// temporary file in the same folder is written, flushed to disk and
-/// renamed over `path`, so a crash leaves either the old file or the new.
-/// Names and metadata must be valid UTF-8 (the header is JSON).
+/// Writes `tensors` (and string `metadata`) to `path` atomically through an
+/// AtomicFileWriter: a crash leaves either the old file or the new, a
+/// symbolic link is written through (it stays a link), a target that is not
+/// a regular file is refused untouched, and no temporary is left behind on
+/// an error. Names and metadata must be valid UTF-8 (the header is JSON).
 Status writeSafetensors(const std::string &path,
                         const std::vector<TensorToWrite> &tensors,
                         const std::map<std::string, std::string> &metadata);

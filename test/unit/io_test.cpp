@@ -10,9 +10,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <dirent.h>
 #include <fstream>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace mlc::rt {
@@ -30,6 +36,61 @@ void writeFile(const std::string &path, const std::string &bytes) {
 
 bool startsWith(const std::string &s, const std::string &prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool exists(const std::string &path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+/// The names in `dir` that contain ".tmp.".
+std::vector<std::string> temporariesIn(const std::string &dir) {
+  std::vector<std::string> names;
+  if (DIR *d = ::opendir(dir.c_str())) {
+    while (const struct dirent *e = ::readdir(d))
+      if (std::string(e->d_name).find(".tmp.") != std::string::npos)
+        names.push_back(e->d_name);
+    ::closedir(d);
+  }
+  return names;
+}
+
+/// A fresh empty folder for one test, removed with its contents at the end.
+struct ScratchDir {
+  explicit ScratchDir(const std::string &name) : path(tempPath(name)) {
+    removeAll();
+    EXPECT_EQ(::mkdir(path.c_str(), 0755), 0);
+  }
+  ~ScratchDir() { removeAll(); }
+  void removeAll() {
+    std::string cmd = "rm -rf '" + path + "'";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+  std::string path;
+};
+
+/// The value of a one-float safetensors file's tensor "v", or NaN.
+float readV(const std::string &path) {
+  auto f = SafetensorsFile::open(path);
+  if (!f.isOk() || !f->find("v"))
+    return NAN;
+  float v;
+  std::memcpy(&v, f->find("v")->data, 4);
+  return v;
+}
+
+Status writeV(const std::string &path, float v) {
+  return writeSafetensors(path, {{"v", {DType::f32, {1}}, &v}}, {});
+}
+
+/// The pid of a process that has exited (and been reaped).
+pid_t deadPid() {
+  pid_t child = ::fork();
+  if (child == 0)
+    ::_exit(0);
+  int status;
+  ::waitpid(child, &status, 0);
+  return child;
 }
 
 // --- Status ------------------------------------------------------------------
@@ -85,7 +146,8 @@ TEST(Device, AllocationFailureIsOutOfMemory) {
   }
 }
 
-// --- Reading files ------------------------------------------------------------
+// --- Reading files
+// ------------------------------------------------------------
 
 TEST(MappedFile, MapsARegularFile) {
   std::string path = tempPath("mapped.bin");
@@ -206,16 +268,163 @@ TEST(Safetensors, WriteRefusesNamesThatAreNotUtf8) {
 TEST(Safetensors, WriteRefusesDuplicateAndReservedNames) {
   std::string path = tempPath("dup.safetensors");
   float v = 1;
-  Status dup = writeSafetensors(path,
-                                {{"w", {DType::f32, {1}}, &v},
-                                 {"w", {DType::f32, {1}}, &v}},
-                                {});
+  Status dup = writeSafetensors(
+      path, {{"w", {DType::f32, {1}}, &v}, {"w", {DType::f32, {1}}, &v}}, {});
   ASSERT_FALSE(dup.isOk());
-  EXPECT_NE(dup.message().find("two tensors are named 'w'"),
-            std::string::npos);
+  EXPECT_NE(dup.message().find("two tensors are named 'w'"), std::string::npos);
   Status reserved =
       writeSafetensors(path, {{"__metadata__", {DType::f32, {1}}, &v}}, {});
   ASSERT_FALSE(reserved.isOk());
+}
+
+// --- Writing files
+// ------------------------------------------------------------
+
+TEST(AtomicWrite, WritesThroughASymlink) {
+  // The link stays a link and its target gets the new contents; the
+  // temporary lives next to the target, so the rename stays on one disk.
+  ScratchDir scratch("symlink");
+  std::string dir = scratch.path;
+  ASSERT_EQ(::mkdir((dir + "/real").c_str(), 0755), 0);
+  std::string target = dir + "/real/ckpt.safetensors";
+  std::string link = dir + "/link.safetensors";
+  ASSERT_TRUE(writeV(target, 1).isOk());
+  ASSERT_EQ(::symlink("real/ckpt.safetensors", link.c_str()), 0);
+  Status s = writeV(link, 2);
+  ASSERT_TRUE(s.isOk()) << s.message();
+  struct stat st;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the link was replaced by a file";
+  EXPECT_EQ(readV(target), 2.0f);
+  EXPECT_TRUE(temporariesIn(dir).empty());
+  EXPECT_TRUE(temporariesIn(dir + "/real").empty());
+}
+
+TEST(AtomicWrite, WritesThroughADanglingSymlink) {
+  ScratchDir scratch("dangling");
+  std::string dir = scratch.path;
+  std::string link = dir + "/link.safetensors";
+  ASSERT_EQ(::symlink((dir + "/new.safetensors").c_str(), link.c_str()), 0);
+  ASSERT_TRUE(writeV(link, 3).isOk());
+  struct stat st;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(readV(dir + "/new.safetensors"), 3.0f);
+}
+
+TEST(AtomicWrite, RefusesSymlinkLoops) {
+  ScratchDir scratch("loop");
+  std::string dir = scratch.path;
+  std::string a = dir + "/a", b = dir + "/b";
+  ASSERT_EQ(::symlink(b.c_str(), a.c_str()), 0);
+  ASSERT_EQ(::symlink(a.c_str(), b.c_str()), 0);
+  Status s = writeV(a, 1);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("too many levels of symbolic links"),
+            std::string::npos)
+      << s.message();
+  EXPECT_TRUE(temporariesIn(dir).empty());
+}
+
+TEST(AtomicWrite, RefusesTargetsThatAreNotRegularFiles) {
+  ScratchDir scratch("nonregular");
+  std::string dir = scratch.path;
+  std::string sub = dir + "/sub", fifo = dir + "/fifo";
+  ASSERT_EQ(::mkdir(sub.c_str(), 0755), 0);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Status d = writeV(sub, 1);
+  ASSERT_FALSE(d.isOk());
+  EXPECT_EQ(d.message(), sub + ": is a directory; refusing to replace it");
+  Status f = writeV(fifo, 1);
+  ASSERT_FALSE(f.isOk());
+  EXPECT_EQ(f.message(),
+            fifo + ": is not a regular file (FIFO); refusing to replace it");
+  // A device node of the test's own (never /dev/null: were the check
+  // broken, the write would replace it for the whole machine).
+  std::string device = dir + "/null";
+  if (::mknod(device.c_str(), S_IFCHR | 0600, makedev(1, 3)) == 0) {
+    Status n = writeV(device, 1);
+    ASSERT_FALSE(n.isOk());
+    EXPECT_EQ(n.message(), device + ": is not a regular file (character "
+                                    "device); refusing to replace it");
+    struct stat st;
+    ASSERT_EQ(::lstat(device.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode));
+  }
+  // A link to a directory names both.
+  std::string link = dir + "/link";
+  ASSERT_EQ(::symlink(sub.c_str(), link.c_str()), 0);
+  Status l = writeV(link, 1);
+  ASSERT_FALSE(l.isOk());
+  EXPECT_EQ(l.message(),
+            link + " (-> " + sub + "): is a directory; refusing to replace it");
+  // Untouched, and nothing left next to them.
+  struct stat st;
+  ASSERT_EQ(::lstat(sub.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_TRUE(temporariesIn(dir).empty());
+}
+
+TEST(AtomicWrite, LeavesNoTemporaryWhenAWriteFails) {
+  // A file-size limit makes write(2) fail half-way (EFBIG): the old file
+  // stays whole and the temporary goes.
+  ScratchDir scratch("failing");
+  std::string dir = scratch.path;
+  std::string path = dir + "/ckpt.safetensors";
+  ASSERT_TRUE(writeV(path, 1).isOk());
+  std::vector<float> big(1 << 16, 5.0f);
+  struct rlimit old;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status s = writeSafetensors(
+      path, {{"v", {DType::f32, {int64_t(big.size())}}, big.data()}}, {});
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, previous);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("write failed"), std::string::npos) << s.message();
+  EXPECT_EQ(readV(path), 1.0f);
+  EXPECT_TRUE(temporariesIn(dir).empty());
+}
+
+TEST(AtomicWrite, RemovesStaleTemporariesOfTheSameTargetOnly) {
+  ScratchDir scratch("stale");
+  std::string dir = scratch.path;
+  std::string path = dir + "/ckpt.safetensors";
+  std::string dead = std::to_string(deadPid());
+  std::string alive = std::to_string(::getppid());
+  std::string staleOurs = path + ".tmp." + dead;
+  std::vector<std::string> kept = {
+      path + ".tmp." + alive,                     // a live writer's
+      dir + "/other.safetensors.tmp." + dead,     // another target's
+      path + ".tmp." + dead + "x",                // not a pid
+      path + ".tmp.0",                            // not a process
+      dir + "/ckpt.safetensors.bak.tmp." + dead}; // another target's
+  for (const std::string &f : kept)
+    writeFile(f, "x");
+  writeFile(staleOurs, std::string(4096, 'x'));
+  ASSERT_TRUE(writeV(path, 7).isOk());
+  EXPECT_FALSE(exists(staleOurs)) << "a killed writer's temporary stayed";
+  for (const std::string &f : kept)
+    EXPECT_TRUE(exists(f)) << f << " was removed";
+  EXPECT_EQ(readV(path), 7.0f);
+  EXPECT_EQ(removeStaleTemporaries(path), 0);
+}
+
+TEST(AtomicWrite, KeepsThePermissionsOfTheFileItReplaces) {
+  ScratchDir scratch("mode");
+  std::string dir = scratch.path;
+  std::string path = dir + "/private.safetensors";
+  ASSERT_TRUE(writeV(path, 1).isOk());
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  ASSERT_TRUE(writeV(path, 2).isOk());
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST(Metrics, NamesThatAreNotUtf8DoNotThrow) {
