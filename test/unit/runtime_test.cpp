@@ -607,10 +607,10 @@ TEST(Dataset, RefusesRowsOfNoBytes) {
   StatusOr<Entry *> eval = (*session)->entry("eval");
   ASSERT_TRUE(eval.isOk());
   std::string path = tempPath("empty-rows.safetensors");
-  ASSERT_TRUE(writeSafetensors(
-                  path, {{"x", {DType::f32, {int64_t(1) << 40, 0}}, nullptr}},
-                  {})
-                  .isOk());
+  ASSERT_TRUE(
+      writeSafetensors(
+          path, {{"x", {DType::f32, {int64_t(1) << 40, 0}}, nullptr}}, {})
+          .isOk());
   auto ds = Dataset::open(path, **eval);
   ASSERT_FALSE(ds.isOk());
   EXPECT_NE(ds.status().message().find("has rows of 0 bytes"),
@@ -686,6 +686,21 @@ TEST(Metrics, WritesCsvWithHeader) {
                    MetricField::num("step", 3), MetricField::num("loss", 0.5)})
           .isOk());
   EXPECT_EQ(readText(path), "phase,step,loss,accuracy\ntrain,3,0.5,\n");
+  std::remove(path.c_str());
+}
+
+TEST(Metrics, QuotesCsvFieldsAsRfc4180Says) {
+  // An output named "a,b" must stay one column: header and rows alike.
+  std::string path = tempPath("quoted.csv");
+  auto w = MetricsWriter::open(path, {"phase", "a,b", "say \"hi\"", "x\ny"});
+  ASSERT_TRUE(w.isOk());
+  ASSERT_TRUE((*w)->write({MetricField::str("phase", "tr,ain"),
+                           MetricField::num("a,b", 1),
+                           MetricField::str("say \"hi\"", "\"q\""),
+                           MetricField::str("x\ny", "cr\rhere")})
+                  .isOk());
+  EXPECT_EQ(readText(path), "phase,\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n"
+                            "\"tr,ain\",1,\"\"\"q\"\"\",\"cr\rhere\"\n");
   std::remove(path.c_str());
 }
 
