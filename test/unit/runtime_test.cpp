@@ -751,5 +751,62 @@ TEST(Checkpoint, RejectsMismatchedFiles) {
   std::remove(path.c_str());
 }
 
+TEST(Checkpoint, ParsesTheStepStrictly) {
+  auto session = sessionFor(pack(smallExecutable()));
+  ASSERT_TRUE(session.isOk());
+  Session &s = **session;
+  std::string path = tempPath("step.safetensors");
+  std::vector<float> w(12, 2.0f);
+  auto withStep = [&](const std::map<std::string, std::string> &metadata) {
+    EXPECT_TRUE(writeSafetensors(path, {{"w", {DType::f32, {3, 4}}, w.data()}},
+                                 metadata)
+                    .isOk());
+    return loadCheckpoint(s, path, LoadScope::Everything);
+  };
+  auto ok = withStep({{"mlc.step", "18446744073709551615"}});
+  ASSERT_TRUE(ok.isOk()) << ok.status().message();
+  EXPECT_EQ(*ok, UINT64_MAX);
+  for (const char *bad : {"-5", "+5", "", " 5", "5 ", "5x", "0x10", "1e3",
+                          "18446744073709551616", "99999999999999999999"}) {
+    auto r = withStep({{"mlc.step", bad}});
+    ASSERT_FALSE(r.isOk()) << "accepted mlc.step = '" << bad << "'";
+    EXPECT_NE(r.status().message().find("is not a step number"),
+              std::string::npos)
+        << r.status().message();
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Checkpoint, ResumingNeedsARecordedStep) {
+  // A weights file without mlc.step is not a training checkpoint: resuming
+  // from it is refused, and leaves the session as it was; as initial
+  // parameters it is fine.
+  auto session = sessionFor(pack(smallExecutable()));
+  ASSERT_TRUE(session.isOk());
+  Session &s = **session;
+  ASSERT_TRUE(s.initialize(0).isOk()); // w = ones
+  std::string path = tempPath("nostep.safetensors");
+  std::vector<float> w(12, 2.0f);
+  ASSERT_TRUE(
+      writeSafetensors(path, {{"w", {DType::f32, {3, 4}}, w.data()}}, {})
+          .isOk());
+  auto resumed = loadCheckpoint(s, path, LoadScope::Everything);
+  ASSERT_FALSE(resumed.isOk());
+  EXPECT_NE(resumed.status().message().find(
+                "is not an mlc training checkpoint: its metadata has no "
+                "mlc.step"),
+            std::string::npos)
+      << resumed.status().message();
+  std::vector<float> back(12);
+  ASSERT_TRUE(s.read(1, back.data(), 48).isOk());
+  EXPECT_EQ(back, std::vector<float>(12, 1.0f)) << "written before refusing";
+  auto params = loadCheckpoint(s, path, LoadScope::Parameters);
+  ASSERT_TRUE(params.isOk()) << params.status().message();
+  EXPECT_EQ(*params, 0u);
+  ASSERT_TRUE(s.read(1, back.data(), 48).isOk());
+  EXPECT_EQ(back, w);
+  std::remove(path.c_str());
+}
+
 } // namespace
 } // namespace mlc::rt
