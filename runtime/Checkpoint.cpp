@@ -55,7 +55,9 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
   for (uint32_t b = 0; b < session.numBuffers(); ++b) {
     if (!inScope(session.bufferDef(b).role(), withState))
       continue;
-    storage.emplace_back(session.desc(b).byteSize());
+    storage.emplace_back();
+    MLC_RETURN_IF_ERROR(resizeOrFail(storage.back(), session.desc(b).byteSize(),
+                                     "saving '" + session.bufferName(b) + "'"));
     MLC_RETURN_IF_ERROR(
         session.read(b, storage.back().data(), storage.back().size()));
   }

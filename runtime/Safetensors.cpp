@@ -41,6 +41,62 @@ bool parseDType(const std::string &s, DType &dtype) {
   return false;
 }
 
+/// Deepest nesting a safetensors header needs is 3 (header, tensor, shape);
+/// more is refused before anything is built.
+constexpr int kMaxHeaderDepth = 8;
+/// More JSON values than any real header holds (a tensor takes about 6).
+constexpr uint64_t kMaxHeaderValues = 10'000'000;
+
+/// A first pass over the header that builds nothing: it counts values and
+/// nesting so that a crafted header ("[[[[..." or a million-entry shape)
+/// cannot make the parser allocate gigabytes for 100 MB of text.
+class HeaderBounds : public nlohmann::json_sax<nlohmann::json> {
+public:
+  enum class Verdict { Fine, Invalid, TooDeep, TooMany };
+  Verdict verdict = Verdict::Fine;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t &) override {
+    return value();
+  }
+  bool string(string_t &) override { return value(); }
+  bool binary(binary_t &) override { return value(); }
+  bool key(string_t &) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string &,
+                   const nlohmann::json::exception &) override {
+    verdict = Verdict::Invalid;
+    return false;
+  }
+
+private:
+  bool value() {
+    if (++values_ <= kMaxHeaderValues)
+      return true;
+    verdict = Verdict::TooMany;
+    return false;
+  }
+  bool open() {
+    if (++depth_ <= kMaxHeaderDepth)
+      return value();
+    verdict = Verdict::TooDeep;
+    return false;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+
+  int depth_ = 0;
+  uint64_t values_ = 0;
+};
+
 /// Verifies the header of the `size` bytes at `data` and lists its tensors
 /// (pointing into `data`) and string metadata.
 Status indexHeader(const uint8_t *data, size_t size, const std::string &origin,
@@ -60,8 +116,17 @@ Status indexHeader(const uint8_t *data, size_t size, const std::string &origin,
     return fail("safetensors header length " + std::to_string(headerSize) +
                 " exceeds the file");
   const char *headerBegin = reinterpret_cast<const char *>(data + 8);
-  nlohmann::json header = nlohmann::json::parse(
-      headerBegin, headerBegin + headerSize, nullptr, false);
+  const char *headerEnd = headerBegin + headerSize;
+  HeaderBounds bounds;
+  nlohmann::json::sax_parse(headerBegin, headerEnd, &bounds);
+  if (bounds.verdict == HeaderBounds::Verdict::TooDeep)
+    return fail("safetensors header nests deeper than " +
+                std::to_string(kMaxHeaderDepth) + " levels");
+  if (bounds.verdict == HeaderBounds::Verdict::TooMany)
+    return fail("safetensors header holds more than " +
+                std::to_string(kMaxHeaderValues) + " values");
+  nlohmann::json header =
+      nlohmann::json::parse(headerBegin, headerEnd, nullptr, false);
   if (header.is_discarded() || !header.is_object())
     return fail("safetensors header is not a JSON object");
 

@@ -236,6 +236,36 @@ TEST(Safetensors, ChecksTheHeaderLengthAgainstTheFile) {
   std::remove(path.c_str());
 }
 
+/// The error of parsing a safetensors file with header `header` and no
+/// data, or "" if it parses.
+std::string headerError(const std::string &header) {
+  std::vector<uint8_t> bytes(8);
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = static_cast<uint8_t>(uint64_t(header.size()) >> (8 * i));
+  bytes.insert(bytes.end(), header.begin(), header.end());
+  auto f = SafetensorsFile::parse(std::move(bytes), "h");
+  return f.isOk() ? "" : f.status().message();
+}
+
+TEST(Safetensors, BoundsWhatAHeaderCanMakeTheParserBuild) {
+  // 100 MB of "[[[[" or of shape dims would take gigabytes as a JSON tree;
+  // they are refused by a first pass that builds nothing.
+  EXPECT_EQ(headerError(std::string(1'000'000, '[')),
+            "h: safetensors header nests deeper than 8 levels");
+  std::string wide = R"({"x":{"dtype":"F32","shape":[)";
+  for (int i = 0; i < 10'000'001; ++i)
+    wide += i ? ",0" : "0";
+  wide += R"(],"data_offsets":[0,0]}})";
+  EXPECT_EQ(headerError(wide),
+            "h: safetensors header holds more than 10000000 values");
+  // A real header passes.
+  EXPECT_EQ(headerError(R"({"__metadata__":{"k":"v"},"x":{"dtype":"F32",)"
+                        R"("shape":[0,2],"data_offsets":[0,0]}})"),
+            "");
+  EXPECT_EQ(headerError("{not json"),
+            "h: safetensors header is not a JSON object");
+}
+
 TEST(Safetensors, ReadsAFileThatIsMapped) {
   std::string path = tempPath("mapped.safetensors");
   std::vector<float> a = {1, 2, 3};
