@@ -67,6 +67,14 @@ int compile() {
     return fail("unknown target '" + targetName +
                 "' (this build has: " + targets.names() + ")");
 
+  std::string path = outputFile.empty() ? defaultOutput(inputFile) : outputFile;
+  // The same file by identity (links included): writing would destroy the
+  // model.
+  bool same = false;
+  if (!emitMlir && !llvm::sys::fs::equivalent(inputFile, path, same) && same)
+    return fail("the output '" + path + "' is the model file '" + inputFile +
+                "'; give another -o");
+
   MLIRContext context;
   mlc::loadModelDialects(context);
   llvm::SourceMgr sourceMgr;
@@ -99,7 +107,6 @@ int compile() {
   if (failed(bytes))
     return 1;
 
-  std::string path = outputFile.empty() ? defaultOutput(inputFile) : outputFile;
   std::string openError;
   auto out = openOutputFile(path, &openError);
   if (!out)
