@@ -1,12 +1,16 @@
-// Unit tests of the runtime's error values and file handling: Status codes,
-// reading files through the file layer, and writing safetensors files
-// safely (symlinks, non-regular targets, stale temporaries).
+// Unit tests of the runtime's error values and of how it reads and writes
+// files: Status codes and allocation failures, the mapped file layer, safe
+// safetensors writes (symlinks, non-regular targets, stale temporaries),
+// hostile headers and sizes, CSV quoting and checkpoint step metadata.
+#include "runtime/Checkpoint.h"
+#include "runtime/Dataset.h"
 #include "runtime/Device.h"
 #include "runtime/Executable.h"
 #include "runtime/File.h"
 #include "runtime/Metrics.h"
 #include "runtime/Safetensors.h"
 #include "runtime/Status.h"
+#include "test/unit/SmallExecutable.h"
 
 #include <gtest/gtest.h>
 
@@ -24,14 +28,17 @@
 namespace mlc::rt {
 namespace {
 
-std::string tempPath(const std::string &name) {
-  return ::testing::TempDir() + "/" + std::to_string(::getpid()) + "_io_" +
-         name;
-}
+using namespace fixtures;
 
 void writeFile(const std::string &path, const std::string &bytes) {
   std::ofstream out(path, std::ios::binary);
   out << bytes;
+}
+
+std::string readText(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
 }
 
 bool startsWith(const std::string &s, const std::string &prefix) {
@@ -480,6 +487,144 @@ TEST(Executable, LoadFileRefusesWhatIsNotARegularFile) {
   auto e = Executable::loadFile(path);
   ASSERT_FALSE(e.isOk());
   EXPECT_NE(e.status().message().find("truncated: 0 bytes"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+// --- Sizes, contents and metadata
+// ----------------------------------------------
+
+TEST(Session, KernelScratchAllocationFailureIsAnError) {
+  // Softmax over axis 0 of an empty [0, 2^50] tensor keeps one running max
+  // per inner position: 2^50 of them cannot be allocated. The failure must
+  // come back as an OutOfMemory Status, not as an exception.
+  fb::ExecutableT exe = smallExecutable();
+  auto &program = *exe.programs[0];
+  for (const char *name : {"e", "s"}) {
+    auto b = std::make_unique<fb::BufferT>();
+    b->name = name;
+    b->dtype = fb::DType::f32;
+    b->shape = {0, int64_t(1) << 50};
+    b->byte_size = 0;
+    b->role = fb::BufferRole::activation;
+    program.buffers.push_back(std::move(b));
+  }
+  auto k = std::make_unique<fb::KernelT>();
+  k->name = "k_softmax";
+  fb::CpuKernelT body;
+  body.op = fb::OpKind::softmax;
+  body.axis = 0;
+  k->body.Set(std::move(body));
+  program.kernels.push_back(std::move(k));
+  auto c = std::make_unique<fb::CommandT>();
+  c->kernel = 2;
+  c->operands = {5};
+  c->results = {6};
+  program.entry_points[0]->commands.push_back(std::move(c));
+  auto session = sessionFor(pack(exe));
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  auto entry = (*session)->entry("eval");
+  ASSERT_TRUE(entry.isOk());
+  Status run = (*session)->run(**entry);
+  ASSERT_FALSE(run.isOk());
+  EXPECT_EQ(run.code(), StatusCode::OutOfMemory) << run.message();
+  EXPECT_NE(run.message().find("command 2"), std::string::npos)
+      << run.message();
+}
+
+TEST(Dataset, RefusesRowsOfNoBytes) {
+  // An input [2, 0] has empty rows: a file of a few bytes could then claim
+  // 2^40 samples, and the samplers would size their tables by that.
+  fb::ExecutableT exe = smallExecutable();
+  exe.programs[0]->buffers[0]->shape = {2, 0};
+  exe.programs[0]->buffers[0]->byte_size = 0;
+  exe.programs[0]->buffers[1]->shape = {0, 4};
+  exe.programs[0]->buffers[1]->byte_size = 0;
+  auto session = sessionFor(pack(exe));
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  StatusOr<Entry *> eval = (*session)->entry("eval");
+  ASSERT_TRUE(eval.isOk());
+  std::string path = tempPath("empty-rows.safetensors");
+  ASSERT_TRUE(
+      writeSafetensors(
+          path, {{"x", {DType::f32, {int64_t(1) << 40, 0}}, nullptr}}, {})
+          .isOk());
+  auto ds = Dataset::open(path, **eval);
+  ASSERT_FALSE(ds.isOk());
+  EXPECT_NE(ds.status().message().find("has rows of 0 bytes"),
+            std::string::npos)
+      << ds.status().message();
+  std::remove(path.c_str());
+}
+
+TEST(Metrics, QuotesCsvFieldsAsRfc4180Says) {
+  // An output named "a,b" must stay one column: header and rows alike.
+  std::string path = tempPath("quoted.csv");
+  auto w = MetricsWriter::open(path, {"phase", "a,b", "say \"hi\"", "x\ny"});
+  ASSERT_TRUE(w.isOk());
+  ASSERT_TRUE((*w)->write({MetricField::str("phase", "tr,ain"),
+                           MetricField::num("a,b", 1),
+                           MetricField::str("say \"hi\"", "\"q\""),
+                           MetricField::str("x\ny", "cr\rhere")})
+                  .isOk());
+  EXPECT_EQ(readText(path), "phase,\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n"
+                            "\"tr,ain\",1,\"\"\"q\"\"\",\"cr\rhere\"\n");
+  std::remove(path.c_str());
+}
+
+TEST(Checkpoint, ParsesTheStepStrictly) {
+  auto session = sessionFor(pack(smallExecutable()));
+  ASSERT_TRUE(session.isOk());
+  Session &s = **session;
+  std::string path = tempPath("step.safetensors");
+  std::vector<float> w(12, 2.0f);
+  auto withStep = [&](const std::map<std::string, std::string> &metadata) {
+    EXPECT_TRUE(writeSafetensors(path, {{"w", {DType::f32, {3, 4}}, w.data()}},
+                                 metadata)
+                    .isOk());
+    return loadCheckpoint(s, path, LoadScope::Everything);
+  };
+  auto ok = withStep({{"mlc.step", "18446744073709551615"}});
+  ASSERT_TRUE(ok.isOk()) << ok.status().message();
+  EXPECT_EQ(*ok, UINT64_MAX);
+  for (const char *bad : {"-5", "+5", "", " 5", "5 ", "5x", "0x10", "1e3",
+                          "18446744073709551616", "99999999999999999999"}) {
+    auto r = withStep({{"mlc.step", bad}});
+    ASSERT_FALSE(r.isOk()) << "accepted mlc.step = '" << bad << "'";
+    EXPECT_NE(r.status().message().find("is not a step number"),
+              std::string::npos)
+        << r.status().message();
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Checkpoint, ResumingNeedsARecordedStep) {
+  // A weights file without mlc.step is not a training checkpoint: resuming
+  // from it is refused, and leaves the session as it was; as initial
+  // parameters it is fine.
+  auto session = sessionFor(pack(smallExecutable()));
+  ASSERT_TRUE(session.isOk());
+  Session &s = **session;
+  ASSERT_TRUE(s.initialize(0).isOk()); // w = ones
+  std::string path = tempPath("nostep.safetensors");
+  std::vector<float> w(12, 2.0f);
+  ASSERT_TRUE(
+      writeSafetensors(path, {{"w", {DType::f32, {3, 4}}, w.data()}}, {})
+          .isOk());
+  auto resumed = loadCheckpoint(s, path, LoadScope::Everything);
+  ASSERT_FALSE(resumed.isOk());
+  EXPECT_NE(resumed.status().message().find(
+                "is not an mlc training checkpoint: its metadata has no "
+                "mlc.step"),
+            std::string::npos)
+      << resumed.status().message();
+  std::vector<float> back(12);
+  ASSERT_TRUE(s.read(1, back.data(), 48).isOk());
+  EXPECT_EQ(back, std::vector<float>(12, 1.0f)) << "written before refusing";
+  auto params = loadCheckpoint(s, path, LoadScope::Parameters);
+  ASSERT_TRUE(params.isOk()) << params.status().message();
+  EXPECT_EQ(*params, 0u);
+  ASSERT_TRUE(s.read(1, back.data(), 48).isOk());
+  EXPECT_EQ(back, w);
   std::remove(path.c_str());
 }
 

@@ -8,6 +8,7 @@
 #include "runtime/Metrics.h"
 #include "runtime/Safetensors.h"
 #include "runtime/Session.h"
+#include "test/unit/SmallExecutable.h"
 
 #include <gtest/gtest.h>
 
@@ -23,88 +24,7 @@
 namespace mlc::rt {
 namespace {
 
-// --- A small executable built with the FlatBuffers object API ----------------
-
-/// x[2,3] (input) @ w[3,4] (parameter) -> t[2,4] (output "out"), plus a
-/// constant c[4] added to it -> u (output "sum").
-fb::ExecutableT smallExecutable() {
-  fb::ExecutableT exe;
-  exe.format_version = fb::kFormatVersion;
-  exe.mesh = std::make_unique<fb::MeshT>();
-  auto program = std::make_unique<fb::ProgramT>();
-  program->rank = 0;
-  program->target = "cpu";
-  auto buffer = [&](const std::string &name, std::vector<int64_t> shape,
-                    fb::BufferRole role) {
-    auto b = std::make_unique<fb::BufferT>();
-    b->name = name;
-    b->dtype = fb::DType::f32;
-    b->shape = shape;
-    int64_t n = 1;
-    for (int64_t d : shape)
-      n *= d;
-    b->byte_size = static_cast<uint64_t>(n) * 4;
-    b->role = role;
-    if (role == fb::BufferRole::parameter) {
-      b->init = std::make_unique<fb::InitSpecT>();
-      b->init->kind = fb::InitKind::ones;
-    }
-    program->buffers.push_back(std::move(b));
-  };
-  buffer("x", {2, 3}, fb::BufferRole::input);
-  buffer("w", {3, 4}, fb::BufferRole::parameter);
-  buffer("t", {2, 4}, fb::BufferRole::output);
-  buffer("c", {4}, fb::BufferRole::constant);
-  buffer("u", {2, 4}, fb::BufferRole::output);
-  std::vector<float> constant = {1, 2, 3, 4};
-  program->buffers[3]->data.resize(16);
-  std::memcpy(program->buffers[3]->data.data(), constant.data(), 16);
-
-  auto kernel = [&](fb::OpKind op) {
-    auto k = std::make_unique<fb::KernelT>();
-    k->name = std::string("k_") + fb::EnumNameOpKind(op);
-    fb::CpuKernelT body;
-    body.op = op;
-    k->body.Set(std::move(body));
-    program->kernels.push_back(std::move(k));
-  };
-  kernel(fb::OpKind::matmul);
-  kernel(fb::OpKind::add);
-
-  auto entry = std::make_unique<fb::EntryPointT>();
-  entry->name = "eval";
-  entry->batch_size = 2;
-  auto bind = [](const std::string &name, uint32_t buffer) {
-    auto b = std::make_unique<fb::BindingT>();
-    b->name = name;
-    b->buffer = buffer;
-    return b;
-  };
-  entry->inputs.push_back(bind("x", 0));
-  entry->outputs.push_back(bind("out", 2));
-  entry->outputs.push_back(bind("sum", 4));
-  auto command = [](uint32_t kernel, std::vector<uint32_t> operands,
-                    std::vector<uint32_t> results) {
-    auto c = std::make_unique<fb::CommandT>();
-    c->kernel = kernel;
-    c->operands = operands;
-    c->results = results;
-    return c;
-  };
-  entry->commands.push_back(command(0, {0, 1}, {2}));
-  entry->commands.push_back(command(1, {2, 3}, {4}));
-  program->entry_points.push_back(std::move(entry));
-  exe.programs.push_back(std::move(program));
-  exe.metadata = std::make_unique<fb::MetadataT>();
-  return exe;
-}
-
-std::vector<uint8_t> pack(const fb::ExecutableT &exe) {
-  flatbuffers::FlatBufferBuilder fbb;
-  fb::FinishExecutableBuffer(fbb, fb::Executable::Pack(fbb, &exe));
-  return std::vector<uint8_t>(fbb.GetBufferPointer(),
-                              fbb.GetBufferPointer() + fbb.GetSize());
-}
+using namespace fixtures;
 
 std::string loadError(std::vector<uint8_t> bytes) {
   auto exe = Executable::loadBytes(std::move(bytes), "test.mlcx");
@@ -115,19 +35,6 @@ std::string loadError(const std::function<void(fb::ExecutableT &)> &mutate) {
   fb::ExecutableT exe = smallExecutable();
   mutate(exe);
   return loadError(pack(exe));
-}
-
-StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes) {
-  auto exe = Executable::loadBytes(std::move(bytes), "test.mlcx");
-  if (!exe.isOk())
-    return exe.status();
-  DeviceRegistry devices;
-  registerBuiltinDevices(devices);
-  auto device = devices.create("cpu", DeviceOptions{1});
-  if (!device.isOk())
-    return device.status();
-  std::shared_ptr<const Executable> shared(std::move(exe).value());
-  return Session::create(shared, 0, std::move(device).value());
 }
 
 TEST(Executable, LoadsAValidFile) {
@@ -385,44 +292,6 @@ TEST(Session, RefusesBuffersLargerThanTheDevice) {
       << session.status().message();
 }
 
-TEST(Session, KernelScratchAllocationFailureIsAnError) {
-  // Softmax over axis 0 of an empty [0, 2^50] tensor keeps one running max
-  // per inner position: 2^50 of them cannot be allocated. The failure must
-  // come back as an OutOfMemory Status, not as an exception.
-  fb::ExecutableT exe = smallExecutable();
-  auto &program = *exe.programs[0];
-  for (const char *name : {"e", "s"}) {
-    auto b = std::make_unique<fb::BufferT>();
-    b->name = name;
-    b->dtype = fb::DType::f32;
-    b->shape = {0, int64_t(1) << 50};
-    b->byte_size = 0;
-    b->role = fb::BufferRole::activation;
-    program.buffers.push_back(std::move(b));
-  }
-  auto k = std::make_unique<fb::KernelT>();
-  k->name = "k_softmax";
-  fb::CpuKernelT body;
-  body.op = fb::OpKind::softmax;
-  body.axis = 0;
-  k->body.Set(std::move(body));
-  program.kernels.push_back(std::move(k));
-  auto c = std::make_unique<fb::CommandT>();
-  c->kernel = 2;
-  c->operands = {5};
-  c->results = {6};
-  program.entry_points[0]->commands.push_back(std::move(c));
-  auto session = sessionFor(pack(exe));
-  ASSERT_TRUE(session.isOk()) << session.status().message();
-  auto entry = (*session)->entry("eval");
-  ASSERT_TRUE(entry.isOk());
-  Status run = (*session)->run(**entry);
-  ASSERT_FALSE(run.isOk());
-  EXPECT_EQ(run.code(), StatusCode::OutOfMemory) << run.message();
-  EXPECT_NE(run.message().find("command 2"), std::string::npos)
-      << run.message();
-}
-
 /// Runs the small executable's "sum" output (x @ w + c) with tiny inputs on
 /// a device made with `options` and returns the first element.
 float tinySum(DeviceOptions options) {
@@ -545,10 +414,6 @@ TEST(Init, RejectsRandomIntegers) {
 // --- Safetensors
 // -------------------------------------------------------------------
 
-std::string tempPath(const std::string &name) {
-  return ::testing::TempDir() + "/" + std::to_string(::getpid()) + "_" + name;
-}
-
 TEST(Safetensors, RoundTrips) {
   std::string path = tempPath("rt.safetensors");
   std::vector<float> a = {1, 2, 3, 4, 5, 6};
@@ -668,31 +533,6 @@ TEST(Dataset, ChecksNamesShapesAndDtypes) {
   std::remove(path.c_str());
 }
 
-TEST(Dataset, RefusesRowsOfNoBytes) {
-  // An input [2, 0] has empty rows: a file of a few bytes could then claim
-  // 2^40 samples, and the samplers would size their tables by that.
-  fb::ExecutableT exe = smallExecutable();
-  exe.programs[0]->buffers[0]->shape = {2, 0};
-  exe.programs[0]->buffers[0]->byte_size = 0;
-  exe.programs[0]->buffers[1]->shape = {0, 4};
-  exe.programs[0]->buffers[1]->byte_size = 0;
-  auto session = sessionFor(pack(exe));
-  ASSERT_TRUE(session.isOk()) << session.status().message();
-  StatusOr<Entry *> eval = (*session)->entry("eval");
-  ASSERT_TRUE(eval.isOk());
-  std::string path = tempPath("empty-rows.safetensors");
-  ASSERT_TRUE(
-      writeSafetensors(
-          path, {{"x", {DType::f32, {int64_t(1) << 40, 0}}, nullptr}}, {})
-          .isOk());
-  auto ds = Dataset::open(path, **eval);
-  ASSERT_FALSE(ds.isOk());
-  EXPECT_NE(ds.status().message().find("has rows of 0 bytes"),
-            std::string::npos)
-      << ds.status().message();
-  std::remove(path.c_str());
-}
-
 TEST(Sampler, SequentialWrapsAround) {
   Sampler s(Sampling::Sequential, 5, 2, 0);
   EXPECT_EQ(s.rowsForStep(0), (std::vector<uint64_t>{0, 1}));
@@ -763,21 +603,6 @@ TEST(Metrics, WritesCsvWithHeader) {
   std::remove(path.c_str());
 }
 
-TEST(Metrics, QuotesCsvFieldsAsRfc4180Says) {
-  // An output named "a,b" must stay one column: header and rows alike.
-  std::string path = tempPath("quoted.csv");
-  auto w = MetricsWriter::open(path, {"phase", "a,b", "say \"hi\"", "x\ny"});
-  ASSERT_TRUE(w.isOk());
-  ASSERT_TRUE((*w)->write({MetricField::str("phase", "tr,ain"),
-                           MetricField::num("a,b", 1),
-                           MetricField::str("say \"hi\"", "\"q\""),
-                           MetricField::str("x\ny", "cr\rhere")})
-                  .isOk());
-  EXPECT_EQ(readText(path), "phase,\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n"
-                            "\"tr,ain\",1,\"\"\"q\"\"\",\"cr\rhere\"\n");
-  std::remove(path.c_str());
-}
-
 TEST(Checkpoint, SavesAndRestoresParameters) {
   auto session = sessionFor(pack(smallExecutable()));
   ASSERT_TRUE(session.isOk());
@@ -822,63 +647,6 @@ TEST(Checkpoint, RejectsMismatchedFiles) {
   ASSERT_FALSE(extra.isOk());
   EXPECT_NE(extra.status().message().find("'w_typo' is not a parameter"),
             std::string::npos);
-  std::remove(path.c_str());
-}
-
-TEST(Checkpoint, ParsesTheStepStrictly) {
-  auto session = sessionFor(pack(smallExecutable()));
-  ASSERT_TRUE(session.isOk());
-  Session &s = **session;
-  std::string path = tempPath("step.safetensors");
-  std::vector<float> w(12, 2.0f);
-  auto withStep = [&](const std::map<std::string, std::string> &metadata) {
-    EXPECT_TRUE(writeSafetensors(path, {{"w", {DType::f32, {3, 4}}, w.data()}},
-                                 metadata)
-                    .isOk());
-    return loadCheckpoint(s, path, LoadScope::Everything);
-  };
-  auto ok = withStep({{"mlc.step", "18446744073709551615"}});
-  ASSERT_TRUE(ok.isOk()) << ok.status().message();
-  EXPECT_EQ(*ok, UINT64_MAX);
-  for (const char *bad : {"-5", "+5", "", " 5", "5 ", "5x", "0x10", "1e3",
-                          "18446744073709551616", "99999999999999999999"}) {
-    auto r = withStep({{"mlc.step", bad}});
-    ASSERT_FALSE(r.isOk()) << "accepted mlc.step = '" << bad << "'";
-    EXPECT_NE(r.status().message().find("is not a step number"),
-              std::string::npos)
-        << r.status().message();
-  }
-  std::remove(path.c_str());
-}
-
-TEST(Checkpoint, ResumingNeedsARecordedStep) {
-  // A weights file without mlc.step is not a training checkpoint: resuming
-  // from it is refused, and leaves the session as it was; as initial
-  // parameters it is fine.
-  auto session = sessionFor(pack(smallExecutable()));
-  ASSERT_TRUE(session.isOk());
-  Session &s = **session;
-  ASSERT_TRUE(s.initialize(0).isOk()); // w = ones
-  std::string path = tempPath("nostep.safetensors");
-  std::vector<float> w(12, 2.0f);
-  ASSERT_TRUE(
-      writeSafetensors(path, {{"w", {DType::f32, {3, 4}}, w.data()}}, {})
-          .isOk());
-  auto resumed = loadCheckpoint(s, path, LoadScope::Everything);
-  ASSERT_FALSE(resumed.isOk());
-  EXPECT_NE(resumed.status().message().find(
-                "is not an mlc training checkpoint: its metadata has no "
-                "mlc.step"),
-            std::string::npos)
-      << resumed.status().message();
-  std::vector<float> back(12);
-  ASSERT_TRUE(s.read(1, back.data(), 48).isOk());
-  EXPECT_EQ(back, std::vector<float>(12, 1.0f)) << "written before refusing";
-  auto params = loadCheckpoint(s, path, LoadScope::Parameters);
-  ASSERT_TRUE(params.isOk()) << params.status().message();
-  EXPECT_EQ(*params, 0u);
-  ASSERT_TRUE(s.read(1, back.data(), 48).isOk());
-  EXPECT_EQ(back, w);
   std::remove(path.c_str());
 }
 
