@@ -238,7 +238,7 @@ StatusOr<AtomicFileWriter> AtomicFileWriter::create(const std::string &path) {
   w.temporary_ = w.target_ + kTemporaryInfix + std::to_string(::getpid());
   // O_EXCL | O_NOFOLLOW: never write through something already there. A
   // file with this process's pid is a leftover of an earlier process that
-  // had the same pid: nobody is writing it.
+  // had the same pid (this one writes a target from one thread at a time).
   int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
   w.fd_ = ::open(w.temporary_.c_str(), flags, 0644);
   if (w.fd_ < 0 && errno == EEXIST && ::unlink(w.temporary_.c_str()) == 0)

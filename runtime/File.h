@@ -52,7 +52,8 @@ private:
 /// target is replaced and the link stays a link. An existing target that is
 /// not a regular file (a directory, a device, a FIFO) is refused untouched.
 /// The temporary is removed on every error, and when the writer is
-/// destroyed without commit().
+/// destroyed without commit(). One process writes a given target from one
+/// thread at a time (the temporary's name holds only the pid).
 class AtomicFileWriter {
 public:
   /// Starts writing `path`. First removes the temporaries of the same
