@@ -3,7 +3,7 @@
 
 #include "runtime/Safetensors.h"
 
-#include <cstdlib>
+#include <cstdint>
 
 namespace mlc::rt {
 
@@ -16,6 +16,36 @@ bool inScope(fb::BufferRole role, bool withState) {
          (withState && fb::isPersistent(role));
 }
 
+/// The training step recorded in `file`: decimal digits only (no sign, no
+/// space, not empty), within 64 bits.
+StatusOr<uint64_t> recordedStep(const SafetensorsFile &file) {
+  auto it = file.metadata().find(kStepKey);
+  if (it == file.metadata().end())
+    return Status::error(file.path() +
+                         " is not an mlc training checkpoint: its metadata "
+                         "has no " +
+                         kStepKey +
+                         "; it can still give initial parameters "
+                         "(--init-from)");
+  const std::string &text = it->second;
+  auto invalid = [&] {
+    return Status::error(file.path() + ": metadata " + kStepKey + " = '" +
+                         text + "' is not a step number");
+  };
+  if (text.empty())
+    return invalid();
+  uint64_t step = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return invalid();
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (step > (UINT64_MAX - digit) / 10)
+      return invalid();
+    step = step * 10 + digit;
+  }
+  return step;
+}
+
 } // namespace
 
 Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
@@ -25,7 +55,9 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
   for (uint32_t b = 0; b < session.numBuffers(); ++b) {
     if (!inScope(session.bufferDef(b).role(), withState))
       continue;
-    storage.emplace_back(session.desc(b).byteSize());
+    storage.emplace_back();
+    MLC_RETURN_IF_ERROR(resizeOrFail(storage.back(), session.desc(b).byteSize(),
+                                     "saving '" + session.bufferName(b) + "'"));
     MLC_RETURN_IF_ERROR(
         session.read(b, storage.back().data(), storage.back().size()));
   }
@@ -47,6 +79,15 @@ StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
   if (!file.isOk())
     return file.status();
   bool withState = scope == LoadScope::Everything;
+  // Everything is checked before any buffer is written: a refused file
+  // leaves the session as it was.
+  uint64_t step = 0;
+  if (withState) {
+    StatusOr<uint64_t> recorded = recordedStep(*file);
+    if (!recorded.isOk())
+      return recorded.status();
+    step = *recorded;
+  }
   for (const SafetensorsEntry &e : file->entries()) {
     int64_t b = session.findBuffer(e.name);
     bool known = b >= 0 && fb::isPersistent(session.bufferDef(b).role());
@@ -70,16 +111,14 @@ StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
       return Status::error(path + ": tensor '" + name + "' is " +
                            e->desc.str() + ", the model needs " +
                            session.desc(b).str());
+  }
+  for (uint32_t b = 0; b < session.numBuffers(); ++b) {
+    if (!inScope(session.bufferDef(b).role(), withState))
+      continue;
+    const SafetensorsEntry *e = file->find(session.bufferName(b));
     MLC_RETURN_IF_ERROR(session.write(b, e->data, e->desc.byteSize()));
   }
-  auto it = file->metadata().find(kStepKey);
-  if (it == file->metadata().end())
-    return uint64_t(0);
-  char *end = nullptr;
-  unsigned long long step = std::strtoull(it->second.c_str(), &end, 10);
-  if (!end || *end != '\0')
-    return Status::error(path + ": metadata " + kStepKey + " is not a number");
-  return static_cast<uint64_t>(step);
+  return step;
 }
 
 } // namespace mlc::rt

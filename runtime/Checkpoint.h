@@ -24,7 +24,11 @@ enum class LoadScope {
 /// Loads tensors from `path` into the session's buffers of the same names.
 /// Every buffer in scope must be present with the same shape and dtype;
 /// tensors the model does not have are an error (a typo should not pass
-/// silently). Returns the step recorded in the file (0 if none).
+/// silently). With LoadScope::Everything the file must be an mlc training
+/// checkpoint: its metadata `mlc.step` (decimal digits, within 64 bits) is
+/// returned, and a missing or malformed step is an error. With
+/// LoadScope::Parameters the step is not read and 0 is returned. Nothing is
+/// written to the session unless the whole file is accepted.
 StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
                                   LoadScope scope);
 

@@ -51,6 +51,11 @@ StatusOr<Dataset> Dataset::open(const std::string &path, const Entry &entry) {
       return Status::error(path + ": model input '" + input.name +
                            "' has no rows per batch");
     size_t rowBytes = want.byteSize() / static_cast<size_t>(want.shape[0]);
+    // Rows of no bytes would let a tiny file claim any number of samples
+    // (and samplers size their tables by it).
+    if (rowBytes == 0)
+      return Status::error(path + ": the model input '" + input.name + "' (" +
+                           want.str() + ") has rows of 0 bytes");
     ds.columns_.push_back({t, input.buffer, rowBytes});
   }
   if (ds.numSamples_ == 0)
@@ -60,7 +65,8 @@ StatusOr<Dataset> Dataset::open(const std::string &path, const Entry &entry) {
 
 Status Dataset::load(Session &session, const std::vector<uint64_t> &indices) {
   for (const Column &c : columns_) {
-    staging_.resize(c.rowBytes * indices.size());
+    MLC_RETURN_IF_ERROR(resizeOrFail(staging_, c.rowBytes * indices.size(),
+                                     "a batch of " + path()));
     for (size_t slot = 0; slot < indices.size(); ++slot) {
       if (indices[slot] >= numSamples_)
         return Status::error("row " + std::to_string(indices[slot]) +

@@ -4,7 +4,6 @@
 #include "runtime/Executable.h"
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <set>
 
@@ -19,7 +18,8 @@ constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 40;
 /// Whether the elements of a vector of 8-byte scalars are 8-byte aligned.
 /// The FlatBuffers verifier only checks the alignment of a vector's length
 /// field; a crafted file can misalign the elements, and reading them would
-/// then be undefined behaviour. The file's bytes start 16-byte aligned.
+/// then be undefined behaviour. The bytes start page-aligned (a mapped
+/// file) or 16-byte aligned (loadBytes' vector), so offsets decide.
 template <typename T> bool elementsAligned(const flatbuffers::Vector<T> *v) {
   return !v || v->size() == 0 ||
          reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
@@ -347,43 +347,52 @@ TensorDesc Executable::bufferDesc(const fb::Buffer &buffer) {
 }
 
 StatusOr<std::unique_ptr<Executable>>
-Executable::loadBytes(std::vector<uint8_t> bytes, const std::string &origin) {
+Executable::verify(std::unique_ptr<Executable> exe, const uint8_t *data,
+                   size_t size) {
+  const std::string &origin = exe->origin_;
   auto fail = [&](const std::string &message) {
     return Status::error(origin + ": " + message);
   };
-  if (bytes.size() < 8)
-    return fail("truncated: " + std::to_string(bytes.size()) +
+  if (size < 8)
+    return fail("truncated: " + std::to_string(size) +
                 " bytes is too short for an mlc executable");
-  if (!flatbuffers::BufferHasIdentifier(bytes.data(),
-                                        fb::ExecutableIdentifier()))
+  if (!flatbuffers::BufferHasIdentifier(data, fb::ExecutableIdentifier()))
     return fail("not an mlc executable (the file identifier is not 'MLCX')");
-  if (bytes.size() >= std::numeric_limits<flatbuffers::uoffset_t>::max())
+  if (size >= std::numeric_limits<flatbuffers::uoffset_t>::max())
     return fail("file is too large");
   flatbuffers::Verifier::Options options;
   options.max_depth = 64;
   options.max_tables = 10'000'000;
-  flatbuffers::Verifier verifier(bytes.data(), bytes.size(), options);
+  flatbuffers::Verifier verifier(data, size, options);
   if (!fb::VerifyExecutableBuffer(verifier))
     return fail("corrupt or truncated executable (FlatBuffers verification "
                 "failed)");
-  std::unique_ptr<Executable> exe(new Executable());
-  exe->bytes_ = std::move(bytes);
-  exe->root_ = fb::GetExecutable(exe->bytes_.data());
-  exe->origin_ = origin;
+  exe->root_ = fb::GetExecutable(data);
   MLC_RETURN_IF_ERROR(checkMeaning(*exe->root_).withContext(origin));
   return exe;
 }
 
 StatusOr<std::unique_ptr<Executable>>
+Executable::loadBytes(std::vector<uint8_t> bytes, const std::string &origin) {
+  std::unique_ptr<Executable> exe(new Executable());
+  exe->origin_ = origin;
+  exe->bytes_ = std::move(bytes);
+  const uint8_t *data = exe->bytes_.data();
+  size_t size = exe->bytes_.size();
+  return verify(std::move(exe), data, size);
+}
+
+StatusOr<std::unique_ptr<Executable>>
 Executable::loadFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::error(path + ": cannot open the executable");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad())
-    return Status::error(path + ": read error");
-  return loadBytes(std::move(bytes), path);
+  StatusOr<MappedFile> mapped = MappedFile::open(path);
+  if (!mapped.isOk())
+    return mapped.status();
+  std::unique_ptr<Executable> exe(new Executable());
+  exe->origin_ = path;
+  exe->mapped_ = std::move(mapped).value();
+  const uint8_t *data = exe->mapped_.data();
+  size_t size = exe->mapped_.size();
+  return verify(std::move(exe), data, size);
 }
 
 const fb::EntryPoint *findEntryPoint(const fb::Program &program,

@@ -2,6 +2,7 @@
 #ifndef MLC_RUNTIME_EXECUTABLE_H
 #define MLC_RUNTIME_EXECUTABLE_H
 
+#include "runtime/File.h"
 #include "runtime/Status.h"
 #include "runtime/Tensor.h"
 
@@ -16,10 +17,12 @@ namespace mlc::rt {
 /// buffers is checked later by the device that runs it (Session::create).
 class Executable {
 public:
-  /// Reads and verifies `path`. Errors start with the path.
+  /// Maps and verifies `path` (a regular file; see MappedFile). Errors
+  /// start with the path.
   static StatusOr<std::unique_ptr<Executable>>
   loadFile(const std::string &path);
-  /// Verifies `bytes`; `origin` names them in errors (a path, "<memory>").
+  /// Verifies `bytes` held in memory; `origin` names them in errors (a
+  /// path, "<memory>").
   static StatusOr<std::unique_ptr<Executable>>
   loadBytes(std::vector<uint8_t> bytes, const std::string &origin);
 
@@ -34,7 +37,12 @@ public:
 
 private:
   Executable() = default;
-  std::vector<uint8_t> bytes_;
+  /// Verifies the bytes held in mapped_ or bytes_.
+  static StatusOr<std::unique_ptr<Executable>>
+  verify(std::unique_ptr<Executable> exe, const uint8_t *data, size_t size);
+
+  MappedFile mapped_;          // the bytes of a file from loadFile()
+  std::vector<uint8_t> bytes_; // or those given to loadBytes()
   const fb::Executable *root_ = nullptr;
   std::string origin_;
 };

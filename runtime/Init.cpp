@@ -61,7 +61,8 @@ Status initializeTensor(const fb::InitSpec *init, const std::string &name,
   double a = init ? init->first() : 0.0, b = init ? init->second() : 0.0;
   size_t n = static_cast<size_t>(desc.numElements());
   uint64_t key = mixBits(seed, hashName(name));
-  std::vector<double> values(n, 0.0);
+  std::vector<double> values;
+  MLC_RETURN_IF_ERROR(resizeOrFail(values, n, "initializing '" + name + "'"));
   double fanIn, fanOut;
   computeFans(desc, fanIn, fanOut);
   auto uniform = [&](double low, double high) {

@@ -32,6 +32,20 @@ std::string formatNumber(double v) {
   return buf;
 }
 
+/// One CSV field per RFC 4180: wrapped in quotes, with quotes doubled, when
+/// it holds a comma, a quote, CR or LF; as it is otherwise.
+std::string csvField(const std::string &s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos)
+    return s;
+  std::string quoted = "\"";
+  for (char c : s) {
+    if (c == '"')
+      quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 } // namespace
 
 StatusOr<std::unique_ptr<MetricsWriter>>
@@ -48,7 +62,7 @@ MetricsWriter::open(const std::string &path,
   if (w->format_ == Format::Csv) {
     std::string header;
     for (const std::string &c : columns)
-      header += (header.empty() ? "" : ",") + c;
+      header += (header.empty() ? "" : ",") + csvField(c);
     std::fprintf(w->file_, "%s\n", header.c_str());
     std::fflush(w->file_);
   }
@@ -75,14 +89,17 @@ Status MetricsWriter::write(const std::vector<MetricField> &record) {
       else
         j[f.key] = formatNumber(f.number); // JSON has no NaN: keep it visible
     }
-    line = j.dump();
+    // A name or text that is not UTF-8 (output names come from the
+    // executable) is written with U+FFFD instead of making dump() throw.
+    line = j.dump(-1, ' ', false,
+                  nlohmann::ordered_json::error_handler_t::replace);
   } else {
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (c)
         line += ",";
       for (const MetricField &f : record)
         if (f.key == columns_[c]) {
-          line += f.isText ? f.text : formatNumber(f.number);
+          line += f.isText ? csvField(f.text) : formatNumber(f.number);
           break;
         }
     }

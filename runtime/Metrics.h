@@ -34,7 +34,7 @@ public:
   /// Opens `path` for writing (truncating it). The format follows the
   /// extension: ".csv" is CSV, anything else JSON lines. CSV files get the
   /// header `columns`; records fill the columns they have and leave the
-  /// others empty.
+  /// others empty. Names and text are quoted as RFC 4180 says.
   static StatusOr<std::unique_ptr<MetricsWriter>>
   open(const std::string &path, const std::vector<std::string> &columns);
   ~MetricsWriter();

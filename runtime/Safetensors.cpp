@@ -3,12 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <fstream>
-#include <unistd.h>
 
 namespace mlc::rt {
 
@@ -46,75 +41,97 @@ bool parseDType(const std::string &s, DType &dtype) {
   return false;
 }
 
-Status readAll(const std::string &path, std::vector<uint8_t> &bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::error(path + ": cannot open (" + std::strerror(errno) + ")");
-  bytes.assign(std::istreambuf_iterator<char>(in),
-               std::istreambuf_iterator<char>());
-  if (in.bad())
-    return Status::error(path + ": read error");
-  return Status::ok();
-}
+/// Deepest nesting a safetensors header needs is 3 (header, tensor, shape);
+/// more is refused before anything is built.
+constexpr int kMaxHeaderDepth = 8;
+/// More JSON values than any real header holds (a tensor takes about 6).
+constexpr uint64_t kMaxHeaderValues = 10'000'000;
 
-Status writeAllAndSync(int fd, const std::string &data,
-                       const std::string &path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return Status::error(path + ": write failed (" + std::strerror(errno) +
-                           ")");
-    }
-    done += static_cast<size_t>(n);
+/// A first pass over the header that builds nothing: it counts values and
+/// nesting so that a crafted header ("[[[[..." or a million-entry shape)
+/// cannot make the parser allocate gigabytes for 100 MB of text.
+class HeaderBounds : public nlohmann::json_sax<nlohmann::json> {
+public:
+  enum class Verdict { Fine, Invalid, TooDeep, TooMany };
+  Verdict verdict = Verdict::Fine;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t &) override {
+    return value();
   }
-  if (::fsync(fd) != 0)
-    return Status::error(path + ": fsync failed (" + std::strerror(errno) +
-                         ")");
-  return Status::ok();
-}
+  bool string(string_t &) override { return value(); }
+  bool binary(binary_t &) override { return value(); }
+  bool key(string_t &) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string &,
+                   const nlohmann::json::exception &) override {
+    verdict = Verdict::Invalid;
+    return false;
+  }
 
-std::string parentDir(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
+private:
+  bool value() {
+    if (++values_ <= kMaxHeaderValues)
+      return true;
+    verdict = Verdict::TooMany;
+    return false;
+  }
+  bool open() {
+    if (++depth_ <= kMaxHeaderDepth)
+      return value();
+    verdict = Verdict::TooDeep;
+    return false;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
 
-} // namespace
+  int depth_ = 0;
+  uint64_t values_ = 0;
+};
 
-StatusOr<SafetensorsFile> SafetensorsFile::open(const std::string &path) {
-  std::vector<uint8_t> bytes;
-  MLC_RETURN_IF_ERROR(readAll(path, bytes));
-  return parse(std::move(bytes), path);
-}
-
-StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
-                                                 const std::string &origin) {
+/// Verifies the header of the `size` bytes at `data` and lists its tensors
+/// (pointing into `data`) and string metadata.
+Status indexHeader(const uint8_t *data, size_t size, const std::string &origin,
+                   std::vector<SafetensorsEntry> &entries,
+                   std::map<std::string, std::string> &metadata) {
   auto fail = [&](const std::string &m) {
     return Status::error(origin + ": " + m);
   };
-  if (bytes.size() < 8)
-    return fail("truncated safetensors file (" + std::to_string(bytes.size()) +
+  if (size < 8)
+    return fail("truncated safetensors file (" + std::to_string(size) +
                 " bytes)");
   uint64_t headerSize = 0;
   for (int i = 7; i >= 0; --i)
-    headerSize = (headerSize << 8) | bytes[i];
-  if (headerSize > kMaxHeaderBytes || headerSize > bytes.size() - 8)
+    headerSize = (headerSize << 8) | data[i];
+  // Checked against the file before a byte of the header is read.
+  if (headerSize > kMaxHeaderBytes || headerSize > size - 8)
     return fail("safetensors header length " + std::to_string(headerSize) +
                 " exceeds the file");
-  std::string headerText(reinterpret_cast<const char *>(bytes.data() + 8),
-                         headerSize);
-  nlohmann::json header = nlohmann::json::parse(headerText, nullptr, false);
+  const char *headerBegin = reinterpret_cast<const char *>(data + 8);
+  const char *headerEnd = headerBegin + headerSize;
+  HeaderBounds bounds;
+  nlohmann::json::sax_parse(headerBegin, headerEnd, &bounds);
+  if (bounds.verdict == HeaderBounds::Verdict::TooDeep)
+    return fail("safetensors header nests deeper than " +
+                std::to_string(kMaxHeaderDepth) + " levels");
+  if (bounds.verdict == HeaderBounds::Verdict::TooMany)
+    return fail("safetensors header holds more than " +
+                std::to_string(kMaxHeaderValues) + " values");
+  nlohmann::json header =
+      nlohmann::json::parse(headerBegin, headerEnd, nullptr, false);
   if (header.is_discarded() || !header.is_object())
     return fail("safetensors header is not a JSON object");
 
-  SafetensorsFile file;
-  file.path_ = origin;
   uint64_t dataStart = 8 + headerSize;
-  uint64_t dataSize = bytes.size() - dataStart;
+  uint64_t dataSize = size - dataStart;
   for (auto it = header.begin(); it != header.end(); ++it) {
     const nlohmann::json &info = it.value();
     if (it.key() == "__metadata__") {
@@ -122,7 +139,7 @@ StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
         return fail("__metadata__ is not an object");
       for (auto m = info.begin(); m != info.end(); ++m)
         if (m.value().is_string())
-          file.metadata_[m.key()] = m.value().get<std::string>();
+          metadata[m.key()] = m.value().get<std::string>();
       continue;
     }
     std::string where = "tensor '" + it.key() + "'";
@@ -163,13 +180,46 @@ StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
       return fail(where + " has " + std::to_string(end - begin) +
                   " bytes but shape " + entry.desc.str() + " needs " +
                   std::to_string(expected));
-    entry.data = reinterpret_cast<const uint8_t *>(dataStart + begin);
-    file.entries_.push_back(std::move(entry));
+    entry.data = data + dataStart + begin;
+    entries.push_back(std::move(entry));
   }
-  file.bytes_ = std::move(bytes);
-  for (SafetensorsEntry &e : file.entries_)
-    e.data = file.bytes_.data() + reinterpret_cast<uintptr_t>(e.data);
+  return Status::ok();
+}
+
+} // namespace
+
+StatusOr<SafetensorsFile> SafetensorsFile::open(const std::string &path) {
+  StatusOr<MappedFile> mapped = MappedFile::open(path);
+  if (!mapped.isOk())
+    return mapped.status();
+  SafetensorsFile file;
+  file.path_ = path;
+  file.mapped_ = std::move(mapped).value();
+  MLC_RETURN_IF_ERROR(file.index(file.mapped_.data(), file.mapped_.size()));
   return file;
+}
+
+StatusOr<SafetensorsFile> SafetensorsFile::parse(std::vector<uint8_t> bytes,
+                                                 const std::string &origin) {
+  SafetensorsFile file;
+  file.path_ = origin;
+  file.owned_ = std::move(bytes);
+  MLC_RETURN_IF_ERROR(file.index(file.owned_.data(), file.owned_.size()));
+  return file;
+}
+
+Status SafetensorsFile::index(const uint8_t *data, size_t size) {
+  // The header can hold millions of JSON values; running out of memory on
+  // it is an error like any other, not an exception.
+  try {
+    return indexHeader(data, size, path_, entries_, metadata_);
+  } catch (const std::bad_alloc &) {
+    return Status::outOfMemory(path_ + ": out of memory reading the "
+                                       "safetensors header");
+  } catch (const std::length_error &) {
+    return Status::outOfMemory(path_ + ": out of memory reading the "
+                                       "safetensors header");
+  }
 }
 
 const SafetensorsEntry *SafetensorsFile::find(const std::string &name) const {
@@ -194,47 +244,44 @@ Status writeSafetensors(const std::string &path,
     header["__metadata__"] = metadata;
   uint64_t offset = 0;
   for (const TensorToWrite &t : tensors) {
+    if (t.name == "__metadata__")
+      return Status::error(path + ": '__metadata__' cannot name a tensor");
+    if (header.contains(t.name))
+      return Status::error(path + ": two tensors are named '" + t.name + "'");
     uint64_t size = t.desc.byteSize();
     header[t.name] = {{"dtype", safetensorsDType(t.desc.dtype)},
                       {"shape", t.desc.shape},
                       {"data_offsets", {offset, offset + size}}};
     offset += size;
   }
-  std::string headerText = header.dump();
+  std::string headerText;
+  try {
+    headerText = header.dump();
+  } catch (const nlohmann::json::exception &e) {
+    // dump() throws on strings that are not UTF-8; replacing bytes would
+    // write names that no longer match the model's.
+    return Status::error(path +
+                         ": a tensor name or metadata value is not "
+                         "valid UTF-8 (" +
+                         e.what() + ")");
+  }
   while (headerText.size() % 8 != 0)
     headerText.push_back(' ');
-  std::string out(8, '\0');
+  std::string lengthBytes(8, '\0');
   uint64_t n = headerText.size();
   for (int i = 0; i < 8; ++i)
-    out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
-  out += headerText;
-  for (const TensorToWrite &t : tensors)
-    out.append(static_cast<const char *>(t.data), t.desc.byteSize());
+    lengthBytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return Status::error(path + ": cannot create " + tmp + " (" +
-                         std::strerror(errno) + ")");
-  Status written = writeAllAndSync(fd, out, tmp);
-  ::close(fd);
-  if (!written.isOk()) {
-    ::unlink(tmp.c_str());
-    return written;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Status::error(path + ": cannot rename " + tmp + " into place (" +
-                             std::strerror(errno) + ")");
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  // Make the rename itself durable.
-  int dir = ::open(parentDir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return Status::ok();
+  // Tensors go straight from their buffers to the file: no copy of the
+  // whole checkpoint in memory.
+  StatusOr<AtomicFileWriter> out = AtomicFileWriter::create(path);
+  if (!out.isOk())
+    return out.status();
+  MLC_RETURN_IF_ERROR(out->write(lengthBytes.data(), lengthBytes.size()));
+  MLC_RETURN_IF_ERROR(out->write(headerText.data(), headerText.size()));
+  for (const TensorToWrite &t : tensors)
+    MLC_RETURN_IF_ERROR(out->write(t.data, t.desc.byteSize()));
+  return out->commit();
 }
 
 } // namespace mlc::rt

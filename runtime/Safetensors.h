@@ -3,6 +3,7 @@
 #ifndef MLC_RUNTIME_SAFETENSORS_H
 #define MLC_RUNTIME_SAFETENSORS_H
 
+#include "runtime/File.h"
 #include "runtime/Status.h"
 #include "runtime/Tensor.h"
 
@@ -19,12 +20,15 @@ struct SafetensorsEntry {
   const uint8_t *data = nullptr; // into the file's bytes
 };
 
-/// A whole safetensors file in memory, verified on open: the header is
-/// valid JSON, every dtype is known, every tensor's byte range lies in the
-/// file and matches its shape.
+/// A whole safetensors file, verified on open: the header length fits the
+/// file, the header is a JSON object, every dtype is known, every tensor's
+/// byte range lies in the file and matches its shape.
 class SafetensorsFile {
 public:
+  /// Maps `path` (see MappedFile: regular files only, nothing copied, so
+  /// data sets larger than memory work). Errors start with the path.
   static StatusOr<SafetensorsFile> open(const std::string &path);
+  /// Verifies bytes already in memory; `origin` names them in errors.
   static StatusOr<SafetensorsFile> parse(std::vector<uint8_t> bytes,
                                          const std::string &origin);
 
@@ -38,8 +42,13 @@ public:
   std::string listing() const;
 
 private:
+  /// Fills entries_ and metadata_ from `size` bytes at `data`, which must
+  /// stay where they are (mapped_ or owned_).
+  Status index(const uint8_t *data, size_t size);
+
   std::string path_;
-  std::vector<uint8_t> bytes_;
+  MappedFile mapped_;          // the bytes of a file from open()
+  std::vector<uint8_t> owned_; // or those given to parse()
   std::vector<SafetensorsEntry> entries_;
   std::map<std::string, std::string> metadata_;
 };
@@ -51,9 +60,11 @@ struct TensorToWrite {
   const void *data;
 };
 
-/// Writes `tensors` (and string `metadata`) to `path` atomically: a
-/// temporary file in the same folder is written, flushed to disk and
-/// renamed over `path`, so a crash leaves either the old file or the new.
+/// Writes `tensors` (and string `metadata`) to `path` atomically through an
+/// AtomicFileWriter: a crash leaves either the old file or the new, a
+/// symbolic link is written through (it stays a link), a target that is not
+/// a regular file is refused untouched, and no temporary is left behind on
+/// an error. Names and metadata must be valid UTF-8 (the header is JSON).
 Status writeSafetensors(const std::string &path,
                         const std::vector<TensorToWrite> &tensors,
                         const std::map<std::string, std::string> &metadata);

@@ -7,6 +7,41 @@
 
 namespace mlc::rt {
 
+namespace {
+
+// Kernels may allocate scratch space sized by their shapes; a failure there
+// is reported as a Status, never as an exception out of the runtime.
+
+Status allocationFailure(const std::exception &e) {
+  return Status::outOfMemory(std::string("out of host memory (") + e.what() +
+                             ")");
+}
+
+StatusOr<std::unique_ptr<PreparedCommand>>
+prepareCatching(Device &device, const fb::Kernel &kernel,
+                const std::vector<TensorRef> &operands,
+                const std::vector<TensorRef> &results) {
+  try {
+    return device.prepare(kernel, operands, results);
+  } catch (const std::bad_alloc &e) {
+    return allocationFailure(e);
+  } catch (const std::length_error &e) {
+    return allocationFailure(e);
+  }
+}
+
+Status runCatching(PreparedCommand &command) {
+  try {
+    return command.run();
+  } catch (const std::bad_alloc &e) {
+    return allocationFailure(e);
+  } catch (const std::length_error &e) {
+    return allocationFailure(e);
+  }
+}
+
+} // namespace
+
 StatusOr<std::unique_ptr<Session>>
 Session::create(std::shared_ptr<const Executable> executable, size_t rank,
                 std::unique_ptr<Device> device) {
@@ -121,7 +156,7 @@ Status Session::prepareEntries() {
       MLC_RETURN_IF_ERROR(
           device_->check(kernel, operandDescs, resultDescs).withContext(where));
       StatusOr<std::unique_ptr<PreparedCommand>> prepared =
-          device_->prepare(kernel, operands, results);
+          prepareCatching(*device_, kernel, operands, results);
       if (!prepared.isOk())
         return prepared.status().withContext(where);
       entry->commands_.push_back(std::move(prepared).value());
@@ -137,7 +172,9 @@ Status Session::initialize(uint64_t seed) {
     const fb::Buffer &def = bufferDef(i);
     if (!fb::isPersistent(def.role()))
       continue;
-    std::vector<uint8_t> host(descs_[i].byteSize());
+    std::vector<uint8_t> host;
+    MLC_RETURN_IF_ERROR(resizeOrFail(host, descs_[i].byteSize(),
+                                     "initializing '" + names_[i] + "'"));
     MLC_RETURN_IF_ERROR(
         initializeTensor(def.init(), names_[i], descs_[i], seed, host.data()));
     MLC_RETURN_IF_ERROR(write(i, host.data(), host.size()));
@@ -187,7 +224,7 @@ StatusOr<Entry *> Session::entryOfKind(fb::EntryKind kind) {
 
 Status Session::run(Entry &entry) {
   for (size_t c = 0; c < entry.commands_.size(); ++c) {
-    Status s = entry.commands_[c]->run();
+    Status s = runCatching(*entry.commands_[c]);
     if (!s.isOk())
       return s.withContext(entry.commandNames_[c]);
   }

@@ -8,6 +8,7 @@
 #include <xmmintrin.h>
 #endif
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -57,11 +58,15 @@ public:
   }
 
   StatusOr<void *> allocate(size_t bytes) override {
+    // Rounding up must not wrap around to a tiny allocation.
+    if (bytes > SIZE_MAX - 63)
+      return Status::outOfMemory("cannot allocate " + std::to_string(bytes) +
+                                 " bytes of host memory");
     size_t rounded = ((bytes + 63) / 64) * 64;
     void *ptr = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
     if (!ptr)
-      return Status::error("out of host memory allocating " +
-                           std::to_string(bytes) + " bytes");
+      return Status::outOfMemory("out of host memory allocating " +
+                                 std::to_string(bytes) + " bytes");
     std::memset(ptr, 0, rounded == 0 ? 64 : rounded);
     return ptr;
   }
@@ -83,7 +88,7 @@ public:
           const std::vector<TensorRef> &results) override {
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
     if (!body)
-      return Status::error("the cpu device can only prepare cpu kernels");
+      return Status::internal("the cpu device can only prepare cpu kernels");
     return prepareKernel(*body, operands, results);
   }
 

@@ -2,6 +2,7 @@
 // evaluates it), printing loss, step time and throughput. The training loop
 // is the one place that reports them; read it top to bottom.
 #include "Args.h"
+#include "Paths.h"
 #include "Progress.h"
 
 #include "runtime/Checkpoint.h"
@@ -506,6 +507,7 @@ StatusOr<std::unique_ptr<MetricsWriter>> openMetrics(const std::string &path,
 Status runMain(int argc, char **argv) {
   run::Args args = declareArgs();
   MLC_RETURN_IF_ERROR(args.parse(argc, argv));
+  MLC_RETURN_IF_ERROR(run::checkPaths(args));
   if (args.has("help")) {
     std::printf(
         "usage: mlc-run MODEL.mlcx [options]\n\n"

@@ -130,9 +130,11 @@ int compile() {
                          ? (emitMlir ? std::string("-")
                                      : defaultOutput(inputFile))
                          : std::string(outputFile);
+  // The same file by identity (links included): writing would destroy the
+  // model.
   if (path != "-" && inputFile != "-" && sameFile(path, inputFile))
-    return fail("the output '" + path + "' is the model file itself; give "
-                "another -o");
+    return fail("the output '" + path + "' is the model file '" + inputFile +
+                "'; give another -o");
 
   MLIRContext context;
   // Diagnostics name the op and its location; a dump of the whole

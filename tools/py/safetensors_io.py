@@ -27,8 +27,9 @@ def write(path, tensors, metadata=None):
     offset = 0
     blobs = []
     for name, array in tensors.items():
-        # ascontiguousarray would turn a 0-d array into shape [1].
-        array = np.ascontiguousarray(array).reshape(np.shape(array))
+        # Not np.ascontiguousarray: it turns a 0-d array (a scalar such as
+        # Adam's step) into shape [1], which no longer matches the model.
+        array = np.asarray(array, order="C")
         if array.dtype not in _FROM_NUMPY:
             raise ValueError(f"{name}: dtype {array.dtype} has no safetensors code")
         blob = array.tobytes()

@@ -1,0 +1,107 @@
+// Test fixtures shared by the runtime unit tests.
+#include "test/unit/SmallExecutable.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <unistd.h>
+
+namespace mlc::rt::fixtures {
+
+fb::ExecutableT smallExecutable() {
+  fb::ExecutableT exe;
+  exe.format_version = fb::kFormatVersion;
+  exe.mesh = std::make_unique<fb::MeshT>();
+  auto program = std::make_unique<fb::ProgramT>();
+  program->rank = 0;
+  program->target = "cpu";
+  auto buffer = [&](const std::string &name, std::vector<int64_t> shape,
+                    fb::BufferRole role) {
+    auto b = std::make_unique<fb::BufferT>();
+    b->name = name;
+    b->dtype = fb::DType::f32;
+    b->shape = shape;
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    b->byte_size = static_cast<uint64_t>(n) * 4;
+    b->role = role;
+    if (role == fb::BufferRole::parameter) {
+      b->init = std::make_unique<fb::InitSpecT>();
+      b->init->kind = fb::InitKind::ones;
+    }
+    program->buffers.push_back(std::move(b));
+  };
+  buffer("x", {2, 3}, fb::BufferRole::input);
+  buffer("w", {3, 4}, fb::BufferRole::parameter);
+  buffer("t", {2, 4}, fb::BufferRole::output);
+  buffer("c", {4}, fb::BufferRole::constant);
+  buffer("u", {2, 4}, fb::BufferRole::output);
+  std::vector<float> constant = {1, 2, 3, 4};
+  program->buffers[3]->data.resize(16);
+  std::memcpy(program->buffers[3]->data.data(), constant.data(), 16);
+
+  auto kernel = [&](fb::OpKind op) {
+    auto k = std::make_unique<fb::KernelT>();
+    k->name = std::string("k_") + fb::EnumNameOpKind(op);
+    fb::CpuKernelT body;
+    body.op = op;
+    k->body.Set(std::move(body));
+    program->kernels.push_back(std::move(k));
+  };
+  kernel(fb::OpKind::matmul);
+  kernel(fb::OpKind::add);
+
+  auto entry = std::make_unique<fb::EntryPointT>();
+  entry->name = "eval";
+  entry->batch_size = 2;
+  auto bind = [](const std::string &name, uint32_t buffer) {
+    auto b = std::make_unique<fb::BindingT>();
+    b->name = name;
+    b->buffer = buffer;
+    return b;
+  };
+  entry->inputs.push_back(bind("x", 0));
+  entry->outputs.push_back(bind("out", 2));
+  entry->outputs.push_back(bind("sum", 4));
+  auto command = [](uint32_t kernel, std::vector<uint32_t> operands,
+                    std::vector<uint32_t> results) {
+    auto c = std::make_unique<fb::CommandT>();
+    c->kernel = kernel;
+    c->operands = operands;
+    c->results = results;
+    return c;
+  };
+  entry->commands.push_back(command(0, {0, 1}, {2}));
+  entry->commands.push_back(command(1, {2, 3}, {4}));
+  program->entry_points.push_back(std::move(entry));
+  exe.programs.push_back(std::move(program));
+  exe.metadata = std::make_unique<fb::MetadataT>();
+  return exe;
+}
+
+std::vector<uint8_t> pack(const fb::ExecutableT &exe) {
+  flatbuffers::FlatBufferBuilder fbb;
+  fb::FinishExecutableBuffer(fbb, fb::Executable::Pack(fbb, &exe));
+  return std::vector<uint8_t>(fbb.GetBufferPointer(),
+                              fbb.GetBufferPointer() + fbb.GetSize());
+}
+
+StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes) {
+  auto exe = Executable::loadBytes(std::move(bytes), "test.mlcx");
+  if (!exe.isOk())
+    return exe.status();
+  DeviceRegistry devices;
+  registerBuiltinDevices(devices);
+  auto device = devices.create("cpu", DeviceOptions{1});
+  if (!device.isOk())
+    return device.status();
+  std::shared_ptr<const Executable> shared(std::move(exe).value());
+  return Session::create(shared, 0, std::move(device).value());
+}
+
+std::string tempPath(const std::string &name) {
+  return ::testing::TempDir() + "/" + std::to_string(::getpid()) + "_" + name;
+}
+
+} // namespace mlc::rt::fixtures
