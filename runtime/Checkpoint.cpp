@@ -4,6 +4,7 @@
 #include "runtime/Safetensors.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace mlc::rt {
 
@@ -111,6 +112,18 @@ StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
       return Status::error(path + ": tensor '" + name + "' is " +
                            e->desc.str() + ", the model needs " +
                            session.desc(b).str());
+    // The optimizer's step counter and the recorded step count the same
+    // steps; a file where they differ was edited or mixed up.
+    if (session.bufferDef(b).role() == fb::BufferRole::step_counter) {
+      int64_t counted = 0;
+      std::memcpy(&counted, e->data, sizeof counted);
+      if (counted < 0 || static_cast<uint64_t>(counted) != step)
+        return Status::error(path + ": tensor '" + name + "' counts " +
+                             std::to_string(counted) +
+                             " optimizer steps but the file records step " +
+                             std::to_string(step) + " (" + kStepKey +
+                             "); the checkpoint is inconsistent");
+    }
   }
   for (uint32_t b = 0; b < session.numBuffers(); ++b) {
     if (!inScope(session.bufferDef(b).role(), withState))
