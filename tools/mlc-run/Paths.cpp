@@ -57,7 +57,7 @@ struct NamedPath {
   FileIdentity id;
 };
 
-std::vector<NamedPath> given(const Args &args,
+std::vector<NamedPath> given(const tools::Args &args,
                              std::initializer_list<const char *> options) {
   std::vector<NamedPath> out;
   for (const char *name : options)
@@ -82,7 +82,7 @@ rt::Status checkMetricsKind(const std::string &path) {
 
 } // namespace
 
-rt::Status checkPaths(const Args &args) {
+rt::Status checkPaths(const tools::Args &args) {
   std::vector<NamedPath> inputs =
       given(args, {"data", "eval-data", "init-from", "resume"});
   if (args.positional().size() == 1)

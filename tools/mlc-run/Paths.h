@@ -4,7 +4,7 @@
 #ifndef MLC_TOOLS_MLCRUN_PATHS_H
 #define MLC_TOOLS_MLCRUN_PATHS_H
 
-#include "Args.h"
+#include "tools/common/Args.h"
 
 #include "runtime/Status.h"
 
@@ -22,7 +22,7 @@ namespace mlc::run {
 /// --metrics may be a regular file, a character device or a FIFO
 /// (/dev/null, /dev/stdout) but not a directory; --save and --save-params,
 /// if they exist, must be regular files. An empty file name is an error.
-rt::Status checkPaths(const Args &args);
+rt::Status checkPaths(const tools::Args &args);
 
 } // namespace mlc::run
 

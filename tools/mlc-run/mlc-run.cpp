@@ -1,7 +1,6 @@
 // mlc-run: loads an .mlcx executable and trains it on a data set (or
 // evaluates it), printing loss, step time and throughput. The training loop
 // is the one place that reports them; read it top to bottom.
-#include "Args.h"
 #include "Paths.h"
 #include "Progress.h"
 
@@ -10,6 +9,7 @@
 #include "runtime/Executable.h"
 #include "runtime/Metrics.h"
 #include "runtime/Session.h"
+#include "tools/common/Args.h"
 
 #include <algorithm>
 #include <chrono>
@@ -26,8 +26,8 @@ namespace {
 
 constexpr const char *kVersion = "0.1.0";
 
-run::Args declareArgs() {
-  run::Args a;
+tools::Args declareArgs() {
+  tools::Args a("mlc-run");
   a.option("data", "FILE",
            "training data (safetensors; tensors named after the model inputs)");
   a.option("steps", "N", "training steps (default: one pass over the data)");
@@ -221,7 +221,7 @@ struct RunConfig {
 
 class Runner {
 public:
-  Runner(const run::Args &args, Session &session)
+  Runner(const tools::Args &args, Session &session)
       : args_(args), session_(session) {}
 
   Status train(const RunConfig &cfg, uint64_t firstStep);
@@ -231,7 +231,7 @@ public:
   std::unique_ptr<MetricsWriter> metrics;
 
 private:
-  const run::Args &args_;
+  const tools::Args &args_;
   Session &session_;
 };
 
@@ -441,7 +441,7 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
 
 /// The data options against what the entry points take: a model without
 /// inputs trains for --steps N on no data; one with inputs needs --data.
-Status checkDataOptions(const run::Args &args, Session &session,
+Status checkDataOptions(const tools::Args &args, Session &session,
                         const RunConfig &cfg) {
   auto takesInputs = [&](fb::EntryKind kind) -> std::optional<bool> {
     StatusOr<Entry *> e = session.entryOfKind(kind);
@@ -505,7 +505,7 @@ StatusOr<std::unique_ptr<MetricsWriter>> openMetrics(const std::string &path,
 }
 
 Status runMain(int argc, char **argv) {
-  run::Args args = declareArgs();
+  tools::Args args = declareArgs();
   MLC_RETURN_IF_ERROR(args.parse(argc, argv));
   MLC_RETURN_IF_ERROR(run::checkPaths(args));
   if (args.has("help")) {

@@ -1,20 +1,24 @@
-// A small command-line parser for mlc-run (the runtime links no LLVM).
-#ifndef MLC_TOOLS_MLCRUN_ARGS_H
-#define MLC_TOOLS_MLCRUN_ARGS_H
+// A small command-line parser for the runtime-side tools (they link no LLVM).
+#ifndef MLC_TOOLS_COMMON_ARGS_H
+#define MLC_TOOLS_COMMON_ARGS_H
 
 #include "runtime/Status.h"
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
-namespace mlc::run {
+namespace mlc::tools {
 
 /// Declared options and the values given for them. Accepts `--name value`,
 /// `--name=value` and bare `--flag`; everything else is positional.
 class Args {
 public:
+  /// `tool` names the program in errors ("see mlc-run --help").
+  explicit Args(std::string tool) : tool_(std::move(tool)) {}
+
   /// Declares an option taking a value; `help` shows in usage().
   void option(const std::string &name, const std::string &valueName,
               const std::string &help);
@@ -38,12 +42,13 @@ private:
     std::string valueName, help;
     bool takesValue;
   };
+  std::string tool_;
   std::vector<std::string> order_;
   std::map<std::string, Spec> specs_;
   std::map<std::string, std::string> values_;
   std::vector<std::string> positional_;
 };
 
-} // namespace mlc::run
+} // namespace mlc::tools
 
-#endif // MLC_TOOLS_MLCRUN_ARGS_H
+#endif // MLC_TOOLS_COMMON_ARGS_H

@@ -1,10 +1,10 @@
-// A small command-line parser for mlc-run.
+// A small command-line parser for the runtime-side tools.
 #include "Args.h"
 
 #include <cerrno>
 #include <cstdlib>
 
-namespace mlc::run {
+namespace mlc::tools {
 
 void Args::option(const std::string &name, const std::string &valueName,
                   const std::string &help) {
@@ -34,8 +34,8 @@ rt::Status Args::parse(int argc, char **argv) {
     }
     auto it = specs_.find(name);
     if (it == specs_.end())
-      return rt::Status::error("unknown option --" + name +
-                               " (see mlc-run --help)");
+      return rt::Status::error("unknown option --" + name + " (see " + tool_ +
+                               " --help)");
     if (!it->second.takesValue) {
       if (inlineValue)
         return rt::Status::error("--" + name + " takes no value");
@@ -90,4 +90,4 @@ std::string Args::usage() const {
   return out;
 }
 
-} // namespace mlc::run
+} // namespace mlc::tools
