@@ -1,0 +1,279 @@
+// Describing a verified executable as JSON, for mlc-dump's two outputs.
+#include "Describe.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace mlc::dump {
+
+namespace {
+
+std::string str(const flatbuffers::String *s) { return s ? s->str() : ""; }
+
+template <typename T> Json list(const flatbuffers::Vector<T> *v) {
+  Json out = Json::array();
+  if (v)
+    for (T x : *v)
+      out.push_back(x);
+  return out;
+}
+
+Json strings(
+    const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>> *v) {
+  Json out = Json::array();
+  if (v)
+    for (const flatbuffers::String *s : *v)
+      out.push_back(str(s));
+  return out;
+}
+
+/// An enum's name, or its number when a crafted file holds a value the
+/// schema does not name.
+template <typename Enum>
+std::string enumName(Enum value, const char *(*name)(Enum)) {
+  std::string s = name(value);
+  return s.empty() ? std::to_string(static_cast<unsigned>(value)) : s;
+}
+
+template <typename T> T load(const uint8_t *p) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+float bf16ToFloat(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, sizeof value);
+  return value;
+}
+
+float f16ToFloat(uint16_t bits) {
+  int exponent = (bits >> 10) & 0x1f, mantissa = bits & 0x3ff;
+  float magnitude;
+  if (exponent == 0)
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    magnitude = mantissa ? std::numeric_limits<float>::quiet_NaN()
+                         : std::numeric_limits<float>::infinity();
+  else
+    magnitude = std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
+  return (bits & 0x8000) ? -magnitude : magnitude;
+}
+
+/// The one element of a splat constant (the loader checked its size).
+Json splatValue(const fb::Buffer &buffer) {
+  const uint8_t *p = buffer.data()->data();
+  switch (buffer.dtype()) {
+  case fb::DType::f32:
+    return load<float>(p);
+  case fb::DType::f64:
+    return load<double>(p);
+  case fb::DType::bf16:
+    return bf16ToFloat(load<uint16_t>(p));
+  case fb::DType::f16:
+    return f16ToFloat(load<uint16_t>(p));
+  case fb::DType::i32:
+    return load<int32_t>(p);
+  case fb::DType::i64:
+    return load<int64_t>(p);
+  case fb::DType::i1:
+    return p[0] != 0 ? 1 : 0;
+  }
+  return nullptr;
+}
+
+Json describeInit(const fb::InitSpec *init) {
+  if (!init)
+    return nullptr;
+  return {{"kind", enumName(init->kind(), fb::EnumNameInitKind)},
+          {"first", init->first()},
+          {"second", init->second()}};
+}
+
+Json describeConstant(const fb::Buffer &buffer) {
+  if (buffer.role() != fb::BufferRole::constant)
+    return nullptr;
+  return {{"splat", buffer.splat()},
+          {"value", buffer.splat() ? splatValue(buffer) : Json(nullptr)},
+          {"data_bytes", buffer.data() ? buffer.data()->size() : 0}};
+}
+
+Json describeBuffer(uint32_t index, const fb::Buffer &buffer) {
+  rt::TensorDesc desc = rt::Executable::bufferDesc(buffer);
+  bool isParameter = buffer.role() == fb::BufferRole::parameter;
+  return {{"index", index},
+          {"name", str(buffer.name())},
+          {"role", enumName(buffer.role(), fb::EnumNameBufferRole)},
+          {"dtype", rt::dtypeName(buffer.dtype())},
+          {"shape", list(buffer.shape())},
+          {"type", desc.str()},
+          {"bytes", buffer.byte_size()},
+          {"persistent", fb::isPersistent(buffer.role())},
+          {"frozen", isParameter && !buffer.trainable()},
+          {"init", describeInit(buffer.init())},
+          {"constant", describeConstant(buffer)}};
+}
+
+/// Buffers, bytes and constant data per role, every role present (the
+/// loader checked that each buffer's role is one of them).
+Json describeTotals(const fb::Program &program) {
+  struct Total {
+    uint64_t buffers = 0, bytes = 0, dataBytes = 0;
+  };
+  std::vector<Total> totals(static_cast<size_t>(fb::BufferRole::MAX) + 1);
+  for (const fb::Buffer *buffer : *program.buffers()) {
+    Total &total = totals[static_cast<size_t>(buffer->role())];
+    ++total.buffers;
+    total.bytes += buffer->byte_size();
+    total.dataBytes += buffer->data() ? buffer->data()->size() : 0;
+  }
+  Json out = Json::object();
+  for (fb::BufferRole role : fb::EnumValuesBufferRole()) {
+    const Total &total = totals[static_cast<size_t>(role)];
+    out[fb::EnumNameBufferRole(role)] = {{"buffers", total.buffers},
+                                         {"bytes", total.bytes},
+                                         {"data_bytes", total.dataBytes}};
+  }
+  return out;
+}
+
+/// The attributes the kernel's op reads (mlcx.fbs says which).
+Json describeAttributes(const fb::CpuKernel &cpu) {
+  switch (cpu.op()) {
+  case fb::OpKind::reduce_sum:
+  case fb::OpKind::reduce_mean:
+  case fb::OpKind::reduce_max:
+    return {{"axes", list(cpu.axes())}, {"keepdims", cpu.keepdims()}};
+  case fb::OpKind::transpose:
+    return {{"perm", list(cpu.perm())}};
+  case fb::OpKind::softmax:
+  case fb::OpKind::argmax:
+    return {{"axis", cpu.axis()}};
+  case fb::OpKind::matmul:
+    return {{"transpose_lhs", cpu.transpose_lhs()},
+            {"transpose_rhs", cpu.transpose_rhs()}};
+  case fb::OpKind::compare:
+    return {
+        {"predicate", enumName(cpu.predicate(), fb::EnumNameComparePredicate)}};
+  default:
+    return Json::object();
+  }
+}
+
+Json describeKernel(uint32_t index, const fb::Kernel &kernel) {
+  const fb::CpuKernel *cpu = kernel.body_as_CpuKernel();
+  return {{"index", index},
+          {"name", str(kernel.name())},
+          {"body", enumName(kernel.body_type(), fb::EnumNameKernelBody)},
+          {"op",
+           cpu ? Json(enumName(cpu->op(), fb::EnumNameOpKind)) : Json(nullptr)},
+          {"attributes", cpu ? describeAttributes(*cpu) : Json::object()},
+          {"fused_ops", strings(kernel.fused_ops())}};
+}
+
+bool isCopy(const fb::Kernel &kernel) {
+  const fb::CpuKernel *cpu = kernel.body_as_CpuKernel();
+  return cpu && cpu->op() == fb::OpKind::copy;
+}
+
+/// kCopy, kInPlace or "" (see Describe.h).
+std::string commandFlag(const fb::Command &command,
+                        const fb::Program &program) {
+  if (isCopy(*program.kernels()->Get(command.kernel())))
+    return kCopy;
+  if (command.results())
+    for (uint32_t r : *command.results())
+      if (fb::isPersistent(program.buffers()->Get(r)->role()))
+        return kInPlace;
+  return "";
+}
+
+Json describeCommand(uint32_t index, const fb::Command &command,
+                     const fb::Program &program) {
+  const fb::Kernel &kernel = *program.kernels()->Get(command.kernel());
+  return {{"index", index},
+          {"kernel", command.kernel()},
+          {"kernel_name", str(kernel.name())},
+          {"operands", list(command.operands())},
+          {"results", list(command.results())},
+          {"flag", commandFlag(command, program)}};
+}
+
+Json describeBindings(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::Binding>> *bindings) {
+  Json out = Json::array();
+  if (bindings)
+    for (const fb::Binding *b : *bindings)
+      out.push_back({{"name", str(b->name())}, {"buffer", b->buffer()}});
+  return out;
+}
+
+Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
+  Json commands = Json::array();
+  uint64_t inPlace = 0, copies = 0;
+  if (entry.commands())
+    for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
+      Json command = describeCommand(c, *entry.commands()->Get(c), program);
+      inPlace += command["flag"] == kInPlace;
+      copies += command["flag"] == kCopy;
+      commands.push_back(std::move(command));
+    }
+  return {{"name", str(entry.name())},
+          {"kind", enumName(entry.kind(), fb::EnumNameEntryKind)},
+          {"batch_size", entry.batch_size()},
+          {"flops", entry.flops()},
+          {"inputs", describeBindings(entry.inputs())},
+          {"outputs", describeBindings(entry.outputs())},
+          {"in_place_updates", inPlace},
+          {"copies", copies},
+          {"commands", std::move(commands)}};
+}
+
+Json describeProgram(const fb::Program &program) {
+  Json buffers = Json::array(), kernels = Json::array(),
+       entries = Json::array();
+  for (uint32_t i = 0; i < program.buffers()->size(); ++i)
+    buffers.push_back(describeBuffer(i, *program.buffers()->Get(i)));
+  if (program.kernels())
+    for (uint32_t k = 0; k < program.kernels()->size(); ++k)
+      kernels.push_back(describeKernel(k, *program.kernels()->Get(k)));
+  for (const fb::EntryPoint *entry : *program.entry_points())
+    entries.push_back(describeEntry(*entry, program));
+  return {
+      {"rank", program.rank()},        {"target", str(program.target())},
+      {"buffers", std::move(buffers)}, {"totals", describeTotals(program)},
+      {"kernels", std::move(kernels)}, {"entry_points", std::move(entries)}};
+}
+
+Json describeMesh(const fb::Executable &exe) {
+  Json axes = Json::array();
+  if (exe.mesh() && exe.mesh()->axes())
+    for (const fb::MeshAxis *axis : *exe.mesh()->axes())
+      axes.push_back({{"name", str(axis->name())}, {"size", axis->size()}});
+  return {{"axes", std::move(axes)}, {"ranks", exe.programs()->size()}};
+}
+
+} // namespace
+
+Json describe(const rt::Executable &exe, const std::string &file) {
+  const fb::Executable &root = exe.root();
+  const fb::Metadata *meta = root.metadata();
+  Json programs = Json::array();
+  for (size_t r = 0; r < exe.numRanks(); ++r)
+    programs.push_back(describeProgram(exe.program(r)));
+  return {{"file", file},
+          {"format_version", root.format_version()},
+          {"producer", meta ? str(meta->producer()) : ""},
+          {"model", meta ? str(meta->model()) : ""},
+          {"optimizer", meta ? str(meta->optimizer()) : ""},
+          {"flops_per_step", meta ? meta->flops_per_step() : 0},
+          {"parameter_names",
+           meta ? strings(meta->parameter_names()) : Json::array()},
+          {"mesh", describeMesh(root)},
+          {"programs", std::move(programs)}};
+}
+
+} // namespace mlc::dump
