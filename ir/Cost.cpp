@@ -31,7 +31,8 @@ uint64_t countFlops(Operation *op) {
       .Case(
           [](SoftmaxCrossEntropyOp l) { return 5 * elementsOf(l.getLogits()); })
       .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
-            ExpOp, LogOp, TanhOp, SqrtOp, RsqrtOp, ReluOp, SigmoidOp, CompareOp,
+            ExpOp, LogOp, TanhOp, CosOp, SinOp, SqrtOp, RsqrtOp, ReluOp,
+            SigmoidOp, CompareOp,
             SelectOp>([](Operation *o) { return elementsOf(o->getResult(0)); })
       .Default([](Operation *) { return uint64_t(0); });
 }

@@ -126,6 +126,16 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                              << " needs 'mlc.param' beside it";
     return success();
   }
+  if (key == attr::kDecay) {
+    if (!isa<BoolAttr>(attribute.getValue()))
+      return op->emitError()
+             << "'mlc.decay' on argument #" << argIndex
+             << " must be true or false, found " << attribute.getValue();
+    if (!has(attr::kParam))
+      return op->emitError() << "'mlc.decay' on argument #" << argIndex
+                             << " needs 'mlc.param' beside it";
+    return success();
+  }
   if (key == attr::kCounter) {
     auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
     if (!isa<UnitAttr>(attribute.getValue()))
@@ -144,7 +154,8 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   return op->emitError() << "unknown mlc argument attribute '" << key
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
-                            "mlc.init, mlc.frozen or mlc.counter)";
+                            "mlc.init, mlc.frozen, mlc.decay or "
+                            "mlc.counter)";
 }
 
 LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,

@@ -214,6 +214,24 @@ LogicalResult TanhOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
   return success();
 }
 
+LogicalResult CosOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                    SmallVectorImpl<Value> &grads) {
+  // d cos(x) = -sin(x)
+  Location loc = getLoc();
+  Value sin = SinOp::create(b, loc, getInput());
+  grads.push_back(
+      MulOp::create(b, loc, resultGrads[0], NegOp::create(b, loc, sin)));
+  return success();
+}
+
+LogicalResult SinOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                    SmallVectorImpl<Value> &grads) {
+  Location loc = getLoc();
+  Value cos = CosOp::create(b, loc, getInput());
+  grads.push_back(MulOp::create(b, loc, resultGrads[0], cos));
+  return success();
+}
+
 LogicalResult SqrtOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
                                      SmallVectorImpl<Value> &grads) {
   // d sqrt(x) = 1 / (2 sqrt(x))

@@ -24,6 +24,9 @@ inline constexpr llvm::StringLiteral kState = "mlc.state";
 inline constexpr llvm::StringLiteral kInit = "mlc.init";
 /// Argument (unit): a parameter that is not trained.
 inline constexpr llvm::StringLiteral kFrozen = "mlc.frozen";
+/// Argument (bool): whether weight decay applies to this parameter, whatever
+/// the default rule of the train step says.
+inline constexpr llvm::StringLiteral kDecay = "mlc.decay";
 /// Argument (unit): the optimizer state that counts training steps (an i64
 /// scalar), checked against a checkpoint's step when training resumes.
 inline constexpr llvm::StringLiteral kCounter = "mlc.counter";

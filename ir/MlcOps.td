@@ -94,6 +94,12 @@ def Mlc_ReluOp : Mlc_UnaryOp<"relu", Mlc_NumericTensor> {
 def Mlc_SigmoidOp : Mlc_UnaryOp<"sigmoid", Mlc_FloatTensor> {
   let summary = "elementwise 1 / (1 + e^-x)";
 }
+def Mlc_CosOp : Mlc_UnaryOp<"cos", Mlc_FloatTensor> {
+  let summary = "elementwise cosine (radians)";
+}
+def Mlc_SinOp : Mlc_UnaryOp<"sin", Mlc_FloatTensor> {
+  let summary = "elementwise sine (radians)";
+}
 
 //===----------------------------------------------------------------------===//
 // Compare and select

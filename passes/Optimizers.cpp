@@ -28,7 +28,9 @@ constexpr OptionInfo kOptions[] = {
     {"dampening", true, false},  {"nesterov", true, false},
     {"weight-decay", true, true}, {"beta1", false, true},
     {"beta2", false, true},      {"eps", false, true},
-    {"amsgrad", false, true},
+    {"amsgrad", false, true},    {"warmup", true, true},
+    {"decay-steps", true, true}, {"min-lr", true, true},
+    {"clip", true, true},        {"decay-all", true, true},
 };
 
 std::string optionsTakenBy(bool sgd) {
@@ -40,6 +42,34 @@ std::string optionsTakenBy(bool sgd) {
 }
 
 } // namespace
+
+/// Reads and checks the schedule and clipping options into `c` (whose lr is
+/// set).
+LogicalResult checkSchedule(const OptimizerOptions &options,
+                            OptimizerConfig &c,
+                            function_ref<InFlightDiagnostic()> emitError) {
+  c.warmup = options.warmup.value_or(0);
+  c.decaySteps = options.decaySteps.value_or(0);
+  c.minLr = options.minLr.value_or(0.0);
+  c.clip = options.clip.value_or(0.0);
+  if (c.warmup < 0)
+    return emitError() << "invalid warmup value: " << c.warmup
+                       << " (expected a number of steps >= 0)";
+  if (c.decaySteps < 0 || (options.decaySteps && c.decaySteps <= c.warmup))
+    return emitError() << "invalid decay-steps value: " << c.decaySteps
+                       << " (expected more steps than the warmup's "
+                       << c.warmup << ")";
+  if (options.minLr && !options.decaySteps)
+    return emitError() << "min-lr needs decay-steps (the step at which the "
+                          "cosine decay reaches it)";
+  if (!std::isfinite(c.minLr) || c.minLr < 0 || c.minLr > c.lr)
+    return emitError() << "invalid min-lr value: " << c.minLr
+                       << " (expected 0 <= min-lr <= lr = " << c.lr << ")";
+  if (options.clip && !(std::isfinite(c.clip) && c.clip > 0))
+    return emitError() << "invalid clip value: " << c.clip
+                       << " (expected a finite norm > 0)";
+  return success();
+}
 
 FailureOr<OptimizerConfig>
 OptimizerConfig::create(const OptimizerOptions &options,
@@ -66,7 +96,12 @@ OptimizerConfig::create(const OptimizerOptions &options,
                         options.beta1.has_value(),
                         options.beta2.has_value(),
                         options.eps.has_value(),
-                        options.amsgrad.has_value()};
+                        options.amsgrad.has_value(),
+                        options.warmup.has_value(),
+                        options.decaySteps.has_value(),
+                        options.minLr.has_value(),
+                        options.clip.has_value(),
+                        options.decayAll.has_value()};
   for (auto [info, isGiven] : llvm::zip_equal(kOptions, given))
     if (isGiven && !(isSGD ? info.sgd : info.adam))
       return emitError() << name << " takes no option '" << info.key
@@ -95,12 +130,15 @@ OptimizerConfig::create(const OptimizerOptions &options,
     return failure();
   c.nesterov = options.nesterov.value_or(false);
   c.amsgrad = options.amsgrad.value_or(false);
+  c.decayAll = options.decayAll.value_or(false);
   if (c.lr < 0)
     return emitError() << "invalid learning rate: " << c.lr
                        << " (expected lr >= 0)";
   if (c.weightDecay < 0)
     return emitError() << "invalid weight-decay value: " << c.weightDecay
                        << " (expected weight-decay >= 0)";
+  if (failed(checkSchedule(options, c, emitError)))
+    return failure();
   if (isSGD) {
     if (c.momentum < 0)
       return emitError() << "invalid momentum value: " << c.momentum
@@ -146,6 +184,14 @@ std::string OptimizerConfig::describe() const {
        << ", amsgrad=" << (amsgrad ? "true" : "false") << ")";
     break;
   }
+  if (weightDecay != 0 && !decayAll)
+    os << "; weight decay on matrices only";
+  if (warmup > 0)
+    os << "; lr warmup " << warmup << " steps";
+  if (decaySteps > 0)
+    os << "; cosine lr decay to " << num(minLr) << " at step " << decaySteps;
+  if (clip > 0)
+    os << "; gradient norm clipped to " << num(clip);
   return s;
 }
 
@@ -160,7 +206,7 @@ SmallVector<StringRef> OptimizerConfig::perParamStates() const {
 }
 
 bool OptimizerConfig::needsStep() const {
-  return kind != OptimizerKind::SGD || momentum != 0;
+  return kind != OptimizerKind::SGD || momentum != 0 || hasSchedule();
 }
 
 OptimizerEmitter::OptimizerEmitter(OpBuilder &builder, Location loc,
@@ -183,20 +229,88 @@ Value OptimizerEmitter::addScaled(Value a, Value b, double alpha) {
 }
 
 SmallVector<Value> OptimizerEmitter::update(Value param, Value grad,
-                                            ArrayRef<Value> states) {
+                                            ArrayRef<Value> states,
+                                            bool decay) {
+  double weightDecay = decay ? config.weightDecay : 0.0;
   if (config.kind == OptimizerKind::SGD)
-    return updateSGD(param, grad, states);
-  return updateAdam(param, grad, states);
+    return updateSGD(param, grad, states, weightDecay);
+  return updateAdam(param, grad, states, weightDecay);
+}
+
+Value OptimizerEmitter::learningRate() {
+  Type f64 = builder.getF64Type();
+  if (!config.hasSchedule())
+    return scalar(f64, config.lr);
+  if (scheduledLr)
+    return scheduledLr;
+  // s = steps done before this one. Warmup: lr (s + 1) / warmup. Cosine
+  // decay: min + (lr - min) (1 + cos(pi (s - warmup) / (decay - warmup))) /
+  // 2, then min from step `decay` on.
+  auto scalarF64 = RankedTensorType::get({}, f64);
+  Value s = CastOp::create(builder, loc, scalarF64, oldStep);
+  Value lr = scalar(f64, config.lr);
+  if (config.decaySteps > 0) {
+    double span = static_cast<double>(config.decaySteps - config.warmup);
+    Value progress =
+        DivOp::create(builder, loc,
+                      SubOp::create(builder, loc, s,
+                                    scalar(f64, double(config.warmup))),
+                      scalar(f64, span));
+    Value cos = CosOp::create(
+        builder, loc,
+        MulOp::create(builder, loc, progress, scalar(f64, M_PI)));
+    Value half = MulOp::create(
+        builder, loc, AddOp::create(builder, loc, cos, scalar(f64, 1.0)),
+        scalar(f64, 0.5 * (config.lr - config.minLr)));
+    Value decayed = AddOp::create(builder, loc, half, scalar(f64, config.minLr));
+    Value done = CompareOp::create(builder, loc, ComparePredicate::ge, s,
+                                   scalar(f64, double(config.decaySteps)));
+    lr = SelectOp::create(builder, loc, done, scalar(f64, config.minLr),
+                          decayed);
+  }
+  if (config.warmup > 0) {
+    Value warm = MulOp::create(
+        builder, loc, AddOp::create(builder, loc, s, scalar(f64, 1.0)),
+        scalar(f64, config.lr / double(config.warmup)));
+    Value warming = CompareOp::create(builder, loc, ComparePredicate::lt, s,
+                                      scalar(f64, double(config.warmup)));
+    lr = SelectOp::create(builder, loc, warming, warm, lr);
+  }
+  scheduledLr = lr;
+  return lr;
+}
+
+Value OptimizerEmitter::decoupledDecay(Type element, double weightDecay) {
+  // 1 - lr * weight_decay, in double as torch computes it in Python floats.
+  if (!config.hasSchedule())
+    return scalar(element, 1.0 - config.lr * weightDecay);
+  Type f64 = builder.getF64Type();
+  Value factor = SubOp::create(
+      builder, loc, scalar(f64, 1.0),
+      MulOp::create(builder, loc, learningRate(), scalar(f64, weightDecay)));
+  return CastOp::create(builder, loc, RankedTensorType::get({}, element),
+                        factor);
+}
+
+Value OptimizerEmitter::learningRateAs(Type element) {
+  auto it = learningRates.find(element);
+  if (it != learningRates.end())
+    return it->second;
+  Value lr = CastOp::create(builder, loc, RankedTensorType::get({}, element),
+                            learningRate());
+  learningRates[element] = lr;
+  return lr;
 }
 
 SmallVector<Value> OptimizerEmitter::updateSGD(Value param, Value grad,
-                                               ArrayRef<Value> states) {
+                                               ArrayRef<Value> states,
+                                               double weightDecay) {
   // d_p = grad (+ wd * p); buf = d_p on the first step, else
   // momentum * buf + (1 - dampening) * d_p; nesterov: d_p += momentum * buf,
   // else d_p = buf; p += -lr * d_p.
   Value dp = grad;
-  if (config.weightDecay != 0)
-    dp = addScaled(dp, param, config.weightDecay);
+  if (weightDecay != 0)
+    dp = addScaled(dp, param, weightDecay);
   SmallVector<Value> result = {Value()};
   if (config.momentum != 0) {
     Value buf = states[0];
@@ -210,7 +324,12 @@ SmallVector<Value> OptimizerEmitter::updateSGD(Value param, Value grad,
     dp = config.nesterov ? addScaled(dp, newBuf, config.momentum) : newBuf;
     result.push_back(newBuf);
   }
-  result[0] = addScaled(param, dp, -config.lr);
+  if (config.hasSchedule())
+    result[0] = SubOp::create(
+        builder, loc, param,
+        MulOp::create(builder, loc, dp, learningRateAs(elementOf(param))));
+  else
+    result[0] = addScaled(param, dp, -config.lr);
   return result;
 }
 
@@ -228,7 +347,7 @@ std::pair<Value, Value> OptimizerEmitter::biasCorrections(Type element) {
   Value bc2 =
       SubOp::create(builder, loc, one,
                     PowOp::create(builder, loc, scalar(f64, config.beta2), t));
-  Value stepSize = DivOp::create(builder, loc, scalar(f64, config.lr), bc1);
+  Value stepSize = DivOp::create(builder, loc, learningRate(), bc1);
   Value bc2Sqrt = SqrtOp::create(builder, loc, bc2);
   auto scalarType = RankedTensorType::get({}, element);
   std::pair<Value, Value> result = {
@@ -239,16 +358,16 @@ std::pair<Value, Value> OptimizerEmitter::biasCorrections(Type element) {
 }
 
 SmallVector<Value> OptimizerEmitter::updateAdam(Value param, Value grad,
-                                                ArrayRef<Value> states) {
+                                                ArrayRef<Value> states,
+                                                double weightDecay) {
   Type element = elementOf(param);
   Value g = grad;
   Value p = param;
-  if (config.weightDecay != 0) {
+  if (weightDecay != 0) {
     if (config.kind == OptimizerKind::AdamW)
-      p = MulOp::create(builder, loc, p,
-                        scalar(element, 1.0 - config.lr * config.weightDecay));
+      p = MulOp::create(builder, loc, p, decoupledDecay(element, weightDecay));
     else
-      g = addScaled(g, p, config.weightDecay);
+      g = addScaled(g, p, weightDecay);
   }
   // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
   Value m = addScaled(

@@ -21,6 +21,9 @@ struct OptimizerOptions {
   std::optional<double> lr, momentum, dampening, weightDecay, beta1, beta2,
       eps;
   std::optional<bool> nesterov, amsgrad;
+  std::optional<int64_t> warmup, decaySteps;
+  std::optional<double> minLr, clip;
+  std::optional<bool> decayAll;
 };
 
 /// Hyperparameters of one optimizer; defaults are PyTorch's.
@@ -35,6 +38,18 @@ struct OptimizerConfig {
   double beta2 = 0.999;
   double eps = 1e-8;
   bool amsgrad = false;
+  /// Learning-rate schedule: linear warmup over `warmup` steps, then cosine
+  /// decay to `minLr` at step `decaySteps` (0: none).
+  int64_t warmup = 0;
+  int64_t decaySteps = 0;
+  double minLr = 0.0;
+  /// Global L2 norm the gradients are clipped to (0: no clipping).
+  double clip = 0.0;
+  /// Weight decay on every parameter, not only matrices.
+  bool decayAll = false;
+
+  /// Whether the learning rate depends on the step.
+  bool hasSchedule() const { return warmup > 0 || decaySteps > 0; }
 
   /// Builds a config from the options given, the others taking PyTorch's
   /// defaults. Emits an error naming the option and fails on an option the
@@ -66,19 +81,30 @@ public:
                    mlir::Value newStep);
 
   /// Emits the update of one parameter; `states` are the current values of
-  /// perParamStates(), in order. Returns the new parameter followed by the
-  /// new states.
+  /// perParamStates(), in order; `decay` says whether weight decay applies
+  /// to it. Returns the new parameter followed by the new states.
   llvm::SmallVector<mlir::Value> update(mlir::Value param, mlir::Value grad,
-                                        llvm::ArrayRef<mlir::Value> states);
+                                        llvm::ArrayRef<mlir::Value> states,
+                                        bool decay);
+
+  /// The learning rate of this step as an f64 scalar (a constant without a
+  /// schedule).
+  mlir::Value learningRate();
 
 private:
   mlir::Value scalar(mlir::Type element, double value);
   /// a + alpha * b, as torch's add(b, alpha=...).
   mlir::Value addScaled(mlir::Value a, mlir::Value b, double alpha);
   llvm::SmallVector<mlir::Value> updateSGD(mlir::Value param, mlir::Value grad,
-                                           llvm::ArrayRef<mlir::Value> states);
+                                           llvm::ArrayRef<mlir::Value> states,
+                                           double weightDecay);
   llvm::SmallVector<mlir::Value> updateAdam(mlir::Value param, mlir::Value grad,
-                                            llvm::ArrayRef<mlir::Value> states);
+                                            llvm::ArrayRef<mlir::Value> states,
+                                            double weightDecay);
+  /// learningRate() cast to `element`.
+  mlir::Value learningRateAs(mlir::Type element);
+  /// The AdamW factor 1 - lr * weightDecay as an `element` scalar.
+  mlir::Value decoupledDecay(mlir::Type element, double weightDecay);
   /// lr / (1 - beta1^t) and sqrt(1 - beta2^t), computed in f64 as PyTorch
   /// does in Python floats, then cast to `element`.
   std::pair<mlir::Value, mlir::Value> biasCorrections(mlir::Type element);
@@ -88,7 +114,8 @@ private:
   OptimizerConfig config;
   mlir::Value oldStep, newStep;
   llvm::DenseMap<mlir::Type, std::pair<mlir::Value, mlir::Value>> corrections;
-  mlir::Value isFirstStep;
+  llvm::DenseMap<mlir::Type, mlir::Value> learningRates;
+  mlir::Value isFirstStep, scheduledLr;
 };
 
 } // namespace mlc

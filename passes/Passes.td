@@ -51,6 +51,14 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
     value that is not finite or out of range. `@train_step` gets
     `mlc.kind = "train"`, `@eval` gets `mlc.kind = "eval"`, and the step
     counter state is marked `mlc.counter`.
+
+    Training schedule and regularization: `warmup` and `decay-steps` make
+    the learning rate a function of the step counter (linear warmup, then
+    cosine decay to `min-lr`, reported as the output `lr`); `clip` scales
+    the gradients to a global L2 norm (reported as `grad_norm`, before
+    clipping). Weight decay applies to parameters of rank >= 2 that are not
+    embedding tables, unless `decay-all` or a parameter's `mlc.decay`
+    attribute says otherwise.
   }];
   let options = [
     Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
@@ -76,6 +84,20 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
            "Adam term added to the denominator">,
     Option<"amsgrad", "amsgrad", "bool", /*default=*/"false",
            "Adam AMSGrad variant">,
+    Option<"warmup", "warmup", "int64_t", /*default=*/"0",
+           "Steps of linear learning-rate warmup (step s uses "
+           "lr * (s + 1) / warmup)">,
+    Option<"decaySteps", "decay-steps", "int64_t", /*default=*/"0",
+           "Cosine decay from lr at the end of warmup to min-lr at this "
+           "step, min-lr after it (0: no decay)">,
+    Option<"minLr", "min-lr", "double", /*default=*/"0.0",
+           "Learning rate at the end of the cosine decay">,
+    Option<"clip", "clip", "double", /*default=*/"0.0",
+           "Clip the gradients to this global L2 norm, as "
+           "torch.nn.utils.clip_grad_norm_ (reports grad_norm)">,
+    Option<"decayAll", "decay-all", "bool", /*default=*/"false",
+           "Apply weight decay to every parameter; by default biases, "
+           "norm weights (rank < 2) and embedding tables get none">,
   ];
   let dependentDialects = ["::mlc::MlcDialect"];
 }

@@ -23,6 +23,10 @@ using namespace mlc;
 namespace {
 
 constexpr llvm::StringLiteral kStepName = "step";
+/// Outputs @train_step adds: the learning rate of a schedule, the gradient
+/// norm before clipping.
+constexpr llvm::StringLiteral kLrName = "lr";
+constexpr llvm::StringLiteral kGradNormName = "grad_norm";
 
 NamedAttribute named(OpBuilder &b, StringRef key, Attribute value) {
   return b.getNamedAttr(key, value);
@@ -56,6 +60,11 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     options.beta2 = given(beta2);
     options.eps = given(eps);
     options.amsgrad = given(amsgrad);
+    options.warmup = given(warmup);
+    options.decaySteps = given(decaySteps);
+    options.minLr = given(minLr);
+    options.clip = given(clip);
+    options.decayAll = given(decayAll);
     FailureOr<OptimizerConfig> config =
         OptimizerConfig::create(options, [&] { return forward.emitError(); });
     if (failed(config) || failed(checkModel(module, forward)))
@@ -105,12 +114,77 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       return forward.emitError()
              << "argument #" << argIndex.lookup(kStepName) << " is named '"
              << kStepName << "', the name of the optimizer step counter";
-    for (const ModelResult &r : sig.results)
+    for (const ModelResult &r : sig.results) {
       if (llvm::is_contained(updated, r.name))
         return forward.emitError()
                << "result #" << r.index << " is named '" << r.name
                << "', the name of a value @train_step updates";
+      if ((config.hasSchedule() && r.name == kLrName) ||
+          (config.clip > 0 && r.name == kGradNormName))
+        return forward.emitError()
+               << "result #" << r.index << " is named '" << r.name
+               << "', the name of an output @train_step adds";
+    }
     return success();
+  }
+
+  /// Whether weight decay applies to `param`: its `mlc.decay` attribute if
+  /// it has one, else every parameter with decay-all, else matrices (rank
+  /// >= 2) that are not embedding tables.
+  static bool decays(func::FuncOp forward, const ModelArg &param,
+                     const OptimizerConfig &config, Value arg) {
+    if (auto attribute =
+            forward.getArgAttrOfType<BoolAttr>(param.index, attr::kDecay))
+      return attribute.getValue();
+    if (config.decayAll)
+      return true;
+    return param.type.getRank() >= 2 && !isEmbeddingTable(arg);
+  }
+
+  /// Whether `value` is read as the table of an embedding lookup.
+  static bool isEmbeddingTable(Value value) {
+    return llvm::any_of(value.getUsers(), [](Operation *user) {
+      return user->getName().getStringRef() == "mlc.embedding";
+    });
+  }
+
+  /// Scales `grads` (null entries skipped) to a global L2 norm of at most
+  /// `maxNorm`, as torch.nn.utils.clip_grad_norm_: coefficient
+  /// min(maxNorm / (norm + 1e-6), 1). Returns the norm before clipping (f64).
+  static Value clipGradients(OpBuilder &builder, Location loc, double maxNorm,
+                             MutableArrayRef<Value> grads) {
+    Type f64 = builder.getF64Type();
+    auto scalarF64 = RankedTensorType::get({}, f64);
+    Value sumSquares = buildScalar(builder, loc, f64, 0.0);
+    for (Value g : grads) {
+      if (!g)
+        continue;
+      auto type = cast<RankedTensorType>(g.getType());
+      auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+      Value squares = ReduceSumOp::create(
+          builder, loc, MulOp::create(builder, loc, g, g), axes, false);
+      sumSquares = AddOp::create(builder, loc, sumSquares,
+                                 CastOp::create(builder, loc, scalarF64,
+                                                squares));
+    }
+    Value norm = SqrtOp::create(builder, loc, sumSquares);
+    Value coefficient = MinOp::create(
+        builder, loc,
+        DivOp::create(builder, loc, buildScalar(builder, loc, f64, maxNorm),
+                      AddOp::create(builder, loc, norm,
+                                    buildScalar(builder, loc, f64, 1e-6))),
+        buildScalar(builder, loc, f64, 1.0));
+    for (Value &g : grads) {
+      if (!g)
+        continue;
+      auto type = cast<RankedTensorType>(g.getType());
+      g = MulOp::create(builder, loc, g,
+                        CastOp::create(builder, loc,
+                                       RankedTensorType::get(
+                                           {}, type.getElementType()),
+                                       coefficient));
+    }
+    return norm;
   }
 
   /// One warning, at the first such argument, for every trainable parameter
@@ -245,6 +319,9 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
           AddOp::create(builder, loc, oldStep,
                         buildScalar(builder, loc, builder.getI64Type(), 1));
     }
+    Value gradNorm;
+    if (config.clip > 0)
+      gradNorm = clipGradients(builder, loc, config.clip, *grads);
 
     OptimizerEmitter emitter(builder, loc, config, oldStep, newStep);
     SmallVector<Value> results;
@@ -271,8 +348,9 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
         stateNames.push_back(param->name + "." + s.str());
         states.push_back(block->getArgument(first + k));
       }
-      SmallVector<Value> updated =
-          emitter.update(block->getArgument(i), g, states);
+      SmallVector<Value> updated = emitter.update(
+          block->getArgument(i), g, states,
+          decays(forward, *param, config, forward.getArgument(param->index)));
       addResult(updated[0], attr::kUpdate, param->name);
       for (auto [v, name] :
            llvm::zip(ArrayRef(updated).drop_front(), stateNames))
@@ -285,6 +363,10 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       addResult(newStep, attr::kUpdate, kStepName);
     for (const ModelResult &r : sig->results)
       addResult(outputs[r.index], attr::kOutput, r.name);
+    if (config.hasSchedule())
+      addResult(emitter.learningRate(), attr::kOutput, kLrName);
+    if (gradNorm)
+      addResult(gradNorm, attr::kOutput, kGradNormName);
 
     func::ReturnOp::create(builder, loc, results);
     if (failed(step.eraseArguments(unusedArgs)))

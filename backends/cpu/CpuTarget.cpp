@@ -49,6 +49,8 @@ FailureOr<CpuOp> describe(Operation *op) {
       .Case([](ExpOp) { return CpuOp{K::exp}; })
       .Case([](LogOp) { return CpuOp{K::log}; })
       .Case([](TanhOp) { return CpuOp{K::tanh}; })
+      .Case([](CosOp) { return CpuOp{K::cos}; })
+      .Case([](SinOp) { return CpuOp{K::sin}; })
       .Case([](SqrtOp) { return CpuOp{K::sqrt}; })
       .Case([](RsqrtOp) { return CpuOp{K::rsqrt}; })
       .Case([](ReluOp) { return CpuOp{K::relu}; })

@@ -34,6 +34,8 @@ Family familyOf(fb::OpKind op) {
   case K::exp:
   case K::log:
   case K::tanh:
+  case K::cos:
+  case K::sin:
   case K::sqrt:
   case K::rsqrt:
   case K::relu:

@@ -287,6 +287,10 @@ CommandOr prepareUnaryMath(K op, const TensorRef &operand,
       return makeUnary<T, T>(operand, result, [](T a) { return std::log(a); });
     case K::tanh:
       return makeUnary<T, T>(operand, result, [](T a) { return std::tanh(a); });
+    case K::cos:
+      return makeUnary<T, T>(operand, result, [](T a) { return std::cos(a); });
+    case K::sin:
+      return makeUnary<T, T>(operand, result, [](T a) { return std::sin(a); });
     case K::sqrt:
       return makeUnary<T, T>(operand, result, [](T a) { return std::sqrt(a); });
     case K::rsqrt:

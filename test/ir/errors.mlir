@@ -777,7 +777,7 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen or mlc.counter)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen, mlc.decay or mlc.counter)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----
@@ -998,3 +998,13 @@ func.func @huge_constant() -> tensor<1099511627776x2xf32> {
   %0 = mlc.full 1.0 : tensor<1099511627776x2xf32>
   return %0 : tensor<1099511627776x2xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'mlc.decay' on argument #0 must be true or false, found 1 : i64}}
+func.func @decay_not_bool(%w: tensor<4xf32> {mlc.param = "w", mlc.decay = 1}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.decay' on argument #0 needs 'mlc.param' beside it}}
+func.func @decay_on_input(%x: tensor<4xf32> {mlc.input = "x", mlc.decay = true}) { return }

@@ -20,6 +20,15 @@
 // RUN: mlc-opt %t/state-name-taken.mlir -verify-diagnostics -mlc-train-step=optimizer=adam
 // RUN: mlc-opt %t/step-name-taken.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 momentum=0.9"
 // RUN: mlc-opt %t/update-name-taken.mlir -verify-diagnostics -mlc-train-step=lr=0.1
+// Schedule and clipping options.
+// RUN: mlc-opt %t/warmup-negative.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 warmup=-1"
+// RUN: mlc-opt %t/decay-before-warmup.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 warmup=10 decay-steps=10"
+// RUN: mlc-opt %t/min-lr-without-decay.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 min-lr=0.01"
+// RUN: mlc-opt %t/min-lr-above-lr.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 decay-steps=100 min-lr=0.5"
+// RUN: mlc-opt %t/clip-zero.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 clip=0"
+// RUN: mlc-opt %t/clip-nan.mlir -verify-diagnostics "-mlc-train-step=optimizer=adam clip=nan"
+// RUN: mlc-opt %t/lr-output-taken.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 warmup=2"
+// RUN: mlc-opt %t/grad-norm-output-taken.mlir -verify-diagnostics "-mlc-train-step=lr=0.1 clip=1"
 // Options given are checked whatever their value: -1 is a value, not
 // "left out"; an option the optimizer does not take is an error.
 // RUN: mlc-opt %t/sgd-beta1.mlir -verify-diagnostics "-mlc-train-step=optimizer=sgd lr=0.1 beta1=0.9"
@@ -112,14 +121,14 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
 }
 
 //--- adam-momentum.mlir
-// expected-error @+1 {{adam takes no option 'momentum' (it takes lr, weight-decay, beta1, beta2, eps, amsgrad)}}
+// expected-error @+1 {{adam takes no option 'momentum' (it takes lr, weight-decay, beta1, beta2, eps, amsgrad, warmup, decay-steps, min-lr, clip, decay-all)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 //--- adamw-nesterov.mlir
-// expected-error @+1 {{adamw takes no option 'nesterov' (it takes lr, weight-decay, beta1, beta2, eps, amsgrad)}}
+// expected-error @+1 {{adamw takes no option 'nesterov' (it takes lr, weight-decay, beta1, beta2, eps, amsgrad, warmup, decay-steps, min-lr, clip, decay-all)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
@@ -147,21 +156,21 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
 }
 
 //--- sgd-beta1.mlir
-// expected-error @+1 {{sgd takes no option 'beta1' (it takes lr, momentum, dampening, nesterov, weight-decay)}}
+// expected-error @+1 {{sgd takes no option 'beta1' (it takes lr, momentum, dampening, nesterov, weight-decay, warmup, decay-steps, min-lr, clip, decay-all)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 //--- sgd-eps.mlir
-// expected-error @+1 {{sgd takes no option 'eps' (it takes lr, momentum, dampening, nesterov, weight-decay)}}
+// expected-error @+1 {{sgd takes no option 'eps' (it takes lr, momentum, dampening, nesterov, weight-decay, warmup, decay-steps, min-lr, clip, decay-all)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 //--- sgd-amsgrad.mlir
-// expected-error @+1 {{sgd takes no option 'amsgrad' (it takes lr, momentum, dampening, nesterov, weight-decay)}}
+// expected-error @+1 {{sgd takes no option 'amsgrad' (it takes lr, momentum, dampening, nesterov, weight-decay, warmup, decay-steps, min-lr, clip, decay-all)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
@@ -214,6 +223,62 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
+}
+
+//--- warmup-negative.mlir
+// expected-error @+1 {{invalid warmup value: -1 (expected a number of steps >= 0)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- decay-before-warmup.mlir
+// expected-error @+1 {{invalid decay-steps value: 10 (expected more steps than the warmup's 10)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- min-lr-without-decay.mlir
+// expected-error @+1 {{min-lr needs decay-steps (the step at which the cosine decay reaches it)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- min-lr-above-lr.mlir
+// expected-error @+1 {{invalid min-lr value: 5.000000e-01 (expected 0 <= min-lr <= lr = 1.000000e-01)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- clip-zero.mlir
+// expected-error @+1 {{invalid clip value: 0.000000e+00 (expected a finite norm > 0)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- clip-nan.mlir
+// expected-error @+1 {{invalid clip value: nan (expected a finite norm > 0)}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+//--- lr-output-taken.mlir
+// expected-error @+1 {{result #1 is named 'lr', the name of an output @train_step adds}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> (tensor<f32>, tensor<f32> {mlc.output = "lr"}) {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0, %0 : tensor<f32>, tensor<f32>
+}
+
+//--- grad-norm-output-taken.mlir
+// expected-error @+1 {{result #1 is named 'grad_norm', the name of an output @train_step adds}}
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> (tensor<f32>, tensor<f32> {mlc.output = "grad_norm"}) {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0, %0 : tensor<f32>, tensor<f32>
 }
 
 //--- model-errors.mlir

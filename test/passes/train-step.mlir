@@ -38,7 +38,7 @@
 
 // SGD with weight decay: g + wd * w1.
 // SGD-WD-SAME: %[[W1:.*]]: tensor<8x16xf32> {{.*}}mlc.param = "w1"},
-// SGD-WD-SAME: weight_decay=0.01)"}
+// SGD-WD-SAME: weight_decay=0.01); weight decay on matrices only"}
 // SGD-WD: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // SGD-WD: %[[WD:.*]] = mlc.constant dense<0.00999999977> : tensor<f32>
 // SGD-WD: %[[DECAY:.*]] = mlc.mul %[[W1]], %[[WD]]
@@ -148,7 +148,7 @@
 
 // Adam's weight decay is L2: it is added to the gradient.
 // ADAM-L2-SAME: %[[W1:.*]]: tensor<8x16xf32> {{.*}}mlc.param = "w1"},
-// ADAM-L2-SAME: weight_decay=0.1, amsgrad=false)"}
+// ADAM-L2-SAME: weight_decay=0.1, amsgrad=false); weight decay on matrices only"}
 // ADAM-L2: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // ADAM-L2: %[[WD:.*]] = mlc.constant dense<1.000000e-01> : tensor<f32>
 // ADAM-L2: %[[DECAY:.*]] = mlc.mul %[[W1]], %[[WD]]
@@ -161,7 +161,7 @@
 // AdamW decouples the decay: w1 * (1 - lr * wd) takes the Adam step, and
 // the moments see the plain gradient.
 // ADAMW-SAME: %[[W1:.*]]: tensor<8x16xf32> {{.*}}mlc.param = "w1"},
-// ADAMW-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adamw(lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.1, amsgrad=false)"}
+// ADAMW-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adamw(lr=0.01, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.1, amsgrad=false); weight decay on matrices only"}
 // ADAMW: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // ADAMW: %[[KEEP:.*]] = mlc.constant dense<9.990000e-01> : tensor<f32>
 // ADAMW: %[[DECAYED:.*]] = mlc.mul %[[W1]], %[[KEEP]]
@@ -173,7 +173,7 @@
 
 // AdamW's default weight decay is 1e-2, its default lr 1e-3: the factor is
 // 1 - 1e-5.
-// ADAMW-DEFAULT-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adamw(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01, amsgrad=false)"}
+// ADAMW-DEFAULT-SAME: attributes {mlc.kind = "train", mlc.optimizer = "adamw(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01, amsgrad=false); weight decay on matrices only"}
 // ADAMW-DEFAULT: %[[DW1:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<1x8xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
 // ADAMW-DEFAULT: mlc.constant dense<0.999989986> : tensor<f32>
 

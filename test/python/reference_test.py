@@ -61,14 +61,50 @@ OPTIMIZERS = {
                       lambda p: torch.optim.AdamW(p, lr=1e-2, amsgrad=True)),
 }
 
+# name -> (loss, optimizer, training options). The options append to the
+# --train spec and say what torch does alike: a warmup + cosine schedule
+# (warmup, decay-steps, min-lr) through LambdaLR, clip_grad_norm_, and
+# weight decay on every parameter instead of matrices only.
 MLP_CASES = {
-    "regression_sgd_nesterov": ("mse", "sgd_nesterov"),
-    "regression_sgd_weight_decay": ("mse", "sgd_weight_decay"),
-    "regression_adam": ("mse", "adam"),
-    "classifier_adamw": ("ce", "adamw"),
-    "classifier_adam_amsgrad": ("ce", "adam_amsgrad"),
-    "classifier_sgd_momentum": ("ce", "sgd_momentum"),
+    "regression_sgd_nesterov": ("mse", "sgd_nesterov", {}),
+    "regression_sgd_weight_decay": ("mse", "sgd_weight_decay", {}),
+    "regression_adam": ("mse", "adam", {}),
+    "classifier_adamw": ("ce", "adamw", {}),
+    "classifier_adam_amsgrad": ("ce", "adam_amsgrad", {}),
+    "classifier_sgd_momentum": ("ce", "sgd_momentum", {}),
+    "classifier_adamw_decay_all": ("ce", "adamw", {"decay_all": True}),
+    "regression_sgd_warmup": ("mse", "sgd", {"schedule": (4, 0, 0.0)}),
+    "classifier_adamw_cosine": ("ce", "adamw", {"schedule": (3, 8, 1e-3)}),
+    "regression_sgd_momentum_clip": ("mse", "sgd_momentum", {"clip": 0.5}),
+    "classifier_adam_cosine_clip": ("ce", "adam", {"schedule": (2, 6, 0.0), "clip": 1.0}),
 }
+
+
+def training_spec(options):
+    """The --train suffix of an MLP case's options."""
+    spec = ""
+    if "schedule" in options:
+        warmup, decay, min_lr = options["schedule"]
+        spec += f",warmup={warmup}" if warmup else ""
+        spec += f",decay-steps={decay},min-lr={min_lr}" if decay else ""
+    if "clip" in options:
+        spec += f",clip={options['clip']}"
+    if options.get("decay_all"):
+        spec += ",decay-all=true"
+    return spec
+
+
+def lr_factor(schedule, lr, step):
+    """The learning rate of step `step` (0-based) over lr, as mlc documents."""
+    warmup, decay, min_lr = schedule
+    if step < warmup:
+        return (step + 1) / warmup
+    if decay == 0:
+        return 1.0
+    if step >= decay:
+        return min_lr / lr
+    progress = (step - warmup) / (decay - warmup)
+    return (min_lr + 0.5 * (1 + np.cos(np.pi * progress)) * (lr - min_lr)) / lr
 
 # name -> (equation, operand shapes)
 EINSUM_CASES = {
@@ -119,7 +155,7 @@ class Runner:
         self.run(os.path.join(self.bin, "mlc"), "compile", model, "--train", train, "-o", exe)
         return exe
 
-    def train(self, exe, data, init, steps):
+    def train(self, exe, data, init, steps, records=None):
         out = self.path("out.safetensors")
         metrics = self.path("metrics.jsonl")
         self.run(os.path.join(self.bin, "mlc-run"), exe, "--data", data, "--steps", str(steps),
@@ -127,8 +163,10 @@ class Runner:
                  "--log-every", "1", "--metrics", metrics, "--threads", "1", "--no-progress")
         tensors, _ = safetensors_io.read(out)
         with open(metrics) as f:
-            losses = [json.loads(line)["loss"] for line in f if '"train"' in line]
-        return tensors, losses
+            train = [json.loads(line) for line in f if '"train"' in line]
+        if records is not None:
+            records.extend(train)
+        return tensors, [r["loss"] for r in train]
 
 
 def check(label, got, want, tolerance):
@@ -185,8 +223,9 @@ func.func @forward(%g: tensor<1x3x4xf32> {mlc.input = "g"},
 
 def mlp_case(runner, name):
     """Ten full training steps of a small MLP against torch."""
-    loss_kind, optimizer = MLP_CASES[name]
+    loss_kind, optimizer, options = MLP_CASES[name]
     spec, make = OPTIMIZERS[optimizer]
+    spec += training_spec(options)
     rng = np.random.default_rng(zlib.crc32(name.encode()))
     batch, n_in, hidden, n_out = 4, 5, 8, 3
     x = rng.standard_normal((batch * STEPS, n_in)).astype(np.float32)
@@ -225,11 +264,22 @@ func.func @forward(%x: tensor<{batch}x{n_in}xf32> {{mlc.input = "x"}},
     safetensors_io.write(data, {"x": x, "y": y})
     init = runner.path("init.safetensors")
     safetensors_io.write(init, params)
-    got, losses = runner.train(exe, data, init, STEPS)
+    records = []
+    got, losses = runner.train(exe, data, init, STEPS, records)
 
     p = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
-    opt = make(list(p.values()))
-    want_losses = []
+    # mlc decays matrices only unless told otherwise; torch by param groups.
+    if options.get("decay_all"):
+        opt = make(list(p.values()))
+    else:
+        opt = make([{"params": [p["w1"], p["w2"]]},
+                    {"params": [p["b1"], p["b2"]], "weight_decay": 0.0}])
+    scheduler = None
+    if "schedule" in options:
+        lr = opt.defaults["lr"]
+        scheduler = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda step: lr_factor(options["schedule"], lr, step))
+    want_losses, want_lrs, want_norms = [], [], []
     for t in range(STEPS):
         xb = torch.tensor(x[t * batch:(t + 1) * batch])
         yb = torch.tensor(y[t * batch:(t + 1) * batch])
@@ -241,11 +291,21 @@ func.func @forward(%x: tensor<{batch}x{n_in}xf32> {{mlc.input = "x"}},
         want_losses.append(loss.item())
         opt.zero_grad()
         loss.backward()
+        if "clip" in options:
+            norm = torch.nn.utils.clip_grad_norm_(list(p.values()), options["clip"])
+            want_norms.append(norm.item())
+        want_lrs.append(opt.param_groups[0]["lr"])
         opt.step()
+        if scheduler:
+            scheduler.step()
     ok = len(losses) == STEPS
     if not ok:
         print(f"FAILED: {len(losses)} losses logged, expected {STEPS}")
     ok &= check("losses", losses, want_losses, 1e-5)
+    if scheduler:
+        ok &= check("lr", [r.get("lr", 0.0) for r in records], want_lrs, 1e-12)
+    if want_norms:
+        ok &= check("grad_norm", [r.get("grad_norm", 0.0) for r in records], want_norms, 1e-5)
     for k in params:
         ok &= check(k, got[k], p[k].detach().numpy(), 1e-5)
     return ok

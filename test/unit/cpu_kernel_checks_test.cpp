@@ -228,6 +228,22 @@ int arityOf(OpKind op) {
   }
 }
 
+/// Operand and result layouts (dtype, shape) that uniformly random shapes
+/// rarely produce but that an op accepts, so that the random test reaches
+/// its kernel too; `f` is the float dtype to use.
+std::vector<std::pair<DType, Shape>> aimedLayout(OpKind op, DType f) {
+  switch (op) {
+  case OpKind::softmax_cross_entropy:
+    return {{f, {2, 3}}, {DType::i64, {2}}, {f, {}}};
+  case OpKind::mse_loss:
+    return {{f, {2, 3}}, {f, {2, 3}}, {f, {}}};
+  case OpKind::one_hot:
+    return {{DType::i64, {2}}, {f, {2, 3}}};
+  default:
+    return {};
+  }
+}
+
 /// Random kernels and descriptions: checkKernel must never crash, and
 /// whatever it accepts must run within the buffers (the harness allocates
 /// exactly byteSize() bytes, so an ASan build catches any overrun).
@@ -246,8 +262,13 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
     fb::CpuKernelT k = kernelOf(static_cast<OpKind>(opIndex));
     for (int i = pick(4); i > 0; --i)
       k.axes.push_back(pick(5) - 1);
-    for (int i = pick(4); i > 0; --i)
-      k.perm.push_back(pick(4) - (pick(8) == 0));
+    for (int i = pick(4); i > 0; --i) {
+      // One pick after the other: the order of evaluation within an
+      // expression is unspecified, and the sequence must not depend on it.
+      int p = pick(4);
+      p -= pick(8) == 0;
+      k.perm.push_back(p);
+    }
     k.axis = pick(5) - 1;
     k.keepdims = pick(2);
     k.transpose_lhs = pick(2);
@@ -258,9 +279,22 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
     int numResults = pick(10) ? 1 : pick(3);
     DType shared = dtypes[pick(5)];
     std::vector<Host> hosts;
-    for (int i = 0; i < numOperands + numResults; ++i)
-      hosts.push_back(randomHost(pick(4) ? shared : dtypes[pick(5)],
-                                 shapes[pick(numShapes)], -1, 4, iter));
+    std::vector<std::pair<DType, Shape>> aimed =
+        aimedLayout(k.op, pick(2) ? DType::f32 : DType::f64);
+    if (!aimed.empty() && pick(2)) {
+      numOperands = static_cast<int>(aimed.size()) - 1;
+      numResults = 1;
+      for (auto &[dtype, shape] : aimed)
+        hosts.push_back(randomHost(dtype, shape, -1, 4, iter));
+    } else {
+      for (int i = 0; i < numOperands + numResults; ++i) {
+        DType dtype = shared;
+        if (!pick(4))
+          dtype = dtypes[pick(5)];
+        const Shape &shape = shapes[pick(numShapes)];
+        hosts.push_back(randomHost(dtype, shape, -1, 4, iter));
+      }
+    }
     std::vector<Host *> ops, res;
     for (int i = 0; i < numOperands + numResults; ++i)
       (i < numOperands ? ops : res).push_back(&hosts[i]);

@@ -93,6 +93,10 @@ double unaryRef(OpKind op, double x) {
     return std::log(x);
   case OpKind::tanh:
     return std::tanh(x);
+  case OpKind::cos:
+    return std::cos(x);
+  case OpKind::sin:
+    return std::sin(x);
   case OpKind::sqrt:
     return std::sqrt(x);
   case OpKind::rsqrt:
@@ -105,7 +109,8 @@ double unaryRef(OpKind op, double x) {
 TEST(CpuKernels, UnaryOps) {
   const OpKind ops[] = {OpKind::neg,  OpKind::abs,   OpKind::relu,
                         OpKind::exp,  OpKind::log,   OpKind::tanh,
-                        OpKind::sqrt, OpKind::rsqrt, OpKind::sigmoid};
+                        OpKind::sqrt, OpKind::rsqrt, OpKind::sigmoid,
+                        OpKind::cos,  OpKind::sin};
   for (OpKind op : ops)
     for (DType dtype : {DType::f32, DType::f64, DType::i32, DType::i64}) {
       bool numeric =

@@ -347,6 +347,8 @@ std::vector<GradCase> allCases() {
   cases.push_back(unary("exp", -1, 1));
   cases.push_back(unary("log", 0.5, 2));
   cases.push_back(unary("tanh", -1.5, 1.5));
+  cases.push_back(unary("cos", -3, 3));
+  cases.push_back(unary("sin", -3, 3));
   cases.push_back(unary("sqrt", 0.5, 2));
   cases.push_back(unary("rsqrt", 0.5, 2));
   cases.push_back(unary("relu", -1, 1, true));
