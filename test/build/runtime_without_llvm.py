@@ -43,7 +43,7 @@ def main():
     configure = subprocess.run(
         ["cmake", "-G", "Ninja", "-S", source, "-B", work, "-C", settings,
          "-DMLC_BUILD_COMPILER=OFF", "-DCMAKE_DISABLE_FIND_PACKAGE_MLIR=ON",
-         "-DCMAKE_DISABLE_FIND_PACKAGE_LLVM=ON"] + sys.argv[5:],
+         "-DCMAKE_DISABLE_FIND_PACKAGE_LLVM=ON", "--no-warn-unused-cli"] + sys.argv[5:],
         capture_output=True, text=True)
     if configure.returncode != 0:
         print(configure.stdout + configure.stderr)
