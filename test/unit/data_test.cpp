@@ -1,11 +1,13 @@
-// Unit tests of the language-model data path: the byte tokenizer and token
-// files.
+// Unit tests of the language-model data path: the byte tokenizer, token
+// files and the loader's checks of token-window inputs.
+#include "runtime/Executable.h"
 #include "runtime/Tokenizer.h"
 #include "test/unit/SmallExecutable.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 
 namespace mlc::rt {
 namespace {
@@ -86,6 +88,95 @@ TEST(TokenFile, RefusesFilesWithoutAStream) {
   EXPECT_NE(wrongType.status().message().find("is 3xi64"), std::string::npos)
       << wrongType.status().message();
   std::remove(path.c_str());
+}
+
+// --- Token-window bindings in the executable
+// ------------------------------------------
+
+/// smallExecutable() with its input x made an i32 [2, 3] token window of
+/// vocabulary 16 and shift 1, then changed by `mutate`; the loader's error,
+/// or "" if it accepts the file.
+std::string windowLoadError(
+    const std::function<void(fb::ProgramT &, fb::EntryPointT &)> &mutate) {
+  fb::ExecutableT exe = smallExecutable();
+  fb::ProgramT &program = *exe.programs[0];
+  program.buffers[0]->dtype = fb::DType::i32;
+  fb::EntryPointT &entry = *program.entry_points[0];
+  entry.inputs[0]->token_window = true;
+  entry.inputs[0]->shift = 1;
+  entry.inputs[0]->vocab = 16;
+  mutate(program, entry);
+  auto loaded = Executable::loadBytes(pack(exe), "test.mlcx");
+  return loaded.isOk() ? "" : loaded.status().message();
+}
+
+TEST(Executable, AcceptsTokenWindows) {
+  EXPECT_EQ(windowLoadError([](fb::ProgramT &, fb::EntryPointT &) {}), "");
+}
+
+TEST(Executable, RejectsBadTokenWindows) {
+  auto expect = [](const std::string &error, const std::string &part) {
+    EXPECT_NE(error.find(part), std::string::npos) << error;
+  };
+  expect(windowLoadError([](fb::ProgramT &p, fb::EntryPointT &) {
+           p.buffers[0]->dtype = fb::DType::f32;
+         }),
+         "entry point 'eval' input 'x' is a token window but its buffer is "
+         "2x3xf32, not an i32 or i64 [B, T] tensor");
+  expect(windowLoadError([](fb::ProgramT &p, fb::EntryPointT &) {
+           p.buffers[0]->shape = {6};
+         }),
+         "its buffer is 6xi32");
+  expect(windowLoadError(
+             [](fb::ProgramT &, fb::EntryPointT &e) { e.inputs[0]->vocab = 0; }),
+         "input 'x' has vocabulary 0 (expected 1 to 2^31)");
+  expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
+           e.inputs[0]->vocab = (uint64_t(1) << 31) + 1;
+         }),
+         "has vocabulary 2147483649");
+  expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
+           e.inputs[0]->shift = uint64_t(1) << 40;
+         }),
+         "has shift 1099511627776 (expected below 2^40)");
+  expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
+           e.inputs[0]->token_window = false;
+         }),
+         "input 'x' has a shift or vocabulary but is not a token window");
+  expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
+           e.outputs[1]->token_window = true;
+         }),
+         "output 'sum' carries token-window fields; only inputs are token "
+         "windows");
+}
+
+TEST(Executable, RejectsMixedOrDisagreeingInputs) {
+  // A second input buffer y, bound next to x.
+  auto withSecondInput = [](fb::ProgramT &p, fb::EntryPointT &e) {
+    auto y = std::make_unique<fb::BufferT>(*p.buffers[0]);
+    y->name = "y";
+    p.buffers.push_back(std::move(y));
+    auto binding = std::make_unique<fb::BindingT>(*e.inputs[0]);
+    binding->name = "y";
+    binding->buffer = static_cast<uint32_t>(p.buffers.size() - 1);
+    e.inputs.push_back(std::move(binding));
+  };
+  EXPECT_EQ(windowLoadError(withSecondInput), "");
+  std::string mixed = windowLoadError([&](fb::ProgramT &p, fb::EntryPointT &e) {
+    withSecondInput(p, e);
+    e.inputs[1]->token_window = false;
+    e.inputs[1]->shift = e.inputs[1]->vocab = 0;
+  });
+  EXPECT_NE(mixed.find("entry point 'eval' mixes row inputs ('y') and token "
+                       "windows ('x')"),
+            std::string::npos)
+      << mixed;
+  std::string vocab = windowLoadError([&](fb::ProgramT &p, fb::EntryPointT &e) {
+    withSecondInput(p, e);
+    e.inputs[1]->vocab = 17;
+  });
+  EXPECT_NE(vocab.find("input 'y' has vocabulary 17 but 'x' has 16"),
+            std::string::npos)
+      << vocab;
 }
 
 } // namespace
