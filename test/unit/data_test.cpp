@@ -1,13 +1,18 @@
 // Unit tests of the language-model data path: the byte tokenizer, token
-// files and the loader's checks of token-window inputs.
+// files, the loader's checks of token-window inputs, and token windows fed
+// to a session by the samplers.
+#include "runtime/Dataset.h"
 #include "runtime/Executable.h"
 #include "runtime/Tokenizer.h"
+#include "runtime/TokenWindows.h"
 #include "test/unit/SmallExecutable.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <functional>
+#include <set>
+#include <tuple>
 
 namespace mlc::rt {
 namespace {
@@ -177,6 +182,178 @@ TEST(Executable, RejectsMixedOrDisagreeingInputs) {
   EXPECT_NE(vocab.find("input 'y' has vocabulary 17 but 'x' has 16"),
             std::string::npos)
       << vocab;
+}
+
+// --- Token windows and the window sampler
+// --------------------------------------------
+
+/// An executable whose entry point 'lm' reads two token windows of 3
+/// tokens, batch 2: t (i32, shift 0) and u (i64, shift 1), vocabulary 200.
+/// It runs nothing; the tests read the inputs back.
+std::vector<uint8_t> windowExecutable() {
+  fb::ExecutableT exe;
+  exe.format_version = fb::kFormatVersion;
+  exe.mesh = std::make_unique<fb::MeshT>();
+  exe.metadata = std::make_unique<fb::MetadataT>();
+  auto program = std::make_unique<fb::ProgramT>();
+  program->target = "cpu";
+  auto entry = std::make_unique<fb::EntryPointT>();
+  entry->name = "lm";
+  entry->batch_size = 2;
+  for (auto [name, dtype, shift] :
+       {std::tuple{"t", fb::DType::i32, 0}, {"u", fb::DType::i64, 1}}) {
+    auto b = std::make_unique<fb::BufferT>();
+    b->name = name;
+    b->dtype = dtype;
+    b->shape = {2, 3};
+    b->byte_size = 6 * dtypeSize(dtype);
+    b->role = fb::BufferRole::input;
+    auto binding = std::make_unique<fb::BindingT>();
+    binding->name = name;
+    binding->buffer = static_cast<uint32_t>(program->buffers.size());
+    binding->token_window = true;
+    binding->shift = static_cast<uint64_t>(shift);
+    binding->vocab = 200;
+    program->buffers.push_back(std::move(b));
+    entry->inputs.push_back(std::move(binding));
+  }
+  program->entry_points.push_back(std::move(entry));
+  exe.programs.push_back(std::move(program));
+  return pack(exe);
+}
+
+/// A token file of `count` tokens 100, 101, ...
+std::string idsFile(const std::string &name, int32_t count) {
+  std::vector<int32_t> ids(static_cast<size_t>(count));
+  for (int32_t i = 0; i < count; ++i)
+    ids[static_cast<size_t>(i)] = 100 + i;
+  std::string path = tempPath(name);
+  EXPECT_TRUE(writeTokenFile(path, ids, "test", 200).isOk());
+  return path;
+}
+
+struct Windows : ::testing::Test {
+  void SetUp() override {
+    auto s = sessionFor(windowExecutable());
+    ASSERT_TRUE(s.isOk()) << s.status().message();
+    session = std::move(s).value();
+    auto e = session->entry("lm");
+    ASSERT_TRUE(e.isOk());
+    entry = *e;
+    path = idsFile("windows.safetensors", 20);
+  }
+  void TearDown() override { std::remove(path.c_str()); }
+
+  std::vector<int32_t> t() {
+    std::vector<int32_t> v(6);
+    EXPECT_TRUE(session->read(0, v.data(), 24).isOk());
+    return v;
+  }
+  std::vector<int64_t> u() {
+    std::vector<int64_t> v(6);
+    EXPECT_TRUE(session->read(1, v.data(), 48).isOk());
+    return v;
+  }
+
+  std::unique_ptr<Session> session;
+  Entry *entry = nullptr;
+  std::string path;
+};
+
+TEST_F(Windows, FeedsEveryInputItsShift) {
+  auto w = TokenWindows::open(path, *entry, WindowLayout::EveryStart);
+  ASSERT_TRUE(w.isOk()) << w.status().message();
+  EXPECT_EQ(w->span(), 4u);   // u reads tokens [s + 1, s + 4)
+  EXPECT_EQ(w->length(), 3u); // the longest input
+  EXPECT_EQ(w->numWindows(), 17u);
+  EXPECT_EQ(w->numConsecutiveWindows(), 6u);
+  ASSERT_TRUE(w->load(*session, {5, 16}).isOk());
+  EXPECT_EQ(t(), (std::vector<int32_t>{105, 106, 107, 116, 117, 118}));
+  EXPECT_EQ(u(), (std::vector<int64_t>{106, 107, 108, 117, 118, 119}));
+  Status outside = w->load(*session, {17, 0});
+  ASSERT_FALSE(outside.isOk());
+  EXPECT_NE(outside.message().find("window 17 is outside"), std::string::npos)
+      << outside.message();
+}
+
+TEST_F(Windows, ConsecutiveWindowsDoNotOverlap) {
+  auto w = TokenWindows::open(path, *entry, WindowLayout::Consecutive);
+  ASSERT_TRUE(w.isOk()) << w.status().message();
+  EXPECT_EQ(w->numWindows(), 6u); // starts 0, 3, ..., 15; 15 + 4 <= 20
+  EXPECT_EQ(w->start(5), 15u);
+  ASSERT_TRUE(w->load(*session, {5, 1}).isOk());
+  EXPECT_EQ(t(), (std::vector<int32_t>{115, 116, 117, 103, 104, 105}));
+  EXPECT_EQ(u(), (std::vector<int64_t>{116, 117, 118, 104, 105, 106}));
+}
+
+TEST_F(Windows, RefusesShortFilesAndIdsOutsideTheVocabulary) {
+  std::string shortPath = idsFile("short.safetensors", 3);
+  auto shortFile = TokenWindows::open(shortPath, *entry, WindowLayout::EveryStart);
+  ASSERT_FALSE(shortFile.isOk());
+  EXPECT_NE(shortFile.status().message().find(
+                "holds 3 tokens, fewer than one window: input 'u' of entry "
+                "point 'lm' reads tokens [start + 1, start + 4), so a window "
+                "needs 4"),
+            std::string::npos)
+      << shortFile.status().message();
+  std::remove(shortPath.c_str());
+
+  std::string widePath = idsFile("wide.safetensors", 120); // ids up to 219
+  auto wide = TokenWindows::open(widePath, *entry, WindowLayout::EveryStart);
+  ASSERT_FALSE(wide.isOk());
+  EXPECT_NE(wide.status().message().find("token 100 is 200, outside the "
+                                         "vocabulary [0, 200)"),
+            std::string::npos)
+      << wide.status().message();
+  std::remove(widePath.c_str());
+}
+
+TEST_F(Windows, DatasetChoosesWindowsForTokenInputs) {
+  auto data = Dataset::open(path, *entry, windowLayoutFor(Sampling::Shuffle));
+  ASSERT_TRUE(data.isOk()) << data.status().message();
+  EXPECT_TRUE(data->isTokenStream());
+  EXPECT_EQ(data->numSamples(), 17u);
+  EXPECT_EQ(data->samplesPerPass(), 6u);
+  EXPECT_EQ(data->describeSize(), "20 tokens, 17 windows");
+  auto sequential =
+      Dataset::open(path, *entry, windowLayoutFor(Sampling::Sequential));
+  ASSERT_TRUE(sequential.isOk());
+  EXPECT_EQ(sequential->numSamples(), 6u);
+  EXPECT_NE(sequential->describeBatch({1, 5}).find("windows at tokens 3, 15 "
+                                                   "of "),
+            std::string::npos)
+      << sequential->describeBatch({1, 5});
+}
+
+TEST_F(Windows, SamplersPickEveryWindowStart) {
+  // Shuffled: each of the 17 starts once per epoch (2 windows a step, so
+  // the epoch boundary falls inside a step); with replacement: all of them,
+  // the last included, and nothing past it.
+  auto data = Dataset::open(path, *entry, WindowLayout::EveryStart);
+  ASSERT_TRUE(data.isOk());
+  Sampler shuffle(Sampling::Shuffle, data->numSamples(), 2, 9);
+  std::multiset<uint64_t> firstEpoch;
+  for (uint64_t step = 0; step < 17; ++step) {
+    const std::vector<uint64_t> &rows = shuffle.rowsForStep(step);
+    ASSERT_TRUE(data->load(*session, rows).isOk());
+    EXPECT_EQ(t()[0], 100 + static_cast<int32_t>(rows[0]));
+    EXPECT_EQ(u()[3], 101 + static_cast<int64_t>(rows[1]));
+    for (uint64_t r : rows)
+      if (firstEpoch.size() < 17)
+        firstEpoch.insert(r);
+  }
+  for (uint64_t start = 0; start < 17; ++start)
+    EXPECT_EQ(firstEpoch.count(start), 1u) << "start " << start;
+
+  Sampler replacement(Sampling::WithReplacement, data->numSamples(), 2, 9);
+  std::set<uint64_t> seen;
+  for (uint64_t step = 0; step < 500; ++step) {
+    const std::vector<uint64_t> &rows = replacement.rowsForStep(step);
+    ASSERT_TRUE(data->load(*session, rows).isOk());
+    seen.insert(rows.begin(), rows.end());
+  }
+  EXPECT_EQ(seen.size(), 17u);
+  EXPECT_EQ(*seen.rbegin(), 16u);
 }
 
 } // namespace
