@@ -3,6 +3,7 @@
 
 #include "runtime/Init.h"
 
+#include <charconv>
 #include <cstring>
 #include <numeric>
 
@@ -173,6 +174,110 @@ const std::vector<uint64_t> &Sampler::rowsForStep(uint64_t step) {
   for (uint64_t slot = 0; slot < batchSize_; ++slot)
     rows_[slot] = rowAt(step * batchSize_ + slot);
   return rows_;
+}
+
+const char *samplingName(Sampling mode) {
+  switch (mode) {
+  case Sampling::WithReplacement:
+    return "replacement";
+  case Sampling::Shuffle:
+    return "shuffle";
+  case Sampling::Sequential:
+    return "sequential";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr const char *kSeedKey = "mlc.data.seed";
+constexpr const char *kSampleKey = "mlc.data.sample";
+constexpr const char *kSamplesKey = "mlc.data.samples";
+
+/// `text` as decimal digits within 64 bits (no sign, no space, not empty).
+std::optional<uint64_t> parseDecimal(const std::string &text) {
+  uint64_t value = 0;
+  const char *end = text.data() + text.size();
+  auto [last, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || last != end)
+    return std::nullopt;
+  return value;
+}
+
+} // namespace
+
+std::map<std::string, std::string> DataOrder::toMetadata() const {
+  return {{kSeedKey, std::to_string(seed)},
+          {kSampleKey, samplingName(sampling)},
+          {kSamplesKey, std::to_string(numSamples)}};
+}
+
+StatusOr<std::optional<DataOrder>>
+DataOrder::fromMetadata(const std::map<std::string, std::string> &metadata,
+                        const std::string &origin) {
+  const char *keys[] = {kSeedKey, kSampleKey, kSamplesKey};
+  size_t present = 0;
+  for (const char *key : keys)
+    present += metadata.count(key);
+  if (present == 0)
+    return std::optional<DataOrder>();
+  for (const char *key : keys)
+    if (!metadata.count(key))
+      return Status::error(origin + ": the metadata records the data order "
+                                    "but not " +
+                           key);
+  auto invalid = [&](const char *key, const char *what) {
+    return Status::error(origin + ": metadata " + key + " = '" +
+                         metadata.at(key) + "' is not " + what);
+  };
+  DataOrder order;
+  std::optional<uint64_t> seed = parseDecimal(metadata.at(kSeedKey));
+  if (!seed)
+    return invalid(kSeedKey, "a seed");
+  std::optional<uint64_t> samples = parseDecimal(metadata.at(kSamplesKey));
+  if (!samples || *samples == 0)
+    return invalid(kSamplesKey, "a number of samples");
+  StatusOr<Sampling> sampling = parseSampling(metadata.at(kSampleKey));
+  if (!sampling.isOk())
+    return invalid(kSampleKey, "replacement, shuffle or sequential");
+  order.seed = *seed;
+  order.sampling = *sampling;
+  order.numSamples = *samples;
+  return std::optional<DataOrder>(order);
+}
+
+Status DataOrder::checkResumeOptions(const std::string &checkpoint,
+                                     std::optional<uint64_t> givenSeed,
+                                     std::optional<Sampling> given) const {
+  auto differ = [&](const std::string &option, const std::string &value,
+                    const std::string &recorded, const char *key) {
+    return Status::error("--" + option + " " + value + " differs from the " +
+                         recorded + " that " + checkpoint +
+                         " was trained with (" + key +
+                         "); a resumed run keeps its data order: drop --" +
+                         option + ", or start a new run from the parameters "
+                                  "with --init-from");
+  };
+  if (givenSeed && *givenSeed != seed)
+    return differ("seed", std::to_string(*givenSeed),
+                  "seed " + std::to_string(seed), kSeedKey);
+  if (given && *given != sampling)
+    return differ("sample", samplingName(*given),
+                  std::string("sampling ") + samplingName(sampling),
+                  kSampleKey);
+  return Status::ok();
+}
+
+Status DataOrder::checkResumeData(const std::string &checkpoint,
+                                  const Dataset &data) const {
+  if (data.numSamples() == numSamples)
+    return Status::ok();
+  return Status::error(
+      checkpoint + " was trained on " + std::to_string(numSamples) +
+      (data.isTokenStream() ? " windows" : " samples") + " (" + kSamplesKey +
+      "), but " + data.path() + " has " + data.describeSize() +
+      "; resumed on other data, the steps would not see the samples the run "
+      "would have (start a new run with --init-from to change the data)");
 }
 
 StatusOr<Sampling> parseSampling(const std::string &name) {

@@ -10,6 +10,7 @@
 #include "runtime/TokenWindows.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,38 @@ private:
 
 /// Parses "replacement", "shuffle" or "sequential".
 StatusOr<Sampling> parseSampling(const std::string &name);
+/// The name parseSampling() takes for `mode`.
+const char *samplingName(Sampling mode);
+
+/// What decides the samples of every step besides the step itself (the
+/// batch size is the executable's). Checkpoints record it so that a resumed
+/// run sees exactly the samples the uninterrupted run would have.
+struct DataOrder {
+  uint64_t seed = 0;
+  Sampling sampling = Sampling::Shuffle;
+  /// Samples the sampler picks from: rows, or windows of a token file.
+  uint64_t numSamples = 0;
+
+  /// Checkpoint metadata: mlc.data.seed, mlc.data.sample, mlc.data.samples.
+  std::map<std::string, std::string> toMetadata() const;
+  /// The order recorded in the metadata of checkpoint `origin`, or nothing
+  /// if it records none (a file from before the keys existed). A partial
+  /// or malformed record is an error naming the key.
+  static StatusOr<std::optional<DataOrder>>
+  fromMetadata(const std::map<std::string, std::string> &metadata,
+               const std::string &origin);
+
+  /// The order a run resumed from `checkpoint` (which recorded this order)
+  /// continues with: this one. A seed or sampling given explicitly must
+  /// agree; an error names both values.
+  Status checkResumeOptions(const std::string &checkpoint,
+                            std::optional<uint64_t> seed,
+                            std::optional<Sampling> sampling) const;
+  /// Refuses to resume on a data set whose samples differ in number from
+  /// those of the recorded run: its steps would see other samples.
+  Status checkResumeData(const std::string &checkpoint,
+                         const Dataset &data) const;
+};
 
 } // namespace mlc::rt
 

@@ -356,5 +356,47 @@ TEST_F(Windows, SamplersPickEveryWindowStart) {
   EXPECT_EQ(*seen.rbegin(), 16u);
 }
 
+// --- The data order checkpoints record
+// ----------------------------------------------
+
+TEST(DataOrder, RoundTripsThroughMetadata) {
+  DataOrder order{7, Sampling::WithReplacement, 3618893};
+  std::map<std::string, std::string> meta = order.toMetadata();
+  EXPECT_EQ(meta.at("mlc.data.seed"), "7");
+  EXPECT_EQ(meta.at("mlc.data.sample"), "replacement");
+  EXPECT_EQ(meta.at("mlc.data.samples"), "3618893");
+  auto back = DataOrder::fromMetadata(meta, "c");
+  ASSERT_TRUE(back.isOk()) << back.status().message();
+  ASSERT_TRUE(back->has_value());
+  EXPECT_EQ((*back)->seed, 7u);
+  EXPECT_EQ((*back)->sampling, Sampling::WithReplacement);
+  EXPECT_EQ((*back)->numSamples, 3618893u);
+
+  auto none = DataOrder::fromMetadata({{"mlc.step", "3"}}, "c");
+  ASSERT_TRUE(none.isOk());
+  EXPECT_FALSE(none->has_value());
+  meta["mlc.data.seed"] = "7 ";
+  EXPECT_FALSE(DataOrder::fromMetadata(meta, "c").isOk());
+  meta.erase("mlc.data.seed");
+  EXPECT_FALSE(DataOrder::fromMetadata(meta, "c").isOk());
+}
+
+TEST(DataOrder, ResumeOptionsMustAgree) {
+  DataOrder order{7, Sampling::Shuffle, 10};
+  EXPECT_TRUE(order.checkResumeOptions("c", std::nullopt, std::nullopt).isOk());
+  EXPECT_TRUE(order.checkResumeOptions("c", 7, Sampling::Shuffle).isOk());
+  Status seed = order.checkResumeOptions("c", 8, std::nullopt);
+  ASSERT_FALSE(seed.isOk());
+  EXPECT_NE(seed.message().find("--seed 8 differs from the seed 7"),
+            std::string::npos)
+      << seed.message();
+  Status sampling = order.checkResumeOptions("c", 7, Sampling::Sequential);
+  ASSERT_FALSE(sampling.isOk());
+  EXPECT_NE(sampling.message().find(
+                "--sample sequential differs from the sampling shuffle"),
+            std::string::npos)
+      << sampling.message();
+}
+
 } // namespace
 } // namespace mlc::rt

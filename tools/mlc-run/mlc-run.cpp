@@ -218,6 +218,8 @@ struct RunConfig {
   uint64_t seed, steps, logEvery, evalEvery, evalBatches, checkpointEvery;
   bool haveSteps;
   Sampling sampling;
+  /// The data order of the checkpoint a run resumes from, if it has one.
+  std::optional<DataOrder> resumedOrder;
 };
 
 class Runner {
@@ -235,6 +237,7 @@ public:
 private:
   const tools::Args &args_;
   Session &session_;
+  std::map<std::string, std::string> dataOrder_; // for checkpoints
 };
 
 Status Runner::evalIfAsked(uint64_t step, const char *when) {
@@ -260,10 +263,10 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
 Status Runner::save(uint64_t step) {
   if (args_.has("save"))
     MLC_RETURN_IF_ERROR(
-        saveCheckpoint(session_, args_.get("save"), step, true));
+        saveCheckpoint(session_, args_.get("save"), step, true, dataOrder_));
   if (args_.has("save-params"))
-    MLC_RETURN_IF_ERROR(
-        saveCheckpoint(session_, args_.get("save-params"), step, false));
+    MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save-params"),
+                                       step, false, dataOrder_));
   return Status::ok();
 }
 
@@ -286,6 +289,11 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
       return Status::error(data->path() + " has " + data->describeSize() +
                            ", fewer than one batch of " +
                            std::to_string(batch));
+    if (cfg.resumedOrder)
+      MLC_RETURN_IF_ERROR(
+          cfg.resumedOrder->checkResumeData(args_.get("resume"), *data));
+    dataOrder_ =
+        DataOrder{cfg.seed, cfg.sampling, data->numSamples()}.toMetadata();
   }
   uint64_t steps =
       cfg.haveSteps ? cfg.steps : (data->samplesPerPass() + batch - 1) / batch;
@@ -478,6 +486,29 @@ Status checkDataOptions(const tools::Args &args, Session &session,
   return Status::ok();
 }
 
+/// A run resumed from a checkpoint that records its data order continues
+/// it: the recorded seed and sampling replace the defaults, and ones given
+/// explicitly must agree.
+Status restoreDataOrder(const tools::Args &args,
+                        const std::map<std::string, std::string> &metadata,
+                        RunConfig &cfg) {
+  const std::string path = args.get("resume");
+  StatusOr<std::optional<DataOrder>> recorded =
+      DataOrder::fromMetadata(metadata, path);
+  if (!recorded.isOk())
+    return recorded.status();
+  if (!*recorded)
+    return Status::ok();
+  const DataOrder &order = **recorded;
+  MLC_RETURN_IF_ERROR(order.checkResumeOptions(
+      path, args.has("seed") ? std::optional(cfg.seed) : std::nullopt,
+      args.has("sample") ? std::optional(cfg.sampling) : std::nullopt));
+  cfg.seed = order.seed;
+  cfg.sampling = order.sampling;
+  cfg.resumedOrder = order;
+  return Status::ok();
+}
+
 /// Opens the metrics file with a column per scalar output of the train and
 /// eval entry points. An output named like a field mlc-run writes itself
 /// would overwrite it, so that is an error.
@@ -598,13 +629,21 @@ Status runMain(int argc, char **argv) {
       return r.status();
   }
   if (args.has("resume")) {
-    StatusOr<uint64_t> r =
-        loadCheckpoint(s, args.get("resume"), LoadScope::Everything);
+    std::map<std::string, std::string> metadata;
+    StatusOr<uint64_t> r = loadCheckpoint(s, args.get("resume"),
+                                          LoadScope::Everything, &metadata);
     if (!r.isOk())
       return r.status();
     firstStep = *r;
-    std::printf("resuming from %s at step %llu\n", args.get("resume").c_str(),
-                static_cast<unsigned long long>(firstStep));
+    MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
+    std::string order = cfg.resumedOrder
+                            ? std::string(" (seed ") +
+                                  std::to_string(cfg.seed) + ", sample " +
+                                  samplingName(cfg.sampling) + ")"
+                            : "";
+    std::printf("resuming from %s at step %llu%s\n",
+                args.get("resume").c_str(),
+                static_cast<unsigned long long>(firstStep), order.c_str());
   }
 
   Runner runner(args, s);

@@ -6,8 +6,14 @@
       the last eval record has KEY >= VALUE
   check_run.py same-losses A B | different-losses A B
       the train losses of two metrics files are (not) bit-identical
+  check_run.py same-losses-after STEP A B
+      the train losses logged after STEP are bit-identical, and there are
+      some (A may have logged more before STEP)
   check_run.py same-tensors A B
       two safetensors files hold bit-identical tensors
+  check_run.py eval-below-unigram-entropy METRICS TOKENS
+      the last eval loss is below the entropy (in nats) of the byte
+      frequencies of the token file TOKENS
 """
 import json
 import os
@@ -55,6 +61,22 @@ def main(argv):
         print(f"{len(a)} logged losses, identical: {same}")
         if same != (command == "same-losses"):
             fail("the losses " + ("differ" if not same else "are identical"))
+    elif command == "same-losses-after":
+        after = int(argv[2])
+        a = [(r["step"], r["loss"]) for r in records(argv[3], "train") if r["step"] > after]
+        b = [(r["step"], r["loss"]) for r in records(argv[4], "train") if r["step"] > after]
+        if not a or a != b:
+            fail(f"the losses after step {after} differ: {a[:4]}... vs {b[:4]}...")
+        print(f"{len(a)} logged losses after step {after} identical")
+    elif command == "eval-below-unigram-entropy":
+        loss = records(argv[2], "eval")[-1]["loss"]
+        tokens = safetensors_io.read(argv[3])[0]["tokens"]
+        counts = np.bincount(tokens, minlength=256).astype(np.float64)
+        p = counts[counts > 0] / counts.sum()
+        entropy = float(-(p * np.log(p)).sum())
+        print(f"eval loss {loss:.4f}, unigram entropy {entropy:.4f} nats")
+        if not loss < entropy:
+            fail(f"eval loss {loss} is not below the unigram entropy {entropy}")
     elif command == "same-tensors":
         a, _ = safetensors_io.read(argv[2])
         b, _ = safetensors_io.read(argv[3])
