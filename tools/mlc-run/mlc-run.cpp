@@ -35,8 +35,11 @@ tools::Args declareArgs() {
   a.option("log-every", "N",
            "print and record metrics every N steps (default 100)");
   a.option("sample", "MODE",
-           "replacement | shuffle | sequential (default shuffle)");
-  a.option("seed", "N", "seed of initialization and sampling (default 0)");
+           "replacement | shuffle | sequential (default shuffle; resuming: "
+           "the checkpoint's)");
+  a.option("seed", "N",
+           "seed of initialization and sampling (default 0; resuming: the "
+           "checkpoint's)");
   a.option("threads", "N", "BLAS threads (default: one per core)");
   a.flag("flush-denormals",
          "treat subnormal floats as zero (faster late in training; not IEEE "
@@ -635,7 +638,8 @@ Status runMain(int argc, char **argv) {
     if (!r.isOk())
       return r.status();
     firstStep = *r;
-    MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
+    if (!evalOnly)
+      MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
     std::string order = cfg.resumedOrder
                             ? std::string(" (seed ") +
                                   std::to_string(cfg.seed) + ", sample " +
