@@ -223,9 +223,8 @@ DataOrder::fromMetadata(const std::map<std::string, std::string> &metadata,
     return std::optional<DataOrder>();
   for (const char *key : keys)
     if (!metadata.count(key))
-      return Status::error(origin + ": the metadata records the data order "
-                                    "but not " +
-                           key);
+      return Status::error(
+          origin + ": the metadata records the data order but not " + key);
   auto invalid = [&](const char *key, const char *what) {
     return Status::error(origin + ": metadata " + key + " = '" +
                          metadata.at(key) + "' is not " + what);
@@ -251,12 +250,11 @@ Status DataOrder::checkResumeOptions(const std::string &checkpoint,
                                      std::optional<Sampling> given) const {
   auto differ = [&](const std::string &option, const std::string &value,
                     const std::string &recorded, const char *key) {
-    return Status::error("--" + option + " " + value + " differs from the " +
-                         recorded + " that " + checkpoint +
-                         " was trained with (" + key +
-                         "); a resumed run keeps its data order: drop --" +
-                         option + ", or start a new run from the parameters "
-                                  "with --init-from");
+    return Status::error(
+        "--" + option + " " + value + " differs from the " + recorded +
+        " that " + checkpoint + " was trained with (" + key +
+        "); a resumed run keeps its data order: drop --" + option +
+        ", or start a new run from the parameters with --init-from");
   };
   if (givenSeed && *givenSeed != seed)
     return differ("seed", std::to_string(*givenSeed),

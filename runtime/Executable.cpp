@@ -215,7 +215,8 @@ Status checkTokenWindows(const fb::EntryPoint &entry,
       firstRow = firstRow ? firstRow : b;
       continue;
     }
-    TensorDesc desc = Executable::bufferDesc(*program.buffers()->Get(b->buffer()));
+    TensorDesc desc =
+        Executable::bufferDesc(*program.buffers()->Get(b->buffer()));
     if (desc.shape.size() != 2 ||
         (desc.dtype != DType::i32 && desc.dtype != DType::i64))
       return Status::error(what + " is a token window but its buffer is " +

@@ -38,16 +38,16 @@ Status TokenWindows::bind(const Entry &entry, WindowLayout layout) {
     length_ = std::max(length_, length);
   }
   if (numTokens() < span_)
-    return Status::error(
-        path() + " holds " + std::to_string(numTokens()) +
-        " tokens, fewer than one window: input '" + inputs_[furthest].name +
-        "' of " + label + " reads tokens [start + " +
-        std::to_string(inputs_[furthest].shift) + ", start + " +
-        std::to_string(span_) + "), so a window needs " +
-        std::to_string(span_));
-  MLC_RETURN_IF_ERROR(file_.checkIds(
-      static_cast<int64_t>(entry.inputs()[0].vocab),
-      "the token inputs of " + label + " (mlc.vocab)"));
+    return Status::error(path() + " holds " + std::to_string(numTokens()) +
+                         " tokens, fewer than one window: input '" +
+                         inputs_[furthest].name + "' of " + label +
+                         " reads tokens [start + " +
+                         std::to_string(inputs_[furthest].shift) +
+                         ", start + " + std::to_string(span_) +
+                         "), so a window needs " + std::to_string(span_));
+  MLC_RETURN_IF_ERROR(
+      file_.checkIds(static_cast<int64_t>(entry.inputs()[0].vocab),
+                     "the token inputs of " + label + " (mlc.vocab)"));
   stride_ = layout == WindowLayout::Consecutive ? length_ : 1;
   numWindows_ = (numTokens() - span_) / stride_ + 1;
   return Status::ok();

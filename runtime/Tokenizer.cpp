@@ -13,8 +13,7 @@ std::vector<int32_t> ByteTokenizer::encode(std::string_view text) {
   return ids;
 }
 
-StatusOr<std::string> ByteTokenizer::decode(const int32_t *ids,
-                                            size_t count) {
+StatusOr<std::string> ByteTokenizer::decode(const int32_t *ids, size_t count) {
   std::string text(count, '\0');
   for (size_t i = 0; i < count; ++i) {
     if (ids[i] < 0 || ids[i] >= kVocab)
@@ -47,10 +46,11 @@ StatusOr<TokenFile> TokenFile::open(const std::string &path) {
   tf.file_ = std::move(file).value();
   const SafetensorsEntry *t = tf.file_.find(kTokensTensor);
   if (!t)
-    return Status::error(path + " is not a token file: it has no tensor '" +
-                         kTokensTensor + "' (a 1-D i32 token stream; " +
-                         "mlc-data tokenize writes one). The file has: " +
-                         tf.file_.listing());
+    return Status::error(
+        path + " is not a token file: it has no tensor '" + kTokensTensor +
+        "' (a 1-D i32 token stream; mlc-data tokenize writes one). The file "
+        "has: " +
+        tf.file_.listing());
   if (t->desc.shape.size() != 1 || t->desc.dtype != DType::i32)
     return Status::error(path + ": tensor '" + kTokensTensor + "' is " +
                          t->desc.str() +

@@ -3,8 +3,8 @@
 // to a session by the samplers.
 #include "runtime/Dataset.h"
 #include "runtime/Executable.h"
-#include "runtime/Tokenizer.h"
 #include "runtime/TokenWindows.h"
+#include "runtime/Tokenizer.h"
 #include "test/unit/SmallExecutable.h"
 
 #include <gtest/gtest.h>
@@ -132,8 +132,9 @@ TEST(Executable, RejectsBadTokenWindows) {
            p.buffers[0]->shape = {6};
          }),
          "its buffer is 6xi32");
-  expect(windowLoadError(
-             [](fb::ProgramT &, fb::EntryPointT &e) { e.inputs[0]->vocab = 0; }),
+  expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
+           e.inputs[0]->vocab = 0;
+         }),
          "input 'x' has vocabulary 0 (expected 1 to 2^31)");
   expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
            e.inputs[0]->vocab = (uint64_t(1) << 31) + 1;
@@ -288,7 +289,8 @@ TEST_F(Windows, ConsecutiveWindowsDoNotOverlap) {
 
 TEST_F(Windows, RefusesShortFilesAndIdsOutsideTheVocabulary) {
   std::string shortPath = idsFile("short.safetensors", 3);
-  auto shortFile = TokenWindows::open(shortPath, *entry, WindowLayout::EveryStart);
+  auto shortFile =
+      TokenWindows::open(shortPath, *entry, WindowLayout::EveryStart);
   ASSERT_FALSE(shortFile.isOk());
   EXPECT_NE(shortFile.status().message().find(
                 "holds 3 tokens, fewer than one window: input 'u' of entry "

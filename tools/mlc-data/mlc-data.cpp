@@ -53,9 +53,9 @@ bool sameFile(const std::string &a, const std::string &b) {
 
 /// Refuses outputs that name the input or each other, before anything is
 /// read or written.
-Status checkOutputs(const std::string &input,
-                    const std::vector<std::pair<std::string, std::string>>
-                        &outputs) {
+Status
+checkOutputs(const std::string &input,
+             const std::vector<std::pair<std::string, std::string>> &outputs) {
   for (size_t i = 0; i < outputs.size(); ++i) {
     const auto &[label, path] = outputs[i];
     if (path.empty())
@@ -83,8 +83,8 @@ StatusOr<uint64_t> validationCount(const tools::Args &args, uint64_t total) {
                          args.get("val-fraction"));
   auto count = static_cast<uint64_t>(static_cast<double>(total) * *fraction);
   if (count == 0 || count == total)
-    return Status::error("--val-fraction " + args.get("val-fraction") +
-                         " of " + std::to_string(total) +
+    return Status::error("--val-fraction " + args.get("val-fraction") + " of " +
+                         std::to_string(total) +
                          " tokens leaves one of the two files empty");
   return count;
 }
@@ -116,16 +116,13 @@ Status tokenize(const tools::Args &args) {
     held = *count;
     std::vector<int32_t> val(tokens.end() - held, tokens.end());
     tokens.resize(total - held);
-    MLC_RETURN_IF_ERROR(writeTokenFile(args.get("val-out"), val,
-                                       ByteTokenizer::kName,
-                                       ByteTokenizer::kVocab));
+    MLC_RETURN_IF_ERROR(writeTokenFile(
+        args.get("val-out"), val, ByteTokenizer::kName, ByteTokenizer::kVocab));
   }
-  MLC_RETURN_IF_ERROR(writeTokenFile(args.get("output"), tokens,
-                                     ByteTokenizer::kName,
-                                     ByteTokenizer::kVocab));
-  std::printf("%s: %llu tokens (tokenizer %s, vocabulary %lld)\n",
-              text.c_str(), static_cast<unsigned long long>(total),
-              ByteTokenizer::kName,
+  MLC_RETURN_IF_ERROR(writeTokenFile(
+      args.get("output"), tokens, ByteTokenizer::kName, ByteTokenizer::kVocab));
+  std::printf("%s: %llu tokens (tokenizer %s, vocabulary %lld)\n", text.c_str(),
+              static_cast<unsigned long long>(total), ByteTokenizer::kName,
               static_cast<long long>(ByteTokenizer::kVocab));
   std::printf("wrote %s: tokens 0 to %llu\n", args.get("output").c_str(),
               static_cast<unsigned long long>(total - held - 1));

@@ -268,8 +268,8 @@ Status Runner::save(uint64_t step) {
     MLC_RETURN_IF_ERROR(
         saveCheckpoint(session_, args_.get("save"), step, true, dataOrder_));
   if (args_.has("save-params"))
-    MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save-params"),
-                                       step, false, dataOrder_));
+    MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save-params"), step,
+                                       false, dataOrder_));
   return Status::ok();
 }
 
@@ -283,8 +283,8 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   std::optional<Dataset> data;
   uint64_t batch = step.batchSize();
   if (!step.inputs().empty()) {
-    StatusOr<Dataset> opened = Dataset::open(args_.get("data"), step,
-                                             windowLayoutFor(cfg.sampling));
+    StatusOr<Dataset> opened =
+        Dataset::open(args_.get("data"), step, windowLayoutFor(cfg.sampling));
     if (!opened.isOk())
       return opened.status();
     data = std::move(opened).value();
@@ -633,20 +633,18 @@ Status runMain(int argc, char **argv) {
   }
   if (args.has("resume")) {
     std::map<std::string, std::string> metadata;
-    StatusOr<uint64_t> r = loadCheckpoint(s, args.get("resume"),
-                                          LoadScope::Everything, &metadata);
+    StatusOr<uint64_t> r =
+        loadCheckpoint(s, args.get("resume"), LoadScope::Everything, &metadata);
     if (!r.isOk())
       return r.status();
     firstStep = *r;
     if (!evalOnly)
       MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
-    std::string order = cfg.resumedOrder
-                            ? std::string(" (seed ") +
-                                  std::to_string(cfg.seed) + ", sample " +
-                                  samplingName(cfg.sampling) + ")"
-                            : "";
-    std::printf("resuming from %s at step %llu%s\n",
-                args.get("resume").c_str(),
+    std::string order =
+        cfg.resumedOrder ? std::string(" (seed ") + std::to_string(cfg.seed) +
+                               ", sample " + samplingName(cfg.sampling) + ")"
+                         : "";
+    std::printf("resuming from %s at step %llu%s\n", args.get("resume").c_str(),
                 static_cast<unsigned long long>(firstStep), order.c_str());
   }
 
