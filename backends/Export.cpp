@@ -370,7 +370,8 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
              << " disagree on the batch size (leading dimension): " << batch
              << " and " << lead << " ('" << arg.name << "')";
     batch = lead;
-    inputs.push_back(fb::CreateBinding(fbb_, fbb_.CreateString(arg.name), *b));
+    inputs.push_back(fb::CreateBinding(fbb_, fbb_.CreateString(arg.name), *b,
+                                       arg.tokenWindow, arg.shift, arg.vocab));
   }
 
   llvm::DenseMap<Value, uint32_t> inPlace =

@@ -11,6 +11,9 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Support/ConvertUTF.h"
 
+#include <limits>
+#include <optional>
+
 using namespace mlir;
 using namespace mlc;
 
@@ -66,6 +69,69 @@ LogicalResult verifyName(Operation *op, unsigned index,
   if (!problem.empty())
     return op->emitError() << "'" << attribute.getName().getValue() << "' on "
                            << what << " #" << index << " " << problem;
+  return success();
+}
+
+/// The value of an integer attribute (not a boolean), or nothing.
+std::optional<int64_t> integerValue(Attribute value) {
+  auto integer = dyn_cast<IntegerAttr>(value);
+  if (!integer || !isa<IntegerType>(integer.getType()) ||
+      integer.getType().isInteger(1))
+    return std::nullopt;
+  if (!integer.getValue().isSignedIntN(64)) // out of every range checked
+    return std::numeric_limits<int64_t>::max();
+  return integer.getValue().getSExtValue();
+}
+
+/// Largest mlc.shift: keeps start + shift + T far from overflow.
+constexpr int64_t kMaxShift = int64_t(1) << 40;
+/// Largest mlc.vocab: token files hold i32 ids.
+constexpr int64_t kMaxVocab = int64_t(1) << 31;
+
+/// `mlc.shift = K` (0 <= K < 2^40) beside mlc.input and mlc.vocab, on an
+/// integer [B, T] tensor: a batch of token windows.
+LogicalResult verifyShift(Operation *op, unsigned argIndex, Attribute value,
+                          Type type, DictionaryAttr all) {
+  auto fail = [&]() {
+    return op->emitError() << "'mlc.shift' on argument #" << argIndex << " ";
+  };
+  std::optional<int64_t> shift = integerValue(value);
+  if (!shift)
+    return fail() << "must be an integer, found " << value;
+  if (*shift < 0 || *shift >= kMaxShift)
+    return fail() << "must be at least 0 and below 2^40, found " << *shift;
+  if (!all.get(attr::kInput))
+    return fail() << "needs 'mlc.input' beside it (a token window is an "
+                     "input)";
+  if (!all.get(attr::kVocab))
+    return fail() << "needs 'mlc.vocab = V' beside it (the bound of the "
+                     "token ids)";
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getRank() != 2 ||
+      !(tensor.getElementType().isInteger(32) ||
+        tensor.getElementType().isInteger(64)))
+    return fail() << "needs an i32 or i64 [B, T] input (B windows of T "
+                     "tokens), found "
+                  << type;
+  return success();
+}
+
+/// `mlc.vocab = V` (1 <= V <= 2^31) beside mlc.shift.
+LogicalResult verifyVocab(Operation *op, unsigned argIndex, Attribute value,
+                          DictionaryAttr all) {
+  auto fail = [&]() {
+    return op->emitError() << "'mlc.vocab' on argument #" << argIndex << " ";
+  };
+  std::optional<int64_t> vocab = integerValue(value);
+  if (!vocab)
+    return fail() << "must be an integer, found " << value;
+  if (*vocab < 1 || *vocab > kMaxVocab)
+    return fail() << "must be at least 1 and at most 2^31 (token files hold "
+                     "i32 ids), found "
+                  << *vocab;
+  if (!all.get(attr::kShift))
+    return fail() << "needs 'mlc.shift' beside it (it bounds the ids of a "
+                     "token window)";
   return success();
 }
 
@@ -151,11 +217,16 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
              << func.getArgumentTypes()[argIndex];
     return success();
   }
+  if (key == attr::kShift)
+    return verifyShift(op, argIndex, attribute.getValue(),
+                       func.getArgumentTypes()[argIndex], all);
+  if (key == attr::kVocab)
+    return verifyVocab(op, argIndex, attribute.getValue(), all);
   return op->emitError() << "unknown mlc argument attribute '" << key
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
-                            "mlc.init, mlc.frozen, mlc.decay or "
-                            "mlc.counter)";
+                            "mlc.init, mlc.frozen, mlc.decay, mlc.counter, "
+                            "mlc.shift or mlc.vocab)";
 }
 
 LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,

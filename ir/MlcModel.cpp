@@ -20,6 +20,33 @@ std::string defaultOutputName(unsigned resultIndex) {
   return resultIndex == 0 ? "loss" : "output" + std::to_string(resultIndex);
 }
 
+/// One data set feeds every input: all rows, or all token windows of one
+/// vocabulary.
+static LogicalResult checkInputKinds(func::FuncOp func,
+                                     const ModelSignature &sig) {
+  const ModelArg *firstRow = nullptr, *firstWindow = nullptr;
+  for (const ModelArg &arg : sig.args) {
+    if (arg.kind != ModelArg::Kind::Input)
+      continue;
+    const ModelArg *&first = arg.tokenWindow ? firstWindow : firstRow;
+    if (!first)
+      first = &arg;
+    if (arg.tokenWindow && arg.vocab != firstWindow->vocab)
+      return func.emitError()
+             << "token-window inputs of @" << func.getSymName()
+             << " disagree on the vocabulary: '" << firstWindow->name
+             << "' has mlc.vocab = " << firstWindow->vocab << ", '" << arg.name
+             << "' " << arg.vocab << " (they read one token stream)";
+  }
+  if (firstRow && firstWindow)
+    return func.emitError()
+           << "inputs of @" << func.getSymName()
+           << " mix rows and token windows: '" << firstRow->name
+           << "' is a row of the data set, '" << firstWindow->name
+           << "' a token window (mlc.shift); a data set is one or the other";
+  return success();
+}
+
 FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
   ModelSignature sig;
   llvm::StringMap<unsigned> argNames;
@@ -52,12 +79,22 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
     arg.init = func.getArgAttrOfType<InitAttr>(i, attr::kInit);
     arg.frozen = func.getArgAttr(i, attr::kFrozen) != nullptr;
     arg.counter = func.getArgAttr(i, attr::kCounter) != nullptr;
+    auto shift = func.getArgAttrOfType<IntegerAttr>(i, attr::kShift);
+    auto vocab = func.getArgAttrOfType<IntegerAttr>(i, attr::kVocab);
+    if (shift && vocab) {
+      arg.tokenWindow = true;
+      arg.shift = shift.getValue().getZExtValue();
+      arg.vocab = vocab.getValue().getZExtValue();
+    }
     auto [it, inserted] = argNames.try_emplace(arg.name, i);
     if (!inserted)
       return func.emitError() << "argument #" << i << " reuses the name '"
                               << arg.name << "' of argument #" << it->second;
     sig.args.push_back(std::move(arg));
   }
+
+  if (failed(checkInputKinds(func, sig)))
+    return failure();
 
   llvm::StringSet<> outputNames;
   for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {

@@ -27,6 +27,13 @@ inline constexpr llvm::StringLiteral kFrozen = "mlc.frozen";
 /// Argument (bool): whether weight decay applies to this parameter, whatever
 /// the default rule of the train step says.
 inline constexpr llvm::StringLiteral kDecay = "mlc.decay";
+/// Argument (integer >= 0) of an integer [B, T] input: the input is a batch
+/// of windows of the data set's token stream, each starting this many tokens
+/// after its window's start (0 for inputs, 1 for next-token targets).
+inline constexpr llvm::StringLiteral kShift = "mlc.shift";
+/// Argument (integer >= 1) beside kShift: the exclusive upper bound of the
+/// token ids the input takes.
+inline constexpr llvm::StringLiteral kVocab = "mlc.vocab";
 /// Argument (unit): the optimizer state that counts training steps (an i64
 /// scalar), checked against a checkpoint's step when training resumes.
 inline constexpr llvm::StringLiteral kCounter = "mlc.counter";
@@ -54,6 +61,10 @@ struct ModelArg {
   InitAttr init; // null for inputs
   bool frozen = false;
   bool counter = false; // state that counts training steps
+  /// A token-window input (mlc.shift and mlc.vocab); shift and vocab are 0
+  /// otherwise.
+  bool tokenWindow = false;
+  uint64_t shift = 0, vocab = 0;
 };
 
 /// One result of a model function.
@@ -76,7 +87,9 @@ struct ModelSignature {
 
 /// Reads the conventions off `func`, emitting an error on `func` that names
 /// the argument or result that breaks them. Results without a name are
-/// outputs named "loss" (result 0) and "output<i>".
+/// outputs named "loss" (result 0) and "output<i>". The inputs are all rows
+/// of the data set or all token windows of one vocabulary: a data set is
+/// one or the other.
 llvm::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp func);
 
 /// Default name of an unnamed result.

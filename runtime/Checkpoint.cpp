@@ -50,7 +50,8 @@ StatusOr<uint64_t> recordedStep(const SafetensorsFile &file) {
 } // namespace
 
 Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
-                      bool withState) {
+                      bool withState,
+                      const std::map<std::string, std::string> &extra) {
   std::vector<std::vector<uint8_t>> storage;
   std::vector<TensorToWrite> tensors;
   for (uint32_t b = 0; b < session.numBuffers(); ++b) {
@@ -67,15 +68,16 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
     if (inScope(session.bufferDef(b).role(), withState))
       tensors.push_back(
           {session.bufferName(b), session.desc(b), storage[next++].data()});
-  std::map<std::string, std::string> metadata = {
-      {kStepKey, std::to_string(step)},
-      {"mlc.contents",
-       withState ? "parameters+optimizer_state" : "parameters"}};
+  std::map<std::string, std::string> metadata = extra;
+  metadata[kStepKey] = std::to_string(step);
+  metadata["mlc.contents"] =
+      withState ? "parameters+optimizer_state" : "parameters";
   return writeSafetensors(path, tensors, metadata);
 }
 
-StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
-                                  LoadScope scope) {
+StatusOr<uint64_t>
+loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
+               std::map<std::string, std::string> *metadata) {
   StatusOr<SafetensorsFile> file = SafetensorsFile::open(path);
   if (!file.isOk())
     return file.status();
@@ -131,6 +133,8 @@ StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
     const SafetensorsEntry *e = file->find(session.bufferName(b));
     MLC_RETURN_IF_ERROR(session.write(b, e->data, e->desc.byteSize()));
   }
+  if (metadata)
+    *metadata = file->metadata();
   return step;
 }
 

@@ -6,15 +6,18 @@
 #include "runtime/Session.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace mlc::rt {
 
 /// Writes every parameter, and with `withState` every optimizer-state
-/// buffer, to `path` with the training step in the metadata. Atomic: a
+/// buffer, to `path` with the training step in the metadata, and the
+/// entries of `metadata` (such as the data order) beside it. Atomic: a
 /// crash mid-write leaves the previous file intact.
 Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
-                      bool withState);
+                      bool withState,
+                      const std::map<std::string, std::string> &metadata = {});
 
 enum class LoadScope {
   Parameters, // parameters only (weights from elsewhere, fine-tuning)
@@ -28,9 +31,11 @@ enum class LoadScope {
 /// checkpoint: its metadata `mlc.step` (decimal digits, within 64 bits) is
 /// returned, and a missing or malformed step is an error. With
 /// LoadScope::Parameters the step is not read and 0 is returned. Nothing is
-/// written to the session unless the whole file is accepted.
-StatusOr<uint64_t> loadCheckpoint(Session &session, const std::string &path,
-                                  LoadScope scope);
+/// written to the session unless the whole file is accepted. With
+/// `metadata`, the file's metadata is copied there.
+StatusOr<uint64_t>
+loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
+               std::map<std::string, std::string> *metadata = nullptr);
 
 } // namespace mlc::rt
 

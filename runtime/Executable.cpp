@@ -192,6 +192,56 @@ Status checkBindings(
   return Status::ok();
 }
 
+/// Token-window bindings: inputs only, on integer [B, T] buffers, with a
+/// vocabulary in [1, 2^31] and a shift below 2^40; an entry point's inputs
+/// are all token windows of one vocabulary, or all rows.
+Status checkTokenWindows(const fb::EntryPoint &entry,
+                         const fb::Program &program, const std::string &label) {
+  if (entry.outputs())
+    for (const fb::Binding *b : *entry.outputs())
+      if (b->token_window() || b->shift() || b->vocab())
+        return Status::error(label + " output '" + b->name()->str() +
+                             "' carries token-window fields; only inputs are "
+                             "token windows");
+  if (!entry.inputs())
+    return Status::ok();
+  const fb::Binding *firstRow = nullptr, *firstWindow = nullptr;
+  for (const fb::Binding *b : *entry.inputs()) {
+    std::string what = label + " input '" + b->name()->str() + "'";
+    if (!b->token_window()) {
+      if (b->shift() || b->vocab())
+        return Status::error(what + " has a shift or vocabulary but is not a "
+                                    "token window");
+      firstRow = firstRow ? firstRow : b;
+      continue;
+    }
+    TensorDesc desc =
+        Executable::bufferDesc(*program.buffers()->Get(b->buffer()));
+    if (desc.shape.size() != 2 ||
+        (desc.dtype != DType::i32 && desc.dtype != DType::i64))
+      return Status::error(what + " is a token window but its buffer is " +
+                           desc.str() + ", not an i32 or i64 [B, T] tensor");
+    if (b->vocab() < 1 || b->vocab() > (uint64_t(1) << 31))
+      return Status::error(what + " has vocabulary " +
+                           std::to_string(b->vocab()) +
+                           " (expected 1 to 2^31)");
+    if (b->shift() >= (uint64_t(1) << 40))
+      return Status::error(what + " has shift " + std::to_string(b->shift()) +
+                           " (expected below 2^40)");
+    firstWindow = firstWindow ? firstWindow : b;
+    if (b->vocab() != firstWindow->vocab())
+      return Status::error(what + " has vocabulary " +
+                           std::to_string(b->vocab()) + " but '" +
+                           firstWindow->name()->str() + "' has " +
+                           std::to_string(firstWindow->vocab()));
+  }
+  if (firstRow && firstWindow)
+    return Status::error(label + " mixes row inputs ('" +
+                         firstRow->name()->str() + "') and token windows ('" +
+                         firstWindow->name()->str() + "')");
+  return Status::ok();
+}
+
 /// What an entry point's kind promises: a train step runs commands, and a
 /// train or eval entry reports its scalar float loss first.
 Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
@@ -233,6 +283,7 @@ Status checkEntryPoint(const fb::EntryPoint &entry,
       checkBindings(entry.inputs(), numBuffers, label + " input"));
   MLC_RETURN_IF_ERROR(
       checkBindings(entry.outputs(), numBuffers, label + " output"));
+  MLC_RETURN_IF_ERROR(checkTokenWindows(entry, program, label));
   MLC_RETURN_IF_ERROR(checkKind(entry, program, label));
   if (!entry.commands())
     return Status::ok();

@@ -114,7 +114,8 @@ Status Session::prepareEntries() {
     entry->batchSize_ = def->batch_size();
     std::string label = "entry point '" + entry->name_ + "'";
     auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
-      into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()]});
+      into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()],
+                      b->token_window(), b->shift(), b->vocab()});
     };
     if (def->inputs())
       for (const fb::Binding *b : *def->inputs()) {

@@ -18,6 +18,10 @@ struct BoundBuffer {
   std::string name;
   uint32_t buffer;
   const TensorDesc *desc;
+  /// An input that is a batch of token windows (see fb::Binding): each row
+  /// starts `shift` tokens after its window's start; ids lie in [0, vocab).
+  bool tokenWindow = false;
+  uint64_t shift = 0, vocab = 0;
 };
 
 /// One entry point with every command bound to its buffers.
@@ -31,6 +35,11 @@ public:
   uint64_t flops() const { return flops_; }
   /// What the entry point is for (train step, eval, ...).
   fb::EntryKind kind() const { return kind_; }
+  /// Whether the inputs are token windows (the loader checked that then all
+  /// of them are) rather than rows of a data set.
+  bool takesTokenWindows() const {
+    return !inputs_.empty() && inputs_[0].tokenWindow;
+  }
 
 private:
   friend class Session;

@@ -777,7 +777,7 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen, mlc.decay or mlc.counter)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.shift or mlc.vocab)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----
@@ -936,6 +936,80 @@ func.func @counter_without_state(%s: tensor<i64> {mlc.param = "s", mlc.frozen, m
 
 // expected-error @+1 {{'mlc.counter' on argument #0 needs a tensor<i64> step counter, found 'tensor<2xi64>'}}
 func.func @counter_not_scalar(%s: tensor<2xi64> {mlc.state = "s", mlc.counter}) { return }
+
+//===----------------------------------------------------------------------===//
+// Token windows: mlc.shift and mlc.vocab
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 must be an integer, found 1.000000e+00 : f64}}
+func.func @shift_float(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = 1.0, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 must be an integer, found true}}
+func.func @shift_bool(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = true, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 must be at least 0 and below 2^40, found -1}}
+func.func @shift_negative(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = -1, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 must be at least 0 and below 2^40, found 1099511627776}}
+func.func @shift_huge(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = 1099511627776, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 needs 'mlc.input' beside it (a token window is an input)}}
+func.func @shift_param(%t: tensor<2x8xi32> {mlc.param = "t", mlc.frozen, mlc.shift = 0, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 needs 'mlc.vocab = V' beside it (the bound of the token ids)}}
+func.func @shift_without_vocab(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = 0}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 needs an i32 or i64 [B, T] input (B windows of T tokens), found 'tensor<2x8xf32>'}}
+func.func @shift_float_input(%t: tensor<2x8xf32> {mlc.input = "t", mlc.shift = 0, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 needs an i32 or i64 [B, T] input (B windows of T tokens), found 'tensor<16xi32>'}}
+func.func @shift_rank_one(%t: tensor<16xi32> {mlc.input = "t", mlc.shift = 0, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.shift' on argument #0 needs an i32 or i64 [B, T] input (B windows of T tokens), found 'tensor<2x8xi1>'}}
+func.func @shift_bool_input(%t: tensor<2x8xi1> {mlc.input = "t", mlc.shift = 0, mlc.vocab = 4}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.vocab' on argument #0 must be at least 1 and at most 2^31 (token files hold i32 ids), found 0}}
+func.func @vocab_zero(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = 0, mlc.vocab = 0}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.vocab' on argument #0 must be at least 1 and at most 2^31 (token files hold i32 ids), found 2147483649}}
+func.func @vocab_huge(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = 0, mlc.vocab = 2147483649}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.vocab' on argument #0 must be an integer, found "256"}}
+func.func @vocab_string(%t: tensor<2x8xi32> {mlc.input = "t", mlc.shift = 0, mlc.vocab = "256"}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.vocab' on argument #0 needs 'mlc.shift' beside it (it bounds the ids of a token window)}}
+func.func @vocab_without_shift(%t: tensor<2x8xi32> {mlc.input = "t", mlc.vocab = 4}) { return }
+
+// -----
+
+// The largest vocabulary and a shift past the window are fine.
+func.func @window_limits(%t: tensor<2x8xi64> {mlc.input = "t", mlc.shift = 100, mlc.vocab = 2147483648}) { return }
 
 //===----------------------------------------------------------------------===//
 // Tensor sizes: no empty tensors, none larger than 2^40 bytes

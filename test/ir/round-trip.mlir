@@ -311,3 +311,12 @@ func.func @model(%x: tensor<4xf32> {mlc.input = "x"},
   %0 = mlc.mse_loss %x, %p0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<f32>
   return %0, %p0, %x : tensor<f32>, tensor<4xf32>, tensor<4xf32>
 }
+
+// Token-window inputs: the window itself and the next-token targets.
+// CHECK-LABEL: func.func @token_windows
+// CHECK-SAME: {mlc.input = "tokens", mlc.shift = 0 : i64, mlc.vocab = 256 : i64}
+// CHECK-SAME: {mlc.input = "targets", mlc.shift = 1 : i64, mlc.vocab = 256 : i64}
+func.func @token_windows(%t: tensor<2x8xi32> {mlc.input = "tokens", mlc.shift = 0, mlc.vocab = 256},
+                         %u: tensor<2x8xi64> {mlc.input = "targets", mlc.shift = 1, mlc.vocab = 256}) {
+  return
+}

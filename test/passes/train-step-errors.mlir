@@ -355,6 +355,27 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
   return %0 : tensor<f32>
 }
 
+// -----
+
+// One data set feeds every input: rows or token windows, not both.
+// expected-error @+1 {{inputs of @forward mix rows and token windows: 'x' is a row of the data set, 'tokens' a token window (mlc.shift); a data set is one or the other}}
+func.func @forward(%x: tensor<2x4xf32> {mlc.input = "x"},
+                   %t: tensor<2x4xi32> {mlc.input = "tokens", mlc.shift = 0, mlc.vocab = 16},
+                   %w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{token-window inputs of @forward disagree on the vocabulary: 'tokens' has mlc.vocab = 16, 'targets' 32 (they read one token stream)}}
+func.func @forward(%t: tensor<2x4xi32> {mlc.input = "tokens", mlc.shift = 0, mlc.vocab = 16},
+                   %u: tensor<2x4xi32> {mlc.input = "targets", mlc.shift = 1, mlc.vocab = 32},
+                   %w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
 //--- state-name-taken.mlir
 // The state @train_step adds for w would have the name of argument #1.
 // expected-error @+1 {{argument #1 is named 'w.exp_avg', the name of the optimizer state of 'w'}}

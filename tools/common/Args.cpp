@@ -2,6 +2,7 @@
 #include "Args.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace mlc::tools {
@@ -17,9 +18,15 @@ void Args::flag(const std::string &name, const std::string &help) {
   specs_[name] = {"", help, false};
 }
 
+void Args::shortForm(char letter, const std::string &name) {
+  shortForms_[std::string("-") + letter] = name;
+}
+
 rt::Status Args::parse(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (auto it = shortForms_.find(arg); it != shortForms_.end())
+      arg = "--" + it->second;
     if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
       positional_.push_back(arg);
       continue;
@@ -74,11 +81,29 @@ rt::StatusOr<uint64_t> Args::getUInt(const std::string &name,
   return static_cast<uint64_t>(v);
 }
 
+rt::StatusOr<double> Args::getDouble(const std::string &name,
+                                     double fallback) const {
+  auto it = values_.find(name);
+  if (it == values_.end())
+    return fallback;
+  const std::string &s = it->second;
+  errno = 0;
+  char *end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+    return rt::Status::error("--" + name + " expects a number, got '" + s +
+                             "'");
+  return v;
+}
+
 std::string Args::usage() const {
   std::string out;
   for (const std::string &name : order_) {
     const Spec &spec = specs_.at(name);
     std::string left = "  --" + name;
+    for (const auto &[letter, longName] : shortForms_)
+      if (longName == name)
+        left = "  " + letter + ", --" + name;
     if (spec.takesValue)
       left += " " + spec.valueName;
     if (left.size() < 28)

@@ -13,7 +13,8 @@
 namespace mlc::tools {
 
 /// Declared options and the values given for them. Accepts `--name value`,
-/// `--name=value` and bare `--flag`; everything else is positional.
+/// `--name=value`, bare `--flag` and declared short forms (`-o value`);
+/// everything else is positional.
 class Args {
 public:
   /// `tool` names the program in errors ("see mlc-run --help").
@@ -24,6 +25,8 @@ public:
               const std::string &help);
   /// Declares a flag (no value).
   void flag(const std::string &name, const std::string &help);
+  /// Lets `-letter` stand for the declared option `--name`.
+  void shortForm(char letter, const std::string &name);
 
   /// Parses argv; an unknown option or a missing value is an error.
   rt::Status parse(int argc, char **argv);
@@ -34,6 +37,9 @@ public:
   /// The value as an unsigned integer; an error names the option.
   rt::StatusOr<uint64_t> getUInt(const std::string &name,
                                  uint64_t fallback) const;
+  /// The value as a finite number; an error names the option.
+  rt::StatusOr<double> getDouble(const std::string &name,
+                                 double fallback) const;
   const std::vector<std::string> &positional() const { return positional_; }
   std::string usage() const;
 
@@ -45,6 +51,7 @@ private:
   std::string tool_;
   std::vector<std::string> order_;
   std::map<std::string, Spec> specs_;
+  std::map<std::string, std::string> shortForms_; // "-o" -> "output"
   std::map<std::string, std::string> values_;
   std::vector<std::string> positional_;
 };

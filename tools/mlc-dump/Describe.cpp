@@ -207,7 +207,10 @@ Json describeBindings(
   Json out = Json::array();
   if (bindings)
     for (const fb::Binding *b : *bindings)
-      out.push_back({{"name", str(b->name())}, {"buffer", b->buffer()}});
+      out.push_back({{"name", str(b->name())},
+                     {"buffer", b->buffer()},
+                     {"shift", b->token_window() ? Json(b->shift()) : Json()},
+                     {"vocab", b->token_window() ? Json(b->vocab()) : Json()}});
   return out;
 }
 

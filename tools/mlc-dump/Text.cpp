@@ -237,14 +237,21 @@ std::string bufferName(const Json &program, const Json &index) {
       program["buffers"][index.get<size_t>()]["name"].get<std::string>());
 }
 
-/// "loss = #20 (train_step.t9)": the buffer's name when it differs.
+/// "loss = #20 (train_step.t9)": the buffer's name when it differs; "y =
+/// #1 (window, shift 1, vocab 256)" for a token window.
 std::string bindingsText(const Json &bindings, const Json &program) {
   std::vector<std::string> parts;
   for (const Json &b : bindings) {
     std::string name = printable(b["name"].get<std::string>());
     std::string buffer = bufferName(program, b["buffer"]);
+    std::vector<std::string> notes;
+    if (buffer != name)
+      notes.push_back(buffer);
+    if (!b["shift"].is_null())
+      notes.push_back("window, shift " + b["shift"].dump() + ", vocab " +
+                      b["vocab"].dump());
     parts.push_back(name + " = #" + b["buffer"].dump() +
-                    (buffer == name ? "" : " (" + buffer + ")"));
+                    (notes.empty() ? "" : " (" + join(notes, ", ") + ")"));
   }
   return orNone(join(parts, ", "));
 }

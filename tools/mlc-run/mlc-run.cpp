@@ -29,13 +29,17 @@ constexpr const char *kVersion = "0.1.0";
 tools::Args declareArgs() {
   tools::Args a("mlc-run");
   a.option("data", "FILE",
-           "training data (safetensors; tensors named after the model inputs)");
+           "training data (safetensors; tensors named after the model inputs, "
+           "or a token file for token-window inputs)");
   a.option("steps", "N", "training steps (default: one pass over the data)");
   a.option("log-every", "N",
            "print and record metrics every N steps (default 100)");
   a.option("sample", "MODE",
-           "replacement | shuffle | sequential (default shuffle)");
-  a.option("seed", "N", "seed of initialization and sampling (default 0)");
+           "replacement | shuffle | sequential (default shuffle; resuming: "
+           "the checkpoint's)");
+  a.option("seed", "N",
+           "seed of initialization and sampling (default 0; resuming: the "
+           "checkpoint's)");
   a.option("threads", "N", "BLAS threads (default: one per core)");
   a.flag("flush-denormals",
          "treat subnormal floats as zero (faster late in training; not IEEE "
@@ -44,6 +48,8 @@ tools::Args declareArgs() {
            "write metrics as JSON lines, or CSV if FILE ends in .csv");
   a.option("eval-data", "FILE", "evaluate on this data set after training");
   a.option("eval-every", "N", "also evaluate every N steps");
+  a.option("eval-batches", "N",
+           "evaluate on the first N batches only (default: all)");
   a.flag("eval", "only evaluate (forward pass on --eval-data or --data)");
   a.option("init-from", "FILE", "load parameters from a safetensors file");
   a.option("resume", "FILE",
@@ -123,17 +129,6 @@ std::string formatValues(const ScalarOutputs &o, const std::vector<double> &v) {
   return s;
 }
 
-/// "50, 51, 52, ..." (the first rows of a batch), for error messages.
-std::string describeRows(const std::vector<uint64_t> &rows) {
-  constexpr size_t kShown = 12;
-  std::string s;
-  for (size_t i = 0; i < rows.size() && i < kShown; ++i)
-    s += (i ? ", " : "") + std::to_string(rows[i]);
-  if (rows.size() > kShown)
-    s += ", ...";
-  return s;
-}
-
 std::string formatDuration(double seconds) {
   char buf[32];
   if (seconds < 1e-3)
@@ -147,26 +142,31 @@ std::string formatDuration(double seconds) {
 
 /// Runs `entry` over `path` in order, in whole batches (once if the entry
 /// takes no inputs and `path` is empty), and returns the mean of each
-/// scalar output. A last partial batch is left out (shapes are static) and
-/// said so. A loss that is not finite is an error naming the batch.
+/// scalar output. A token file is read as consecutive windows. A last
+/// partial batch is left out (shapes are static) and said so; with
+/// `maxBatches` (0: all) only the first batches run. A loss that is not
+/// finite is an error naming the batch.
 StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
                                        const std::string &path,
+                                       uint64_t maxBatches,
                                        std::string &summary) {
   ScalarOutputs outputs(entry);
   std::vector<double> sums(outputs.values.size(), 0.0);
   std::optional<Dataset> data;
   uint64_t batch = entry.batchSize(), batches = 1;
   if (!entry.inputs().empty() || !path.empty()) {
-    StatusOr<Dataset> opened = Dataset::open(path, entry);
+    StatusOr<Dataset> opened =
+        Dataset::open(path, entry, WindowLayout::Consecutive);
     if (!opened.isOk())
       return opened.status();
     data = std::move(opened).value();
     batches = data->numSamples() / batch;
     if (batches == 0)
-      return Status::error(path + " has " +
-                           std::to_string(data->numSamples()) +
-                           " samples, fewer than one batch of " +
+      return Status::error(path + " has " + data->describeSize() +
+                           ", fewer than one batch of " +
                            std::to_string(batch));
+    if (maxBatches)
+      batches = std::min(batches, maxBatches);
   }
   std::vector<uint64_t> rows(batch);
   for (uint64_t b = 0; b < batches; ++b) {
@@ -180,8 +180,8 @@ StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
     if (!std::isfinite(loss))
       return Status::error(
           "eval loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-          (data ? " on batch " + std::to_string(b + 1) + " (rows " +
-                      describeRows(rows) + " of " + path + ")"
+          (data ? " on batch " + std::to_string(b + 1) + " (" +
+                      data->describeBatch(rows) + ")"
                 : std::string()));
     for (size_t i = 0; i < sums.size(); ++i)
       sums[i] += outputs.values[i];
@@ -189,10 +189,14 @@ StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
   for (double &s : sums)
     s /= static_cast<double>(batches);
   if (data) {
-    uint64_t used = batches * batch;
-    summary = "eval on " + path + " (" + std::to_string(used) + " samples";
-    if (used != data->numSamples())
-      summary += "; the last " + std::to_string(data->numSamples() - used) +
+    uint64_t used = batches * batch, left = data->numSamples() - used;
+    summary = "eval on " + path + " (" + std::to_string(used) +
+              (data->isTokenStream() ? " windows" : " samples");
+    if (left >= batch)
+      summary += "; --eval-batches " + std::to_string(batches) + " of " +
+                 std::to_string(data->numSamples() / batch) + " batches";
+    else if (left)
+      summary += "; the last " + std::to_string(left) +
                  " do not fill a batch of " + std::to_string(batch) +
                  " and are left out";
     summary += "): " + formatValues(outputs, sums);
@@ -214,9 +218,11 @@ std::vector<MetricField> metricRecord(const std::string &phase, uint64_t step,
 }
 
 struct RunConfig {
-  uint64_t seed, steps, logEvery, evalEvery, checkpointEvery;
+  uint64_t seed, steps, logEvery, evalEvery, evalBatches, checkpointEvery;
   bool haveSteps;
   Sampling sampling;
+  /// The data order of the checkpoint a run resumes from, if it has one.
+  std::optional<DataOrder> resumedOrder;
 };
 
 class Runner {
@@ -229,10 +235,12 @@ public:
   Status save(uint64_t step);
 
   std::unique_ptr<MetricsWriter> metrics;
+  uint64_t evalBatches = 0; // --eval-batches; 0: all
 
 private:
   const tools::Args &args_;
   Session &session_;
+  std::map<std::string, std::string> dataOrder_; // for checkpoints
 };
 
 Status Runner::evalIfAsked(uint64_t step, const char *when) {
@@ -244,7 +252,7 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
     return eval.status();
   std::string summary;
   StatusOr<std::vector<double>> means =
-      evaluate(session_, **eval, path, summary);
+      evaluate(session_, **eval, path, evalBatches, summary);
   if (!means.isOk())
     return means.status();
   std::printf("%s%s\n", when, summary.c_str());
@@ -258,10 +266,10 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
 Status Runner::save(uint64_t step) {
   if (args_.has("save"))
     MLC_RETURN_IF_ERROR(
-        saveCheckpoint(session_, args_.get("save"), step, true));
+        saveCheckpoint(session_, args_.get("save"), step, true, dataOrder_));
   if (args_.has("save-params"))
-    MLC_RETURN_IF_ERROR(
-        saveCheckpoint(session_, args_.get("save-params"), step, false));
+    MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save-params"), step,
+                                       false, dataOrder_));
   return Status::ok();
 }
 
@@ -275,18 +283,23 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   std::optional<Dataset> data;
   uint64_t batch = step.batchSize();
   if (!step.inputs().empty()) {
-    StatusOr<Dataset> opened = Dataset::open(args_.get("data"), step);
+    StatusOr<Dataset> opened =
+        Dataset::open(args_.get("data"), step, windowLayoutFor(cfg.sampling));
     if (!opened.isOk())
       return opened.status();
     data = std::move(opened).value();
     if (data->numSamples() < batch)
-      return Status::error(data->path() + " has " +
-                           std::to_string(data->numSamples()) +
-                           " samples, fewer than one batch of " +
+      return Status::error(data->path() + " has " + data->describeSize() +
+                           ", fewer than one batch of " +
                            std::to_string(batch));
+    if (cfg.resumedOrder)
+      MLC_RETURN_IF_ERROR(
+          cfg.resumedOrder->checkResumeData(args_.get("resume"), *data));
+    dataOrder_ =
+        DataOrder{cfg.seed, cfg.sampling, data->numSamples()}.toMetadata();
   }
   uint64_t steps =
-      cfg.haveSteps ? cfg.steps : (data->numSamples() + batch - 1) / batch;
+      cfg.haveSteps ? cfg.steps : (data->samplesPerPass() + batch - 1) / batch;
   if (firstStep >= steps) {
     if (firstStep == 0)
       std::printf("nothing to train: --steps 0\n");
@@ -301,12 +314,12 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
     sampler.emplace(cfg.sampling, data->numSamples(), batch, cfg.seed);
   ScalarOutputs outputs(step);
   if (data)
-    std::printf("training %s: %llu steps of %llu samples from %s (%llu "
-                "samples), %.3g MFLOP/step\n",
+    std::printf("training %s: %llu steps of %llu samples from %s (%s), "
+                "%.3g MFLOP/step\n",
                 session_.executable().origin().c_str(),
                 static_cast<unsigned long long>(steps - firstStep),
                 static_cast<unsigned long long>(batch), data->path().c_str(),
-                static_cast<unsigned long long>(data->numSamples()),
+                data->describeSize().c_str(),
                 static_cast<double>(step.flops()) / 1e6);
   else
     std::printf("training %s: %llu steps (the model takes no inputs), %.3g "
@@ -340,8 +353,7 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
     if (data) {
       const std::vector<uint64_t> &rows = sampler->rowsForStep(s);
       MLC_RETURN_IF_ERROR(data->load(session_, rows));
-      where += " (batch rows " + describeRows(rows) + " of " + data->path() +
-               ")";
+      where += " (batch " + data->describeBatch(rows) + ")";
     }
     Clock::time_point t0 = Clock::now();
     if (Status st = session_.run(step); !st.isOk())
@@ -477,6 +489,29 @@ Status checkDataOptions(const tools::Args &args, Session &session,
   return Status::ok();
 }
 
+/// A run resumed from a checkpoint that records its data order continues
+/// it: the recorded seed and sampling replace the defaults, and ones given
+/// explicitly must agree.
+Status restoreDataOrder(const tools::Args &args,
+                        const std::map<std::string, std::string> &metadata,
+                        RunConfig &cfg) {
+  const std::string path = args.get("resume");
+  StatusOr<std::optional<DataOrder>> recorded =
+      DataOrder::fromMetadata(metadata, path);
+  if (!recorded.isOk())
+    return recorded.status();
+  if (!*recorded)
+    return Status::ok();
+  const DataOrder &order = **recorded;
+  MLC_RETURN_IF_ERROR(order.checkResumeOptions(
+      path, args.has("seed") ? std::optional(cfg.seed) : std::nullopt,
+      args.has("sample") ? std::optional(cfg.sampling) : std::nullopt));
+  cfg.seed = order.seed;
+  cfg.sampling = order.sampling;
+  cfg.resumedOrder = order;
+  return Status::ok();
+}
+
 /// Opens the metrics file with a column per scalar output of the train and
 /// eval entry points. An output named like a field mlc-run writes itself
 /// would overwrite it, so that is an error.
@@ -538,11 +573,13 @@ Status runMain(int argc, char **argv) {
   MLC_RETURN_IF_ERROR(uintArg("steps", 0, cfg.steps));
   MLC_RETURN_IF_ERROR(uintArg("log-every", 100, cfg.logEvery));
   MLC_RETURN_IF_ERROR(uintArg("eval-every", 0, cfg.evalEvery));
+  MLC_RETURN_IF_ERROR(uintArg("eval-batches", 0, cfg.evalBatches));
   MLC_RETURN_IF_ERROR(uintArg("checkpoint-every", 0, cfg.checkpointEvery));
   MLC_RETURN_IF_ERROR(uintArg("threads", 0, threads));
   const std::pair<const char *, uint64_t> counts[] = {
       {"log-every", cfg.logEvery},
       {"eval-every", cfg.evalEvery},
+      {"eval-batches", cfg.evalBatches},
       {"checkpoint-every", cfg.checkpointEvery},
       {"threads", threads}};
   for (auto [name, value] : counts)
@@ -553,6 +590,8 @@ Status runMain(int argc, char **argv) {
                                 : ""));
   if (cfg.checkpointEvery && !args.has("save"))
     return Status::error("--checkpoint-every needs --save FILE");
+  if (args.has("eval-batches") && !args.has("eval-data") && !args.has("eval"))
+    return Status::error("--eval-batches needs --eval-data FILE (or --eval)");
   cfg.haveSteps = args.has("steps");
   StatusOr<Sampling> sampling = parseSampling(args.get("sample", "shuffle"));
   if (!sampling.isOk())
@@ -593,16 +632,24 @@ Status runMain(int argc, char **argv) {
       return r.status();
   }
   if (args.has("resume")) {
+    std::map<std::string, std::string> metadata;
     StatusOr<uint64_t> r =
-        loadCheckpoint(s, args.get("resume"), LoadScope::Everything);
+        loadCheckpoint(s, args.get("resume"), LoadScope::Everything, &metadata);
     if (!r.isOk())
       return r.status();
     firstStep = *r;
-    std::printf("resuming from %s at step %llu\n", args.get("resume").c_str(),
-                static_cast<unsigned long long>(firstStep));
+    if (!evalOnly)
+      MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
+    std::string order =
+        cfg.resumedOrder ? std::string(" (seed ") + std::to_string(cfg.seed) +
+                               ", sample " + samplingName(cfg.sampling) + ")"
+                         : "";
+    std::printf("resuming from %s at step %llu%s\n", args.get("resume").c_str(),
+                static_cast<unsigned long long>(firstStep), order.c_str());
   }
 
   Runner runner(args, s);
+  runner.evalBatches = cfg.evalBatches;
   if (args.has("metrics")) {
     StatusOr<std::unique_ptr<MetricsWriter>> m =
         openMetrics(args.get("metrics"), s);
@@ -618,7 +665,8 @@ Status runMain(int argc, char **argv) {
     if (!eval.isOk())
       return eval.status();
     std::string summary;
-    StatusOr<std::vector<double>> means = evaluate(s, **eval, path, summary);
+    StatusOr<std::vector<double>> means =
+        evaluate(s, **eval, path, cfg.evalBatches, summary);
     if (!means.isOk())
       return means.status();
     std::printf("%s\n", summary.c_str());

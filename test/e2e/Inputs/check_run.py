@@ -6,8 +6,17 @@
       the last eval record has KEY >= VALUE
   check_run.py same-losses A B | different-losses A B
       the train losses of two metrics files are (not) bit-identical
+  check_run.py same-losses-after STEP A B
+      the train losses logged after STEP are bit-identical, and there are
+      some (A may have logged more before STEP)
   check_run.py same-tensors A B
       two safetensors files hold bit-identical tensors
+  check_run.py eval-bigram-loss METRICS TEXT
+      the last eval loss of a byte bigram model is below the unigram
+      entropy (in nats) of TEXT, what predicting each byte from its
+      frequency alone costs, and not far below the entropy of a byte given
+      the one before it, which no bigram model beats by much: a lower loss
+      means the targets leak into the inputs
 """
 import json
 import os
@@ -55,6 +64,31 @@ def main(argv):
         print(f"{len(a)} logged losses, identical: {same}")
         if same != (command == "same-losses"):
             fail("the losses " + ("differ" if not same else "are identical"))
+    elif command == "same-losses-after":
+        after = int(argv[2])
+        a = [(r["step"], r["loss"]) for r in records(argv[3], "train") if r["step"] > after]
+        b = [(r["step"], r["loss"]) for r in records(argv[4], "train") if r["step"] > after]
+        if not a or a != b:
+            fail(f"the losses after step {after} differ: {a[:4]}... vs {b[:4]}...")
+        print(f"{len(a)} logged losses after step {after} identical")
+    elif command == "eval-bigram-loss":
+        loss = records(argv[2], "eval")[-1]["loss"]
+        text = np.fromfile(argv[3], dtype=np.uint8).astype(np.int64)
+        counts = np.bincount(text, minlength=256).astype(np.float64)
+        p = counts[counts > 0] / counts.sum()
+        unigram = float(-(p * np.log(p)).sum())
+        pairs = np.bincount(text[:-1] * 256 + text[1:], minlength=65536)
+        pairs = pairs.reshape(256, 256).astype(np.float64)
+        rows = pairs.sum(axis=1, keepdims=True)
+        seen = pairs > 0
+        bigram = float(-(pairs[seen] * np.log((pairs / np.maximum(rows, 1))[seen])).sum()
+                       / pairs.sum())
+        print(f"eval loss {loss:.4f}, unigram entropy {unigram:.4f}, "
+              f"bigram entropy {bigram:.4f} nats")
+        if not loss < unigram:
+            fail(f"eval loss {loss} is not below the unigram entropy {unigram}")
+        if not loss > bigram - 0.25:
+            fail(f"eval loss {loss} is far below the bigram entropy {bigram}")
     elif command == "same-tensors":
         a, _ = safetensors_io.read(argv[2])
         b, _ = safetensors_io.read(argv[3])
