@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/Support/ConvertUTF.h"
 
 #include <limits>
@@ -19,12 +20,28 @@ using namespace mlc;
 
 #include "ir/MlcDialect.cpp.inc"
 
+namespace {
+
+/// mlc ops are pure tensor computations without regions: any of them may
+/// be inlined, so that model files can call block functions (one per
+/// transformer block) and `mlc compile` inlines them before autodiff.
+struct MlcInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+
+} // namespace
+
 void MlcDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "ir/MlcOps.cpp.inc"
       >();
   registerAttributes();
+  addInterfaces<MlcInlinerInterface>();
 }
 
 Operation *MlcDialect::materializeConstant(OpBuilder &builder, Attribute value,

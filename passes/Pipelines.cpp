@@ -82,6 +82,10 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
                      function_ref<LogicalResult(const Twine &)> errorHandler) {
   if (!isPlainWord(options.func))
     return errorHandler("func '" + options.func + "' is not a function name");
+  // Block functions (model files may call one per transformer block) are
+  // inlined first: autodiff and export see one function per entry point.
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
   pm.addNestedPass<func::FuncOp>(createLowerEinsum());
   if (options.train.empty()) {
     EvalEntryOptions eval;
@@ -114,7 +118,7 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
 void registerCompilePipeline() {
   registerPassPipeline(
       "mlc-compile",
-      "The pipeline of `mlc compile`: lower einsum, build the train step "
+      "The pipeline of `mlc compile`: inline calls, lower einsum, build the train step "
       "(train=SPEC) or the eval entry point, canonicalize, CSE",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {

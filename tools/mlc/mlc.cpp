@@ -3,10 +3,12 @@
 #include "backends/Export.h"
 #include "backends/Target.h"
 #include "frontend/ModelFile.h"
+#include "frontend/ModelGen.h"
 #include "passes/Passes.h"
 #include "passes/Pipelines.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
@@ -50,6 +52,69 @@ cl::opt<bool> emitMlir("emit-mlir",
                        cl::desc("Print the compiled IR instead of writing an "
                                 "executable"),
                        cl::sub(compileCommand), cl::cat(mlcCategory));
+
+cl::SubCommand genCommand(
+    "gen", "Write a GPT-2 or LLaMA model file (mlc gen gpt2 --layers 2 ...)");
+cl::opt<std::string> genFamily(cl::Positional, cl::desc("<gpt2|llama>"),
+                               cl::Required, cl::sub(genCommand),
+                               cl::cat(mlcCategory));
+cl::opt<std::string> genOutput("o", cl::desc("Output model file (default: "
+                                             "stdout)"),
+                               cl::value_desc("file"), cl::init("-"),
+                               cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genLayers("layers", cl::desc("Transformer blocks"),
+                           cl::Required, cl::sub(genCommand),
+                           cl::cat(mlcCategory));
+cl::opt<int64_t> genHeads("heads", cl::desc("Attention heads"), cl::Required,
+                          cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genKvHeads(
+    "kv-heads",
+    cl::desc("Key/value heads, dividing --heads (llama; default: --heads; 1 "
+             "is multi-query attention)"),
+    cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genDim("dim", cl::desc("Model width"), cl::Required,
+                        cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genFfnDim(
+    "ffn-dim",
+    cl::desc("MLP width (default: 4 * dim for gpt2; 8 * dim / 3 rounded up "
+             "to a multiple of 32 for llama)"),
+    cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genVocab("vocab", cl::desc("Vocabulary size"), cl::Required,
+                          cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genContext("context",
+                            cl::desc("Longest sequence the model reads (the "
+                                     "KV cache's length)"),
+                            cl::Required, cl::sub(genCommand),
+                            cl::cat(mlcCategory));
+cl::opt<int64_t> genBatch("batch", cl::desc("Training batch size"),
+                          cl::Required, cl::sub(genCommand),
+                          cl::cat(mlcCategory));
+cl::opt<int64_t> genSeq("seq", cl::desc("Training sequence length"),
+                        cl::Required, cl::sub(genCommand),
+                        cl::cat(mlcCategory));
+cl::opt<int64_t> genEvalBatch("eval-batch",
+                              cl::desc("Batch size of @forward_eval "
+                                       "(default: --batch)"),
+                              cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> genPrefill("prefill",
+                            cl::desc("Tokens of one @prefill call, the "
+                                     "longest prompt (default: --context)"),
+                            cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<double> genNormEps("norm-eps",
+                           cl::desc("LayerNorm / RMSNorm epsilon (default: "
+                                    "1e-5 gpt2, 1e-6 llama)"),
+                           cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<double> genRopeTheta("rope-theta",
+                             cl::desc("Rotary embedding base (llama)"),
+                             cl::init(10000.0), cl::sub(genCommand),
+                             cl::cat(mlcCategory));
+cl::opt<bool> genTie("tie-embeddings",
+                     cl::desc("llama: share the token embedding with the LM "
+                              "head (gpt2 always does)"),
+                     cl::sub(genCommand), cl::cat(mlcCategory));
+cl::opt<bool> genNoGeneration("no-generation",
+                              cl::desc("Leave out @prefill and @decode"),
+                              cl::sub(genCommand), cl::cat(mlcCategory));
 
 std::string defaultOutput(llvm::StringRef input) {
   llvm::SmallString<128> path(llvm::sys::path::filename(input));
@@ -185,6 +250,69 @@ int compile() {
   return 0;
 }
 
+int gen() {
+  mlc::TransformerConfig config;
+  if (genFamily == "gpt2")
+    config.family = mlc::TransformerConfig::Family::GPT2;
+  else if (genFamily == "llama")
+    config.family = mlc::TransformerConfig::Family::Llama;
+  else
+    return fail("unknown model family '" + genFamily +
+                "' (expected gpt2 or llama)");
+  if (config.family == mlc::TransformerConfig::Family::GPT2) {
+    if (genRopeTheta.getNumOccurrences())
+      return fail("--rope-theta is for llama; gpt2 has learned positions");
+    if (genTie.getNumOccurrences())
+      return fail("--tie-embeddings is for llama; gpt2 always ties them");
+  }
+  config.layers = genLayers;
+  config.heads = genHeads;
+  config.dim = genDim;
+  config.vocab = genVocab;
+  config.context = genContext;
+  config.batch = genBatch;
+  config.seq = genSeq;
+  // An optional size given as 0 is an error, not a request for its default.
+  for (auto [option, field] :
+       {std::pair<cl::opt<int64_t> *, int64_t *>{&genKvHeads, &config.kvHeads},
+        {&genFfnDim, &config.ffnDim},
+        {&genEvalBatch, &config.evalBatch},
+        {&genPrefill, &config.prefill}}) {
+    if (!option->getNumOccurrences())
+      continue;
+    if (*option <= 0)
+      return fail("--" + option->ArgStr + " must be positive, got " +
+                  llvm::Twine(int64_t(*option)));
+    *field = *option;
+  }
+  if (genNormEps.getNumOccurrences()) {
+    if (!(genNormEps > 0))
+      return fail("--norm-eps must be positive");
+    config.normEps = genNormEps;
+  }
+  config.ropeTheta = genRopeTheta;
+  config.tieEmbeddings = genTie;
+  config.generation = !genNoGeneration;
+  llvm::Expected<std::string> text = mlc::generateTransformer(config);
+  if (!text)
+    return fail(llvm::toString(text.takeError()));
+
+  // What mlc writes, it must read: verify the file before writing it.
+  MLIRContext context;
+  context.printOpOnDiagnostic(false);
+  mlc::loadModelDialects(context);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBuffer(*text, "generated model"),
+      llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  if (!parseSourceFile<ModuleOp>(sourceMgr, &context))
+    return fail("the generated model does not verify (a bug in mlc gen)");
+  if (llvm::Error e = writeOutput(genOutput, *text))
+    return fail(llvm::toString(std::move(e)));
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -195,14 +323,20 @@ int main(int argc, char **argv) {
   // --help lists mlc's options, not those LLVM's libraries register.
   cl::HideUnrelatedOptions(mlcCategory);
   cl::HideUnrelatedOptions(mlcCategory, compileCommand);
+  cl::HideUnrelatedOptions(mlcCategory, genCommand);
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "mlc " << kVersion << "\n"; });
   cl::ParseCommandLineOptions(argc, argv,
                               "mlc compiler driver\n\n"
                               "  mlc compile model.mlir --train sgd,lr=0.1 "
-                              "[--target cpu] -o model.mlcx\n");
+                              "[--target cpu] -o model.mlcx\n"
+                              "  mlc gen gpt2 --layers 2 --heads 4 --dim 128 "
+                              "--vocab 256 --context 128 --batch 8 --seq 64 "
+                              "-o model.mlir\n");
   if (compileCommand)
     return compile();
+  if (genCommand)
+    return gen();
   cl::PrintHelpMessage();
   return 1;
 }
