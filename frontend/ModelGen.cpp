@@ -34,11 +34,17 @@ std::string tensorType(llvm::ArrayRef<int64_t> shape,
   return text + element.str() + ">";
 }
 
-/// A float as MLIR's parser reads it (it wants a decimal point).
+/// A float as MLIR's parser reads it (it wants a decimal point), to nine
+/// significant digits.
 std::string floatLiteral(double value) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << llvm::format("%.6e", value);
+  os << llvm::format("%.9g", value);
+  os.flush();
+  if (text.find_first_of(".") == std::string::npos) {
+    size_t e = text.find_first_of("eE");
+    text.insert(e == std::string::npos ? text.size() : e, ".0");
+  }
   return text;
 }
 
@@ -665,6 +671,18 @@ llvm::Expected<std::string> generateTransformer(const TransformerConfig &in) {
         "forward_eval -o MODEL.mlcx\n\n";
   os.flush();
 
+  os << "module attributes {mlc.transformer = {family = \""
+     << familyName(c.family) << "\", layers = " << c.layers
+     << " : i64, heads = " << c.heads << " : i64, kv_heads = " << c.kvHeads
+     << " : i64, dim = " << c.dim << " : i64, ffn_dim = " << c.ffnDim
+     << " : i64, vocab = " << c.vocab << " : i64, context = " << c.context
+     << " : i64, norm_eps = " << floatLiteral(c.normEps)
+     << " : f64, rope_theta = " << floatLiteral(c.ropeTheta)
+     << " : f64, tie_embeddings = "
+     << (c.family == Family::GPT2 || c.tieEmbeddings ? "true" : "false")
+     << "}} {\n\n";
+  os.flush();
+
   BlockShape train{c.batch, c.seq, false};
   BlockShape eval{c.evalBatch, c.seq, false};
   BlockShape prefill{1, c.prefill, true};
@@ -685,7 +703,7 @@ llvm::Expected<std::string> generateTransformer(const TransformerConfig &in) {
   }
   while (!out.empty() && out.back() == '\n')
     out.pop_back();
-  return out + "\n";
+  return out + "\n\n}\n";
 }
 
 } // namespace mlc

@@ -246,6 +246,34 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                             "mlc.shift or mlc.vocab)";
 }
 
+/// `mlc.transformer` on a module: the configuration a generated or imported
+/// transformer was written from, read back by `mlc export-hf`.
+LogicalResult verifyTransformerConfig(Operation *op, Attribute value) {
+  auto dict = dyn_cast<DictionaryAttr>(value);
+  if (!dict)
+    return op->emitError() << "'mlc.transformer' must be a dictionary, found "
+                           << value;
+  auto family = dict.getAs<StringAttr>("family");
+  if (!family || (family.getValue() != "gpt2" && family.getValue() != "llama"))
+    return op->emitError()
+           << "'mlc.transformer' needs family = \"gpt2\" or \"llama\"";
+  for (StringRef key : {"layers", "heads", "kv_heads", "dim", "ffn_dim",
+                        "vocab", "context"}) {
+    auto size = dict.getAs<IntegerAttr>(key);
+    if (!size || !size.getType().isInteger(64) || size.getInt() <= 0)
+      return op->emitError() << "'mlc.transformer' needs " << key
+                             << " as a positive i64";
+  }
+  for (StringRef key : {"norm_eps", "rope_theta"})
+    if (!dict.getAs<FloatAttr>(key))
+      return op->emitError()
+             << "'mlc.transformer' needs " << key << " as a float";
+  if (!dict.getAs<BoolAttr>("tie_embeddings"))
+    return op->emitError()
+           << "'mlc.transformer' needs tie_embeddings as a bool";
+  return success();
+}
+
 LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   StringRef key = attribute.getName().getValue();
@@ -261,9 +289,12 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
                            << "\" or \"" << kEvalKind << "\", found "
                            << attribute.getValue();
   }
+  if (key == attr::kTransformer && isa<ModuleOp>(op))
+    return verifyTransformerConfig(op, attribute.getValue());
   return op->emitError() << "unknown mlc attribute '" << key
                          << "' on an operation (functions take mlc.kind and "
-                            "mlc.optimizer, both strings)";
+                            "mlc.optimizer, both strings; modules take "
+                            "mlc.transformer)";
 }
 
 LogicalResult MlcDialect::verifyRegionResultAttribute(

@@ -45,6 +45,9 @@ inline constexpr llvm::StringLiteral kUpdate = "mlc.update";
 inline constexpr llvm::StringLiteral kKind = "mlc.kind";
 /// Function: the optimizer a train step applies, for the record.
 inline constexpr llvm::StringLiteral kOptimizer = "mlc.optimizer";
+/// Module: the configuration of a generated or imported transformer (family,
+/// sizes, eps, rope theta, tied embeddings), for `mlc export-hf`.
+inline constexpr llvm::StringLiteral kTransformer = "mlc.transformer";
 } // namespace attr
 
 /// Values of attr::kKind.

@@ -879,7 +879,7 @@ func.func @integer_param(%a: tensor<4xi32> {mlc.param = "n"}) { return }
 
 // -----
 
-// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings)}}
+// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings; modules take mlc.transformer)}}
 func.func @unknown_op_attr() attributes {mlc.whatever = 1} { return }
 
 // -----
@@ -1082,3 +1082,28 @@ func.func @decay_not_bool(%w: tensor<4xf32> {mlc.param = "w", mlc.decay = 1}) { 
 
 // expected-error @+1 {{'mlc.decay' on argument #0 needs 'mlc.param' beside it}}
 func.func @decay_on_input(%x: tensor<4xf32> {mlc.input = "x", mlc.decay = true}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.transformer' must be a dictionary, found "gpt2"}}
+module attributes {mlc.transformer = "gpt2"} {}
+
+// -----
+
+// expected-error @+1 {{'mlc.transformer' needs family = "gpt2" or "llama"}}
+module attributes {mlc.transformer = {family = "bert"}} {}
+
+// -----
+
+// expected-error @+1 {{'mlc.transformer' needs kv_heads as a positive i64}}
+module attributes {mlc.transformer = {family = "llama", layers = 1 : i64, heads = 2 : i64, kv_heads = 0 : i64}} {}
+
+// -----
+
+// expected-error @+1 {{'mlc.transformer' needs tie_embeddings as a bool}}
+module attributes {mlc.transformer = {family = "gpt2", layers = 1 : i64, heads = 2 : i64, kv_heads = 2 : i64, dim = 8 : i64, ffn_dim = 32 : i64, vocab = 16 : i64, context = 8 : i64, norm_eps = 1.0e-05 : f64, rope_theta = 1.0e+04 : f64}} {}
+
+// -----
+
+// expected-error @+1 {{unknown mlc attribute 'mlc.transformer' on an operation}}
+func.func @transformer_on_function() attributes {mlc.transformer = {}} { return }
