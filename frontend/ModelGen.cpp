@@ -65,6 +65,8 @@ struct ParamSpec {
   std::string local; // SSA name inside a block function
   Shape shape;
   std::string init;
+  /// Extra annotations, e.g. `mlc.decay = false`.
+  std::string extra = "";
 };
 
 /// Writes the ops of one function body, naming each result.
@@ -208,7 +210,10 @@ ModelParams modelParams(const TransformerConfig &c) {
   ModelParams p;
   if (c.family == Family::GPT2) {
     p.before = {{"transformer.wte.weight", "wte", {c.vocab, c.dim}, w},
-                {"transformer.wpe.weight", "wpe", {c.context, c.dim}, w}};
+                // Read with a slice when training, so the train step would
+                // not see an embedding lookup: say it takes no decay.
+                {"transformer.wpe.weight", "wpe", {c.context, c.dim}, w,
+                 "mlc.decay = false"}};
     p.after = {
         {"transformer.ln_f.weight", "ln_f_w", {c.dim}, "#mlc.init<ones>"},
         {"transformer.ln_f.bias", "ln_f_b", {c.dim}, "#mlc.init<zeros>"}};
@@ -368,8 +373,10 @@ std::string argument(llvm::StringRef ssa, llvm::StringRef type,
 }
 
 std::string paramArg(const ParamSpec &p, llvm::StringRef ssa) {
-  return argument(ssa, tensorType(p.shape),
-                  "mlc.param = \"" + p.hfName + "\", mlc.init = " + p.init);
+  std::string attrs = "mlc.param = \"" + p.hfName + "\", mlc.init = " + p.init;
+  if (!p.extra.empty())
+    attrs += ", " + p.extra;
+  return argument(ssa, tensorType(p.shape), attrs);
 }
 
 /// `dense<[start, start+1, ...]> : tensor<Nxi64>`.
