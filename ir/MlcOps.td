@@ -207,6 +207,51 @@ def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Slicing: slice, concat, split
+//===----------------------------------------------------------------------===//
+
+def Mlc_SliceOp : Mlc_Op<"slice", [Pure, InferTypeOpAdaptor, Differentiable]> {
+  let summary = "a contiguous range of indices along one axis";
+  let description = [{
+    `mlc.slice %x axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) ->
+    tensor<4x3xf32>` keeps indices [start, start + size) of `axis` (in
+    [-rank, rank)); the range must lie inside the axis. The gradient pads
+    the adjoint with zeros back to the input's shape (a concat with zero
+    splats). A slice of the whole axis folds to its input.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, I64Attr:$axis, I64Attr:$start,
+                       I64Attr:$size);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis `start` `=` $start `size` `=` "
+                       "$size attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis made non-negative.
+    int64_t getNormalizedAxis();
+  }];
+}
+
+def Mlc_ConcatOp : Mlc_Op<"concat", [Pure, InferTypeOpAdaptor, Differentiable]> {
+  let summary = "join tensors along one axis";
+  let description = [{
+    `mlc.concat %a, %b axis = 0 : (tensor<2x3xf32>, tensor<4x3xf32>) ->
+    tensor<6x3xf32>`: one or more operands of one element type and rank
+    whose dimensions agree except along `axis` (in [-rank, rank)). The
+    gradient slices the adjoint back into the operands' pieces. A concat of
+    one operand folds to it.
+  }];
+  let arguments = (ins Variadic<Mlc_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` "
+                       "functional-type($inputs, results)";
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis made non-negative.
+    int64_t getNormalizedAxis();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
 

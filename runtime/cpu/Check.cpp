@@ -52,6 +52,8 @@ Family familyOf(fb::OpKind op) {
   case K::broadcast_to:
   case K::reshape:
   case K::transpose:
+  case K::slice:
+  case K::concat:
     return Family::layout;
   case K::matmul:
     return Family::matmul;

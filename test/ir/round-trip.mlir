@@ -119,6 +119,24 @@ func.func @shapes(%x: tensor<1x3xf32>) -> tensor<3x2xf16> {
   return %6 : tensor<3x2xf16>
 }
 
+// CHECK-LABEL: func.func @slicing
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<4x2xf32>)
+func.func @slicing(%x: tensor<4x8xf32>, %y: tensor<4x2xf32>) -> tensor<4x7xf32> {
+  // CHECK: %[[S:.*]] = mlc.slice %[[X]] axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) -> tensor<4x3xf32>
+  %0 = mlc.slice %x axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) -> tensor<4x3xf32>
+  // CHECK: %[[N:.*]] = mlc.slice %[[X]] axis = -2 start = 0 size = 1 : (tensor<4x8xf32>) -> tensor<1x8xf32>
+  %1 = mlc.slice %x axis = -2 start = 0 size = 1 : (tensor<4x8xf32>) -> tensor<1x8xf32>
+  // CHECK: %[[C:.*]] = mlc.concat %[[S]], %[[Y]], %[[S]] axis = -1 : (tensor<4x3xf32>, tensor<4x2xf32>, tensor<4x3xf32>) -> tensor<4x8xf32>
+  %2 = mlc.concat %0, %y, %0 axis = -1 : (tensor<4x3xf32>, tensor<4x2xf32>, tensor<4x3xf32>) -> tensor<4x8xf32>
+  // CHECK: mlc.concat %[[N]], %[[C]] axis = 0 : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<5x8xf32>
+  %3 = mlc.concat %1, %2 axis = 0 : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<5x8xf32>
+  // CHECK: mlc.concat %[[Y]] axis = 1 : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %4 = mlc.concat %y axis = 1 : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %5 = mlc.concat %4, %2 axis = 1 : (tensor<4x2xf32>, tensor<4x8xf32>) -> tensor<4x10xf32>
+  %6 = mlc.slice %5 axis = 1 start = 3 size = 7 : (tensor<4x10xf32>) -> tensor<4x7xf32>
+  return %6 : tensor<4x7xf32>
+}
+
 // CHECK-LABEL: func.func @transpose_3d
 func.func @transpose_3d(%x: tensor<2x3x4xi64>) -> tensor<4x2x3xi64> {
   // CHECK: mlc.transpose %{{.*}} perm = [2, 0, 1] : (tensor<2x3x4xi64>) -> tensor<4x2x3xi64>

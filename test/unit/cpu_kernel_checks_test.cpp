@@ -146,6 +146,37 @@ TEST(CpuKernels, CheckRejectsBadLayouts) {
                  "result is 2xf64, expected 2xf32");
 }
 
+TEST(CpuKernels, CheckRejectsBadSlicing) {
+  fb::CpuKernelT slice = withAxis(OpKind::slice, 1);
+  slice.start = 2;
+  expectRejected(slice, {f32({4, 8})}, {f32({4, 7})},
+                 "start 2 with size 7 does not fit axis 1 of operand 4x8xf32 "
+                 "(expected 0 <= start <= 1)");
+  slice.start = -1;
+  expectRejected(slice, {f32({4, 8})}, {f32({4, 2})},
+                 "start -1 with size 2 does not fit");
+  slice.start = 0;
+  expectRejected(slice, {f32({4, 8})}, {f32({3, 2})},
+                 "result is 3x2xf32, expected the dims of 4x8xf32 except "
+                 "along axis 1");
+  expectRejected(slice, {f32({4, 8})}, {of(DType::i32, {4, 2})},
+                 "result has dtype i32, expected f32");
+  expectRejected(withAxis(OpKind::slice, 2), {f32({4, 8})}, {f32({4, 8})},
+                 "axis 2 is out of range for rank 2");
+  fb::CpuKernelT concat = withAxis(OpKind::concat, 0);
+  expectRejected(concat, {}, {f32({2})},
+                 "expected at least 1 operand and 1 result, found 0 operands");
+  expectRejected(concat, {f32({2, 3}), f32({2, 4})}, {f32({4, 3})},
+                 "operand 1 is 2x4xf32, expected the dims of 4x3xf32 except "
+                 "along axis 0");
+  expectRejected(concat, {f32({2, 3}), f32({1, 3})}, {f32({4, 3})},
+                 "operands have 3 entries along axis 0 in all, 4x3xf32 has 4");
+  expectRejected(concat, {f32({2}), of(DType::f64, {2})}, {f32({4})},
+                 "operand 1 has dtype f64, expected f32");
+  expectRejected(withAxis(OpKind::concat, -1), {f32({2})}, {f32({2})},
+                 "axis -1 is out of range for rank 1");
+}
+
 TEST(CpuKernels, CheckRejectsBadMatmuls) {
   fb::CpuKernelT matmul = kernelOf(OpKind::matmul);
   expectRejected(matmul, {f32({4, 8}), f32({16, 2})}, {f32({4, 2})},
@@ -228,9 +259,39 @@ int arityOf(OpKind op) {
   }
 }
 
+/// A kernel with descriptions it accepts, for ops whose valid shapes the
+/// random generator below would seldom hit on its own.
+struct Example {
+  fb::CpuKernelT kernel;
+  std::vector<TensorDesc> operands, results;
+};
+
+std::optional<Example> exampleOf(OpKind op) {
+  Example e{kernelOf(op), {}, {}};
+  switch (op) {
+  case OpKind::softmax_cross_entropy:
+    e.operands = {f32({2, 3}), of(DType::i64, {2})};
+    e.results = {f32({})};
+    return e;
+  case OpKind::slice:
+    e.kernel.axis = 1;
+    e.kernel.start = 1;
+    e.operands = {f32({2, 3})};
+    e.results = {f32({2, 1})};
+    return e;
+  case OpKind::concat:
+    e.operands = {f32({2, 3}), f32({1, 3})};
+    e.results = {f32({3, 3})};
+    return e;
+  default:
+    return std::nullopt;
+  }
+}
+
 /// Random kernels and descriptions: checkKernel must never crash, and
 /// whatever it accepts must run within the buffers (the harness allocates
-/// exactly byteSize() bytes, so an ASan build catches any overrun).
+/// exactly byteSize() bytes, so an ASan build catches any overrun). A third
+/// of the cases start from an op's example and change a few things.
 TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
   std::mt19937 rng(42);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
@@ -243,26 +304,50 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
   std::vector<int> acceptedPerOp(static_cast<size_t>(OpKind::MAX) + 1, 0);
   for (int iter = 0; iter < 200000; ++iter) {
     int opIndex = pick(static_cast<int>(OpKind::MAX) + 2); // one unknown
+    std::optional<Example> example = exampleOf(static_cast<OpKind>(opIndex));
+    bool fromExample = example && pick(3) == 0;
     fb::CpuKernelT k = kernelOf(static_cast<OpKind>(opIndex));
     for (int i = pick(4); i > 0; --i)
       k.axes.push_back(pick(5) - 1);
     for (int i = pick(4); i > 0; --i)
       k.perm.push_back(pick(4) - (pick(8) == 0));
     k.axis = pick(5) - 1;
+    k.start = pick(4) - 1;
     k.keepdims = pick(2);
     k.transpose_lhs = pick(2);
     k.transpose_rhs = pick(2);
     k.predicate = static_cast<fb::ComparePredicate>(pick(7));
-    // Mostly the right arity and one shared dtype, so many kernels pass.
-    int numOperands = pick(10) ? arityOf(k.op) : pick(4);
-    int numResults = pick(10) ? 1 : pick(3);
-    DType shared = dtypes[pick(5)];
     std::vector<Host> hosts;
-    for (int i = 0; i < numOperands + numResults; ++i)
-      hosts.push_back(randomHost(pick(4) ? shared : dtypes[pick(5)],
-                                 shapes[pick(numShapes)], -1, 4, iter));
+    size_t numOperands;
+    if (fromExample) {
+      // The example's attributes, each kept with probability 3/4.
+      fb::CpuKernelT random = k;
+      k = example->kernel;
+      if (pick(4) == 0)
+        k.axis = random.axis;
+      if (pick(4) == 0)
+        k.start = random.start;
+      numOperands = example->operands.size();
+      for (size_t i = 0; i < numOperands + example->results.size(); ++i) {
+        TensorDesc d = i < numOperands ? example->operands[i]
+                                       : example->results[i - numOperands];
+        if (!d.shape.empty() && pick(6) == 0)
+          d.shape[pick(static_cast<int>(d.shape.size()))] = pick(5);
+        if (pick(10) == 0)
+          d.dtype = dtypes[pick(5)];
+        hosts.push_back(randomHost(d.dtype, d.shape, -1, 4, iter));
+      }
+    } else {
+      // Mostly the right arity and one shared dtype, so many kernels pass.
+      numOperands = pick(10) ? arityOf(k.op) : pick(4);
+      size_t numResults = pick(10) ? 1 : pick(3);
+      DType shared = dtypes[pick(5)];
+      for (size_t i = 0; i < numOperands + numResults; ++i)
+        hosts.push_back(randomHost(pick(4) ? shared : dtypes[pick(5)],
+                                   shapes[pick(numShapes)], -1, 4, iter));
+    }
     std::vector<Host *> ops, res;
-    for (int i = 0; i < numOperands + numResults; ++i)
+    for (size_t i = 0; i < hosts.size(); ++i)
       (i < numOperands ? ops : res).push_back(&hosts[i]);
     Status s = runKernel(k, ops, res);
     if (s.isOk())

@@ -450,6 +450,67 @@ TEST(CpuKernels, TransposeEveryPermutation) {
     }
 }
 
+/// The elements of `in` whose index along `axis` lies in [start, start +
+/// size), in row-major order: a naive slice.
+std::vector<double> sliceRef(const Host &in, size_t axis, int64_t start,
+                             int64_t size) {
+  std::vector<double> out;
+  for (int64_t i = 0; i < in.size(); ++i) {
+    int64_t at = unravel(i, in.desc.shape)[axis];
+    if (at >= start && at < start + size)
+      out.push_back(in.get(i));
+  }
+  return out;
+}
+
+TEST(CpuKernels, SliceEveryAxis) {
+  for (DType dtype : {DType::f32, DType::f64, DType::i64, DType::i1})
+    for (const Shape &shape : {Shape{5}, Shape{3, 4}, Shape{2, 3, 5}})
+      for (size_t axis = 0; axis < shape.size(); ++axis)
+        for (int64_t start = 0; start < shape[axis]; ++start) {
+          int64_t size = std::min<int64_t>(2, shape[axis] - start);
+          SCOPED_TRACE(descStr(dtype, shape) + " axis " + std::to_string(axis) +
+                       " start " + std::to_string(start));
+          Host in = randomHost(dtype, shape, -9, 9);
+          Shape outShape = shape;
+          outShape[axis] = size;
+          Host out(dtype, outShape);
+          fb::CpuKernelT k = kernelOf(OpKind::slice);
+          k.axis = static_cast<int64_t>(axis);
+          k.start = start;
+          ASSERT_RUNS(k, {&in}, {&out});
+          expectValues(out, sliceRef(in, axis, start, size), 0);
+        }
+}
+
+TEST(CpuKernels, ConcatEveryAxis) {
+  for (DType dtype : {DType::f32, DType::i32, DType::i1})
+    for (const Shape &shape : {Shape{4}, Shape{3, 4}, Shape{2, 3, 4}})
+      for (size_t axis = 0; axis < shape.size(); ++axis) {
+        // Three pieces of sizes 1, 2 and the rest (at least 1) along axis.
+        std::vector<Host> parts;
+        int64_t sizes[] = {1, 2, 3};
+        Shape outShape = shape;
+        outShape[axis] = 6;
+        for (int i = 0; i < 3; ++i) {
+          Shape s = shape;
+          s[axis] = sizes[i];
+          parts.push_back(randomHost(dtype, s, -9, 9, 20 + i));
+        }
+        Host out(dtype, outShape);
+        fb::CpuKernelT k = kernelOf(OpKind::concat);
+        k.axis = static_cast<int64_t>(axis);
+        ASSERT_RUNS(k, {&parts[0], &parts[1], &parts[2]}, {&out});
+        // Slicing the result back gives each piece.
+        int64_t start = 0;
+        for (int i = 0; i < 3; ++i) {
+          EXPECT_EQ(sliceRef(out, axis, start, sizes[i]), parts[i].values())
+              << "piece " << i << " along axis " << axis;
+          start += sizes[i];
+        }
+      }
+}
+
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//

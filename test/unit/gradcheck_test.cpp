@@ -415,6 +415,26 @@ std::vector<GradCase> allCases() {
   cast.step = 1e-2;
   cases.push_back(cast);
 
+  // Slicing: slices at either end and inside, concat of three and of one
+  // value twice (its adjoint is the sum of both pieces).
+  cases.push_back(custom("slice_middle", {{3, 5}}, {3, 2},
+                         "  %out = mlc.slice %p0 axis = 1 start = 2 size = 2 : "
+                         "(tensor<3x5x{T}>) -> tensor<3x2x{T}>"));
+  cases.push_back(custom("slice_first", {{3, 4}}, {1, 4},
+                         "  %out = mlc.slice %p0 axis = 0 start = 0 size = 1 : "
+                         "(tensor<3x4x{T}>) -> tensor<1x4x{T}>"));
+  cases.push_back(custom("slice_last", {{2, 3, 4}}, {2, 3, 1},
+                         "  %out = mlc.slice %p0 axis = -1 start = 3 size = 1 "
+                         ": (tensor<2x3x4x{T}>) -> tensor<2x3x1x{T}>"));
+  cases.push_back(custom("concat_three", {{2, 3}, {2, 1}, {2, 2}}, {2, 6},
+                         "  %out = mlc.concat %p0, %p1, %p2 axis = 1 : "
+                         "(tensor<2x3x{T}>, tensor<2x1x{T}>, tensor<2x2x{T}>) "
+                         "-> tensor<2x6x{T}>"));
+  cases.push_back(custom("concat_same_value", {{2, 3}}, {4, 3},
+                         "  %out = mlc.concat %p0, %p0 axis = 0 : "
+                         "(tensor<2x3x{T}>, tensor<2x3x{T}>) -> "
+                         "tensor<4x3x{T}>"));
+
   // Select (the predicate gets no gradient; branches broadcast).
   cases.push_back(
       custom("select", {{3, 4}, {3, 4}, {4}}, {3, 4},
