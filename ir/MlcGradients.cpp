@@ -389,6 +389,19 @@ LogicalResult ConcatOp::buildGradients(OpBuilder &b,
   return success();
 }
 
+LogicalResult SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                      SmallVectorImpl<Value> &grads) {
+  // The results' adjoints side by side; zeros for a result without one.
+  SmallVector<Value> pieces;
+  for (auto [result, grad] : llvm::zip(getResults(), resultGrads))
+    pieces.push_back(
+        grad ? grad
+             : buildZeros(b, getLoc(),
+                          cast<RankedTensorType>(result.getType())));
+  grads.push_back(ConcatOp::create(b, getLoc(), pieces, getNormalizedAxis()));
+  return success();
+}
+
 LogicalResult CastOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
                                      SmallVectorImpl<Value> &grads) {
   auto inType = getInput().getType();

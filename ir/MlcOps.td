@@ -251,6 +251,27 @@ def Mlc_ConcatOp : Mlc_Op<"concat", [Pure, InferTypeOpAdaptor, Differentiable]> 
   }];
 }
 
+def Mlc_SplitOp : Mlc_Op<"split", [Pure, InferTypeOpAdaptor, Differentiable]> {
+  let summary = "cut a tensor into consecutive pieces along one axis";
+  let description = [{
+    `mlc.split %x axis = 1 sizes = [2, 6] : (tensor<4x8xf32>) ->
+    (tensor<4x2xf32>, tensor<4x6xf32>)`: one result per size, in order;
+    the sizes are positive and add up to the axis (in [-rank, rank)). The
+    gradient concatenates the results' adjoints, with zeros for a result
+    that has none. A split into one piece folds to its input.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, I64Attr:$axis,
+                       DenseI64ArrayAttr:$sizes);
+  let results = (outs Variadic<Mlc_Tensor>:$results);
+  let assemblyFormat = "$input `axis` `=` $axis `sizes` `=` $sizes attr-dict "
+                       "`:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis made non-negative.
+    int64_t getNormalizedAxis();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//

@@ -118,3 +118,51 @@ OpFoldResult ConcatOp::fold(FoldAdaptor) {
     return getInputs()[0];
   return {};
 }
+
+//===----------------------------------------------------------------------===//
+// split
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  StringRef name = getOperationName();
+  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+  FailureOr<int64_t> axis = normalizeAxis(
+      loc, name, static_cast<int64_t>(adaptor.getAxis()), type.getRank());
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> sizes = adaptor.getSizes();
+  if (sizes.empty())
+    return emitOptionalError(loc, "'", name, "' needs at least one size");
+  int64_t extent = type.getDimSize(*axis), total = 0;
+  for (int64_t size : sizes) {
+    if (size < 1 || size > extent)
+      return emitOptionalError(loc, "'", name, "' size ", size,
+                               " is not in [1, ", extent, "] (axis ", *axis,
+                               " has size ", extent, ")");
+    total += size; // at most sizes.size() * 2^40: no overflow
+  }
+  if (total != extent)
+    return emitOptionalError(loc, "'", name, "' sizes [", sizes, "] add up to ",
+                             total, ", but axis ", *axis, " has size ", extent);
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t size : sizes) {
+    shape[*axis] = size;
+    inferred.push_back(type.clone(shape));
+  }
+  return success();
+}
+
+int64_t SplitOp::getNormalizedAxis() {
+  return normalizedAxis(static_cast<int64_t>(getAxis()), getInput());
+}
+
+LogicalResult SplitOp::fold(FoldAdaptor,
+                            SmallVectorImpl<OpFoldResult> &results) {
+  if (getNumResults() != 1)
+    return failure();
+  results.push_back(getInput());
+  return success();
+}

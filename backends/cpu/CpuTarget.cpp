@@ -81,6 +81,11 @@ FailureOr<CpuOp> describe(Operation *op) {
         k.axis = c.getNormalizedAxis();
         return k;
       })
+      .Case([](SplitOp s) {
+        CpuOp k{K::split};
+        k.axis = s.getNormalizedAxis();
+        return k;
+      })
       .Case([](MatmulOp m) {
         CpuOp k{K::matmul};
         k.transposeLhs = m.getTransposeLhs();

@@ -54,6 +54,7 @@ Family familyOf(fb::OpKind op) {
   case K::transpose:
   case K::slice:
   case K::concat:
+  case K::split:
     return Family::layout;
   case K::matmul:
     return Family::matmul;

@@ -1,5 +1,5 @@
 // Data-movement CPU kernels: copy, reshape, broadcast_to, transpose, and
-// the axis copies of slice and concat.
+// the axis copies of slice, concat and split.
 //
 // They only move bits, so each is instantiated per element size rather than
 // per dtype. Single-threaded, like every kernel outside OpenBLAS.
@@ -161,7 +161,7 @@ CommandOr makeMemmove(const TensorRef &operand, const TensorRef &result) {
 }
 
 //===----------------------------------------------------------------------===//
-// slice, concat: runs of bytes copied between rows along one axis
+// slice, concat, split: runs of bytes copied between rows along one axis
 //===----------------------------------------------------------------------===//
 
 /// One operand-to-result copy of an axis kernel: `rows` runs of `runBytes`,
@@ -357,6 +357,15 @@ Status checkConcat(const fb::CpuKernel &kernel, const Descs &operands,
   return checkJoin(kernel, operands, *results[0], "operand");
 }
 
+Status checkSplit(const fb::CpuKernel &kernel, const Descs &operands,
+                  const Descs &results) {
+  if (operands.size() != 1 || results.empty())
+    return Status::error("expected 1 operand and at least 1 result, found " +
+                         std::to_string(operands.size()) + " operands and " +
+                         std::to_string(results.size()) + " results");
+  return checkJoin(kernel, results, *operands[0], "result");
+}
+
 } // namespace
 
 Status checkLayout(const fb::CpuKernel &kernel, const Descs &operands,
@@ -365,6 +374,8 @@ Status checkLayout(const fb::CpuKernel &kernel, const Descs &operands,
     return checkSlice(kernel, operands, results);
   if (kernel.op() == K::concat)
     return checkConcat(kernel, operands, results);
+  if (kernel.op() == K::split)
+    return checkSplit(kernel, operands, results);
   MLC_RETURN_IF_ERROR(checkArity(operands, results, 1, 1));
   const TensorDesc &operand = *operands[0];
   const TensorDesc &result = *results[0];
@@ -387,6 +398,8 @@ CommandOr prepareLayout(const fb::CpuKernel &kernel,
                         const std::vector<TensorRef> &results) {
   if (kernel.op() == K::concat)
     return prepareJoin(kernel, operands, results[0], /*intoWhole=*/true);
+  if (kernel.op() == K::split)
+    return prepareJoin(kernel, results, operands[0], /*intoWhole=*/false);
   const TensorRef &operand = operands[0];
   const TensorRef &result = results[0];
   switch (kernel.op()) {

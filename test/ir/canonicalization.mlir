@@ -387,8 +387,8 @@ func.func @triple_negation(%x: tensor<4xi32>) -> tensor<4xi32> {
 }
 
 //===----------------------------------------------------------------------===//
-// Slicing: a slice of a whole axis and a concat of one operand are their
-// input; a proper slice and a concat of two stay.
+// Slicing: a slice of a whole axis, a concat of one operand and a split
+// into one piece are their input; the proper ones stay.
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -429,4 +429,24 @@ func.func @concat_one_operand(%x: tensor<2x3xi64>) -> tensor<2x3xi64> {
 func.func @concat_two_stays(%x: tensor<2x3xf32>) -> tensor<4x3xf32> {
   %0 = mlc.concat %x, %x axis = 0 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @split_one_piece
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: mlc.split
+// CHECK: return %[[X]]
+func.func @split_one_piece(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = mlc.split %x axis = 1 sizes = [3] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @split_two_stays
+// CHECK: mlc.split
+func.func @split_two_stays(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %0:2 = mlc.split %x axis = 1 sizes = [2, 1] : (tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x1xf32>)
+  return %0#1 : tensor<2x1xf32>
 }

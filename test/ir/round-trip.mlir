@@ -137,6 +137,17 @@ func.func @slicing(%x: tensor<4x8xf32>, %y: tensor<4x2xf32>) -> tensor<4x7xf32> 
   return %6 : tensor<4x7xf32>
 }
 
+// CHECK-LABEL: func.func @split
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xi32>)
+func.func @split(%x: tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>, tensor<1x8xi32>) {
+  // CHECK: %[[P:.*]]:2 = mlc.split %[[X]] axis = -1 sizes = [2, 6] : (tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>)
+  %0:2 = mlc.split %x axis = -1 sizes = [2, 6] : (tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>)
+  // CHECK: %[[R:.*]]:4 = mlc.split %[[X]] axis = 0 sizes = [1, 1, 1, 1] : (tensor<4x8xi32>) -> (tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>)
+  %1:4 = mlc.split %x axis = 0 sizes = [1, 1, 1, 1] : (tensor<4x8xi32>) -> (tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>)
+  // CHECK: return %[[P]]#0, %[[P]]#1, %[[R]]#3
+  return %0#0, %0#1, %1#3 : tensor<4x2xi32>, tensor<4x6xi32>, tensor<1x8xi32>
+}
+
 // CHECK-LABEL: func.func @transpose_3d
 func.func @transpose_3d(%x: tensor<2x3x4xi64>) -> tensor<4x2x3xi64> {
   // CHECK: mlc.transpose %{{.*}} perm = [2, 0, 1] : (tensor<2x3x4xi64>) -> tensor<4x2x3xi64>

@@ -107,3 +107,48 @@ func.func @concat_wrong_result(%a: tensor<2xf32>) -> tensor<5xf32> {
   %0 = mlc.concat %a, %a axis = 0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
+
+// -----
+
+func.func @split_sizes_do_not_add_up(%a: tensor<2x6xf32>) -> (tensor<2x2xf32>, tensor<2x3xf32>) {
+  // expected-error @+2 {{'mlc.split' sizes [2, 3] add up to 5, but axis 1 has size 6}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = mlc.split %a axis = 1 sizes = [2, 3] : (tensor<2x6xf32>) -> (tensor<2x2xf32>, tensor<2x3xf32>)
+  return %0#0, %0#1 : tensor<2x2xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+func.func @split_zero_size(%a: tensor<2x6xf32>) -> (tensor<2x6xf32>, tensor<2x1xf32>) {
+  // expected-error @+2 {{'mlc.split' size 0 is not in [1, 6] (axis 1 has size 6)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = mlc.split %a axis = 1 sizes = [6, 0] : (tensor<2x6xf32>) -> (tensor<2x6xf32>, tensor<2x1xf32>)
+  return %0#0, %0#1 : tensor<2x6xf32>, tensor<2x1xf32>
+}
+
+// -----
+
+func.func @split_no_sizes(%a: tensor<2x6xf32>) {
+  // expected-error @+2 {{'mlc.split' needs at least one size}}
+  // expected-error @+1 {{failed to infer returned types}}
+  mlc.split %a axis = 1 sizes = [] : (tensor<2x6xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @split_axis_out_of_range(%a: tensor<2x6xf32>) -> tensor<2x6xf32> {
+  // expected-error @+2 {{'mlc.split' axis 3 is out of range for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.split %a axis = 3 sizes = [6] : (tensor<2x6xf32>) -> tensor<2x6xf32>
+  return %0 : tensor<2x6xf32>
+}
+
+// -----
+
+func.func @split_wrong_result_count(%a: tensor<2x6xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  // expected-error @+2 {{'mlc.split' op inferred type(s) 'tensor<2x2xf32>', 'tensor<2x2xf32>', 'tensor<2x2xf32>' are incompatible with return type(s) of operation 'tensor<2x3xf32>', 'tensor<2x3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = mlc.split %a axis = 1 sizes = [2, 2, 2] : (tensor<2x6xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>)
+  return %0#0, %0#1 : tensor<2x3xf32>, tensor<2x3xf32>
+}

@@ -175,6 +175,24 @@ TEST(CpuKernels, CheckRejectsBadSlicing) {
                  "operand 1 has dtype f64, expected f32");
   expectRejected(withAxis(OpKind::concat, -1), {f32({2})}, {f32({2})},
                  "axis -1 is out of range for rank 1");
+  fb::CpuKernelT split = withAxis(OpKind::split, 1);
+  expectRejected(split, {f32({2, 6})}, {},
+                 "expected 1 operand and at least 1 result, found 1 operands "
+                 "and 0 results");
+  expectRejected(split, {f32({2, 6}), f32({2, 6})}, {f32({2, 6})},
+                 "expected 1 operand and at least 1 result");
+  expectRejected(split, {f32({2, 6})}, {f32({2, 2}), f32({2, 3})},
+                 "results have 5 entries along axis 1 in all, 2x6xf32 has 6");
+  expectRejected(split, {f32({2, 6})}, {f32({2, 2}), f32({3, 4})},
+                 "result 1 is 3x4xf32, expected the dims of 2x6xf32 except "
+                 "along axis 1");
+  TensorDesc piece = f32({2, 3});
+  std::vector<const TensorDesc *> same = {&piece, &piece};
+  TensorDesc whole = f32({2, 6});
+  Status s = checkKernel(KernelBuf(split).get(), {&whole}, same);
+  EXPECT_NE(s.message().find("results #0 and #1 are one buffer"),
+            std::string::npos)
+      << s.message();
 }
 
 TEST(CpuKernels, CheckRejectsBadMatmuls) {
@@ -282,6 +300,11 @@ std::optional<Example> exampleOf(OpKind op) {
   case OpKind::concat:
     e.operands = {f32({2, 3}), f32({1, 3})};
     e.results = {f32({3, 3})};
+    return e;
+  case OpKind::split:
+    e.kernel.axis = 1;
+    e.operands = {f32({2, 3})};
+    e.results = {f32({2, 1}), f32({2, 2})};
     return e;
   default:
     return std::nullopt;

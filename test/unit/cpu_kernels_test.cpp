@@ -511,6 +511,31 @@ TEST(CpuKernels, ConcatEveryAxis) {
       }
 }
 
+TEST(CpuKernels, SplitEveryAxis) {
+  for (DType dtype : {DType::f64, DType::i64, DType::i1})
+    for (const Shape &shape : {Shape{6}, Shape{6, 2}, Shape{2, 6, 3}})
+      for (size_t axis = 0; axis < shape.size(); ++axis) {
+        if (shape[axis] != 6)
+          continue;
+        Host in = randomHost(dtype, shape, -9, 9);
+        std::vector<Host> parts;
+        const int64_t sizes[] = {3, 1, 2};
+        for (int64_t size : sizes) {
+          Shape s = shape;
+          s[axis] = size;
+          parts.emplace_back(dtype, s);
+        }
+        fb::CpuKernelT k = kernelOf(OpKind::split);
+        k.axis = static_cast<int64_t>(axis);
+        ASSERT_RUNS(k, {&in}, {&parts[0], &parts[1], &parts[2]});
+        int64_t start = 0;
+        for (int i = 0; i < 3; ++i) {
+          expectValues(parts[i], sliceRef(in, axis, start, sizes[i]), 0);
+          start += sizes[i];
+        }
+      }
+}
+
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//

@@ -430,6 +430,21 @@ std::vector<GradCase> allCases() {
                          "  %out = mlc.concat %p0, %p1, %p2 axis = 1 : "
                          "(tensor<2x3x{T}>, tensor<2x1x{T}>, tensor<2x2x{T}>) "
                          "-> tensor<2x6x{T}>"));
+  // Split: every result used, and a result without an adjoint (zeros).
+  cases.push_back(custom("split_both_used", {{3, 4}}, {3, 2},
+                         "  %a:2 = mlc.split %p0 axis = 1 sizes = [2, 2] : "
+                         "(tensor<3x4x{T}>) -> (tensor<3x2x{T}>, "
+                         "tensor<3x2x{T}>)\n"
+                         "  %out = mlc.mul %a#0, %a#1 : (tensor<3x2x{T}>, "
+                         "tensor<3x2x{T}>) -> tensor<3x2x{T}>"));
+  GradCase unused = custom("split_one_unused", {{3, 4}, {1, 4}}, {2, 4},
+                           "  %a:3 = mlc.split %p0 axis = 0 sizes = [1, 1, 1] "
+                           ": (tensor<3x4x{T}>) -> (tensor<1x4x{T}>, "
+                           "tensor<1x4x{T}>, tensor<1x4x{T}>)\n"
+                           "  %out = mlc.concat %a#2, %p1 axis = 0 : "
+                           "(tensor<1x4x{T}>, tensor<1x4x{T}>) -> "
+                           "tensor<2x4x{T}>");
+  cases.push_back(unused);
   cases.push_back(custom("concat_same_value", {{2, 3}}, {4, 3},
                          "  %out = mlc.concat %p0, %p0 axis = 0 : "
                          "(tensor<2x3x{T}>, tensor<2x3x{T}>) -> "

@@ -152,6 +152,7 @@ Json describeAttributes(const fb::CpuKernel &cpu) {
   case fb::OpKind::softmax:
   case fb::OpKind::argmax:
   case fb::OpKind::concat:
+  case fb::OpKind::split:
     return {{"axis", cpu.axis()}};
   case fb::OpKind::slice:
     return {{"axis", cpu.axis()}, {"start", cpu.start()}};
