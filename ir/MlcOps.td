@@ -399,4 +399,6 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
   let hasVerifier = 1;
 }
 
+include "ir/MlcTransformerOps.td"
+
 #endif // MLC_OPS_TD

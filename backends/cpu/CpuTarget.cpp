@@ -98,6 +98,8 @@ FailureOr<CpuOp> describe(Operation *op) {
         return k;
       })
       .Case([](OneHotOp) { return CpuOp{K::one_hot}; })
+      .Case([](EmbeddingOp) { return CpuOp{K::embedding}; })
+      .Case([](EmbeddingGradOp) { return CpuOp{K::embedding_grad}; })
       .Case([](ArgmaxOp a) {
         CpuOp k{K::argmax};
         k.axis = normalizeAxis(a.getAxis(), a.getInput());

@@ -148,6 +148,18 @@ func.func @split(%x: tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>, tens
   return %0#0, %0#1, %1#3 : tensor<4x2xi32>, tensor<4x6xi32>, tensor<1x8xi32>
 }
 
+// CHECK-LABEL: func.func @embeddings
+// CHECK-SAME: (%[[T:.*]]: tensor<10x4xf32>, %[[I:.*]]: tensor<2x3xi64>, %[[J:.*]]: tensor<i32>)
+func.func @embeddings(%table: tensor<10x4xf32>, %ids: tensor<2x3xi64>, %id: tensor<i32>) -> (tensor<10x4xf32>, tensor<4xf32>) {
+  // CHECK: %[[E:.*]] = mlc.embedding %[[T]], %[[I]] : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  %0 = mlc.embedding %table, %ids : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  // CHECK: mlc.embedding %[[T]], %[[J]] : (tensor<10x4xf32>, tensor<i32>) -> tensor<4xf32>
+  %1 = mlc.embedding %table, %id : (tensor<10x4xf32>, tensor<i32>) -> tensor<4xf32>
+  // CHECK: mlc.embedding_grad %[[E]], %[[I]] : (tensor<2x3x4xf32>, tensor<2x3xi64>) -> tensor<10x4xf32>
+  %2 = mlc.embedding_grad %0, %ids : (tensor<2x3x4xf32>, tensor<2x3xi64>) -> tensor<10x4xf32>
+  return %2, %1 : tensor<10x4xf32>, tensor<4xf32>
+}
+
 // CHECK-LABEL: func.func @transpose_3d
 func.func @transpose_3d(%x: tensor<2x3x4xi64>) -> tensor<4x2x3xi64> {
   // CHECK: mlc.transpose %{{.*}} perm = [2, 0, 1] : (tensor<2x3x4xi64>) -> tensor<4x2x3xi64>

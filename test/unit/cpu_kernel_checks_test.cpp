@@ -195,6 +195,29 @@ TEST(CpuKernels, CheckRejectsBadSlicing) {
       << s.message();
 }
 
+TEST(CpuKernels, CheckRejectsBadEmbeddings) {
+  using D = DType;
+  fb::CpuKernelT gather = kernelOf(OpKind::embedding);
+  expectRejected(gather, {f32({5, 2}), f32({3})}, {f32({3, 2})},
+                 "operand 1 (the ids) has dtype f32, expected i32 or i64");
+  expectRejected(gather, {f32({5, 2, 1}), of(D::i64, {3})}, {f32({3, 2})},
+                 "operand 0 (the table) is 5x2x1xf32, expected [V, D]");
+  expectRejected(gather, {of(D::i32, {5, 2}), of(D::i64, {3})},
+                 {of(D::i32, {3, 2})}, "expected f32 or f64");
+  expectRejected(gather, {f32({5, 2}), of(D::i64, {3})}, {f32({2, 3})},
+                 "result shape is 2x3, expected 3x2 (the ids' shape, then D = "
+                 "2)");
+  expectRejected(gather, {f32({5, 2}), of(D::i64, {3})}, {of(D::f64, {3, 2})},
+                 "result has dtype f64, expected f32");
+  fb::CpuKernelT scatter = kernelOf(OpKind::embedding_grad);
+  expectRejected(scatter, {f32({3, 2}), of(D::i64, {3})}, {f32({5})},
+                 "result (the table's gradient) is 5xf32, expected [V, D]");
+  expectRejected(scatter, {f32({3, 2}), of(D::i64, {4})}, {f32({5, 2})},
+                 "operand 0 (the gradient) shape is 3x2, expected 4x2");
+  expectRejected(scatter, {of(D::f64, {3, 2}), of(D::i64, {3})}, {f32({5, 2})},
+                 "operand 0 has dtype f64, expected f32");
+}
+
 TEST(CpuKernels, CheckRejectsBadMatmuls) {
   fb::CpuKernelT matmul = kernelOf(OpKind::matmul);
   expectRejected(matmul, {f32({4, 8}), f32({16, 2})}, {f32({4, 2})},
@@ -271,6 +294,8 @@ int arityOf(OpKind op) {
   case OpKind::matmul:
   case OpKind::mse_loss:
   case OpKind::softmax_cross_entropy:
+  case OpKind::embedding:
+  case OpKind::embedding_grad:
     return 2;
   default:
     return 1;
@@ -305,6 +330,14 @@ std::optional<Example> exampleOf(OpKind op) {
     e.kernel.axis = 1;
     e.operands = {f32({2, 3})};
     e.results = {f32({2, 1}), f32({2, 2})};
+    return e;
+  case OpKind::embedding:
+    e.operands = {f32({3, 2}), of(DType::i64, {2})};
+    e.results = {f32({2, 2})};
+    return e;
+  case OpKind::embedding_grad:
+    e.operands = {f32({2, 2}), of(DType::i32, {2})};
+    e.results = {f32({3, 2})};
     return e;
   default:
     return std::nullopt;

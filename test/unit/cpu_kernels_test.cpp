@@ -688,6 +688,66 @@ TEST(CpuKernels, SoftmaxCrossEntropyLabelOutOfRangeFailsRun) {
 }
 
 //===----------------------------------------------------------------------===//
+// Embeddings
+//===----------------------------------------------------------------------===//
+
+TEST(CpuKernels, EmbeddingGathersRows) {
+  for (DType dtype : {DType::f32, DType::f64})
+    for (DType idType : {DType::i32, DType::i64})
+      for (const Shape &idShape : {Shape{}, Shape{5}, Shape{2, 3}}) {
+        Host table = randomHost(dtype, {4, 3}, -2, 2, 30);
+        Host ids = randomHost(idType, idShape, 0, 3, 31);
+        Shape outShape = idShape;
+        outShape.push_back(3);
+        Host out(dtype, outShape);
+        ASSERT_RUNS(kernelOf(OpKind::embedding), {&table, &ids}, {&out});
+        std::vector<double> want;
+        for (int64_t i = 0; i < ids.size(); ++i)
+          for (int64_t j = 0; j < 3; ++j)
+            want.push_back(table.get(static_cast<int64_t>(ids.get(i)) * 3 + j));
+        expectValues(out, want, 0);
+      }
+}
+
+TEST(CpuKernels, EmbeddingGradSumsRepeatedIds) {
+  for (DType dtype : {DType::f32, DType::f64}) {
+    Host grad = randomHost(dtype, {2, 3, 2}, -2, 2, 32);
+    Host ids(DType::i64, {2, 3});
+    const double values[] = {0, 3, 3, 1, 3, 0}; // row 2 is never used
+    for (int i = 0; i < 6; ++i)
+      ids.set(i, values[i]);
+    Host out = randomHost(dtype, {4, 2}, -9, 9); // overwritten, not added to
+    ASSERT_RUNS(kernelOf(OpKind::embedding_grad), {&grad, &ids}, {&out});
+    std::vector<double> want(8, 0);
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 2; ++j)
+        want[static_cast<size_t>(values[i]) * 2 + j] += grad.get(i * 2 + j);
+    expectValues(out, want, tolerance(dtype));
+  }
+}
+
+TEST(CpuKernels, EmbeddingIdOutOfRangeFailsRun) {
+  Host table = randomHost(DType::f32, {5, 2}), ids(DType::i32, {2, 3});
+  Host out(DType::f32, {2, 3, 2}), grad = randomHost(DType::f32, {2, 3, 2});
+  Host tableGrad(DType::f32, {5, 2});
+  for (double bad : {5.0, -1.0}) {
+    for (int i = 0; i < 6; ++i)
+      ids.set(i, i == 4 ? bad : 1);
+    std::string want = "ids[1, 1] is " + std::to_string(int(bad)) +
+                       ", expected a value in [0, 5) (the table's rows)";
+    Status s = runKernel(kernelOf(OpKind::embedding), {&table, &ids}, {&out});
+    ASSERT_FALSE(s.isOk());
+    EXPECT_EQ(s.message(), "embedding: " + want);
+    // The result is left untouched (the harness fills it with 0xA5 bytes).
+    EXPECT_EQ(out.bytes[0], 0xA5);
+    s = runKernel(kernelOf(OpKind::embedding_grad), {&grad, &ids},
+                  {&tableGrad});
+    ASSERT_FALSE(s.isOk());
+    EXPECT_EQ(s.message(), "embedding_grad: " + want);
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Determinism
 //===----------------------------------------------------------------------===//
 

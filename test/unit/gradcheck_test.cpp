@@ -450,6 +450,31 @@ std::vector<GradCase> allCases() {
                          "(tensor<2x3x{T}>, tensor<2x3x{T}>) -> "
                          "tensor<4x3x{T}>"));
 
+  // Embeddings: repeated ids sum their adjoints into one row (row 1 is
+  // never read), ids of any rank, i32 ids from an input, and
+  // embedding_grad on the path (its adjoint is an embedding).
+  cases.push_back(custom("embedding_repeated_ids", {{4, 3}}, {2, 3, 3},
+                         "  %ids = mlc.constant dense<[[0, 2, 2], [3, 0, 2]]> "
+                         ": tensor<2x3xi64>\n"
+                         "  %out = mlc.embedding %p0, %ids : (tensor<4x3x{T}>, "
+                         "tensor<2x3xi64>) -> tensor<2x3x3x{T}>"));
+  cases.push_back(custom("embedding_scalar_id", {{4, 3}}, {3},
+                         "  %id = mlc.constant dense<3> : tensor<i32>\n"
+                         "  %out = mlc.embedding %p0, %id : (tensor<4x3x{T}>, "
+                         "tensor<i32>) -> tensor<3x{T}>"));
+  GradCase lookup = custom("embedding_input_ids", {{5, 2}}, {6, 2},
+                           "  %out = mlc.embedding %p0, %labels : "
+                           "(tensor<5x2x{T}>, tensor<6xi64>) -> "
+                           "tensor<6x2x{T}>");
+  lookup.labels = {6};
+  lookup.classes = 5;
+  cases.push_back(lookup);
+  cases.push_back(
+      custom("embedding_grad", {{2, 3}}, {4, 3},
+             "  %ids = mlc.constant dense<[1, 1]> : tensor<2xi32>\n"
+             "  %out = mlc.embedding_grad %p0, %ids : "
+             "(tensor<2x3x{T}>, tensor<2xi32>) -> tensor<4x3x{T}>"));
+
   // Select (the predicate gets no gradient; branches broadcast).
   cases.push_back(
       custom("select", {{3, 4}, {3, 4}, {4}}, {3, 4},
