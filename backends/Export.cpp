@@ -118,8 +118,8 @@ std::vector<uint8_t> constantBytes(DenseElementsAttr attr) {
 /// that its result may share memory with a same-shaped operand.
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
-             ExpOp, LogOp, TanhOp, SqrtOp, RsqrtOp, ReluOp, SigmoidOp, SelectOp,
-             CastOp>(op);
+             ExpOp, LogOp, TanhOp, SqrtOp, RsqrtOp, ReluOp, SigmoidOp, GeluOp,
+             ErfOp, SiluOp, SelectOp, CastOp>(op);
 }
 
 /// A buffer being added to the program.

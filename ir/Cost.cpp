@@ -26,14 +26,17 @@ uint64_t countFlops(Operation *op) {
       })
       .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(
           [](auto r) { return elementsOf(r.getInput()); })
-      .Case([](SoftmaxOp s) { return 5 * elementsOf(s.getInput()); })
+      .Case<SoftmaxOp, LogSoftmaxOp, LayerNormOp>(
+          [](auto s) { return 5 * elementsOf(s.getInput()); })
+      .Case([](RmsNormOp n) { return 4 * elementsOf(n.getInput()); })
       .Case([](MseLossOp l) { return 3 * elementsOf(l.getPrediction()); })
       .Case([](EmbeddingGradOp e) { return elementsOf(e.getGrad()); })
       .Case(
           [](SoftmaxCrossEntropyOp l) { return 5 * elementsOf(l.getLogits()); })
       .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
-            ExpOp, LogOp, TanhOp, SqrtOp, RsqrtOp, ReluOp, SigmoidOp, CompareOp,
-            SelectOp>([](Operation *o) { return elementsOf(o->getResult(0)); })
+            ExpOp, LogOp, TanhOp, SqrtOp, RsqrtOp, ReluOp, SigmoidOp, GeluOp,
+            ErfOp, SiluOp, CompareOp, SelectOp>(
+          [](Operation *o) { return elementsOf(o->getResult(0)); })
       .Default([](Operation *) { return uint64_t(0); });
 }
 

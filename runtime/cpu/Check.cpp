@@ -24,6 +24,7 @@ enum class Family {
   matmul,
   loss,
   embedding,
+  norm,
   unknown
 };
 
@@ -46,6 +47,9 @@ Family familyOf(fb::OpKind op) {
   case K::rsqrt:
   case K::relu:
   case K::sigmoid:
+  case K::gelu:
+  case K::erf:
+  case K::silu:
   case K::compare:
   case K::select:
   case K::cast:
@@ -54,6 +58,7 @@ Family familyOf(fb::OpKind op) {
   case K::reduce_mean:
   case K::reduce_max:
   case K::softmax:
+  case K::log_softmax:
   case K::argmax:
     return Family::reduce;
   case K::copy:
@@ -73,6 +78,9 @@ Family familyOf(fb::OpKind op) {
   case K::embedding:
   case K::embedding_grad:
     return Family::embedding;
+  case K::layer_norm:
+  case K::rms_norm:
+    return Family::norm;
   }
   return Family::unknown;
 }
@@ -125,6 +133,8 @@ Status checkFamily(const fb::CpuKernel &kernel, const Descs &operands,
     return checkLoss(kernel, operands, results);
   case Family::embedding:
     return checkEmbedding(kernel, operands, results);
+  case Family::norm:
+    return checkNorm(kernel, operands, results);
   case Family::unknown:
     break;
   }
@@ -346,6 +356,8 @@ prepareKernel(const fb::CpuKernel &kernel,
     return prepareLoss(kernel, operands, results);
   case Family::embedding:
     return prepareEmbedding(kernel, operands, results);
+  case Family::norm:
+    return prepareNorm(kernel, operands, results);
   case Family::unknown:
     break;
   }

@@ -247,7 +247,7 @@ CommandOr prepareElementwise(const fb::CpuKernel &kernel,
                              const std::vector<TensorRef> &operands,
                              const std::vector<TensorRef> &results);
 
-// Reduce.cpp: reduce_sum/mean/max, softmax, argmax.
+// Reduce.cpp: reduce_sum/mean/max, softmax, log_softmax, argmax.
 Status checkReduce(const fb::CpuKernel &kernel, const Descs &operands,
                    const Descs &results);
 CommandOr prepareReduce(const fb::CpuKernel &kernel,
@@ -281,6 +281,13 @@ Status checkEmbedding(const fb::CpuKernel &kernel, const Descs &operands,
 CommandOr prepareEmbedding(const fb::CpuKernel &kernel,
                            const std::vector<TensorRef> &operands,
                            const std::vector<TensorRef> &results);
+
+// Norm.cpp: layer_norm, rms_norm.
+Status checkNorm(const fb::CpuKernel &kernel, const Descs &operands,
+                 const Descs &results);
+CommandOr prepareNorm(const fb::CpuKernel &kernel,
+                      const std::vector<TensorRef> &operands,
+                      const std::vector<TensorRef> &results);
 
 } // namespace mlc::rt::cpu
 

@@ -160,6 +160,36 @@ func.func @embeddings(%table: tensor<10x4xf32>, %ids: tensor<2x3xi64>, %id: tens
   return %2, %1 : tensor<10x4xf32>, tensor<4xf32>
 }
 
+// Defaults (eps, approximate) are not printed.
+// CHECK-LABEL: func.func @norms_and_activations
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x8xf32>, %[[W:.*]]: tensor<8xf32>, %[[B:.*]]: tensor<8xf32>)
+func.func @norms_and_activations(%x: tensor<2x3x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x3x8xf32> {
+  // CHECK: %[[LN:.*]] = mlc.layer_norm %[[X]], %[[W]], %[[B]] : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %0 = mlc.layer_norm %x, %w, %b : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[LN2:.*]] = mlc.layer_norm %[[LN]], %[[W]], %[[B]] eps = 1.000000e-03 : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %1 = mlc.layer_norm %0, %w, %b eps = 1.0e-3 : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[RMS:.*]] = mlc.rms_norm %[[LN2]], %[[W]] : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %2 = mlc.rms_norm %1, %w : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[RMS2:.*]] = mlc.rms_norm %[[RMS]], %[[W]] eps = 1.000000e-05 : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %3 = mlc.rms_norm %2, %w eps = 1.0e-5 : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[G:.*]] = mlc.gelu %[[RMS2]] : tensor<2x3x8xf32>
+  %4 = mlc.gelu %3 : tensor<2x3x8xf32>
+  // CHECK: %[[GT:.*]] = mlc.gelu %[[G]] approximate = "tanh" : tensor<2x3x8xf32>
+  %5 = mlc.gelu %4 approximate = "tanh" : tensor<2x3x8xf32>
+  // CHECK: %[[GN:.*]] = mlc.gelu %[[GT]] : tensor<2x3x8xf32>
+  %6 = mlc.gelu %5 approximate = "none" : tensor<2x3x8xf32>
+  // CHECK: %[[ERF:.*]] = mlc.erf %[[GN]] : tensor<2x3x8xf32>
+  %7 = mlc.erf %6 : tensor<2x3x8xf32>
+  // CHECK: %[[SILU:.*]] = mlc.silu %[[ERF]] : tensor<2x3x8xf32>
+  %8 = mlc.silu %7 : tensor<2x3x8xf32>
+  // CHECK: %[[LS:.*]] = mlc.log_softmax %[[SILU]] axis = -1 : tensor<2x3x8xf32>
+  %9 = mlc.log_softmax %8 axis = -1 : tensor<2x3x8xf32>
+  // CHECK: %[[LS1:.*]] = mlc.log_softmax %[[LS]] axis = 1 : tensor<2x3x8xf32>
+  %10 = mlc.log_softmax %9 axis = 1 : tensor<2x3x8xf32>
+  // CHECK: return %[[LS1]]
+  return %10 : tensor<2x3x8xf32>
+}
+
 // CHECK-LABEL: func.func @transpose_3d
 func.func @transpose_3d(%x: tensor<2x3x4xi64>) -> tensor<4x2x3xi64> {
   // CHECK: mlc.transpose %{{.*}} perm = [2, 0, 1] : (tensor<2x3x4xi64>) -> tensor<4x2x3xi64>

@@ -70,3 +70,103 @@ func.func @embedding_grad_element_type(%g: tensor<3x4xf32>, %i: tensor<3xi64>) -
   %0 = mlc.embedding_grad %g, %i : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<10x4xf64>
   return %0 : tensor<10x4xf64>
 }
+
+//===----------------------------------------------------------------------===//
+// Norms and activations
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @layer_norm_weight_shape(%x: tensor<2x8xf32>, %w: tensor<4xf32>, %b: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+2 {{'mlc.layer_norm' weight must be [8] (the input's last dimension), found 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.layer_norm %x, %w, %b : (tensor<2x8xf32>, tensor<4xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @layer_norm_bias_shape(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<1x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+2 {{'mlc.layer_norm' bias must be [8] (the input's last dimension), found 1x8}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.layer_norm %x, %w, %b : (tensor<2x8xf32>, tensor<8xf32>, tensor<1x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @layer_norm_bias_element_type(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf64>) -> tensor<2x8xf32> {
+  // expected-error @+2 {{'mlc.layer_norm' bias has element type 'f64', expected the input's 'f32'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.layer_norm %x, %w, %b : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf64>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @layer_norm_scalar(%x: tensor<f32>, %w: tensor<1xf32>) -> tensor<f32> {
+  // expected-error @+2 {{'mlc.layer_norm' normalizes the last dimension, but the input is a scalar}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.layer_norm %x, %w, %w : (tensor<f32>, tensor<1xf32>, tensor<1xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @layer_norm_negative_eps(%x: tensor<2x8xf32>, %w: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+2 {{'mlc.layer_norm' eps must be finite and non-negative, found -1.000000e-05}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.layer_norm %x, %w, %w eps = -1.0e-5 : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @rms_norm_weight_shape(%x: tensor<2x8xf32>, %w: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+2 {{'mlc.rms_norm' weight must be [8] (the input's last dimension), found 2x8}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.rms_norm %x, %w : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @rms_norm_infinite_eps(%x: tensor<2x8xf32>, %w: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+2 {{'mlc.rms_norm' eps must be finite and non-negative, found INF}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.rms_norm %x, %w eps = 0x7FF0000000000000 : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @rms_norm_wrong_result(%x: tensor<2x8xf32>, %w: tensor<8xf32>) -> tensor<2x8xf64> {
+  // expected-error @+2 {{'mlc.rms_norm' op inferred type(s) 'tensor<2x8xf32>' are incompatible with return type(s) of operation 'tensor<2x8xf64>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = mlc.rms_norm %x, %w : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf64>
+  return %0 : tensor<2x8xf64>
+}
+
+// -----
+
+func.func @gelu_unknown_approximation(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'mlc.gelu' op approximate must be "none" or "tanh", found "erf"}}
+  %0 = mlc.gelu %x approximate = "erf" : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @silu_integer(%x: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of}}
+  %0 = mlc.silu %x : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @log_softmax_axis(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{'mlc.log_softmax' op axis -3 is out of range for rank 2}}
+  %0 = mlc.log_softmax %x axis = -3 : tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}

@@ -195,6 +195,37 @@ TEST(CpuKernels, CheckRejectsBadSlicing) {
       << s.message();
 }
 
+TEST(CpuKernels, CheckRejectsBadNorms) {
+  fb::CpuKernelT layer = kernelOf(OpKind::layer_norm);
+  expectRejected(layer, {f32({2, 4}), f32({4})}, {f32({2, 4})},
+                 "expected 3 operands and 1 result");
+  expectRejected(layer, {f32({2, 4}), f32({4}), f32({2})}, {f32({2, 4})},
+                 "operand 2 (the bias) is 2xf32, expected 4xf32");
+  expectRejected(layer, {f32({}), f32({1}), f32({1})}, {f32({})},
+                 "operand 0 is a scalar, expected a last dimension");
+  expectRejected(layer, {f32({2, 4}), f32({4}), f32({4})}, {f32({4, 2})},
+                 "result is 4x2xf32, expected 2x4xf32");
+  expectRejected(
+      layer, {of(DType::i32, {2, 4}), of(DType::i32, {4}), of(DType::i32, {4})},
+      {of(DType::i32, {2, 4})}, "expected f32 or f64");
+  fb::CpuKernelT rms = kernelOf(OpKind::rms_norm);
+  expectRejected(rms, {f32({2, 4}), of(DType::f64, {4})}, {f32({2, 4})},
+                 "operand 1 (the weight) is 4xf64, expected 4xf32");
+  rms.eps = -1;
+  expectRejected(rms, {f32({2, 4}), f32({4})}, {f32({2, 4})},
+                 "eps -1.000000 is not finite and non-negative");
+  rms.eps = std::numeric_limits<double>::quiet_NaN();
+  expectRejected(rms, {f32({2, 4}), f32({4})}, {f32({2, 4})},
+                 "is not finite and non-negative");
+  fb::CpuKernelT gelu = kernelOf(OpKind::gelu);
+  gelu.approximate = static_cast<fb::GeluApproximation>(7);
+  expectRejected(gelu, {f32({2})}, {f32({2})}, "unknown approximation 7");
+  expectRejected(kernelOf(OpKind::silu), {of(DType::i64, {2})},
+                 {of(DType::i64, {2})}, "expected f32 or f64");
+  expectRejected(withAxis(OpKind::log_softmax, 1), {f32({2})}, {f32({2})},
+                 "axis 1 is out of range for rank 1");
+}
+
 TEST(CpuKernels, CheckRejectsBadEmbeddings) {
   using D = DType;
   fb::CpuKernelT gather = kernelOf(OpKind::embedding);
@@ -331,6 +362,15 @@ std::optional<Example> exampleOf(OpKind op) {
     e.operands = {f32({2, 3})};
     e.results = {f32({2, 1}), f32({2, 2})};
     return e;
+  case OpKind::layer_norm:
+    e.kernel.eps = 1e-5;
+    e.operands = {f32({2, 3}), f32({3}), f32({3})};
+    e.results = {f32({2, 3})};
+    return e;
+  case OpKind::rms_norm:
+    e.operands = {f32({2, 3}), f32({3})};
+    e.results = {f32({2, 3})};
+    return e;
   case OpKind::embedding:
     e.operands = {f32({3, 2}), of(DType::i64, {2})};
     e.results = {f32({2, 2})};
@@ -373,6 +413,8 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
     k.transpose_lhs = pick(2);
     k.transpose_rhs = pick(2);
     k.predicate = static_cast<fb::ComparePredicate>(pick(7));
+    k.eps = pick(4) == 0 ? -1.0 : 1e-5 * pick(3);
+    k.approximate = static_cast<fb::GeluApproximation>(pick(3));
     std::vector<Host> hosts;
     size_t numOperands;
     if (fromExample) {
@@ -383,6 +425,8 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
         k.axis = random.axis;
       if (pick(4) == 0)
         k.start = random.start;
+      if (pick(4) == 0)
+        k.eps = random.eps;
       numOperands = example->operands.size();
       for (size_t i = 0; i < numOperands + example->results.size(); ++i) {
         TensorDesc d = i < numOperands ? example->operands[i]

@@ -97,6 +97,12 @@ double unaryRef(OpKind op, double x) {
     return std::sqrt(x);
   case OpKind::rsqrt:
     return 1 / std::sqrt(x);
+  case OpKind::erf:
+    return std::erf(x);
+  case OpKind::silu:
+    return x / (1 + std::exp(-x));
+  case OpKind::gelu:
+    return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
   default:
     return 1 / (1 + std::exp(-x));
   }
@@ -105,7 +111,8 @@ double unaryRef(OpKind op, double x) {
 TEST(CpuKernels, UnaryOps) {
   const OpKind ops[] = {OpKind::neg,  OpKind::abs,   OpKind::relu,
                         OpKind::exp,  OpKind::log,   OpKind::tanh,
-                        OpKind::sqrt, OpKind::rsqrt, OpKind::sigmoid};
+                        OpKind::sqrt, OpKind::rsqrt, OpKind::sigmoid,
+                        OpKind::erf,  OpKind::silu,  OpKind::gelu};
   for (OpKind op : ops)
     for (DType dtype : {DType::f32, DType::f64, DType::i32, DType::i64}) {
       bool numeric =
@@ -229,6 +236,23 @@ TEST(CpuKernels, CastBetweenAllDTypes) {
     }
 }
 
+TEST(CpuKernels, GeluTanhApproximation) {
+  for (DType dtype : {DType::f32, DType::f64}) {
+    Host in = randomHost(dtype, {4, 9}, -6, 6);
+    Host out(dtype, {4, 9});
+    fb::CpuKernelT k = kernelOf(OpKind::gelu);
+    k.approximate = fb::GeluApproximation::tanh;
+    ASSERT_RUNS(k, {&in}, {&out});
+    std::vector<double> want;
+    const double pi = std::acos(-1.0);
+    for (double x : in.values())
+      want.push_back(
+          0.5 * x *
+          (1 + std::tanh(std::sqrt(2 / pi) * (x + 0.044715 * x * x * x))));
+    expectValues(out, want, tolerance(dtype) * 2);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
@@ -328,29 +352,32 @@ TEST(CpuKernels, ReduceEmptyAndNaN) {
   expectValues(copy, in.values(), 0);
 }
 
-TEST(CpuKernels, SoftmaxAlongEachAxis) {
-  for (DType dtype : {DType::f32, DType::f64})
-    for (const Shape &shape : {Shape{3, 5}, Shape{2, 3, 4}, Shape{4, 1}})
-      for (int64_t axis = 0; axis < static_cast<int64_t>(shape.size());
-           ++axis) {
-        Host in = randomHost(dtype, shape, -20, 20);
-        in.set(0, 1000); // stability: a huge logit must not overflow
-        Host out(dtype, shape);
-        fb::CpuKernelT k = kernelOf(OpKind::softmax);
-        k.axis = axis;
-        ASSERT_RUNS(k, {&in}, {&out});
-        std::vector<double> want(static_cast<size_t>(in.size()));
-        for (int64_t i = 0; i < in.size(); ++i) {
-          Shape idx = unravel(i, shape);
-          double max = -kInf, sum = 0;
-          for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
-            max = std::max(max, in.get(ravel(idx, shape)));
-          for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
-            sum += std::exp(in.get(ravel(idx, shape)) - max);
-          want[i] = std::exp(in.get(i) - max) / sum;
+TEST(CpuKernels, SoftmaxAndLogSoftmaxAlongEachAxis) {
+  for (OpKind op : {OpKind::softmax, OpKind::log_softmax})
+    for (DType dtype : {DType::f32, DType::f64})
+      for (const Shape &shape : {Shape{3, 5}, Shape{2, 3, 4}, Shape{4, 1}})
+        for (int64_t axis = 0; axis < static_cast<int64_t>(shape.size());
+             ++axis) {
+          bool log = op == OpKind::log_softmax;
+          Host in = randomHost(dtype, shape, -20, 20);
+          in.set(0, 1000); // stability: a huge logit must not overflow
+          Host out(dtype, shape);
+          fb::CpuKernelT k = kernelOf(op);
+          k.axis = axis;
+          ASSERT_RUNS(k, {&in}, {&out});
+          std::vector<double> want(static_cast<size_t>(in.size()));
+          for (int64_t i = 0; i < in.size(); ++i) {
+            Shape idx = unravel(i, shape);
+            double max = -kInf, sum = 0;
+            for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
+              max = std::max(max, in.get(ravel(idx, shape)));
+            for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
+              sum += std::exp(in.get(ravel(idx, shape)) - max);
+            want[i] = log ? in.get(i) - max - std::log(sum)
+                          : std::exp(in.get(i) - max) / sum;
+          }
+          expectValues(out, want, tolerance(dtype) * (log ? 8 : 4));
         }
-        expectValues(out, want, tolerance(dtype) * 4);
-      }
 }
 
 TEST(CpuKernels, ArgmaxFirstIndexOnTies) {
@@ -685,6 +712,49 @@ TEST(CpuKernels, SoftmaxCrossEntropyLabelOutOfRangeFailsRun) {
                 {&out});
   EXPECT_NE(s.message().find("row 2 has label -1"), std::string::npos)
       << s.message();
+}
+
+//===----------------------------------------------------------------------===//
+// Norms
+//===----------------------------------------------------------------------===//
+
+TEST(CpuKernels, LayerNormAndRmsNormRows) {
+  for (DType dtype : {DType::f32, DType::f64})
+    for (const Shape &shape : {Shape{7}, Shape{3, 7}, Shape{2, 2, 16}})
+      for (double eps : {1e-5, 0.5}) {
+        int64_t width = shape.back(), rows = 1;
+        for (size_t d = 0; d + 1 < shape.size(); ++d)
+          rows *= shape[d];
+        Host x = randomHost(dtype, shape, -3, 5, 40);
+        Host w = randomHost(dtype, {width}, -2, 2, 41);
+        Host b = randomHost(dtype, {width}, -2, 2, 42);
+        Host layer(dtype, shape), rms(dtype, shape);
+        fb::CpuKernelT lk = kernelOf(OpKind::layer_norm);
+        lk.eps = eps;
+        fb::CpuKernelT rk = kernelOf(OpKind::rms_norm);
+        rk.eps = eps;
+        ASSERT_RUNS(lk, {&x, &w, &b}, {&layer});
+        ASSERT_RUNS(rk, {&x, &w}, {&rms});
+        std::vector<double> wantLayer, wantRms;
+        for (int64_t r = 0; r < rows; ++r) {
+          double mean = 0, var = 0, square = 0;
+          for (int64_t j = 0; j < width; ++j)
+            mean += x.get(r * width + j) / width;
+          for (int64_t j = 0; j < width; ++j) {
+            double v = x.get(r * width + j);
+            var += (v - mean) * (v - mean) / width;
+            square += v * v / width;
+          }
+          for (int64_t j = 0; j < width; ++j) {
+            double v = x.get(r * width + j);
+            wantLayer.push_back((v - mean) / std::sqrt(var + eps) * w.get(j) +
+                                b.get(j));
+            wantRms.push_back(v / std::sqrt(square + eps) * w.get(j));
+          }
+        }
+        expectValues(layer, wantLayer, tolerance(dtype) * 4);
+        expectValues(rms, wantRms, tolerance(dtype) * 4);
+      }
 }
 
 //===----------------------------------------------------------------------===//

@@ -351,6 +351,14 @@ std::vector<GradCase> allCases() {
   cases.push_back(unary("rsqrt", 0.5, 2));
   cases.push_back(unary("relu", -1, 1, true));
   cases.push_back(unary("sigmoid", -2, 2));
+  cases.push_back(unary("erf", -2, 2));
+  cases.push_back(unary("silu", -3, 3));
+  cases.push_back(unary("gelu", -3, 3));
+  GradCase geluTanh = unary("gelu", -3, 3);
+  geluTanh.name = "gelu_tanh";
+  geluTanh.body = "  %out = mlc.gelu %p0 approximate = \"tanh\" : "
+                  "tensor<3x4x{T}>";
+  cases.push_back(geluTanh);
 
   // Reductions: every axis, several axes, negative axes, keepdims.
   for (const char *op : {"reduce_sum", "reduce_mean", "reduce_max"}) {
@@ -502,6 +510,28 @@ std::vector<GradCase> allCases() {
   cases.push_back(
       custom("softmax_first", {{3, 4}}, {3, 4},
              "  %out = mlc.softmax %p0 axis = 0 : tensor<3x4x{T}>"));
+  cases.push_back(
+      custom("log_softmax_last", {{3, 4}}, {3, 4},
+             "  %out = mlc.log_softmax %p0 axis = -1 : tensor<3x4x{T}>"));
+  cases.push_back(
+      custom("log_softmax_first", {{3, 4}}, {3, 4},
+             "  %out = mlc.log_softmax %p0 axis = 0 : tensor<3x4x{T}>"));
+  // Norms over the last dimension of a 3-d input, and of a vector (no
+  // leading dims to sum the parameter gradients over).
+  cases.push_back(custom("layer_norm", {{2, 3, 5}, {5}, {5}}, {2, 3, 5},
+                         "  %out = mlc.layer_norm %p0, %p1, %p2 : "
+                         "(tensor<2x3x5x{T}>, tensor<5x{T}>, tensor<5x{T}>) -> "
+                         "tensor<2x3x5x{T}>"));
+  cases.push_back(custom("layer_norm_vector_eps", {{6}, {6}, {6}}, {6},
+                         "  %out = mlc.layer_norm %p0, %p1, %p2 eps = 0.1 : "
+                         "(tensor<6x{T}>, tensor<6x{T}>, tensor<6x{T}>) -> "
+                         "tensor<6x{T}>"));
+  cases.push_back(custom("rms_norm", {{2, 3, 5}, {5}}, {2, 3, 5},
+                         "  %out = mlc.rms_norm %p0, %p1 : (tensor<2x3x5x{T}>, "
+                         "tensor<5x{T}>) -> tensor<2x3x5x{T}>"));
+  cases.push_back(custom("rms_norm_vector_eps", {{6}, {6}}, {6},
+                         "  %out = mlc.rms_norm %p0, %p1 eps = 0.1 : "
+                         "(tensor<6x{T}>, tensor<6x{T}>) -> tensor<6x{T}>"));
   cases.push_back(custom("mse_loss", {{3, 4}, {3, 4}}, {},
                          "  %out = mlc.mse_loss %p0, %p1 : (tensor<3x4x{T}>, "
                          "tensor<3x4x{T}>) -> tensor<{T}>"));
