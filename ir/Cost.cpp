@@ -14,6 +14,12 @@ uint64_t elementsOf(Value v) {
   return static_cast<uint64_t>(
       cast<RankedTensorType>(v.getType()).getNumElements());
 }
+/// 4 B H T S D: the q k^T and p v products at 2 FLOPs per multiply-add,
+/// for every key, masked or not (a causal mask is not halved).
+uint64_t attentionFlops(Value q, Value k) {
+  ArrayRef<int64_t> keys = cast<RankedTensorType>(k.getType()).getShape();
+  return 4 * elementsOf(q) * static_cast<uint64_t>(keys[2]);
+}
 } // namespace
 
 uint64_t countFlops(Operation *op) {
@@ -29,6 +35,12 @@ uint64_t countFlops(Operation *op) {
       .Case<SoftmaxOp, LogSoftmaxOp, LayerNormOp>(
           [](auto s) { return 5 * elementsOf(s.getInput()); })
       .Case([](RmsNormOp n) { return 4 * elementsOf(n.getInput()); })
+      .Case([](RopeOp r) { return 3 * elementsOf(r.getInput()); })
+      .Case([](CausalMaskOp m) { return elementsOf(m.getInput()); })
+      .Case([](AttentionOp a) { return attentionFlops(a.getQ(), a.getK()); })
+      .Case([](AttentionGradOp a) {
+        return 2 * attentionFlops(a.getQ(), a.getK());
+      })
       .Case([](MseLossOp l) { return 3 * elementsOf(l.getPrediction()); })
       .Case([](EmbeddingGradOp e) { return elementsOf(e.getGrad()); })
       .Case(

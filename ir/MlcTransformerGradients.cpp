@@ -198,4 +198,40 @@ LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &b,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Rotary embeddings, masks and attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult RopeOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                     SmallVectorImpl<Value> &grads) {
+  // A rotation's adjoint is the rotation by the negative angle; the
+  // positions get none.
+  grads.push_back(RopeOp::create(b, getLoc(), getType(), resultGrads[0],
+                                 getPositions(), getTheta(), !getInverse()));
+  grads.push_back(Value());
+  return success();
+}
+
+LogicalResult CausalMaskOp::buildGradients(OpBuilder &b,
+                                           ArrayRef<Value> resultGrads,
+                                           SmallVectorImpl<Value> &grads) {
+  // Masked positions do not depend on the input: their adjoint is zero.
+  grads.push_back(CausalMaskOp::create(b, getLoc(), resultGrads[0],
+                                       b.getF64FloatAttr(0.0)));
+  return success();
+}
+
+LogicalResult AttentionOp::buildGradients(OpBuilder &b,
+                                          ArrayRef<Value> resultGrads,
+                                          SmallVectorImpl<Value> &grads) {
+  auto grad = AttentionGradOp::create(
+      b, getLoc(), getQ().getType(), getK().getType(), getV().getType(),
+      resultGrads[0], getQ(), getK(), getV(), getOffset(), getCausalAttr(),
+      getScaleAttr());
+  grads.append({grad.getDq(), grad.getDk(), grad.getDv()});
+  if (getOffset())
+    grads.push_back(Value());
+  return success();
+}
+
 } // namespace mlc

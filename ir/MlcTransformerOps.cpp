@@ -6,6 +6,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlc;
@@ -132,4 +133,135 @@ LogicalResult LogSoftmaxOp::verify() {
 int64_t LogSoftmaxOp::getNormalizedAxis() {
   int64_t axis = static_cast<int64_t>(getAxis());
   return axis < 0 ? axis + getType().getRank() : axis;
+}
+
+//===----------------------------------------------------------------------===//
+// Rotary embeddings and masks
+//===----------------------------------------------------------------------===//
+
+LogicalResult RopeOp::verify() {
+  RankedTensorType x = getInput().getType();
+  ArrayRef<int64_t> positions = getPositions().getType().getShape();
+  if (x.getRank() < 2)
+    return emitOpError("input must have rank >= 2 ([..., T, D]), found ")
+           << formatShape(x.getShape());
+  int64_t steps = x.getDimSize(x.getRank() - 2);
+  int64_t width = x.getDimSize(x.getRank() - 1);
+  if (width % 2 != 0)
+    return emitOpError("last dimension D must be even, found ") << width;
+  if (positions != ArrayRef<int64_t>{steps})
+    return emitOpError("positions must be [")
+           << steps << "] (T, the input's dim -2), found "
+           << formatShape(positions);
+  double theta = getTheta().convertToDouble();
+  if (!std::isfinite(theta) || theta <= 0)
+    return emitOpError("theta must be finite and positive, found ") << theta;
+  if (getType() != x)
+    return emitOpError("result type ")
+           << getType() << " differs from the input's " << x;
+  return success();
+}
+
+LogicalResult CausalMaskOp::verify() {
+  if (getType().getRank() < 2)
+    return emitOpError("input must have rank >= 2 ([..., T, S]), found ")
+           << formatShape(getType().getShape());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Checks q [B, H, T, D], k and v [B, KVH, S, D] of one element type with H
+/// a multiple of KVH, the offset (a scalar that needs causal), causal
+/// without offset having T <= S, and a finite scale.
+LogicalResult verifyAttention(Operation *op, Value q, Value k, Value v,
+                              Value offset, bool causal, FloatAttr scale) {
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto kType = cast<RankedTensorType>(k.getType());
+  auto vType = cast<RankedTensorType>(v.getType());
+  if (kType.getElementType() != qType.getElementType() ||
+      vType.getElementType() != qType.getElementType())
+    return op->emitOpError("q, k and v must share one element type, found ")
+           << qType.getElementType() << ", " << kType.getElementType()
+           << " and " << vType.getElementType();
+  if (qType.getRank() != 4)
+    return op->emitOpError("q must be [B, H, T, D], found ")
+           << formatShape(qType.getShape());
+  ArrayRef<int64_t> qs = qType.getShape();
+  if (kType.getRank() != 4 || kType.getDimSize(0) != qs[0] ||
+      kType.getDimSize(3) != qs[3])
+    return op->emitOpError("k must be [")
+           << qs[0] << ", KVH, S, " << qs[3]
+           << "] (q's batch and head size), found "
+           << formatShape(kType.getShape());
+  if (vType.getShape() != kType.getShape())
+    return op->emitOpError("v must have k's shape ")
+           << formatShape(kType.getShape()) << ", found "
+           << formatShape(vType.getShape());
+  int64_t heads = qs[1], kvHeads = kType.getDimSize(1);
+  if (heads % kvHeads != 0)
+    return op->emitOpError("query heads H = ")
+           << heads << " must be a multiple of kv heads KVH = " << kvHeads;
+  if (offset) {
+    if (cast<RankedTensorType>(offset.getType()).getRank() != 0)
+      return op->emitOpError("offset must be a scalar, found ")
+             << offset.getType();
+    if (!causal)
+      return op->emitOpError("offset needs causal");
+  } else if (causal && qs[2] > kType.getDimSize(2)) {
+    return op->emitOpError("causal attention needs T <= S (bottom-right "
+                           "aligned mask), found T = ")
+           << qs[2] << ", S = " << kType.getDimSize(2);
+  }
+  if (scale && !std::isfinite(scale.getValueAsDouble()))
+    return op->emitOpError("scale must be finite, found ")
+           << scale.getValueAsDouble();
+  return success();
+}
+
+double scaleOrDefault(FloatAttr scale, Value q) {
+  if (scale)
+    return scale.getValueAsDouble();
+  auto type = cast<RankedTensorType>(q.getType());
+  return 1.0 / std::sqrt(static_cast<double>(type.getShape().back()));
+}
+
+} // namespace
+
+LogicalResult AttentionOp::verify() {
+  if (failed(verifyAttention(*this, getQ(), getK(), getV(), getOffset(),
+                             getCausal(), getScaleAttr())))
+    return failure();
+  if (getType() != getQ().getType())
+    return emitOpError("result type ")
+           << getType() << " differs from q's " << getQ().getType();
+  return success();
+}
+
+double AttentionOp::getScaleOrDefault() {
+  return scaleOrDefault(getScaleAttr(), getQ());
+}
+
+LogicalResult AttentionGradOp::verify() {
+  if (failed(verifyAttention(*this, getQ(), getK(), getV(), getOffset(),
+                             getCausal(), getScaleAttr())))
+    return failure();
+  if (getDout().getType() != getQ().getType())
+    return emitOpError("dout type ")
+           << getDout().getType() << " differs from q's " << getQ().getType();
+  Value inputs[] = {getQ(), getK(), getV()};
+  const char *names[] = {"dq", "dk", "dv"};
+  for (auto [i, result] : llvm::enumerate(getResults()))
+    if (result.getType() != inputs[i].getType())
+      return emitOpError() << names[i] << " type " << result.getType()
+                           << " differs from " << inputs[i].getType();
+  return success();
+}
+
+double AttentionGradOp::getScaleOrDefault() {
+  return scaleOrDefault(getScaleAttr(), getQ());
 }

@@ -18,7 +18,8 @@ struct CpuOp {
   std::vector<int64_t> axes, perm;
   bool keepdims = false, transposeLhs = false, transposeRhs = false;
   int64_t axis = 0, start = 0;
-  double eps = 0;
+  double eps = 0, theta = 0, fill = 0, scale = 0;
+  bool inverse = false, causal = false;
   fb::ComparePredicate predicate = fb::ComparePredicate::eq;
   fb::GeluApproximation approximate = fb::GeluApproximation::none;
 };
@@ -123,6 +124,24 @@ FailureOr<CpuOp> describe(Operation *op) {
         k.eps = n.getEps().convertToDouble();
         return k;
       })
+      .Case([](RopeOp r) {
+        CpuOp k{K::rope};
+        k.theta = r.getTheta().convertToDouble();
+        k.inverse = r.getInverse();
+        return k;
+      })
+      .Case([](CausalMaskOp m) {
+        CpuOp k{K::causal_mask};
+        k.fill = m.getFill().convertToDouble();
+        return k;
+      })
+      .Case<AttentionOp, AttentionGradOp>([](auto a) {
+        CpuOp k{isa<AttentionOp>(a.getOperation()) ? K::attention
+                                                   : K::attention_grad};
+        k.causal = a.getCausal();
+        k.scale = a.getScaleOrDefault();
+        return k;
+      })
       .Case([](OneHotOp) { return CpuOp{K::one_hot}; })
       .Case([](EmbeddingOp) { return CpuOp{K::embedding}; })
       .Case([](EmbeddingGradOp) { return CpuOp{K::embedding_grad}; })
@@ -194,6 +213,11 @@ private:
     b.add_start(c.start);
     b.add_eps(c.eps);
     b.add_approximate(c.approximate);
+    b.add_theta(c.theta);
+    b.add_inverse(c.inverse);
+    b.add_fill(c.fill);
+    b.add_causal(c.causal);
+    b.add_scale(c.scale);
     return {fb::KernelBody::CpuKernel, b.Finish().Union()};
   }
 };

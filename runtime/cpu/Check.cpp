@@ -25,6 +25,7 @@ enum class Family {
   loss,
   embedding,
   norm,
+  attention,
   unknown
 };
 
@@ -81,6 +82,11 @@ Family familyOf(fb::OpKind op) {
   case K::layer_norm:
   case K::rms_norm:
     return Family::norm;
+  case K::rope:
+  case K::causal_mask:
+  case K::attention:
+  case K::attention_grad:
+    return Family::attention;
   }
   return Family::unknown;
 }
@@ -135,6 +141,8 @@ Status checkFamily(const fb::CpuKernel &kernel, const Descs &operands,
     return checkEmbedding(kernel, operands, results);
   case Family::norm:
     return checkNorm(kernel, operands, results);
+  case Family::attention:
+    return checkAttention(kernel, operands, results);
   case Family::unknown:
     break;
   }
@@ -358,6 +366,8 @@ prepareKernel(const fb::CpuKernel &kernel,
     return prepareEmbedding(kernel, operands, results);
   case Family::norm:
     return prepareNorm(kernel, operands, results);
+  case Family::attention:
+    return prepareAttention(kernel, operands, results);
   case Family::unknown:
     break;
   }

@@ -289,6 +289,13 @@ CommandOr prepareNorm(const fb::CpuKernel &kernel,
                       const std::vector<TensorRef> &operands,
                       const std::vector<TensorRef> &results);
 
+// Attention.cpp: rope, causal_mask, attention, attention_grad.
+Status checkAttention(const fb::CpuKernel &kernel, const Descs &operands,
+                      const Descs &results);
+CommandOr prepareAttention(const fb::CpuKernel &kernel,
+                           const std::vector<TensorRef> &operands,
+                           const std::vector<TensorRef> &results);
+
 } // namespace mlc::rt::cpu
 
 #endif // MLC_RUNTIME_CPU_KERNELUTIL_H

@@ -226,6 +226,61 @@ TEST(CpuKernels, CheckRejectsBadNorms) {
                  "axis 1 is out of range for rank 1");
 }
 
+TEST(CpuKernels, CheckRejectsBadRopeAndMasks) {
+  using D = DType;
+  fb::CpuKernelT rope = kernelOf(OpKind::rope);
+  rope.theta = 10000;
+  expectRejected(rope, {f32({2, 3}), of(D::i64, {2})}, {f32({2, 3})},
+                 "expected rank >= 2 with an even last dimension");
+  expectRejected(rope, {f32({4}), of(D::i64, {4})}, {f32({4})},
+                 "expected rank >= 2");
+  expectRejected(rope, {f32({2, 4}), of(D::i64, {4})}, {f32({2, 4})},
+                 "operand 1 (the positions) shape is 4, expected 2");
+  expectRejected(rope, {f32({2, 4}), f32({2})}, {f32({2, 4})},
+                 "operand 1 (the positions)");
+  rope.theta = 0;
+  expectRejected(rope, {f32({2, 4}), of(D::i64, {2})}, {f32({2, 4})},
+                 "theta 0.000000 is not finite and positive");
+  expectRejected(kernelOf(OpKind::causal_mask), {f32({3})}, {f32({3})},
+                 "expected rank >= 2 ([..., T, S])");
+  expectRejected(kernelOf(OpKind::causal_mask), {of(D::i32, {3, 3})},
+                 {of(D::i32, {3, 3})}, "expected f32 or f64");
+}
+
+TEST(CpuKernels, CheckRejectsBadAttention) {
+  using D = DType;
+  fb::CpuKernelT k = kernelOf(OpKind::attention);
+  k.scale = 0.5;
+  TensorDesc q = f32({1, 4, 2, 8}), kv = f32({1, 2, 3, 8});
+  expectRejected(k, {q, kv}, {q}, "expected 3 or 4 operands, found 2");
+  expectRejected(k, {q, kv, kv}, {q, q}, "expected 1 result, found 2");
+  expectRejected(k, {f32({4, 2, 8}), kv, kv}, {q},
+                 "operand 0 (q) is 4x2x8xf32, expected [B, H, T, D]");
+  expectRejected(k, {q, f32({1, 3, 3, 8}), f32({1, 3, 3, 8})}, {q},
+                 "expected [1, KVH, S, 8] with H = 4 a multiple of KVH");
+  expectRejected(k, {q, kv, f32({1, 2, 4, 8})}, {q},
+                 "operand 2 (v) is 1x2x4x8xf32, expected 1x2x3x8xf32");
+  expectRejected(k, {q, kv, of(D::f64, {1, 2, 3, 8})}, {q}, "operand 2 (v)");
+  expectRejected(k, {q, kv, kv, of(D::i64, {})}, {q}, "an offset needs causal");
+  k.causal = true;
+  expectRejected(k, {q, kv, kv, of(D::i64, {1})}, {q},
+                 "operand 3 (offset) is 1xi64, expected a scalar");
+  expectRejected(k, {q, kv, kv, f32({})}, {q}, "operand 3 (offset)");
+  expectRejected(k, {f32({1, 4, 5, 8}), kv, kv}, {f32({1, 4, 5, 8})},
+                 "causal attention of T = 5 queries over S = 3 keys");
+  k.scale = std::numeric_limits<double>::infinity();
+  expectRejected(k, {q, kv, kv}, {q}, "scale inf is not finite");
+  fb::CpuKernelT grad = kernelOf(OpKind::attention_grad);
+  grad.scale = 1;
+  expectRejected(grad, {q, q, kv, kv}, {q, kv}, "expected 3 results, found 2");
+  expectRejected(grad, {f32({1, 4, 2, 4}), q, kv, kv}, {q, kv, kv},
+                 "operand 0 (dout) is 1x4x2x4xf32, expected 1x4x2x8xf32");
+  expectRejected(grad, {q, q, kv, kv}, {q, kv, q},
+                 "result is 1x4x2x8xf32, expected 1x2x3x8xf32");
+  expectRejected(grad, {q, q, f32({1, 3, 3, 8}), kv}, {q, kv, kv},
+                 "operand 2 (k)");
+}
+
 TEST(CpuKernels, CheckRejectsBadEmbeddings) {
   using D = DType;
   fb::CpuKernelT gather = kernelOf(OpKind::embedding);
@@ -370,6 +425,24 @@ std::optional<Example> exampleOf(OpKind op) {
   case OpKind::rms_norm:
     e.operands = {f32({2, 3}), f32({3})};
     e.results = {f32({2, 3})};
+    return e;
+  case OpKind::rope:
+    e.kernel.theta = 10000;
+    e.operands = {f32({2, 2}), of(DType::i64, {2})};
+    e.results = {f32({2, 2})};
+    return e;
+  case OpKind::attention:
+    e.kernel.scale = 1;
+    e.kernel.causal = true;
+    e.operands = {f32({1, 2, 2, 2}), f32({1, 1, 3, 2}), f32({1, 1, 3, 2}),
+                  of(DType::i64, {})};
+    e.results = {f32({1, 2, 2, 2})};
+    return e;
+  case OpKind::attention_grad:
+    e.kernel.scale = 1;
+    e.operands = {f32({1, 2, 2, 2}), f32({1, 2, 2, 2}), f32({1, 1, 3, 2}),
+                  f32({1, 1, 3, 2})};
+    e.results = {f32({1, 2, 2, 2}), f32({1, 1, 3, 2}), f32({1, 1, 3, 2})};
     return e;
   case OpKind::embedding:
     e.operands = {f32({3, 2}), of(DType::i64, {2})};

@@ -166,6 +166,13 @@ Json describeAttributes(const fb::CpuKernel &cpu) {
   case fb::OpKind::gelu:
     return {{"approximate",
              enumName(cpu.approximate(), fb::EnumNameGeluApproximation)}};
+  case fb::OpKind::rope:
+    return {{"theta", cpu.theta()}, {"inverse", cpu.inverse()}};
+  case fb::OpKind::causal_mask:
+    return {{"fill", cpu.fill()}};
+  case fb::OpKind::attention:
+  case fb::OpKind::attention_grad:
+    return {{"causal", cpu.causal()}, {"scale", cpu.scale()}};
   case fb::OpKind::compare:
     return {
         {"predicate", enumName(cpu.predicate(), fb::EnumNameComparePredicate)}};
