@@ -143,9 +143,8 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
 
   /// Whether `value` is read as the table of an embedding lookup.
   static bool isEmbeddingTable(Value value) {
-    return llvm::any_of(value.getUsers(), [](Operation *user) {
-      return user->getName().getStringRef() == "mlc.embedding";
-    });
+    return llvm::any_of(value.getUsers(),
+                        [](Operation *user) { return isa<EmbeddingOp>(user); });
   }
 
   /// Scales `grads` (null entries skipped) to a global L2 norm of at most
