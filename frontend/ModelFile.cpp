@@ -3,6 +3,7 @@
 
 #include "ir/MlcDialect.h"
 
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
@@ -58,7 +59,15 @@ LogicalResult checkNesting(const llvm::SourceMgr &sourceMgr,
   return failure();
 }
 
+void registerModelDialects(DialectRegistry &registry) {
+  registry.insert<MlcDialect, func::FuncDialect>();
+  func::registerInlinerExtension(registry);
+}
+
 void loadModelDialects(MLIRContext &context) {
+  DialectRegistry registry;
+  registerModelDialects(registry);
+  context.appendDialectRegistry(registry);
   context.loadDialect<MlcDialect, func::FuncDialect>();
 }
 

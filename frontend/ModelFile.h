@@ -3,10 +3,15 @@
 #define MLC_FRONTEND_MODELFILE_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/SourceMgr.h"
 
 namespace mlc {
+
+/// Adds the dialects a model file may use (mlc, func) to `registry`, with
+/// func's inliner extension, so that the compile pipeline can inline calls.
+void registerModelDialects(mlir::DialectRegistry &registry);
 
 /// Registers the dialects a model file may use (mlc, func) in `context`.
 void loadModelDialects(mlir::MLIRContext &context);

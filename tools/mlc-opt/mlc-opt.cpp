@@ -16,7 +16,7 @@
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::DialectRegistry registry;
-  registry.insert<mlc::MlcDialect, mlir::func::FuncDialect>();
+  mlc::registerModelDialects(registry);
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   mlc::registerMlcPasses();
   mlc::registerCompilePipeline();
