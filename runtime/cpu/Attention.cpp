@@ -139,11 +139,14 @@ struct Visibility {
   StatusOr<int64_t> keysOf(int64_t t, const AttentionShape &s) const {
     if (!causal)
       return s.keys;
+    if (hasOffset && offset >= s.keys)
+      return s.keys; // (and offset + t cannot overflow below)
     int64_t last = hasOffset ? offset + t : t + s.keys - s.steps;
     if (last < 0)
-      return Status::error("offset " + std::to_string(offset) + " puts query " +
-                           std::to_string(t) + " at position " +
-                           std::to_string(last) + ", before every key");
+      return Status::error("attention: offset " + std::to_string(offset) +
+                           " puts query " + std::to_string(t) +
+                           " at position " + std::to_string(last) +
+                           ", before every key");
     return std::min(last + 1, s.keys);
   }
 };
