@@ -251,6 +251,14 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
            << "' has no initializer; give it one, e.g. mlc.init = "
               "#mlc.init<zeros> (a frozen parameter loaded with --init-from "
               "needs one too)";
+  std::string name = arg.name;
+  if (it != bufferByName_.end() && arg.kind == ModelArg::Kind::Input &&
+      buffers_[it->second].type != arg.type) {
+    // An eval function of another batch size: its inputs get buffers of
+    // their own (bindings keep the input's name).
+    name = func.getSymName().str() + ".in." + arg.name;
+    it = bufferByName_.find(name);
+  }
   if (it != bufferByName_.end()) {
     const BufferInfo &existing = buffers_[it->second];
     if (existing.type != arg.type || existing.role != role)
@@ -260,7 +268,7 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << arg.name << "' as " << existing.type;
     return it->second;
   }
-  FailureOr<uint32_t> index = addTensorBuffer(arg.name, arg.type, role, argLoc);
+  FailureOr<uint32_t> index = addTensorBuffer(name, arg.type, role, argLoc);
   if (failed(index))
     return failure();
   buffers_[*index].init = arg.init;
