@@ -151,6 +151,12 @@ public:
 
 private:
   FailureOr<uint32_t> addBuffer(BufferInfo info, Location loc);
+  /// FLOPs of one optimizer step (or of eval without training).
+  uint64_t stepFlops() const {
+    if (microBatches_)
+      return microBatches_ * accumulateFlops_ + applyFlops_;
+    return trainFlops_ ? trainFlops_ : evalFlops_;
+  }
   /// A buffer for a value of `type` (an activation or a constant).
   FailureOr<uint32_t> addTensorBuffer(std::string name, RankedTensorType type,
                                       fb::BufferRole role, Location loc);
@@ -178,6 +184,9 @@ private:
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels_;
   std::vector<flatbuffers::Offset<fb::EntryPoint>> entries_;
   uint64_t trainFlops_ = 0, evalFlops_ = 0, constantBytes_ = 0;
+  /// Gradient accumulation: one optimizer step is microBatches_ accumulate
+  /// calls and one apply call.
+  uint64_t accumulateFlops_ = 0, applyFlops_ = 0, microBatches_ = 0;
   std::string optimizer_;
 };
 
@@ -200,9 +209,8 @@ FailureOr<uint32_t> Exporter::addTensorBuffer(std::string name,
   return addBuffer(BufferInfo(std::move(name), *dtype, type, role, loc), loc);
 }
 
-FailureOr<uint32_t> Exporter::addConstant(std::string name,
-                                          DenseElementsAttr value,
-                                          Location loc) {
+FailureOr<uint32_t>
+Exporter::addConstant(std::string name, DenseElementsAttr value, Location loc) {
   auto type = cast<RankedTensorType>(value.getType());
   uint64_t bytes = value.isSplat()
                        ? elementBytes(type.getElementType())
@@ -232,8 +240,9 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
   if (arg.kind == ModelArg::Kind::Param)
     role = fb::BufferRole::parameter;
   else if (arg.kind == ModelArg::Kind::State)
-    role = arg.counter ? fb::BufferRole::step_counter
-                       : fb::BufferRole::optimizer_state;
+    role = arg.counter       ? fb::BufferRole::step_counter
+           : arg.accumulator ? fb::BufferRole::grad_accumulator
+                             : fb::BufferRole::optimizer_state;
   Location argLoc = func.getArgument(arg.index).getLoc();
   if (arg.kind != ModelArg::Kind::Input && !arg.init)
     return emitError(argLoc)
@@ -242,6 +251,14 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
            << "' has no initializer; give it one, e.g. mlc.init = "
               "#mlc.init<zeros> (a frozen parameter loaded with --init-from "
               "needs one too)";
+  std::string name = arg.name;
+  if (it != bufferByName_.end() && arg.kind == ModelArg::Kind::Input &&
+      buffers_[it->second].type != arg.type) {
+    // An eval function of another batch size: its inputs get buffers of
+    // their own (bindings keep the input's name).
+    name = func.getSymName().str() + ".in." + arg.name;
+    it = bufferByName_.find(name);
+  }
   if (it != bufferByName_.end()) {
     const BufferInfo &existing = buffers_[it->second];
     if (existing.type != arg.type || existing.role != role)
@@ -251,8 +268,7 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << arg.name << "' as " << existing.type;
     return it->second;
   }
-  FailureOr<uint32_t> index =
-      addTensorBuffer(arg.name, arg.type, role, argLoc);
+  FailureOr<uint32_t> index = addTensorBuffer(name, arg.type, role, argLoc);
   if (failed(index))
     return failure();
   buffers_[*index].init = arg.init;
@@ -341,6 +357,10 @@ fb::EntryKind entryKind(func::FuncOp func) {
     return fb::EntryKind::train;
   if (kind && kind.getValue() == kEvalKind)
     return fb::EntryKind::eval;
+  if (kind && kind.getValue() == kAccumulateKind)
+    return fb::EntryKind::accumulate;
+  if (kind && kind.getValue() == kApplyKind)
+    return fb::EntryKind::apply;
   return fb::EntryKind::other;
 }
 
@@ -455,15 +475,15 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     if (updated.contains(source)) {
       auto [it, inserted] = snapshotOf.try_emplace(source, 0);
       if (inserted) {
-        FailureOr<uint32_t> copy = addTensorBuffer(
-            entryName + ".out." + r.name, buffers_[source].type,
-            fb::BufferRole::output, buffers_[source].loc);
+        FailureOr<uint32_t> copy =
+            addTensorBuffer(entryName + ".out." + r.name, buffers_[source].type,
+                            fb::BufferRole::output, buffers_[source].loc);
         if (failed(copy))
           return failure();
         it->second = *copy;
-        snapshots.push_back(copyCommand(
-            source, *copy,
-            "value of '" + buffers_[source].name + "' before the update"));
+        snapshots.push_back(copyCommand(source, *copy,
+                                        "value of '" + buffers_[source].name +
+                                            "' before the update"));
       }
       source = it->second;
     }
@@ -492,17 +512,32 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
   }
 
   fb::EntryKind kind = entryKind(func);
-  if (kind == fb::EntryKind::train) {
-    trainFlops_ = flops;
+  uint64_t microBatches = 0;
+  if (kind == fb::EntryKind::apply) {
+    auto k = func->getAttrOfType<IntegerAttr>(attr::kMicroBatches);
+    if (!k || k.getInt() < 2)
+      return func.emitError() << "an apply entry point needs "
+                              << attr::kMicroBatches << " = K (K >= 2)";
+    microBatches = static_cast<uint64_t>(k.getInt());
+  }
+  if (kind == fb::EntryKind::train || kind == fb::EntryKind::apply) {
     if (auto opt = func->getAttrOfType<StringAttr>(attr::kOptimizer))
       optimizer_ = opt.str();
-  } else if (kind == fb::EntryKind::eval) {
+  }
+  if (kind == fb::EntryKind::train)
+    trainFlops_ = flops;
+  else if (kind == fb::EntryKind::eval)
     evalFlops_ = flops;
+  else if (kind == fb::EntryKind::accumulate)
+    accumulateFlops_ = flops;
+  else if (kind == fb::EntryKind::apply) {
+    applyFlops_ = flops;
+    microBatches_ = microBatches;
   }
   entries_.push_back(fb::CreateEntryPoint(
       fbb_, fbb_.CreateString(entryName), fbb_.CreateVector(inputs),
       fbb_.CreateVector(outputs), fbb_.CreateVector(commands), flops, batch,
-      kind));
+      kind, microBatches));
   return success();
 }
 
@@ -529,10 +564,9 @@ FailureOr<std::string> Exporter::run() {
     uint64_t bytes =
         static_cast<uint64_t>(numElements(b.shape)) * fb::elementBytes(b.dtype);
     auto data = b.data.empty() ? 0 : fbb_.CreateVector(b.data);
-    buffers.push_back(fb::CreateBuffer(fbb_, fbb_.CreateString(b.name), b.dtype,
-                                       fbb_.CreateVector(b.shape), bytes,
-                                       b.role, init, data, b.trainable,
-                                       b.splat));
+    buffers.push_back(fb::CreateBuffer(
+        fbb_, fbb_.CreateString(b.name), b.dtype, fbb_.CreateVector(b.shape),
+        bytes, b.role, init, data, b.trainable, b.splat));
     if (b.role == fb::BufferRole::parameter)
       paramNames.push_back(b.name);
   }
@@ -546,8 +580,7 @@ FailureOr<std::string> Exporter::run() {
   auto metadata = fb::CreateMetadata(
       fbb_, fbb_.CreateString(options_.modelName),
       fbb_.CreateString(options_.producer), fbb_.CreateString(optimizer_),
-      fbb_.CreateVectorOfStrings(paramNames),
-      trainFlops_ ? trainFlops_ : evalFlops_);
+      fbb_.CreateVectorOfStrings(paramNames), stepFlops());
   auto exe =
       fb::CreateExecutable(fbb_, fb::kFormatVersion, mesh,
                            fbb_.CreateVector(std::vector{program}), metadata);

@@ -154,6 +154,33 @@ LogicalResult verifyVocab(Operation *op, unsigned argIndex, Attribute value,
 
 } // namespace
 
+/// Gradient accumulation's entry-point kinds.
+static bool isAccumulationKind(StringRef kind) {
+  return kind == kAccumulateKind || kind == kApplyKind;
+}
+
+/// mlc.micro_batches on an apply function: an integer of at least 2.
+static LogicalResult verifyMicroBatches(Operation *op, Attribute value) {
+  auto count = dyn_cast<IntegerAttr>(value);
+  if (!count || count.getType().isInteger(1) || count.getInt() < 2)
+    return op->emitError() << "'" << attr::kMicroBatches
+                           << "' must be an integer of at least 2, found "
+                           << value;
+  return success();
+}
+
+/// mlc.accumulator: a unit attribute beside mlc.state.
+static LogicalResult verifyAccumulator(Operation *op, unsigned argIndex,
+                                       Attribute value, DictionaryAttr all) {
+  if (!isa<UnitAttr>(value))
+    return op->emitError() << "'" << attr::kAccumulator << "' on argument #"
+                           << argIndex << " takes no value";
+  if (!all || !all.get(attr::kState))
+    return op->emitError() << "'" << attr::kAccumulator << "' on argument #"
+                           << argIndex << " needs 'mlc.state' beside it";
+  return success();
+}
+
 LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                    unsigned argIndex,
                                                    NamedAttribute attribute) {
@@ -172,8 +199,8 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
     if (type) {
       std::string problem = checkTensorSize(type);
       if (!problem.empty())
-        return op->emitError() << "argument #" << argIndex << " (" << type
-                               << ") " << problem;
+        return op->emitError()
+               << "argument #" << argIndex << " (" << type << ") " << problem;
     }
     if (key == attr::kParam && !has(attr::kFrozen) && type &&
         !isa<FloatType>(type.getElementType()))
@@ -228,12 +255,13 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
       return op->emitError() << "'mlc.counter' on argument #" << argIndex
                              << " needs 'mlc.state' beside it";
     if (!type || type.getRank() != 0 || !type.getElementType().isInteger(64))
-      return op->emitError()
-             << "'mlc.counter' on argument #" << argIndex
-             << " needs a tensor<i64> step counter, found "
-             << func.getArgumentTypes()[argIndex];
+      return op->emitError() << "'mlc.counter' on argument #" << argIndex
+                             << " needs a tensor<i64> step counter, found "
+                             << func.getArgumentTypes()[argIndex];
     return success();
   }
+  if (key == attr::kAccumulator)
+    return verifyAccumulator(op, argIndex, attribute.getValue(), all);
   if (key == attr::kShift)
     return verifyShift(op, argIndex, attribute.getValue(),
                        func.getArgumentTypes()[argIndex], all);
@@ -243,7 +271,7 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
                             "mlc.init, mlc.frozen, mlc.decay, mlc.counter, "
-                            "mlc.shift or mlc.vocab)";
+                            "mlc.accumulator, mlc.shift or mlc.vocab)";
 }
 
 /// `mlc.transformer` on a module: the configuration a generated or imported
@@ -282,19 +310,23 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
   if (key == attr::kOptimizer && onFunction && value)
     return success();
   if (key == attr::kKind && onFunction) {
-    if (value && (value.getValue() == kTrainKind ||
-                  value.getValue() == kEvalKind))
+    if (value &&
+        (value.getValue() == kTrainKind || value.getValue() == kEvalKind ||
+         isAccumulationKind(value.getValue())))
       return success();
-    return op->emitError() << "'mlc.kind' must be \"" << kTrainKind
-                           << "\" or \"" << kEvalKind << "\", found "
+    return op->emitError() << "'mlc.kind' must be \"" << kTrainKind << "\", \""
+                           << kEvalKind << "\", \"" << kAccumulateKind
+                           << "\" or \"" << kApplyKind << "\", found "
                            << attribute.getValue();
   }
   if (key == attr::kTransformer && isa<ModuleOp>(op))
     return verifyTransformerConfig(op, attribute.getValue());
+  if (key == attr::kMicroBatches && onFunction)
+    return verifyMicroBatches(op, attribute.getValue());
   return op->emitError() << "unknown mlc attribute '" << key
                          << "' on an operation (functions take mlc.kind and "
-                            "mlc.optimizer, both strings; modules take "
-                            "mlc.transformer)";
+                            "mlc.optimizer, both strings, and "
+                            "mlc.micro_batches; modules take mlc.transformer)";
 }
 
 LogicalResult MlcDialect::verifyRegionResultAttribute(

@@ -79,6 +79,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
     arg.init = func.getArgAttrOfType<InitAttr>(i, attr::kInit);
     arg.frozen = func.getArgAttr(i, attr::kFrozen) != nullptr;
     arg.counter = func.getArgAttr(i, attr::kCounter) != nullptr;
+    arg.accumulator = func.getArgAttr(i, attr::kAccumulator) != nullptr;
     auto shift = func.getArgAttrOfType<IntegerAttr>(i, attr::kShift);
     auto vocab = func.getArgAttrOfType<IntegerAttr>(i, attr::kVocab);
     if (shift && vocab) {

@@ -37,6 +37,11 @@ inline constexpr llvm::StringLiteral kVocab = "mlc.vocab";
 /// Argument (unit): the optimizer state that counts training steps (an i64
 /// scalar), checked against a checkpoint's step when training resumes.
 inline constexpr llvm::StringLiteral kCounter = "mlc.counter";
+/// Argument (unit): optimizer state that sums gradients over micro-batches
+/// (gradient accumulation): zero at start, not saved in checkpoints.
+inline constexpr llvm::StringLiteral kAccumulator = "mlc.accumulator";
+/// Function (integer >= 2): the micro-batches an apply entry point averages.
+inline constexpr llvm::StringLiteral kMicroBatches = "mlc.micro_batches";
 /// Result: a named output (loss, metrics, gradients).
 inline constexpr llvm::StringLiteral kOutput = "mlc.output";
 /// Result: the new value of the parameter or state of that name.
@@ -53,6 +58,10 @@ inline constexpr llvm::StringLiteral kTransformer = "mlc.transformer";
 /// Values of attr::kKind.
 inline constexpr llvm::StringLiteral kTrainKind = "train";
 inline constexpr llvm::StringLiteral kEvalKind = "eval";
+/// Gradient accumulation: forward + backward on one micro-batch, and the
+/// optimizer step on the accumulated gradients.
+inline constexpr llvm::StringLiteral kAccumulateKind = "accumulate";
+inline constexpr llvm::StringLiteral kApplyKind = "apply";
 
 /// One argument of a model function.
 struct ModelArg {
@@ -63,7 +72,8 @@ struct ModelArg {
   mlir::RankedTensorType type;
   InitAttr init; // null for inputs
   bool frozen = false;
-  bool counter = false; // state that counts training steps
+  bool counter = false;     // state that counts training steps
+  bool accumulator = false; // state that sums gradients over micro-batches
   /// A token-window input (mlc.shift and mlc.vocab); shift and vocab are 0
   /// otherwise.
   bool tokenWindow = false;

@@ -24,6 +24,12 @@ struct EvalEntryPass : mlc::impl::EvalEntryBase<EvalEntryPass> {
       module.emitError() << "no model function @" << funcName;
       return signalPassFailure();
     }
+    if (findChosenEvalEntry(module, forward)) { // -mlc-eval-func's replaces it
+      if (failed(getModelSignature(forward)))
+        return signalPassFailure();
+      forward.erase();
+      return;
+    }
     if (funcName != "eval" && module.lookupSymbol("eval")) {
       forward.emitError()
           << "cannot add @eval: the module already has that symbol";

@@ -59,6 +59,17 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
     clipping). Weight decay applies to parameters of rank >= 2 that are not
     embedding tables, unless `decay-all` or a parameter's `mlc.decay`
     attribute says otherwise.
+
+    Gradient accumulation: with `accumulate=K` (K >= 2) the pass builds two
+    entry points instead of `@train_step`. `@accumulate_grads(params,
+    accumulators, inputs)` (`mlc.kind = "accumulate"`) runs forward and
+    backward on one micro-batch and adds each gradient into the state
+    `<param>.grad_accum` (marked `mlc.accumulator`), reporting the model's
+    outputs. `@apply_grads(params, optimizer state, accumulators)`
+    (`mlc.kind = "apply"`, `mlc.micro_batches = K`) divides the sums by K,
+    clips and applies the optimizer exactly as `@train_step` would on one
+    batch of K micro-batches (the loss being a mean over rows), counts the
+    step, zeroes the accumulators and reports `lr` and `grad_norm`.
   }];
   let options = [
     Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
@@ -98,6 +109,9 @@ def TrainStep : Pass<"mlc-train-step", "mlir::ModuleOp"> {
     Option<"decayAll", "decay-all", "bool", /*default=*/"false",
            "Apply weight decay to every parameter; by default biases, "
            "norm weights (rank < 2) and embedding tables get none">,
+    Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
+           "Micro-batches per optimizer step: above 1, build "
+           "@accumulate_grads and @apply_grads instead of @train_step">,
   ];
   let dependentDialects = ["::mlc::MlcDialect"];
 }
@@ -112,6 +126,29 @@ def EvalEntry : Pass<"mlc-eval-entry", "mlir::ModuleOp"> {
   let options = [
     Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
            "Name of the model function">,
+  ];
+}
+
+def EvalFunc : Pass<"mlc-eval-func", "mlir::ModuleOp"> {
+  let summary = "Choose a second function as the eval entry point";
+  let description = [{
+    Models are statically shaped, so evaluating at another batch size needs
+    its own function. The model file holds it beside the model function
+    `func` (default `@forward`): `eval-func` (e.g. `@forward_eval`) takes
+    the same parameters (by `mlc.param` name, each with the same type and
+    `mlc.init`, in any order, and no others) and inputs of any batch size.
+    The pass checks that, naming the first parameter that differs and both
+    functions, and marks `eval-func` `mlc.kind = "eval"`. Run before
+    `-mlc-train-step` or `-mlc-eval-entry`, which then erase the model
+    function instead of renaming it to `@eval`: the executable's eval entry
+    point is `eval-func`, under its own name. Without `eval-func` the pass
+    does nothing.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
+           "Name of the model function">,
+    Option<"evalFuncName", "eval-func", "std::string", /*default=*/"\"\"",
+           "Name of the function to export as the eval entry point">,
   ];
 }
 

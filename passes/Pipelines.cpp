@@ -63,12 +63,20 @@ FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
 }
 
 FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
-                                           std::string &error) {
+                                           std::string &error,
+                                           StringRef evalFunc) {
   if (!isPlainWord(func)) {
     error = "--func '" + func.str() + "' is not a function name";
     return failure();
   }
   std::string text = "mlc-compile{func=" + func.str();
+  if (!evalFunc.empty()) {
+    if (!isPlainWord(evalFunc)) {
+      error = "--eval-func '" + evalFunc.str() + "' is not a function name";
+      return failure();
+    }
+    text += " eval-func=" + evalFunc.str();
+  }
   if (!train.empty()) {
     if (failed(trainSpecToPassOptions(train, error)))
       return failure();
@@ -82,11 +90,20 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
                      function_ref<LogicalResult(const Twine &)> errorHandler) {
   if (!isPlainWord(options.func))
     return errorHandler("func '" + options.func + "' is not a function name");
+  if (!options.evalFunc.empty() && !isPlainWord(options.evalFunc))
+    return errorHandler("eval-func '" + options.evalFunc +
+                        "' is not a function name");
   // Block functions (model files may call one per transformer block) are
   // inlined first: autodiff and export see one function per entry point.
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addNestedPass<func::FuncOp>(createLowerEinsum());
+  if (!options.evalFunc.empty()) {
+    EvalFuncOptions evalFunc;
+    evalFunc.funcName = options.func;
+    evalFunc.evalFuncName = options.evalFunc;
+    pm.addPass(createEvalFunc(evalFunc));
+  }
   if (options.train.empty()) {
     EvalEntryOptions eval;
     eval.funcName = options.func;
@@ -104,8 +121,7 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
           std::string text = message.str();
           StringRef first = StringRef(text).split('\n').first;
           first.consume_front("<Pass-Options-Parser>: ");
-          return errorHandler("--train " + options.train + ": " +
-                              first.trim());
+          return errorHandler("--train " + options.train + ": " + first.trim());
         })))
       return failure();
     pm.addPass(std::move(trainStep));
@@ -118,8 +134,9 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
 void registerCompilePipeline() {
   registerPassPipeline(
       "mlc-compile",
-      "The pipeline of `mlc compile`: inline calls, lower einsum, build the train step "
-      "(train=SPEC) or the eval entry point, canonicalize, CSE",
+      "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
+      "eval function (eval-func=NAME), build the train step (train=SPEC) or "
+      "the eval entry point, canonicalize, CSE",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         CompileOptions options;

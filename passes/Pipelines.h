@@ -19,6 +19,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Build a training step: the optimizer, then its options "
                      "(e.g. sgd,lr=0.1,momentum=0.9); without it the "
                      "executable is inference-only (@eval)")};
+  Option<std::string> evalFunc{
+      *this, "eval-func",
+      llvm::cl::desc("Export this function (the model's parameters, inputs "
+                     "of another batch size) as the eval entry point instead "
+                     "of one derived from the model function")};
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -32,10 +37,12 @@ llvm::FailureOr<std::string> trainSpecToPassOptions(llvm::StringRef spec,
 /// valid spec (so that neither can change the pipeline's syntax).
 llvm::FailureOr<std::string> compilePipelineText(llvm::StringRef func,
                                                  llvm::StringRef train,
-                                                 std::string &error);
+                                                 std::string &error,
+                                                 llvm::StringRef evalFunc = "");
 
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
-/// lower-einsum, then train-step (or eval-entry without --train),
+/// lower-einsum, eval-func (with eval-func), then train-step (or eval-entry
+/// without --train),
 /// canonicalize and CSE. A bad spec or option fails through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,

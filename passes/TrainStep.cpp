@@ -27,6 +27,11 @@ constexpr llvm::StringLiteral kStepName = "step";
 /// norm before clipping.
 constexpr llvm::StringLiteral kLrName = "lr";
 constexpr llvm::StringLiteral kGradNormName = "grad_norm";
+/// Gradient accumulation: the two entry points that replace @train_step,
+/// and the suffix of a parameter's accumulator ("w1.grad_accum").
+constexpr llvm::StringLiteral kAccumulateName = "accumulate_grads";
+constexpr llvm::StringLiteral kApplyName = "apply_grads";
+constexpr llvm::StringLiteral kAccumSuffix = "grad_accum";
 
 NamedAttribute named(OpBuilder &b, StringRef key, Attribute value) {
   return b.getNamedAttr(key, value);
@@ -69,14 +74,31 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
         OptimizerConfig::create(options, [&] { return forward.emitError(); });
     if (failed(config) || failed(checkModel(module, forward)))
       return signalPassFailure();
+    if (accumulate < 1) {
+      forward.emitError() << "accumulate must be at least 1 (micro-batches "
+                             "per optimizer step), got "
+                          << static_cast<int64_t>(accumulate);
+      return signalPassFailure();
+    }
     if (failed(buildTrainStep(module, forward, *config)))
       return signalPassFailure();
+    if (findChosenEvalEntry(module, forward)) { // -mlc-eval-func's replaces it
+      forward.erase();
+      return;
+    }
     forward.setSymName("eval");
     forward->setAttr(attr::kKind, StringAttr::get(&getContext(), kEvalKind));
   }
 
   LogicalResult checkModel(ModuleOp module, func::FuncOp forward) {
-    for (StringRef name : {"train_step", "eval"})
+    SmallVector<StringRef> added;
+    if (!findChosenEvalEntry(module, forward))
+      added.push_back("eval");
+    if (accumulate > 1)
+      added.append({kAccumulateName, kApplyName});
+    else
+      added.push_back("train_step");
+    for (StringRef name : added)
       if (name != funcName && module.lookupSymbol(name))
         return forward.emitError() << "cannot add @" << name
                                    << ": the module already has that symbol";
@@ -98,9 +120,12 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     SmallVector<std::string> updated;
     if (config.needsStep())
       updated.push_back(kStepName.str());
+    SmallVector<StringRef> suffixes = config.perParamStates();
+    if (accumulate > 1)
+      suffixes.push_back(kAccumSuffix);
     for (const ModelArg *p : sig.trainableParams()) {
       updated.push_back(p->name);
-      for (StringRef s : config.perParamStates()) {
+      for (StringRef s : suffixes) {
         std::string name = p->name + "." + s.str();
         auto it = argIndex.find(name);
         if (it != argIndex.end())
@@ -162,9 +187,9 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
       Value squares = ReduceSumOp::create(
           builder, loc, MulOp::create(builder, loc, g, g), axes, false);
-      sumSquares = AddOp::create(builder, loc, sumSquares,
-                                 CastOp::create(builder, loc, scalarF64,
-                                                squares));
+      sumSquares =
+          AddOp::create(builder, loc, sumSquares,
+                        CastOp::create(builder, loc, scalarF64, squares));
     }
     Value norm = SqrtOp::create(builder, loc, sumSquares);
     Value coefficient = MinOp::create(
@@ -177,11 +202,11 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       if (!g)
         continue;
       auto type = cast<RankedTensorType>(g.getType());
-      g = MulOp::create(builder, loc, g,
-                        CastOp::create(builder, loc,
-                                       RankedTensorType::get(
-                                           {}, type.getElementType()),
-                                       coefficient));
+      g = MulOp::create(
+          builder, loc, g,
+          CastOp::create(builder, loc,
+                         RankedTensorType::get({}, type.getElementType()),
+                         coefficient));
     }
     return norm;
   }
@@ -210,6 +235,106 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       diag << " and " << unaffected.size() - kNamed << " more";
   }
 
+  /// The attributes of a state argument named `name`, zero at start, with
+  /// the unit attribute `marker` (kCounter, kAccumulator) unless empty.
+  static DictionaryAttr stateAttrs(OpBuilder &builder, StringRef name,
+                                   StringRef marker) {
+    MLIRContext *ctx = builder.getContext();
+    SmallVector<NamedAttribute> attrs = {
+        named(builder, attr::kState, builder.getStringAttr(name)),
+        named(builder, attr::kInit,
+              InitAttr::get(ctx, InitKind::zeros, 0.0, 0.0))};
+    if (!marker.empty())
+      attrs.push_back(named(builder, marker, builder.getUnitAttr()));
+    return builder.getDictionaryAttr(attrs);
+  }
+
+  /// Clones the body of `forward` (its arguments mapped by `mapping`) at
+  /// the builder's insertion point; returns the cloned results.
+  static SmallVector<Value>
+  cloneForward(OpBuilder &builder, func::FuncOp forward, IRMapping &mapping) {
+    auto ret = cast<func::ReturnOp>(forward.getBody().front().getTerminator());
+    for (Operation &op : forward.getBody().front().without_terminator())
+      builder.clone(op, mapping);
+    SmallVector<Value> outputs;
+    for (Value v : ret.getOperands())
+      outputs.push_back(mapping.lookup(v));
+    return outputs;
+  }
+
+  /// Arguments of an entry point being built, with their attributes.
+  struct Arguments {
+    SmallVector<Type> types;
+    SmallVector<DictionaryAttr> attrs;
+
+    void add(Type type, DictionaryAttr attributes) {
+      types.push_back(type);
+      attrs.push_back(attributes);
+    }
+    /// Appends arguments `args` of `forward`, attributes included.
+    void addModelArgs(func::FuncOp forward, ArrayRef<const ModelArg *> args) {
+      for (const ModelArg *a : args)
+        add(a->type, forward.getArgAttrDict(a->index));
+    }
+    unsigned size() const { return types.size(); }
+  };
+
+  /// The parameters and the inputs of `sig`, in order.
+  static void splitArgs(const ModelSignature &sig,
+                        SmallVectorImpl<const ModelArg *> &params,
+                        SmallVectorImpl<const ModelArg *> &inputs) {
+    for (const ModelArg &a : sig.args)
+      (a.kind == ModelArg::Kind::Param ? params : inputs).push_back(&a);
+  }
+
+  /// Clones the body of `forward` into `block`, whose arguments start with
+  /// `params` and hold `inputs` from `firstInput` on; returns the cloned
+  /// results.
+  static SmallVector<Value> cloneForwardInto(OpBuilder &builder,
+                                             func::FuncOp forward, Block *block,
+                                             ArrayRef<const ModelArg *> params,
+                                             ArrayRef<const ModelArg *> inputs,
+                                             unsigned firstInput) {
+    IRMapping mapping;
+    for (auto [i, a] : llvm::enumerate(params))
+      mapping.map(forward.getArgument(a->index), block->getArgument(i));
+    for (auto [i, a] : llvm::enumerate(inputs))
+      mapping.map(forward.getArgument(a->index),
+                  block->getArgument(firstInput + i));
+    return cloneForward(builder, forward, mapping);
+  }
+
+  /// Results of an entry point being built, with their attributes.
+  struct Results {
+    OpBuilder &builder;
+    SmallVector<Value> values;
+    SmallVector<DictionaryAttr> attrs;
+
+    void add(Value v, StringRef key, StringRef name) {
+      values.push_back(v);
+      attrs.push_back(builder.getDictionaryAttr(
+          named(builder, key, builder.getStringAttr(name))));
+    }
+  };
+
+  /// Returns `results` from `func`'s block, erases the arguments in
+  /// `unusedArgs` and dead ops, and marks the function as `kind`.
+  static LogicalResult finishEntry(OpBuilder &builder, func::FuncOp func,
+                                   Results &results,
+                                   const llvm::BitVector &unusedArgs,
+                                   StringRef kind) {
+    Block *block = &func.getBody().front();
+    func::ReturnOp::create(builder, func.getLoc(), results.values);
+    if (failed(func.eraseArguments(unusedArgs)))
+      return failure();
+    func.setType(builder.getFunctionType(
+        func.getArgumentTypes(), ValueRange(results.values).getTypes()));
+    func.setAllResultAttrs(results.attrs);
+    func->setAttr(attr::kKind, builder.getStringAttr(kind));
+    eraseDeadOps(*block);
+    return success();
+  }
+
   LogicalResult buildTrainStep(ModuleOp module, func::FuncOp forward,
                                const OptimizerConfig &config) {
     FailureOr<ModelSignature> sig = getModelSignature(forward);
@@ -227,79 +352,48 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
                << " is an update; the model already has a train step";
     if (failed(checkStateNames(forward, *sig, config)))
       return failure();
+    if (accumulate == 1)
+      return buildUpdateStep(forward, *sig, config, nullptr);
+    FailureOr<llvm::BitVector> accumulated = buildAccumulateStep(forward, *sig);
+    if (failed(accumulated))
+      return failure();
+    return buildUpdateStep(forward, *sig, config, &*accumulated);
+  }
 
-    MLIRContext *ctx = module.getContext();
-    OpBuilder builder(ctx);
+  /// Builds @accumulate_grads(params, accumulators, inputs): forward and
+  /// backward on one micro-batch, each gradient added into the accumulator
+  /// `<param>.grad_accum`, the model's outputs reported. Returns which of
+  /// the parameters (positions among the parameter arguments) get an
+  /// accumulator: the trainable ones the loss depends on.
+  FailureOr<llvm::BitVector> buildAccumulateStep(func::FuncOp forward,
+                                                 const ModelSignature &sig) {
+    OpBuilder builder(forward.getContext());
     Location loc = forward.getLoc();
-
-    // Signature: parameters, optimizer state, inputs. Every trainable
-    // parameter gets its state arguments up front; those of parameters the
-    // loss turns out not to depend on are erased at the end, all at once
-    // (inserting or erasing arguments one by one is quadratic in their
-    // number).
     SmallVector<const ModelArg *> params, inputs;
-    for (const ModelArg &a : sig->args)
-      (a.kind == ModelArg::Kind::Param ? params : inputs).push_back(&a);
-    auto stateAttrs = [&](StringRef name, bool counter) {
-      SmallVector<NamedAttribute> attrs = {
-          named(builder, attr::kState, builder.getStringAttr(name)),
-          named(builder, attr::kInit,
-                InitAttr::get(ctx, InitKind::zeros, 0.0, 0.0))};
-      if (counter)
-        attrs.push_back(named(builder, attr::kCounter, builder.getUnitAttr()));
-      return builder.getDictionaryAttr(attrs);
-    };
-    SmallVector<Type> argTypes;
-    SmallVector<DictionaryAttr> argAttrs;
-    for (const ModelArg *a : params) {
-      argTypes.push_back(a->type);
-      argAttrs.push_back(forward.getArgAttrDict(a->index));
-    }
-    unsigned stepArg = argTypes.size();
-    if (config.needsStep()) {
-      argTypes.push_back(RankedTensorType::get({}, builder.getI64Type()));
-      argAttrs.push_back(stateAttrs(kStepName, /*counter=*/true));
-    }
-    // The first state argument of params[i], for trainable ones.
-    llvm::DenseMap<unsigned, unsigned> firstStateArg;
-    SmallVector<StringRef> perParam = config.perParamStates();
+    splitArgs(sig, params, inputs);
+    Arguments args;
+    args.addModelArgs(forward, params);
+    llvm::DenseMap<unsigned, unsigned> accumulatorArg; // of params[i]
     for (auto [i, p] : llvm::enumerate(params)) {
       if (p->frozen)
         continue;
-      firstStateArg[i] = argTypes.size();
-      for (StringRef s : perParam) {
-        argTypes.push_back(p->type);
-        argAttrs.push_back(stateAttrs(p->name + "." + s.str(), false));
-      }
+      accumulatorArg[i] = args.size();
+      args.add(p->type, stateAttrs(builder, p->name + "." + kAccumSuffix.str(),
+                                   attr::kAccumulator));
     }
-    unsigned firstInput = argTypes.size();
-    for (const ModelArg *a : inputs) {
-      argTypes.push_back(a->type);
-      argAttrs.push_back(forward.getArgAttrDict(a->index));
-    }
+    unsigned firstInput = args.size();
+    args.addModelArgs(forward, inputs);
 
     builder.setInsertionPointAfter(forward);
-    auto step = func::FuncOp::create(builder, loc, "train_step",
-                                     builder.getFunctionType(argTypes, {}));
-    step.setAllArgAttrs(argAttrs);
-    Block *block = step.addEntryBlock();
-    IRMapping mapping;
-    for (auto [i, a] : llvm::enumerate(params))
-      mapping.map(forward.getArgument(a->index), block->getArgument(i));
-    for (auto [i, a] : llvm::enumerate(inputs))
-      mapping.map(forward.getArgument(a->index),
-                  block->getArgument(firstInput + i));
-
+    auto func = func::FuncOp::create(builder, loc, kAccumulateName,
+                                     builder.getFunctionType(args.types, {}));
+    func.setAllArgAttrs(args.attrs);
+    Block *block = func.addEntryBlock();
     builder.setInsertionPointToStart(block);
-    auto ret = cast<func::ReturnOp>(forward.getBody().front().getTerminator());
-    for (Operation &op : forward.getBody().front().without_terminator())
-      builder.clone(op, mapping);
-    SmallVector<Value> outputs;
-    for (Value v : ret.getOperands())
-      outputs.push_back(mapping.lookup(v));
+    SmallVector<Value> outputs =
+        cloneForwardInto(builder, forward, block, params, inputs, firstInput);
 
-    // Gradients of the loss with respect to the trainable parameters.
-    SmallVector<unsigned> trainable; // positions in params
+    SmallVector<unsigned> trainable;
     SmallVector<Value> wrt;
     for (auto [i, p] : llvm::enumerate(params))
       if (!p->frozen) {
@@ -311,6 +405,119 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     if (failed(grads))
       return failure();
 
+    Results results{builder, {}, {}};
+    llvm::BitVector accumulated(params.size());
+    llvm::BitVector unusedArgs(args.size());
+    SmallVector<const ModelArg *> unaffected;
+    for (auto [i, g] : llvm::zip(trainable, *grads)) {
+      unsigned acc = accumulatorArg.lookup(i);
+      if (!g) {
+        unaffected.push_back(params[i]);
+        unusedArgs.set(acc);
+        continue;
+      }
+      accumulated.set(i);
+      results.add(AddOp::create(builder, loc, block->getArgument(acc), g),
+                  attr::kUpdate, params[i]->name + "." + kAccumSuffix.str());
+    }
+    warnUnaffected(forward, unaffected);
+    for (const ModelResult &r : sig.results)
+      results.add(outputs[r.index], attr::kOutput, r.name);
+    if (failed(
+            finishEntry(builder, func, results, unusedArgs, kAccumulateKind)))
+      return failure();
+    return accumulated;
+  }
+
+  /// Builds the optimizer step: @train_step(params, state, inputs), which
+  /// computes the gradients of one batch itself, or, with `accumulated`
+  /// (the parameters that have an accumulator), @apply_grads(params, state,
+  /// accumulators), which takes the mean of `accumulate` micro-batches'
+  /// gradients and zeroes the accumulators.
+  LogicalResult buildUpdateStep(func::FuncOp forward, const ModelSignature &sig,
+                                const OptimizerConfig &config,
+                                const llvm::BitVector *accumulated) {
+    MLIRContext *ctx = forward.getContext();
+    OpBuilder builder(ctx);
+    Location loc = forward.getLoc();
+
+    // Signature: parameters, optimizer state, inputs (or accumulators).
+    // Every trainable parameter gets its state arguments up front; those of
+    // parameters the loss turns out not to depend on are erased at the end,
+    // all at once (inserting or erasing arguments one by one is quadratic in
+    // their number).
+    SmallVector<const ModelArg *> params, inputs;
+    splitArgs(sig, params, inputs);
+    Arguments args;
+    args.addModelArgs(forward, params);
+    unsigned stepArg = args.size();
+    if (config.needsStep())
+      args.add(RankedTensorType::get({}, builder.getI64Type()),
+               stateAttrs(builder, kStepName, attr::kCounter));
+    // The first state argument of params[i], for trainable ones.
+    llvm::DenseMap<unsigned, unsigned> firstStateArg;
+    SmallVector<StringRef> perParam = config.perParamStates();
+    for (auto [i, p] : llvm::enumerate(params)) {
+      if (p->frozen)
+        continue;
+      firstStateArg[i] = args.size();
+      for (StringRef s : perParam)
+        args.add(p->type, stateAttrs(builder, p->name + "." + s.str(), ""));
+    }
+    unsigned firstInput = args.size();
+    llvm::DenseMap<unsigned, unsigned> accumulatorArg; // of params[i]
+    if (accumulated) {
+      for (unsigned i : accumulated->set_bits()) {
+        accumulatorArg[i] = args.size();
+        args.add(params[i]->type,
+                 stateAttrs(builder, params[i]->name + "." + kAccumSuffix.str(),
+                            attr::kAccumulator));
+      }
+    } else {
+      args.addModelArgs(forward, inputs);
+    }
+
+    builder.setInsertionPointAfter(forward);
+    auto step = func::FuncOp::create(builder, loc,
+                                     accumulated ? kApplyName : "train_step",
+                                     builder.getFunctionType(args.types, {}));
+    step.setAllArgAttrs(args.attrs);
+    Block *block = step.addEntryBlock();
+    builder.setInsertionPointToStart(block);
+
+    // Gradients of the loss with respect to the trainable parameters: of
+    // this batch, or the mean of the accumulated micro-batches'.
+    SmallVector<unsigned> trainable; // positions in params
+    SmallVector<Value> wrt;
+    for (auto [i, p] : llvm::enumerate(params))
+      if (!p->frozen) {
+        trainable.push_back(i);
+        wrt.push_back(block->getArgument(i));
+      }
+    SmallVector<Value> outputs, grads;
+    if (accumulated) {
+      for (unsigned i : trainable) {
+        if (!accumulated->test(i)) {
+          grads.push_back(nullptr);
+          continue;
+        }
+        Value sum = block->getArgument(accumulatorArg.lookup(i));
+        Type element = params[i]->type.getElementType();
+        grads.push_back(
+            DivOp::create(builder, loc, sum,
+                          buildScalar(builder, loc, element,
+                                      static_cast<double>(accumulate))));
+      }
+    } else {
+      outputs =
+          cloneForwardInto(builder, forward, block, params, inputs, firstInput);
+      FailureOr<SmallVector<Value>> fromLoss =
+          buildReverseMode(builder, outputs[0], wrt);
+      if (failed(fromLoss))
+        return failure();
+      grads = std::move(*fromLoss);
+    }
+
     Value oldStep, newStep;
     if (config.needsStep()) {
       oldStep = block->getArgument(stepArg);
@@ -320,20 +527,14 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     }
     Value gradNorm;
     if (config.clip > 0)
-      gradNorm = clipGradients(builder, loc, config.clip, *grads);
+      gradNorm = clipGradients(builder, loc, config.clip, grads);
 
     OptimizerEmitter emitter(builder, loc, config, oldStep, newStep);
-    SmallVector<Value> results;
-    SmallVector<DictionaryAttr> resultAttrs;
-    auto addResult = [&](Value v, StringRef key, StringRef name) {
-      results.push_back(v);
-      resultAttrs.push_back(builder.getDictionaryAttr(
-          named(builder, key, builder.getStringAttr(name))));
-    };
+    Results results{builder, {}, {}};
     SmallVector<std::pair<Value, std::string>> stateUpdates;
     SmallVector<const ModelArg *> unaffected;
-    llvm::BitVector unusedArgs(argTypes.size());
-    for (auto [i, g] : llvm::zip(trainable, *grads)) {
+    llvm::BitVector unusedArgs(args.size());
+    for (auto [i, g] : llvm::zip(trainable, grads)) {
       const ModelArg *param = params[i];
       unsigned first = firstStateArg.lookup(i);
       if (!g) {
@@ -350,32 +551,43 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       SmallVector<Value> updated = emitter.update(
           block->getArgument(i), g, states,
           decays(forward, *param, config, forward.getArgument(param->index)));
-      addResult(updated[0], attr::kUpdate, param->name);
+      results.add(updated[0], attr::kUpdate, param->name);
       for (auto [v, name] :
            llvm::zip(ArrayRef(updated).drop_front(), stateNames))
         stateUpdates.push_back({v, name});
     }
-    warnUnaffected(forward, unaffected);
+    if (!accumulated) // @accumulate_grads warned already
+      warnUnaffected(forward, unaffected);
     for (auto &[v, name] : stateUpdates)
-      addResult(v, attr::kUpdate, name);
+      results.add(v, attr::kUpdate, name);
     if (newStep)
-      addResult(newStep, attr::kUpdate, kStepName);
-    for (const ModelResult &r : sig->results)
-      addResult(outputs[r.index], attr::kOutput, r.name);
+      results.add(newStep, attr::kUpdate, kStepName);
+    if (accumulated) {
+      // The next optimizer step accumulates from zero. Parameters that
+      // nothing here reads (frozen ones, those without a gradient) are not
+      // arguments of @apply_grads.
+      for (unsigned i : accumulated->set_bits())
+        results.add(FullOp::create(builder, loc, params[i]->type,
+                                   builder.getF64FloatAttr(0.0)),
+                    attr::kUpdate, params[i]->name + "." + kAccumSuffix.str());
+      for (unsigned i = 0; i < params.size(); ++i)
+        if (block->getArgument(i).use_empty())
+          unusedArgs.set(i);
+    } else {
+      for (const ModelResult &r : sig.results)
+        results.add(outputs[r.index], attr::kOutput, r.name);
+    }
     if (config.hasSchedule())
-      addResult(emitter.learningRate(), attr::kOutput, kLrName);
+      results.add(emitter.learningRate(), attr::kOutput, kLrName);
     if (gradNorm)
-      addResult(gradNorm, attr::kOutput, kGradNormName);
+      results.add(gradNorm, attr::kOutput, kGradNormName);
 
-    func::ReturnOp::create(builder, loc, results);
-    if (failed(step.eraseArguments(unusedArgs)))
+    if (failed(finishEntry(builder, step, results, unusedArgs,
+                           accumulated ? kApplyKind : kTrainKind)))
       return failure();
-    step.setType(builder.getFunctionType(step.getArgumentTypes(),
-                                         ValueRange(results).getTypes()));
-    step.setAllResultAttrs(resultAttrs);
-    step->setAttr(attr::kKind, builder.getStringAttr(kTrainKind));
     step->setAttr(attr::kOptimizer, builder.getStringAttr(config.describe()));
-    eraseDeadOps(*block);
+    if (accumulated)
+      step->setAttr(attr::kMicroBatches, builder.getI64IntegerAttr(accumulate));
     return success();
   }
 };

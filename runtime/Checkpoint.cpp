@@ -75,6 +75,25 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
   return writeSafetensors(path, tensors, metadata);
 }
 
+Status saveOutputs(Session &session, const Entry &entry,
+                   const std::string &path,
+                   const std::map<std::string, std::string> &extra) {
+  const std::vector<BoundBuffer> &outputs = entry.outputs();
+  std::vector<std::vector<uint8_t>> storage(outputs.size());
+  std::vector<TensorToWrite> tensors;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const BoundBuffer &b = outputs[i];
+    MLC_RETURN_IF_ERROR(resizeOrFail(storage[i], b.desc->byteSize(),
+                                     "saving output '" + b.name + "'"));
+    MLC_RETURN_IF_ERROR(
+        session.read(b.buffer, storage[i].data(), storage[i].size()));
+    tensors.push_back({b.name, *b.desc, storage[i].data()});
+  }
+  std::map<std::string, std::string> metadata = extra;
+  metadata["mlc.entry"] = entry.name();
+  return writeSafetensors(path, tensors, metadata);
+}
+
 StatusOr<uint64_t>
 loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
                std::map<std::string, std::string> *metadata) {

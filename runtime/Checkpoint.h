@@ -19,6 +19,14 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
                       bool withState,
                       const std::map<std::string, std::string> &metadata = {});
 
+/// Writes every output of `entry` as the session holds it now (after its
+/// last call), named after the outputs, scalars and tensors alike, with
+/// `metadata` and the entry point's name (mlc.entry). Atomic, as
+/// saveCheckpoint.
+Status saveOutputs(Session &session, const Entry &entry,
+                   const std::string &path,
+                   const std::map<std::string, std::string> &metadata = {});
+
 enum class LoadScope {
   Parameters, // parameters only (weights from elsewhere, fine-tuning)
   Everything, // parameters and optimizer state (resuming training)

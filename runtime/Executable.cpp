@@ -36,8 +36,11 @@ std::string checkName(const std::string &name) {
     unsigned char c = static_cast<unsigned char>(name[i]);
     if (c < 0x20 || c == 0x7f)
       return "contains a control character";
-    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3
-                               : (c >> 3) == 0x1e  ? 4 : 0;
+    size_t length = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xe  ? 3
+                    : (c >> 3) == 0x1e ? 4
+                                       : 0;
     if (length == 0 || i + length > name.size())
       return "is not valid UTF-8";
     uint32_t code = length == 1 ? c : c & (0x7f >> length);
@@ -130,14 +133,12 @@ Status checkBuffer(uint32_t index, const fb::Buffer &buffer) {
                          std::to_string(expected));
   bool isConstant = buffer.role() == fb::BufferRole::constant;
   uint64_t dataSize = buffer.data() ? buffer.data()->size() : 0;
-  uint64_t dataExpected =
-      buffer.splat() ? dtypeSize(buffer.dtype()) : expected;
+  uint64_t dataExpected = buffer.splat() ? dtypeSize(buffer.dtype()) : expected;
   if (isConstant && dataSize != dataExpected)
-    return Status::error(label + " is a " +
-                         (buffer.splat() ? "splat constant" : "constant") +
-                         " with " + std::to_string(dataSize) +
-                         " bytes of data, expected " +
-                         std::to_string(dataExpected));
+    return Status::error(
+        label + " is a " + (buffer.splat() ? "splat constant" : "constant") +
+        " with " + std::to_string(dataSize) + " bytes of data, expected " +
+        std::to_string(dataExpected));
   if (!isConstant && (dataSize != 0 || buffer.splat()))
     return Status::error(label + " carries data but is not a constant");
   if (buffer.role() == fb::BufferRole::step_counter &&
@@ -253,10 +254,28 @@ Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
   if (kind == fb::EntryKind::other)
     return Status::ok();
   std::string name = fb::EnumNameEntryKind(kind);
-  std::string aKind = (kind == fb::EntryKind::eval ? "an " : "a ") + name;
-  if (kind == fb::EntryKind::train &&
+  bool vowel = kind == fb::EntryKind::eval ||
+               kind == fb::EntryKind::accumulate ||
+               kind == fb::EntryKind::apply;
+  std::string aKind = (vowel ? "an " : "a ") + name;
+  if (kind != fb::EntryKind::eval &&
       (!entry.commands() || entry.commands()->size() == 0))
-    return Status::error(label + " is a train step without commands");
+    return Status::error(label + " is " + aKind + " step without commands");
+  if ((kind == fb::EntryKind::apply) != (entry.micro_batches() != 0))
+    return Status::error(label + " is " + aKind + " entry point with " +
+                         std::to_string(entry.micro_batches()) +
+                         " micro-batches; apply entry points, and only they, "
+                         "average at least 2");
+  if (kind == fb::EntryKind::apply) {
+    if (entry.micro_batches() < 2)
+      return Status::error(label + " is an apply entry point averaging " +
+                           std::to_string(entry.micro_batches()) +
+                           " micro-batch; it needs at least 2");
+    if (entry.inputs() && entry.inputs()->size() != 0)
+      return Status::error(label + " is an apply entry point with inputs; "
+                                   "it reads only the accumulated gradients");
+    return Status::ok(); // it reports lr and grad_norm, if anything
+  }
   if (!entry.outputs() || entry.outputs()->size() == 0)
     return Status::error(label + " is " + aKind +
                          " entry point without outputs; it must report its "
@@ -266,9 +285,11 @@ Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
   TensorDesc desc = Executable::bufferDesc(buffer);
   if (desc.numElements() != 1 || !desc.shape.empty() ||
       (desc.dtype != DType::f32 && desc.dtype != DType::f64))
-    return Status::error(label + " is " + aKind + " entry point whose first "
-                         "output '" + loss->name()->str() + "' is " +
-                         desc.str() + ", not a scalar float loss");
+    return Status::error(label + " is " + aKind +
+                         " entry point whose first "
+                         "output '" +
+                         loss->name()->str() + "' is " + desc.str() +
+                         ", not a scalar float loss");
   return Status::ok();
 }
 

@@ -64,10 +64,10 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
   for (const fb::Buffer *b : buffers)
     total += b->byte_size();
   if (total > s->device_->memoryCapacity())
-    return Status::error(
-        s->executable_->origin() + ": the buffers need " +
-        std::to_string(total) + " bytes but the " + s->device_->name() +
-        " device has " + std::to_string(s->device_->memoryCapacity()));
+    return Status::error(s->executable_->origin() + ": the buffers need " +
+                         std::to_string(total) + " bytes but the " +
+                         s->device_->name() + " device has " +
+                         std::to_string(s->device_->memoryCapacity()));
   for (uint32_t i = 0; i < buffers.size(); ++i) {
     const fb::Buffer &def = *buffers.Get(i);
     s->descs_.push_back(Executable::bufferDesc(def));
@@ -112,6 +112,7 @@ Status Session::prepareEntries() {
     entry->flops_ = def->flops();
     entry->kind_ = def->kind();
     entry->batchSize_ = def->batch_size();
+    entry->microBatches_ = def->micro_batches();
     std::string label = "entry point '" + entry->name_ + "'";
     auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
       into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()],
@@ -171,13 +172,17 @@ Status Session::prepareEntries() {
 Status Session::initialize(uint64_t seed) {
   for (uint32_t i = 0; i < descs_.size(); ++i) {
     const fb::Buffer &def = bufferDef(i);
-    if (!fb::isPersistent(def.role()))
+    bool accumulator = def.role() == fb::BufferRole::grad_accumulator;
+    if (!fb::isPersistent(def.role()) && !accumulator)
       continue;
     std::vector<uint8_t> host;
     MLC_RETURN_IF_ERROR(resizeOrFail(host, descs_[i].byteSize(),
                                      "initializing '" + names_[i] + "'"));
-    MLC_RETURN_IF_ERROR(
-        initializeTensor(def.init(), names_[i], descs_[i], seed, host.data()));
+    // Gradient sums start at zero (resizeOrFail zero-fills), whatever the
+    // file says.
+    if (!accumulator)
+      MLC_RETURN_IF_ERROR(initializeTensor(def.init(), names_[i], descs_[i],
+                                           seed, host.data()));
     MLC_RETURN_IF_ERROR(write(i, host.data(), host.size()));
   }
   return Status::ok();

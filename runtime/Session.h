@@ -35,6 +35,8 @@ public:
   uint64_t flops() const { return flops_; }
   /// What the entry point is for (train step, eval, ...).
   fb::EntryKind kind() const { return kind_; }
+  /// Apply entry points: the accumulate calls one call averages; else 0.
+  uint64_t microBatches() const { return microBatches_; }
   /// Whether the inputs are token windows (the loader checked that then all
   /// of them are) rather than rows of a data set.
   bool takesTokenWindows() const {
@@ -47,7 +49,7 @@ private:
   std::vector<BoundBuffer> inputs_, outputs_;
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
-  uint64_t batchSize_ = 0, flops_ = 0;
+  uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0;
   fb::EntryKind kind_ = fb::EntryKind::other;
 };
 

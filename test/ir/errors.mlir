@@ -777,7 +777,7 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.shift or mlc.vocab)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift or mlc.vocab)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----
@@ -879,7 +879,7 @@ func.func @integer_param(%a: tensor<4xi32> {mlc.param = "n"}) { return }
 
 // -----
 
-// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings; modules take mlc.transformer)}}
+// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings, and mlc.micro_batches; modules take mlc.transformer)}}
 func.func @unknown_op_attr() attributes {mlc.whatever = 1} { return }
 
 // -----
@@ -889,8 +889,23 @@ func.func @optimizer_not_string() attributes {mlc.optimizer = 1} { return }
 
 // -----
 
-// expected-error @+1 {{'mlc.kind' must be "train" or "eval", found "serve"}}
+// expected-error @+1 {{'mlc.kind' must be "train", "eval", "accumulate" or "apply", found "serve"}}
 func.func @unknown_kind() attributes {mlc.kind = "serve"} { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.micro_batches' must be an integer of at least 2, found 1 : i64}}
+func.func @one_micro_batch() attributes {mlc.kind = "apply", mlc.micro_batches = 1 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.accumulator' on argument #0 needs 'mlc.state' beside it}}
+func.func @accumulator_not_state(%g: tensor<3xf32> {mlc.param = "w", mlc.init = #mlc.init<zeros>, mlc.accumulator}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.accumulator' on argument #0 takes no value}}
+func.func @accumulator_value(%g: tensor<3xf32> {mlc.state = "w.grad_accum", mlc.init = #mlc.init<zeros>, mlc.accumulator = 1}) { return }
 
 //===----------------------------------------------------------------------===//
 // Names: they end up in safetensors headers, JSON and CSV

@@ -9,7 +9,9 @@ compares the results with the same computation in torch:
                 and optimizer state must agree to 1e-6 (relative, norm-wise).
   mlp/<case>    ten full training steps of a small MLP (forward, autodiff,
                 optimizer) against torch autograd + torch.optim: the losses
-                and the final parameters must agree to 1e-5.
+                and the final parameters must agree to 1e-5. With gradient
+                accumulation (accumulate=K), each mlc step runs K
+                micro-batches and torch takes them as one batch.
   einsum/<case> the forward einsum on random data against torch.einsum
                 (PyTorch 1.13 semantics; NumPy too where it accepts the
                 equation) to 1e-6. The data are the operands and the loss is
@@ -77,6 +79,12 @@ MLP_CASES = {
     "classifier_adamw_cosine": ("ce", "adamw", {"schedule": (3, 8, 1e-3)}),
     "regression_sgd_momentum_clip": ("mse", "sgd_momentum", {"clip": 0.5}),
     "classifier_adam_cosine_clip": ("ce", "adam", {"schedule": (2, 6, 0.0), "clip": 1.0}),
+    # Gradient accumulation: K micro-batches of 4 rows per step in mlc, one
+    # batch of 4K rows in torch.
+    "accumulate_4": ("ce", "adamw", {"accumulate": 4}),
+    "accumulate_clip": ("mse", "sgd_momentum", {"accumulate": 3, "clip": 0.5}),
+    "accumulate_cosine_clip": ("ce", "adam", {"accumulate": 2, "schedule": (2, 6, 0.0),
+                                              "clip": 1.0}),
 }
 
 
@@ -91,6 +99,8 @@ def training_spec(options):
         spec += f",clip={options['clip']}"
     if options.get("decay_all"):
         spec += ",decay-all=true"
+    if "accumulate" in options:
+        spec += f",accumulate={options['accumulate']}"
     return spec
 
 
@@ -228,7 +238,9 @@ def mlp_case(runner, name):
     spec += training_spec(options)
     rng = np.random.default_rng(zlib.crc32(name.encode()))
     batch, n_in, hidden, n_out = 4, 5, 8, 3
-    x = rng.standard_normal((batch * STEPS, n_in)).astype(np.float32)
+    # torch's batch: the micro-batches of one mlc step together.
+    step_rows = batch * options.get("accumulate", 1)
+    x = rng.standard_normal((step_rows * STEPS, n_in)).astype(np.float32)
     params = {
         "w1": (rng.standard_normal((n_in, hidden)) * 0.5).astype(np.float32),
         "b1": (rng.standard_normal(hidden) * 0.1).astype(np.float32),
@@ -236,11 +248,11 @@ def mlp_case(runner, name):
         "b2": (rng.standard_normal(n_out) * 0.1).astype(np.float32),
     }
     if loss_kind == "mse":
-        y = rng.standard_normal((batch * STEPS, n_out)).astype(np.float32)
+        y = rng.standard_normal((step_rows * STEPS, n_out)).astype(np.float32)
         y_type, loss_line = f"tensor<{batch}x{n_out}xf32>", (
             f"%l = mlc.mse_loss %o, %y : (tensor<{batch}x{n_out}xf32>, tensor<{batch}x{n_out}xf32>) -> tensor<f32>")
     else:
-        y = rng.integers(0, n_out, size=batch * STEPS).astype(np.int64)
+        y = rng.integers(0, n_out, size=step_rows * STEPS).astype(np.int64)
         y_type, loss_line = f"tensor<{batch}xi64>", (
             f"%l = mlc.softmax_cross_entropy %o, %y : (tensor<{batch}x{n_out}xf32>, tensor<{batch}xi64>) -> tensor<f32>")
     source = f"""
@@ -281,8 +293,8 @@ func.func @forward(%x: tensor<{batch}x{n_in}xf32> {{mlc.input = "x"}},
             opt, lambda step: lr_factor(options["schedule"], lr, step))
     want_losses, want_lrs, want_norms = [], [], []
     for t in range(STEPS):
-        xb = torch.tensor(x[t * batch:(t + 1) * batch])
-        yb = torch.tensor(y[t * batch:(t + 1) * batch])
+        xb = torch.tensor(x[t * step_rows:(t + 1) * step_rows])
+        yb = torch.tensor(y[t * step_rows:(t + 1) * step_rows])
         o = torch.tanh(xb @ p["w1"] + p["b1"]) @ p["w2"] + p["b2"]
         if loss_kind == "mse":
             loss = torch.nn.functional.mse_loss(o, yb)

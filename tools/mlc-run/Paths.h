@@ -10,7 +10,8 @@
 
 namespace mlc::run {
 
-/// Refuses an output (--metrics, --save, --save-params) that names an input
+/// Refuses an output (--metrics, --save, --save-params, --save-outputs) that
+/// names an input
 /// (the executable, --data, --eval-data, --init-from, --resume) or another
 /// output, with a message naming both options and the path. Files are
 /// compared by identity, not by spelling: device and inode when the file
@@ -20,8 +21,9 @@ namespace mlc::run {
 ///
 /// Also refuses, before training starts, outputs that could not be written:
 /// --metrics may be a regular file, a character device or a FIFO
-/// (/dev/null, /dev/stdout) but not a directory; --save and --save-params,
-/// if they exist, must be regular files. An empty file name is an error.
+/// (/dev/null, /dev/stdout) but not a directory; --save, --save-params and
+/// --save-outputs, if they exist, must be regular files. An empty file name is
+/// an error.
 rt::Status checkPaths(const tools::Args &args);
 
 } // namespace mlc::run

@@ -58,6 +58,10 @@ tools::Args declareArgs() {
            "write a checkpoint (parameters + optimizer state) at the end");
   a.option("save-params", "FILE", "write the parameters alone at the end");
   a.option("checkpoint-every", "N", "also write --save every N steps");
+  a.option("save-outputs", "FILE",
+           "write every output of the last eval call (the loss, metrics and "
+           "tensors such as logits) as safetensors; with --eval or "
+           "--eval-data");
   a.flag("no-progress", "no progress bar, even on a terminal");
   a.flag("help", "show this help");
   a.flag("version", "show the version");
@@ -71,15 +75,19 @@ struct ScalarOutputs {
   std::vector<const BoundBuffer *> outputs;
   std::vector<double> values;
 
-  explicit ScalarOutputs(const Entry &entry) {
+  explicit ScalarOutputs(const Entry &entry) { add(entry); }
+
+  /// Adds the scalar outputs of `entry` after those there are.
+  void add(const Entry &entry) {
     for (const BoundBuffer &b : entry.outputs())
       if (b.desc->numElements() == 1)
         outputs.push_back(&b);
     values.resize(outputs.size());
   }
 
-  Status read(Session &session) {
-    for (size_t i = 0; i < outputs.size(); ++i) {
+  /// Reads outputs [begin, end) (default: all).
+  Status read(Session &session, size_t begin = 0, size_t end = SIZE_MAX) {
+    for (size_t i = begin; i < std::min(end, outputs.size()); ++i) {
       const BoundBuffer &b = *outputs[i];
       uint64_t bits = 0; // big enough for every dtype
       MLC_RETURN_IF_ERROR(session.read(b.buffer, &bits, b.desc->byteSize()));
@@ -105,6 +113,45 @@ struct ScalarOutputs {
     }
   }
 };
+
+/// The entry points of one optimizer step: the train step, or, with
+/// gradient accumulation, `microBatches` calls of the accumulate entry
+/// point (one per micro-batch, consecutive batches of the data order) and
+/// one of apply.
+struct StepEntries {
+  Entry *first = nullptr; // train, or accumulate
+  Entry *apply = nullptr; // null without accumulation
+  uint64_t microBatches = 1;
+
+  uint64_t flops() const {
+    return microBatches * first->flops() + (apply ? apply->flops() : 0);
+  }
+};
+
+/// The train entry point, or the accumulate and apply pair.
+StatusOr<StepEntries> findStepEntries(Session &session) {
+  StepEntries entries;
+  StatusOr<Entry *> train = session.entryOfKind(fb::EntryKind::train);
+  if (train.isOk()) {
+    entries.first = *train;
+    return entries;
+  }
+  StatusOr<Entry *> accumulate = session.entryOfKind(fb::EntryKind::accumulate);
+  StatusOr<Entry *> apply = session.entryOfKind(fb::EntryKind::apply);
+  if (!accumulate.isOk() && !apply.isOk())
+    return Status::error(train.status().message() +
+                         "; compile with --train to build a training step");
+  if (!accumulate.isOk() || !apply.isOk())
+    return Status::error(std::string("the executable has an ") +
+                         (accumulate.isOk() ? "accumulate" : "apply") +
+                         " entry point but no " +
+                         (accumulate.isOk() ? "apply" : "accumulate") +
+                         " entry point; gradient accumulation needs both");
+  entries.first = *accumulate;
+  entries.apply = *apply;
+  entries.microBatches = (*apply)->microBatches();
+  return entries;
+}
 
 /// The outputs a log cannot show (not scalars), said once: "logits
 /// (4x10xf32)".
@@ -178,11 +225,11 @@ StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
     MLC_RETURN_IF_ERROR(outputs.read(session));
     double loss = outputs.values[0];
     if (!std::isfinite(loss))
-      return Status::error(
-          "eval loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-          (data ? " on batch " + std::to_string(b + 1) + " (" +
-                      data->describeBatch(rows) + ")"
-                : std::string()));
+      return Status::error("eval loss is " +
+                           std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                           (data ? " on batch " + std::to_string(b + 1) + " (" +
+                                       data->describeBatch(rows) + ")"
+                                 : std::string()));
     for (size_t i = 0; i < sums.size(); ++i)
       sums[i] += outputs.values[i];
   }
@@ -231,6 +278,13 @@ public:
       : args_(args), session_(session) {}
 
   Status train(const RunConfig &cfg, uint64_t firstStep);
+  /// Runs optimizer step `s` (0-based), leaving its scalar outputs in
+  /// `outputs` (with accumulation, the mean over the micro-batches of the
+  /// accumulate entry point's, then apply's); returns the seconds the entry
+  /// points ran. `where` names the step and its data for messages.
+  StatusOr<double> runStep(const StepEntries &entries, uint64_t s,
+                           Dataset *data, Sampler *sampler,
+                           ScalarOutputs &outputs, std::string &where);
   Status evalIfAsked(uint64_t step, const char *when);
   Status save(uint64_t step);
 
@@ -260,6 +314,9 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
   if (metrics)
     MLC_RETURN_IF_ERROR(metrics->write(
         metricRecord("eval", step, ScalarOutputs(**eval), *means)));
+  if (args_.has("save-outputs"))
+    MLC_RETURN_IF_ERROR(saveOutputs(session_, **eval, args_.get("save-outputs"),
+                                    {{"mlc.step", std::to_string(step)}}));
   return Status::ok();
 }
 
@@ -273,12 +330,56 @@ Status Runner::save(uint64_t step) {
   return Status::ok();
 }
 
+StatusOr<double> Runner::runStep(const StepEntries &entries, uint64_t s,
+                                 Dataset *data, Sampler *sampler,
+                                 ScalarOutputs &outputs, std::string &where) {
+  where = "step " + std::to_string(s + 1);
+  auto seconds = [](Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+  };
+  double ran = 0;
+  size_t perCall = ScalarOutputs(*entries.first).outputs.size();
+  std::vector<double> sums(perCall, 0.0);
+  for (uint64_t k = 0; k < entries.microBatches; ++k) {
+    std::string call = where;
+    if (entries.apply)
+      call += " micro-batch " + std::to_string(k + 1) + "/" +
+              std::to_string(entries.microBatches);
+    if (data) {
+      const std::vector<uint64_t> &rows =
+          sampler->rowsForStep(s * entries.microBatches + k);
+      MLC_RETURN_IF_ERROR(data->load(session_, rows));
+      call += " (batch " + data->describeBatch(rows) + ")";
+    }
+    Clock::time_point t0 = Clock::now();
+    if (Status st = session_.run(*entries.first); !st.isOk())
+      return st.withContext(call);
+    ran += seconds(t0);
+    MLC_RETURN_IF_ERROR(outputs.read(session_, 0, perCall));
+    for (size_t i = 0; i < perCall; ++i)
+      sums[i] += outputs.values[i];
+    if (k + 1 == entries.microBatches)
+      where = call;
+  }
+  if (!entries.apply)
+    return ran;
+  for (size_t i = 0; i < perCall; ++i)
+    outputs.values[i] = sums[i] / static_cast<double>(entries.microBatches);
+  Clock::time_point t0 = Clock::now();
+  if (Status st = session_.run(*entries.apply); !st.isOk())
+    return st.withContext(where + ", applying the gradients");
+  ran += seconds(t0);
+  MLC_RETURN_IF_ERROR(outputs.read(session_, perCall));
+  return ran;
+}
+
 Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
-  StatusOr<Entry *> entry = session_.entryOfKind(fb::EntryKind::train);
-  if (!entry.isOk())
-    return Status::error(entry.status().message() +
-                         "; compile with --train to build a training step");
-  Entry &step = **entry;
+  StatusOr<StepEntries> found = findStepEntries(session_);
+  if (!found.isOk())
+    return found.status();
+  const StepEntries &entries = *found;
+  Entry &step = *entries.first;
+  uint64_t microBatches = entries.microBatches;
   // A model without inputs (a parameter fit, a prior) trains on no data.
   std::optional<Dataset> data;
   uint64_t batch = step.batchSize();
@@ -298,8 +399,11 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
     dataOrder_ =
         DataOrder{cfg.seed, cfg.sampling, data->numSamples()}.toMetadata();
   }
-  uint64_t steps =
-      cfg.haveSteps ? cfg.steps : (data->samplesPerPass() + batch - 1) / batch;
+  // A step takes microBatches batches (one without accumulation).
+  uint64_t perStep = batch * microBatches;
+  uint64_t steps = cfg.haveSteps
+                       ? cfg.steps
+                       : (data->samplesPerPass() + perStep - 1) / perStep;
   if (firstStep >= steps) {
     if (firstStep == 0)
       std::printf("nothing to train: --steps 0\n");
@@ -313,24 +417,32 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   if (data)
     sampler.emplace(cfg.sampling, data->numSamples(), batch, cfg.seed);
   ScalarOutputs outputs(step);
+  if (entries.apply)
+    outputs.add(*entries.apply);
+  std::string perStepText = std::to_string(perStep) + " samples";
+  if (entries.apply)
+    perStepText += " (" + std::to_string(microBatches) + " micro-batches of " +
+                   std::to_string(batch) + ")";
   if (data)
-    std::printf("training %s: %llu steps of %llu samples from %s (%s), "
+    std::printf("training %s: %llu steps of %s from %s (%s), "
                 "%.3g MFLOP/step\n",
                 session_.executable().origin().c_str(),
                 static_cast<unsigned long long>(steps - firstStep),
-                static_cast<unsigned long long>(batch), data->path().c_str(),
+                perStepText.c_str(), data->path().c_str(),
                 data->describeSize().c_str(),
-                static_cast<double>(step.flops()) / 1e6);
+                static_cast<double>(entries.flops()) / 1e6);
   else
     std::printf("training %s: %llu steps (the model takes no inputs), %.3g "
                 "MFLOP/step\n",
                 session_.executable().origin().c_str(),
                 static_cast<unsigned long long>(steps - firstStep),
-                static_cast<double>(step.flops()) / 1e6);
+                static_cast<double>(entries.flops()) / 1e6);
   if (const fb::Metadata *meta = session_.executable().root().metadata())
     if (meta->optimizer() && meta->optimizer()->size())
       std::printf("optimizer: %s\n", meta->optimizer()->c_str());
   std::string hidden = unreported(step);
+  if (entries.apply && !unreported(*entries.apply).empty())
+    hidden += (hidden.empty() ? "" : ", ") + unreported(*entries.apply);
   if (!hidden.empty())
     std::printf("not shown (not scalars): %s\n", hidden.c_str());
   std::fflush(stdout);
@@ -347,25 +459,20 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   auto seconds = [](Clock::time_point since) {
     return std::chrono::duration<double>(Clock::now() - since).count();
   };
-  uint64_t samplesPerStep = std::max<uint64_t>(batch, 1);
+  uint64_t samplesPerStep = std::max<uint64_t>(perStep, 1);
   for (uint64_t s = firstStep; s < steps; ++s) {
-    std::string where = "step " + std::to_string(s + 1);
-    if (data) {
-      const std::vector<uint64_t> &rows = sampler->rowsForStep(s);
-      MLC_RETURN_IF_ERROR(data->load(session_, rows));
-      where += " (batch " + data->describeBatch(rows) + ")";
-    }
-    Clock::time_point t0 = Clock::now();
-    if (Status st = session_.run(step); !st.isOk())
-      return st.withContext(where);
-    double runSeconds = seconds(t0);
-    MLC_RETURN_IF_ERROR(outputs.read(session_));
+    std::string where;
+    StatusOr<double> ran =
+        runStep(entries, s, data ? &*data : nullptr,
+                sampler ? &*sampler : nullptr, outputs, where);
+    if (!ran.isOk())
+      return ran.status();
+    double runSeconds = *ran;
     double loss = outputs.values[0];
     if (!std::isfinite(loss)) {
       progress.finish();
-      std::string last =
-          lastLoss ? "last finite loss " + formatValue(*lastLoss)
-                   : std::string("no finite loss before it");
+      std::string last = lastLoss ? "last finite loss " + formatValue(*lastLoss)
+                                  : std::string("no finite loss before it");
       return Status::error(
           "loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
           " at " + where + " (" + last +
@@ -397,10 +504,10 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                          formatDuration(stepSeconds);
       if (data)
         line += "  " + run::humanCount(samplesPerSecond) + " samples/s";
-      if (step.flops() > 0) {
+      if (entries.flops() > 0) {
         char gflops[32];
         std::snprintf(gflops, sizeof gflops, "  %.3g GFLOP/s",
-                      static_cast<double>(step.flops()) / stepSeconds / 1e9);
+                      static_cast<double>(entries.flops()) / stepSeconds / 1e9);
         line += gflops;
       }
       progress.log(line);
@@ -444,7 +551,7 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                         formatDuration(totalRun / static_cast<double>(ran));
   if (data)
     summary += ", " +
-               run::humanCount(static_cast<double>(ran * batch) / total) +
+               run::humanCount(static_cast<double>(ran * perStep) / total) +
                " samples/s overall";
   std::printf("%s\n", summary.c_str());
   MLC_RETURN_IF_ERROR(save(steps));
@@ -475,6 +582,8 @@ Status checkDataOptions(const tools::Args &args, Session &session,
     return Status::ok();
   }
   std::optional<bool> trainInputs = takesInputs(fb::EntryKind::train);
+  if (!trainInputs)
+    trainInputs = takesInputs(fb::EntryKind::accumulate);
   if (!trainInputs)
     return Status::ok(); // train() says that there is no training step
   if (*trainInputs && !args.has("data"))
@@ -520,7 +629,8 @@ StatusOr<std::unique_ptr<MetricsWriter>> openMetrics(const std::string &path,
   const std::vector<std::string> fields = {"phase", "step", "step_time_ms",
                                            "samples_per_s"};
   std::vector<std::string> columns = {fields[0], fields[1]};
-  for (fb::EntryKind kind : {fb::EntryKind::train, fb::EntryKind::eval}) {
+  for (fb::EntryKind kind : {fb::EntryKind::train, fb::EntryKind::accumulate,
+                             fb::EntryKind::apply, fb::EntryKind::eval}) {
     StatusOr<Entry *> e = session.entryOfKind(kind);
     if (!e.isOk())
       continue;
@@ -592,6 +702,9 @@ Status runMain(int argc, char **argv) {
     return Status::error("--checkpoint-every needs --save FILE");
   if (args.has("eval-batches") && !args.has("eval-data") && !args.has("eval"))
     return Status::error("--eval-batches needs --eval-data FILE (or --eval)");
+  if (args.has("save-outputs") && !args.has("eval-data") && !args.has("eval"))
+    return Status::error("--save-outputs writes the outputs of the last eval "
+                         "call; it needs --eval-data FILE (or --eval)");
   cfg.haveSteps = args.has("steps");
   StatusOr<Sampling> sampling = parseSampling(args.get("sample", "shuffle"));
   if (!sampling.isOk())
@@ -673,6 +786,10 @@ Status runMain(int argc, char **argv) {
     if (runner.metrics)
       MLC_RETURN_IF_ERROR(runner.metrics->write(
           metricRecord("eval", firstStep, ScalarOutputs(**eval), *means)));
+    if (args.has("save-outputs"))
+      MLC_RETURN_IF_ERROR(
+          saveOutputs(s, **eval, args.get("save-outputs"),
+                      {{"mlc.step", std::to_string(firstStep)}}));
     return Status::ok();
   }
   return runner.train(cfg, firstStep);

@@ -48,6 +48,12 @@ cl::opt<std::string> targetName("target", cl::desc("Target device (cpu)"),
                                 cl::init("cpu"), cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<std::string> funcName("func", cl::desc("Model function"),
                               cl::init("forward"), cl::sub(compileCommand), cl::cat(mlcCategory));
+cl::opt<std::string> evalFuncName(
+    "eval-func",
+    cl::desc("Export this function of the model file as the eval entry "
+             "point (the model's parameters, inputs of another batch size) "
+             "instead of the one derived from --func"),
+    cl::value_desc("name"), cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<bool> emitMlir("emit-mlir",
                        cl::desc("Print the compiled IR instead of writing an "
                                 "executable"),
@@ -215,7 +221,7 @@ int compile() {
 
   std::string error;
   FailureOr<std::string> pipeline =
-      mlc::compilePipelineText(funcName, trainSpec, error);
+      mlc::compilePipelineText(funcName, trainSpec, error, evalFuncName);
   if (failed(pipeline))
     return fail(error);
   PassManager pm(&context);
