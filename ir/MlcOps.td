@@ -339,4 +339,6 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
   let hasVerifier = 1;
 }
 
+include "ir/MlcCacheOps.td"
+
 #endif // MLC_OPS_TD
