@@ -17,7 +17,7 @@ namespace {
 /// count, stride and byte offset far from int64 overflow.
 constexpr int64_t kMaxElements = int64_t(1) << 52;
 
-enum class Family { elementwise, reduce, layout, matmul, loss, unknown };
+enum class Family { elementwise, reduce, layout, matmul, loss, cache, unknown };
 
 Family familyOf(fb::OpKind op) {
   using K = fb::OpKind;
@@ -61,6 +61,8 @@ Family familyOf(fb::OpKind op) {
   case K::mse_loss:
   case K::softmax_cross_entropy:
     return Family::loss;
+  case K::cache_write:
+    return Family::cache;
   }
   return Family::unknown;
 }
@@ -111,6 +113,8 @@ Status checkFamily(const fb::CpuKernel &kernel, const Descs &operands,
     return checkMatmul(kernel, operands, results);
   case Family::loss:
     return checkLoss(kernel, operands, results);
+  case Family::cache:
+    return checkCache(kernel, operands, results);
   case Family::unknown:
     break;
   }
@@ -267,13 +271,16 @@ namespace {
 
 /// A result may share its buffer with an operand only where the kernel
 /// reads that operand at the index it writes: an elementwise kernel on
-/// operands of the result's shape (or a copy onto itself).
+/// operands of the result's shape (or a copy onto itself), or a cache write
+/// into its cache (operand 0), which it leaves as it is outside the slices
+/// it writes.
 Status checkAliasing(fb::OpKind op, const Descs &operands,
                      const Descs &results) {
   bool inPlace = familyOf(op) == Family::elementwise || op == fb::OpKind::copy;
   for (size_t r = 0; r < results.size(); ++r) {
     for (size_t o = 0; o < operands.size(); ++o)
       if (results[r] == operands[o] &&
+          !(op == fb::OpKind::cache_write && o == 0 && r == 0) &&
           (!inPlace || operands[o]->shape != results[r]->shape))
         return Status::error("result #" + std::to_string(r) +
                              " is the buffer of operand #" + std::to_string(o) +
@@ -323,6 +330,8 @@ prepareKernel(const fb::CpuKernel &kernel,
     return prepareMatmul(kernel, operands, results);
   case Family::loss:
     return prepareLoss(kernel, operands, results);
+  case Family::cache:
+    return prepareCache(kernel, operands, results);
   case Family::unknown:
     break;
   }

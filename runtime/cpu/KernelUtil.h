@@ -266,6 +266,13 @@ CommandOr prepareLoss(const fb::CpuKernel &kernel,
                       const std::vector<TensorRef> &operands,
                       const std::vector<TensorRef> &results);
 
+// Cache.cpp: cache_write (KV caches written at a runtime position).
+Status checkCache(const fb::CpuKernel &kernel, const Descs &operands,
+                  const Descs &results);
+CommandOr prepareCache(const fb::CpuKernel &kernel,
+                       const std::vector<TensorRef> &operands,
+                       const std::vector<TensorRef> &results);
+
 } // namespace mlc::rt::cpu
 
 #endif // MLC_RUNTIME_CPU_KERNELUTIL_H

@@ -210,6 +210,7 @@ TEST(CpuKernels, PrepareRejectsMissingData) {
 int arityOf(OpKind op) {
   switch (op) {
   case OpKind::select:
+  case OpKind::cache_write:
     return 3;
   case OpKind::add:
   case OpKind::sub:
@@ -239,6 +240,8 @@ std::vector<std::pair<DType, Shape>> aimedLayout(OpKind op, DType f) {
     return {{f, {2, 3}}, {f, {2, 3}}, {f, {}}};
   case OpKind::one_hot:
     return {{DType::i64, {2}}, {f, {2, 3}}};
+  case OpKind::cache_write:
+    return {{f, {3, 2}}, {f, {1, 2}}, {DType::i64, {}}, {f, {3, 2}}};
   default:
     return {};
   }
