@@ -235,7 +235,12 @@ Exporter::addConstant(std::string name, DenseElementsAttr value, Location loc) {
 
 FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
                                                func::FuncOp func) {
-  auto it = bufferByName_.find(arg.name);
+  // Prefill and decode take tokens of their own T: their inputs are buffers
+  // of their own ("decode.tokens"), bound under the argument's name.
+  std::string name = arg.kind == ModelArg::Kind::Input && isInferenceKind(func)
+                         ? func.getSymName().str() + "." + arg.name
+                         : arg.name;
+  auto it = bufferByName_.find(name);
   fb::BufferRole role = fb::BufferRole::input;
   if (arg.kind == ModelArg::Kind::Param)
     role = fb::BufferRole::parameter;
@@ -243,8 +248,12 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
     role = arg.counter       ? fb::BufferRole::step_counter
            : arg.accumulator ? fb::BufferRole::grad_accumulator
                              : fb::BufferRole::optimizer_state;
+  else if (arg.kind == ModelArg::Kind::Cache)
+    role = fb::BufferRole::kv_cache; // zero at load: no initializer
   Location argLoc = func.getArgument(arg.index).getLoc();
-  if (arg.kind != ModelArg::Kind::Input && !arg.init)
+  if ((arg.kind == ModelArg::Kind::Param ||
+       arg.kind == ModelArg::Kind::State) &&
+      !arg.init)
     return emitError(argLoc)
            << (arg.kind == ModelArg::Kind::Param ? "parameter '" : "state '")
            << arg.name
@@ -266,6 +275,14 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << "argument '" << arg.name << "' of @" << func.getSymName()
              << " is " << arg.type << " but another entry point uses '"
              << arg.name << "' as " << existing.type;
+    // Entry points share a parameter's buffer, so they must agree on how
+    // it starts (and so on what a checkpoint of it means).
+    if (existing.init != arg.init)
+      return func.emitError()
+             << "argument '" << arg.name << "' of @" << func.getSymName()
+             << " is initialized with " << arg.init
+             << " but another entry point initializes '" << arg.name
+             << "' with " << existing.init;
     return it->second;
   }
   FailureOr<uint32_t> index = addTensorBuffer(name, arg.type, role, argLoc);
@@ -312,7 +329,10 @@ Exporter::findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
       Operation *reader = use.getOwner();
       if (reader == ret.getOperation())
         continue;
-      if (reader == producer)
+      if (reader == producer && isa<CacheWriteOp>(producer))
+        // A cache write reads its cache only where it does not write.
+        safe &= use.getOperandNumber() == 0;
+      else if (reader == producer)
         safe &= isElementwise(producer) &&
                 cast<RankedTensorType>(old.getType()).getShape() ==
                     cast<RankedTensorType>(v.getType()).getShape();
@@ -361,7 +381,25 @@ fb::EntryKind entryKind(func::FuncOp func) {
     return fb::EntryKind::accumulate;
   if (kind && kind.getValue() == kApplyKind)
     return fb::EntryKind::apply;
+  if (kind && kind.getValue() == kPrefillKind)
+    return fb::EntryKind::prefill;
+  if (kind && kind.getValue() == kDecodeKind)
+    return fb::EntryKind::decode;
   return fb::EntryKind::other;
+}
+
+/// The tokens the KV caches of `func` hold: the smallest extent along the
+/// written axis of the caches its cache writes update; 0 without any.
+uint64_t cacheContext(func::FuncOp func) {
+  uint64_t context = 0;
+  func.walk([&](CacheWriteOp write) {
+    if (!isa<BlockArgument>(write.getCache()))
+      return;
+    uint64_t extent = static_cast<uint64_t>(
+        write.getCache().getType().getDimSize(write.getNormalizedAxis()));
+    context = context == 0 ? extent : std::min(context, extent);
+  });
+  return context;
 }
 
 LogicalResult Exporter::exportFunction(func::FuncOp func) {
@@ -382,6 +420,11 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     bufferOf[func.getArgument(arg.index)] = *b;
     if (arg.kind != ModelArg::Kind::Input)
       continue;
+    if (arg.position) { // a scalar, not batched
+      inputs.push_back(fb::CreateBinding(fbb_, fbb_.CreateString(arg.name), *b,
+                                         false, 0, 0, /*position=*/true));
+      continue;
+    }
     if (arg.type.getRank() == 0)
       return func.emitError() << "input '" << arg.name
                               << "' must have a leading batch dimension";
@@ -502,7 +545,7 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
       continue;
     // Copies run after the step in result order; copying from another
     // persistent buffer could read a value an earlier copy replaced.
-    if (fb::isPersistent(buffers_[source].role))
+    if (fb::keepsValues(buffers_[source].role))
       return func.emitError()
              << "result #" << r.index << " updates '" << r.name
              << "' with the unchanged value of '" << buffers_[source].name
@@ -537,7 +580,7 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
   entries_.push_back(fb::CreateEntryPoint(
       fbb_, fbb_.CreateString(entryName), fbb_.CreateVector(inputs),
       fbb_.CreateVector(outputs), fbb_.CreateVector(commands), flops, batch,
-      kind, microBatches));
+      kind, microBatches, cacheContext(func)));
   return success();
 }
 

@@ -8,6 +8,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/InliningUtils.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -56,7 +57,7 @@ namespace {
 
 /// Kinds of argument annotation; an argument carries exactly one.
 constexpr llvm::StringLiteral kRoleAttrs[] = {attr::kInput, attr::kParam,
-                                              attr::kState};
+                                              attr::kState, attr::kCache};
 
 /// Why `name` cannot name a tensor in the files mlc writes (safetensors
 /// headers, JSON and CSV metrics, logs), or an empty string if it can.
@@ -105,6 +106,14 @@ constexpr int64_t kMaxShift = int64_t(1) << 40;
 /// Largest mlc.vocab: token files hold i32 ids.
 constexpr int64_t kMaxVocab = int64_t(1) << 31;
 
+/// Whether `type` is an i32 or i64 [B, T] tensor, as token ids are.
+bool isTokenMatrix(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getRank() == 2 &&
+         (tensor.getElementType().isInteger(32) ||
+          tensor.getElementType().isInteger(64));
+}
+
 /// `mlc.shift = K` (0 <= K < 2^40) beside mlc.input and mlc.vocab, on an
 /// integer [B, T] tensor: a batch of token windows.
 LogicalResult verifyShift(Operation *op, unsigned argIndex, Attribute value,
@@ -123,19 +132,17 @@ LogicalResult verifyShift(Operation *op, unsigned argIndex, Attribute value,
   if (!all.get(attr::kVocab))
     return fail() << "needs 'mlc.vocab = V' beside it (the bound of the "
                      "token ids)";
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || tensor.getRank() != 2 ||
-      !(tensor.getElementType().isInteger(32) ||
-        tensor.getElementType().isInteger(64)))
+  if (!isTokenMatrix(type))
     return fail() << "needs an i32 or i64 [B, T] input (B windows of T "
                      "tokens), found "
                   << type;
   return success();
 }
 
-/// `mlc.vocab = V` (1 <= V <= 2^31) beside mlc.shift.
+/// `mlc.vocab = V` (1 <= V <= 2^31) beside mlc.shift, or on the integer
+/// [B, T] token input of a prefill or decode function.
 LogicalResult verifyVocab(Operation *op, unsigned argIndex, Attribute value,
-                          DictionaryAttr all) {
+                          Type type, DictionaryAttr all) {
   auto fail = [&]() {
     return op->emitError() << "'mlc.vocab' on argument #" << argIndex << " ";
   };
@@ -146,9 +153,136 @@ LogicalResult verifyVocab(Operation *op, unsigned argIndex, Attribute value,
     return fail() << "must be at least 1 and at most 2^31 (token files hold "
                      "i32 ids), found "
                   << *vocab;
-  if (!all.get(attr::kShift))
+  if (all.get(attr::kShift))
+    return success();
+  if (!isInferenceKind(op))
     return fail() << "needs 'mlc.shift' beside it (it bounds the ids of a "
-                     "token window)";
+                     "token window), or a function of mlc.kind \""
+                  << kPrefillKind << "\" or \"" << kDecodeKind << "\"";
+  if (!all.get(attr::kInput))
+    return fail() << "needs 'mlc.input' beside it (the token ids are an "
+                     "input)";
+  if (!isTokenMatrix(type))
+    return fail() << "needs an i32 or i64 [B, T] input of token ids, found "
+                  << type;
+  return success();
+}
+
+/// Whether argument `i` of `func` carries attribute `key`.
+bool argHas(FunctionOpInterface func, unsigned i, StringRef key) {
+  DictionaryAttr d = func.getArgAttrDict(i);
+  return d && d.get(key);
+}
+
+/// `mlc.cache = "name"` on a float tensor argument of a prefill or decode
+/// function with a result `mlc.update = "name"`.
+LogicalResult verifyCache(FunctionOpInterface func, unsigned argIndex,
+                          StringRef name) {
+  auto fail = [&]() {
+    return func->emitError()
+           << "cache '" << name << "' (argument #" << argIndex << ") ";
+  };
+  if (!isInferenceKind(func))
+    return fail() << "is only valid in a function of mlc.kind \""
+                  << kPrefillKind << "\" or \"" << kDecodeKind << "\"";
+  auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return fail() << "must be a float tensor, found "
+                  << func.getArgumentTypes()[argIndex];
+  for (unsigned r = 0, e = func.getNumResults(); r < e; ++r) {
+    DictionaryAttr d = func.getResultAttrDict(r);
+    auto update = d ? d.getAs<StringAttr>(attr::kUpdate) : StringAttr();
+    if (update && update.getValue() == name)
+      return success();
+  }
+  return fail() << "has no result with mlc.update = \"" << name
+                << "\" (its new value)";
+}
+
+/// `mlc.position` (unit) on the one i32/i64 scalar input of a prefill or
+/// decode function.
+LogicalResult verifyPosition(FunctionOpInterface func, unsigned argIndex,
+                             Attribute value) {
+  auto fail = [&]() {
+    return func->emitError()
+           << "'mlc.position' on argument #" << argIndex << " ";
+  };
+  if (!isa<UnitAttr>(value))
+    return fail() << "takes no value";
+  if (!isInferenceKind(func))
+    return fail() << "is only valid in a function of mlc.kind \""
+                  << kPrefillKind << "\" or \"" << kDecodeKind << "\"";
+  if (!argHas(func, argIndex, attr::kInput))
+    return fail() << "needs 'mlc.input' beside it (the position is an input)";
+  auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
+  if (!type || type.getRank() != 0 ||
+      !(type.getElementType().isInteger(32) ||
+        type.getElementType().isInteger(64)))
+    return fail() << "needs an i32 or i64 scalar (tensor<i64>), found "
+                  << func.getArgumentTypes()[argIndex];
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (i != argIndex && argHas(func, i, attr::kPosition))
+      return fail() << "and argument #" << i
+                    << " both hold the position; a function has one";
+  return success();
+}
+
+/// What a prefill or decode function promises: one position input, one
+/// integer [B, T] token input with mlc.vocab = V, and the logits
+/// [B, T, V] (float) as its first result.
+LogicalResult verifyInferenceFunction(FunctionOpInterface func) {
+  StringRef kind = func->getAttrOfType<StringAttr>(attr::kKind).getValue();
+  auto fail = [&]() {
+    return func->emitError()
+           << "@" << SymbolTable::getSymbolName(func).getValue()
+           << " (mlc.kind = \"" << kind << "\") ";
+  };
+  std::optional<unsigned> tokens, position;
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+    if (argHas(func, i, attr::kPosition) && !argHas(func, i, attr::kInput))
+      return success(); // the argument's own verifier says what is wrong
+    if (!argHas(func, i, attr::kInput))
+      continue;
+    if (argHas(func, i, attr::kPosition)) {
+      position = i;
+      continue;
+    }
+    if (!argHas(func, i, attr::kVocab))
+      return fail() << "takes input argument #" << i
+                    << " without 'mlc.vocab'; the inputs of inference are "
+                       "token ids [B, T] with mlc.vocab = V and the "
+                       "position";
+    if (tokens)
+      return fail() << "takes two token inputs, arguments #" << *tokens
+                    << " and #" << i << "; it takes one";
+    tokens = i;
+  }
+  if (!tokens)
+    return fail() << "needs a token input (mlc.input with mlc.vocab = V, "
+                     "an integer [B, T] tensor)";
+  if (!position)
+    return fail() << "needs a position input (mlc.input with mlc.position, "
+                     "an integer scalar)";
+  auto tokenType = dyn_cast<RankedTensorType>(func.getArgumentTypes()[*tokens]);
+  std::optional<int64_t> vocab =
+      integerValue(func.getArgAttrDict(*tokens).get(attr::kVocab));
+  if (!tokenType || tokenType.getRank() != 2 || !vocab)
+    return success(); // the argument's own verifier says what is wrong
+  SmallVector<int64_t> expected = {tokenType.getDimSize(0),
+                                   tokenType.getDimSize(1), *vocab};
+  if (func.getNumResults() == 0)
+    return fail() << "must return the logits first, found no results";
+  auto logits = dyn_cast<RankedTensorType>(func.getResultTypes()[0]);
+  DictionaryAttr resultAttrs = func.getResultAttrDict(0);
+  if (resultAttrs && resultAttrs.get(attr::kUpdate))
+    return fail() << "must return the logits first, found the update of '"
+                  << resultAttrs.get(attr::kUpdate) << "'";
+  if (!logits || !isa<FloatType>(logits.getElementType()) ||
+      logits.getShape() != ArrayRef<int64_t>(expected))
+    return fail() << "must return the logits first, a float tensor of shape ["
+                  << expected[0] << ", " << expected[1] << ", " << expected[2]
+                  << "] ([B, T] of the tokens, mlc.vocab), found "
+                  << func.getResultTypes()[0];
   return success();
 }
 
@@ -202,6 +336,10 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
         return op->emitError()
                << "argument #" << argIndex << " (" << type << ") " << problem;
     }
+    if (key == attr::kCache &&
+        failed(verifyCache(func, argIndex,
+                           cast<StringAttr>(attribute.getValue()).getValue())))
+      return failure();
     if (key == attr::kParam && !has(attr::kFrozen) && type &&
         !isa<FloatType>(type.getElementType()))
       return op->emitError()
@@ -266,12 +404,16 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
     return verifyShift(op, argIndex, attribute.getValue(),
                        func.getArgumentTypes()[argIndex], all);
   if (key == attr::kVocab)
-    return verifyVocab(op, argIndex, attribute.getValue(), all);
+    return verifyVocab(op, argIndex, attribute.getValue(),
+                       func.getArgumentTypes()[argIndex], all);
+  if (key == attr::kPosition)
+    return verifyPosition(func, argIndex, attribute.getValue());
   return op->emitError() << "unknown mlc argument attribute '" << key
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
-                            "mlc.init, mlc.frozen, mlc.decay, mlc.counter, "
-                            "mlc.accumulator, mlc.shift or mlc.vocab)";
+                            "mlc.cache, mlc.init, mlc.frozen, mlc.decay, "
+                            "mlc.counter, mlc.accumulator, mlc.shift, "
+                            "mlc.vocab or mlc.position)";
 }
 
 /// `mlc.transformer` on a module: the configuration a generated or imported
@@ -314,9 +456,13 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
         (value.getValue() == kTrainKind || value.getValue() == kEvalKind ||
          isAccumulationKind(value.getValue())))
       return success();
+    if (value &&
+        (value.getValue() == kPrefillKind || value.getValue() == kDecodeKind))
+      return verifyInferenceFunction(cast<FunctionOpInterface>(op));
     return op->emitError() << "'mlc.kind' must be \"" << kTrainKind << "\", \""
                            << kEvalKind << "\", \"" << kAccumulateKind
-                           << "\" or \"" << kApplyKind << "\", found "
+                           << "\", \"" << kApplyKind << "\", \"" << kPrefillKind
+                           << "\" or \"" << kDecodeKind << "\", found "
                            << attribute.getValue();
   }
   if (key == attr::kTransformer && isa<ModuleOp>(op))

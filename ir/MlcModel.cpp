@@ -16,6 +16,12 @@ llvm::SmallVector<const ModelArg *> ModelSignature::trainableParams() const {
   return params;
 }
 
+bool isInferenceKind(Operation *func) {
+  auto kind = func->getAttrOfType<StringAttr>(attr::kKind);
+  return kind &&
+         (kind.getValue() == kPrefillKind || kind.getValue() == kDecodeKind);
+}
+
 std::string defaultOutputName(unsigned resultIndex) {
   return resultIndex == 0 ? "loss" : "output" + std::to_string(resultIndex);
 }
@@ -69,23 +75,29 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
     } else if (auto s = func.getArgAttrOfType<StringAttr>(i, attr::kState)) {
       arg.kind = ModelArg::Kind::State;
       name = s;
+    } else if (auto s = func.getArgAttrOfType<StringAttr>(i, attr::kCache)) {
+      arg.kind = ModelArg::Kind::Cache;
+      name = s;
     } else {
       return func.emitError()
              << "argument #" << i << " of @" << func.getSymName()
              << " is neither an input (mlc.input = \"name\"), a parameter "
-                "(mlc.param = \"name\") nor optimizer state (mlc.state)";
+                "(mlc.param = \"name\"), optimizer state (mlc.state) nor a "
+                "KV cache (mlc.cache)";
     }
     arg.name = name.str();
     arg.init = func.getArgAttrOfType<InitAttr>(i, attr::kInit);
     arg.frozen = func.getArgAttr(i, attr::kFrozen) != nullptr;
     arg.counter = func.getArgAttr(i, attr::kCounter) != nullptr;
     arg.accumulator = func.getArgAttr(i, attr::kAccumulator) != nullptr;
+    arg.position = func.getArgAttr(i, attr::kPosition) != nullptr;
     auto shift = func.getArgAttrOfType<IntegerAttr>(i, attr::kShift);
     auto vocab = func.getArgAttrOfType<IntegerAttr>(i, attr::kVocab);
+    if (vocab)
+      arg.vocab = vocab.getValue().getZExtValue();
     if (shift && vocab) {
       arg.tokenWindow = true;
       arg.shift = shift.getValue().getZExtValue();
-      arg.vocab = vocab.getValue().getZExtValue();
     }
     auto [it, inserted] = argNames.try_emplace(arg.name, i);
     if (!inserted)
@@ -97,7 +109,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
   if (failed(checkInputKinds(func, sig)))
     return failure();
 
-  llvm::StringSet<> outputNames;
+  llvm::StringSet<> outputNames, updateNames;
   for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
     auto type = dyn_cast<RankedTensorType>(func.getResultTypes()[i]);
     if (!type || !type.hasStaticShape())
@@ -110,12 +122,13 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
     if (auto s = func.getResultAttrOfType<StringAttr>(i, attr::kUpdate)) {
       result.kind = ModelResult::Kind::Update;
       result.name = s.str();
+      updateNames.insert(result.name);
       auto it = argNames.find(result.name);
       if (it == argNames.end() ||
           sig.args[it->second].kind == ModelArg::Kind::Input)
         return func.emitError()
                << "result #" << i << " updates '" << result.name
-               << "', which is not a parameter or state argument";
+               << "', which is not a parameter, state or cache argument";
       if (sig.args[it->second].type != type)
         return func.emitError()
                << "result #" << i << " updates '" << result.name << "' of type "
@@ -130,6 +143,12 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func) {
              << "result #" << i << " reuses the name '" << result.name << "'";
     sig.results.push_back(std::move(result));
   }
+  for (const ModelArg &arg : sig.args)
+    if (arg.kind == ModelArg::Kind::Cache && !updateNames.contains(arg.name))
+      return func.emitError()
+             << "cache '" << arg.name << "' (argument #" << arg.index
+             << ") has no result with mlc.update = \"" << arg.name
+             << "\" (its new value)";
   return sig;
 }
 

@@ -20,6 +20,13 @@ inline constexpr llvm::StringLiteral kInput = "mlc.input";
 inline constexpr llvm::StringLiteral kParam = "mlc.param";
 /// Argument: optimizer state (momentum, moments, step); value is its name.
 inline constexpr llvm::StringLiteral kState = "mlc.state";
+/// Argument: KV-cache state of a prefill or decode function, a float tensor
+/// written in place at a runtime position; value is its name. Its result
+/// `mlc.update = "name"` is the new value.
+inline constexpr llvm::StringLiteral kCache = "mlc.cache";
+/// Argument (unit) of an i32/i64 scalar input of a prefill or decode
+/// function: the absolute position of the call's first token.
+inline constexpr llvm::StringLiteral kPosition = "mlc.position";
 /// Argument: #mlc.init of a parameter or state.
 inline constexpr llvm::StringLiteral kInit = "mlc.init";
 /// Argument (unit): a parameter that is not trained.
@@ -31,8 +38,9 @@ inline constexpr llvm::StringLiteral kDecay = "mlc.decay";
 /// of windows of the data set's token stream, each starting this many tokens
 /// after its window's start (0 for inputs, 1 for next-token targets).
 inline constexpr llvm::StringLiteral kShift = "mlc.shift";
-/// Argument (integer >= 1) beside kShift: the exclusive upper bound of the
-/// token ids the input takes.
+/// Argument (integer >= 1) beside kShift, or on the token input of a prefill
+/// or decode function: the exclusive upper bound of the token ids the input
+/// takes.
 inline constexpr llvm::StringLiteral kVocab = "mlc.vocab";
 /// Argument (unit): the optimizer state that counts training steps (an i64
 /// scalar), checked against a checkpoint's step when training resumes.
@@ -46,7 +54,8 @@ inline constexpr llvm::StringLiteral kMicroBatches = "mlc.micro_batches";
 inline constexpr llvm::StringLiteral kOutput = "mlc.output";
 /// Result: the new value of the parameter or state of that name.
 inline constexpr llvm::StringLiteral kUpdate = "mlc.update";
-/// Function: what kind of entry point it is, kTrainKind or kEvalKind.
+/// Function: what kind of entry point it is (kTrainKind, kEvalKind,
+/// kPrefillKind or kDecodeKind).
 inline constexpr llvm::StringLiteral kKind = "mlc.kind";
 /// Function: the optimizer a train step applies, for the record.
 inline constexpr llvm::StringLiteral kOptimizer = "mlc.optimizer";
@@ -62,20 +71,31 @@ inline constexpr llvm::StringLiteral kEvalKind = "eval";
 /// optimizer step on the accumulated gradients.
 inline constexpr llvm::StringLiteral kAccumulateKind = "accumulate";
 inline constexpr llvm::StringLiteral kApplyKind = "apply";
+/// Inference on a prompt: takes token ids [B, T], fills the KV caches from
+/// the position it is given and reports the logits [B, T, V] first.
+inline constexpr llvm::StringLiteral kPrefillKind = "prefill";
+/// One generation step: as prefill, usually with T = 1.
+inline constexpr llvm::StringLiteral kDecodeKind = "decode";
+
+/// Whether `func` is a prefill or decode function (mlc.kind).
+bool isInferenceKind(mlir::Operation *func);
 
 /// One argument of a model function.
 struct ModelArg {
-  enum class Kind { Input, Param, State };
+  enum class Kind { Input, Param, State, Cache };
   Kind kind;
   std::string name;
   unsigned index;
   mlir::RankedTensorType type;
-  InitAttr init; // null for inputs
+  InitAttr init; // null for inputs and caches
   bool frozen = false;
+  /// An input holding the absolute position of the first token (mlc.position).
+  bool position = false;
   bool counter = false;     // state that counts training steps
   bool accumulator = false; // state that sums gradients over micro-batches
   /// A token-window input (mlc.shift and mlc.vocab); shift and vocab are 0
-  /// otherwise.
+  /// otherwise, except on the token input of a prefill or decode function,
+  /// which has a vocab but is no window.
   bool tokenWindow = false;
   uint64_t shift = 0, vocab = 0;
 };

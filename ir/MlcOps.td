@@ -406,5 +406,6 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
 }
 
 include "ir/MlcTransformerOps.td"
+include "ir/MlcCacheOps.td"
 
 #endif // MLC_OPS_TD

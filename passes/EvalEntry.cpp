@@ -1,5 +1,6 @@
 // -mlc-eval-entry: the model function becomes the @eval entry point of an
-// inference-only executable.
+// inference-only executable. A module of prefill/decode functions alone
+// needs no @eval and is left as it is.
 #include "passes/Passes.h"
 
 #include "ir/MlcModel.h"
@@ -21,6 +22,11 @@ struct EvalEntryPass : mlc::impl::EvalEntryBase<EvalEntryPass> {
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>(funcName);
     if (!forward) {
+      bool inference =
+          llvm::any_of(module.getOps<func::FuncOp>(),
+                       [](func::FuncOp f) { return isInferenceKind(f); });
+      if (inference)
+        return;
       module.emitError() << "no model function @" << funcName;
       return signalPassFailure();
     }

@@ -121,7 +121,9 @@ def EvalEntry : Pass<"mlc-eval-entry", "mlir::ModuleOp"> {
   let description = [{
     Renames the model function `func` (default `@forward`) to `@eval` and
     marks it `mlc.kind = "eval"`: the inference-only form of a model, as
-    `mlc compile` without `--train` builds it.
+    `mlc compile` without `--train` builds it. A module without `func` but
+    with prefill or decode functions (`mlc.kind = "prefill"` / `"decode"`)
+    is left as it is: those are exported as they are.
   }];
   let options = [
     Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",

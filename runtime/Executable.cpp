@@ -146,6 +146,10 @@ Status checkBuffer(uint32_t index, const fb::Buffer &buffer) {
        (buffer.shape() && buffer.shape()->size() != 0)))
     return Status::error(label + " is a step counter but is " + desc.str() +
                          ", not an i64 scalar");
+  if (buffer.role() == fb::BufferRole::kv_cache &&
+      buffer.dtype() != fb::DType::f32 && buffer.dtype() != fb::DType::f64)
+    return Status::error(label + " is a KV cache but is " + desc.str() +
+                         ", not a float tensor");
   const fb::InitSpec *init = buffer.init();
   if (init && static_cast<unsigned>(init->kind()) >
                   static_cast<unsigned>(fb::InitKind::MAX))
@@ -193,31 +197,61 @@ Status checkBindings(
   return Status::ok();
 }
 
+/// Whether `kind` is an inference entry point (prefill or decode), whose
+/// inputs are token ids and a position.
+bool isInference(fb::EntryKind kind) {
+  return kind == fb::EntryKind::prefill || kind == fb::EntryKind::decode;
+}
+
 /// Token-window bindings: inputs only, on integer [B, T] buffers, with a
 /// vocabulary in [1, 2^31] and a shift below 2^40; an entry point's inputs
-/// are all token windows of one vocabulary, or all rows.
+/// are all token windows of one vocabulary, or all rows. Prefill and
+/// decode inputs are token ids with a vocabulary (not windows) and one
+/// position, an integer scalar.
 Status checkTokenWindows(const fb::EntryPoint &entry,
                          const fb::Program &program, const std::string &label) {
   if (entry.outputs())
     for (const fb::Binding *b : *entry.outputs())
-      if (b->token_window() || b->shift() || b->vocab())
+      if (b->token_window() || b->shift() || b->vocab() || b->position())
         return Status::error(label + " output '" + b->name()->str() +
-                             "' carries token-window fields; only inputs are "
-                             "token windows");
+                             "' carries token-window or position fields; "
+                             "only inputs have them");
   if (!entry.inputs())
     return Status::ok();
-  const fb::Binding *firstRow = nullptr, *firstWindow = nullptr;
+  bool inference = isInference(entry.kind());
+  const fb::Binding *firstRow = nullptr, *firstWindow = nullptr,
+                    *position = nullptr;
   for (const fb::Binding *b : *entry.inputs()) {
     std::string what = label + " input '" + b->name()->str() + "'";
+    TensorDesc desc =
+        Executable::bufferDesc(*program.buffers()->Get(b->buffer()));
+    if (b->position()) {
+      if (!inference)
+        return Status::error(what + " is a position, which only prefill and "
+                                    "decode entry points take");
+      if (position)
+        return Status::error(what + " is a second position (the first is '" +
+                             position->name()->str() + "')");
+      if (!desc.shape.empty() ||
+          (desc.dtype != DType::i32 && desc.dtype != DType::i64))
+        return Status::error(what + " is a position but its buffer is " +
+                             desc.str() + ", not an i32 or i64 scalar");
+      if (b->token_window() || b->shift() || b->vocab())
+        return Status::error(what + " is a position but carries token fields");
+      position = b;
+      continue;
+    }
     if (!b->token_window()) {
-      if (b->shift() || b->vocab())
+      if (b->shift() || (b->vocab() && !inference))
         return Status::error(what + " has a shift or vocabulary but is not a "
                                     "token window");
+      if (b->vocab() && b->vocab() > (uint64_t(1) << 31))
+        return Status::error(what + " has vocabulary " +
+                             std::to_string(b->vocab()) +
+                             " (expected 1 to 2^31)");
       firstRow = firstRow ? firstRow : b;
       continue;
     }
-    TensorDesc desc =
-        Executable::bufferDesc(*program.buffers()->Get(b->buffer()));
     if (desc.shape.size() != 2 ||
         (desc.dtype != DType::i32 && desc.dtype != DType::i64))
       return Status::error(what + " is a token window but its buffer is " +
@@ -243,8 +277,61 @@ Status checkTokenWindows(const fb::EntryPoint &entry,
   return Status::ok();
 }
 
-/// What an entry point's kind promises: a train step runs commands, and a
-/// train or eval entry reports its scalar float loss first.
+/// What a prefill or decode entry promises: one token input, integer
+/// [B, T] with a vocabulary V, one position, and the float logits
+/// [B, T, V] as its first output.
+Status checkInference(const fb::EntryPoint &entry, const fb::Program &program,
+                      const std::string &label) {
+  std::string aKind = std::string("a ") + fb::EnumNameEntryKind(entry.kind());
+  const fb::Binding *tokens = nullptr, *position = nullptr;
+  if (entry.inputs())
+    for (const fb::Binding *b : *entry.inputs()) {
+      if (b->position()) {
+        position = b;
+        continue;
+      }
+      if (tokens || !b->vocab())
+        return Status::error(label + " is " + aKind +
+                             " entry point with input '" + b->name()->str() +
+                             "', which is neither its one token input (with "
+                             "a vocabulary) nor its position");
+      tokens = b;
+    }
+  if (!tokens || !position)
+    return Status::error(label + " is " + aKind + " entry point without " +
+                         (tokens ? "a position input" : "a token input"));
+  TensorDesc ids =
+      Executable::bufferDesc(*program.buffers()->Get(tokens->buffer()));
+  if (ids.shape.size() != 2 ||
+      (ids.dtype != DType::i32 && ids.dtype != DType::i64))
+    return Status::error(label + " token input '" + tokens->name()->str() +
+                         "' is " + ids.str() +
+                         ", not an i32 or i64 [B, T] tensor");
+  std::vector<int64_t> expected = {ids.shape[0], ids.shape[1],
+                                   static_cast<int64_t>(tokens->vocab())};
+  const fb::Binding *logits = entry.outputs() && entry.outputs()->size()
+                                  ? entry.outputs()->Get(0)
+                                  : nullptr;
+  if (!logits)
+    return Status::error(label + " is " + aKind +
+                         " entry point without outputs; it must report its "
+                         "logits first");
+  TensorDesc desc =
+      Executable::bufferDesc(*program.buffers()->Get(logits->buffer()));
+  if (desc.shape != expected ||
+      (desc.dtype != DType::f32 && desc.dtype != DType::f64))
+    return Status::error(
+        label + " is " + aKind + " entry point whose first output '" +
+        logits->name()->str() + "' is " + desc.str() +
+        ", not float logits [B, T, V] = [" + std::to_string(expected[0]) +
+        ", " + std::to_string(expected[1]) + ", " +
+        std::to_string(expected[2]) + "]");
+  return Status::ok();
+}
+
+/// What an entry point's kind promises: a train step runs commands, a
+/// train or eval entry reports its scalar float loss first, prefill and
+/// decode their logits.
 Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
                  const std::string &label) {
   fb::EntryKind kind = entry.kind();
@@ -253,6 +340,8 @@ Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
                          std::to_string(static_cast<int>(kind)));
   if (kind == fb::EntryKind::other)
     return Status::ok();
+  if (isInference(kind))
+    return checkInference(entry, program, label);
   std::string name = fb::EnumNameEntryKind(kind);
   bool vowel = kind == fb::EntryKind::eval ||
                kind == fb::EntryKind::accumulate ||
@@ -364,12 +453,24 @@ Status checkProgram(uint32_t rank, const fb::Program &program) {
     return Status::error("program " + std::to_string(rank) +
                          " has no entry points");
   std::set<std::string> entryNames;
+  std::set<uint32_t> written;
   for (const fb::EntryPoint *entry : *program.entry_points()) {
     MLC_RETURN_IF_ERROR(checkEntryPoint(*entry, program));
     if (!entryNames.insert(entry->name()->str()).second)
       return Status::error("entry point '" + entry->name()->str() +
                            "' appears twice");
+    if (entry->commands())
+      for (const fb::Command *cmd : *entry->commands())
+        if (cmd->results())
+          written.insert(cmd->results()->begin(), cmd->results()->end());
   }
+  // A cache nothing writes stays zero: a model whose attention reads it
+  // would silently ignore the prompt.
+  for (uint32_t i = 0; i < program.buffers()->size(); ++i)
+    if (program.buffers()->Get(i)->role() == fb::BufferRole::kv_cache &&
+        !written.count(i))
+      return Status::error(bufferLabel(i, *program.buffers()->Get(i)) +
+                           " is a KV cache that no entry point writes");
   return Status::ok();
 }
 

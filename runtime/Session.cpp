@@ -113,10 +113,12 @@ Status Session::prepareEntries() {
     entry->kind_ = def->kind();
     entry->batchSize_ = def->batch_size();
     entry->microBatches_ = def->micro_batches();
+    entry->context_ = def->context();
     std::string label = "entry point '" + entry->name_ + "'";
     auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
       into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()],
-                      b->token_window(), b->shift(), b->vocab()});
+                      b->token_window(), b->shift(), b->vocab(),
+                      b->position()});
     };
     if (def->inputs())
       for (const fb::Binding *b : *def->inputs()) {
@@ -124,6 +126,10 @@ Status Session::prepareEntries() {
           return Status::error(label + " input '" + b->name()->str() +
                                "' is bound to a buffer that is not an input");
         const TensorDesc &desc = descs_[b->buffer()];
+        if (b->position()) { // a scalar (the loader checked), not batched
+          bind(b, entry->inputs_);
+          continue;
+        }
         if (desc.shape.empty() ||
             static_cast<uint64_t>(desc.shape[0]) != entry->batchSize_)
           return Status::error(label + " input '" + b->name()->str() + "' (" +
@@ -184,6 +190,18 @@ Status Session::initialize(uint64_t seed) {
       MLC_RETURN_IF_ERROR(initializeTensor(def.init(), names_[i], descs_[i],
                                            seed, host.data()));
     MLC_RETURN_IF_ERROR(write(i, host.data(), host.size()));
+  }
+  return Status::ok();
+}
+
+Status Session::clearCaches() {
+  for (uint32_t i = 0; i < descs_.size(); ++i) {
+    if (bufferDef(i).role() != fb::BufferRole::kv_cache)
+      continue;
+    std::vector<uint8_t> zeros;
+    MLC_RETURN_IF_ERROR(resizeOrFail(zeros, descs_[i].byteSize(),
+                                     "clearing '" + names_[i] + "'"));
+    MLC_RETURN_IF_ERROR(write(i, zeros.data(), zeros.size()));
   }
   return Status::ok();
 }

@@ -22,6 +22,10 @@ struct BoundBuffer {
   /// starts `shift` tokens after its window's start; ids lie in [0, vocab).
   bool tokenWindow = false;
   uint64_t shift = 0, vocab = 0;
+  /// Prefill and decode: the scalar input holding the absolute position of
+  /// the call's first token. Token ids of prefill/decode have a vocab but
+  /// are no window.
+  bool position = false;
 };
 
 /// One entry point with every command bound to its buffers.
@@ -33,6 +37,8 @@ public:
   /// Leading dimension of the inputs (samples per call); 0 without inputs.
   uint64_t batchSize() const { return batchSize_; }
   uint64_t flops() const { return flops_; }
+  /// Prefill and decode: the tokens the KV caches hold; 0 when unknown.
+  uint64_t context() const { return context_; }
   /// What the entry point is for (train step, eval, ...).
   fb::EntryKind kind() const { return kind_; }
   /// Apply entry points: the accumulate calls one call averages; else 0.
@@ -49,7 +55,7 @@ private:
   std::vector<BoundBuffer> inputs_, outputs_;
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
-  uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0;
+  uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0, context_ = 0;
   fb::EntryKind kind_ = fb::EntryKind::other;
 };
 
@@ -68,6 +74,8 @@ public:
   /// Fills every parameter and optimizer state from its initializer. The
   /// values depend only on `seed` and each buffer's name.
   Status initialize(uint64_t seed);
+  /// Sets every KV cache to zero, as at load (before a new sequence).
+  Status clearCaches();
 
   const Executable &executable() const { return *executable_; }
   const fb::Program &program() const { return *program_; }

@@ -155,6 +155,11 @@ FailureOr<CpuOp> describe(Operation *op) {
       .Case([](MseLossOp) { return CpuOp{K::mse_loss}; })
       .Case(
           [](SoftmaxCrossEntropyOp) { return CpuOp{K::softmax_cross_entropy}; })
+      .Case([](CacheWriteOp w) {
+        CpuOp k{K::cache_write};
+        k.axis = w.getNormalizedAxis();
+        return k;
+      })
       .Default([](Operation *op) -> FailureOr<CpuOp> {
         return op->emitError()
                << "the cpu target has no kernel for '" << op->getName() << "'"

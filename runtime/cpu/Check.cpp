@@ -26,6 +26,7 @@ enum class Family {
   embedding,
   norm,
   attention,
+  cache,
   unknown
 };
 
@@ -89,6 +90,8 @@ Family familyOf(fb::OpKind op) {
   case K::attention:
   case K::attention_grad:
     return Family::attention;
+  case K::cache_write:
+    return Family::cache;
   }
   return Family::unknown;
 }
@@ -145,6 +148,8 @@ Status checkFamily(const fb::CpuKernel &kernel, const Descs &operands,
     return checkNorm(kernel, operands, results);
   case Family::attention:
     return checkAttention(kernel, operands, results);
+  case Family::cache:
+    return checkCache(kernel, operands, results);
   case Family::unknown:
     break;
   }
@@ -308,13 +313,16 @@ namespace {
 
 /// A result may share its buffer with an operand only where the kernel
 /// reads that operand at the index it writes: an elementwise kernel on
-/// operands of the result's shape (or a copy onto itself).
+/// operands of the result's shape (or a copy onto itself), or a cache write
+/// into its cache (operand 0), which it leaves as it is outside the slices
+/// it writes.
 Status checkAliasing(fb::OpKind op, const Descs &operands,
                      const Descs &results) {
   bool inPlace = familyOf(op) == Family::elementwise || op == fb::OpKind::copy;
   for (size_t r = 0; r < results.size(); ++r) {
     for (size_t o = 0; o < operands.size(); ++o)
       if (results[r] == operands[o] &&
+          !(op == fb::OpKind::cache_write && o == 0 && r == 0) &&
           (!inPlace || operands[o]->shape != results[r]->shape))
         return Status::error("result #" + std::to_string(r) +
                              " is the buffer of operand #" + std::to_string(o) +
@@ -370,6 +378,8 @@ prepareKernel(const fb::CpuKernel &kernel,
     return prepareNorm(kernel, operands, results);
   case Family::attention:
     return prepareAttention(kernel, operands, results);
+  case Family::cache:
+    return prepareCache(kernel, operands, results);
   case Family::unknown:
     break;
   }

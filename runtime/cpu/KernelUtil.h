@@ -295,6 +295,12 @@ Status checkAttention(const fb::CpuKernel &kernel, const Descs &operands,
 CommandOr prepareAttention(const fb::CpuKernel &kernel,
                            const std::vector<TensorRef> &operands,
                            const std::vector<TensorRef> &results);
+// Cache.cpp: cache_write (KV caches written at a runtime position).
+Status checkCache(const fb::CpuKernel &kernel, const Descs &operands,
+                  const Descs &results);
+CommandOr prepareCache(const fb::CpuKernel &kernel,
+                       const std::vector<TensorRef> &operands,
+                       const std::vector<TensorRef> &results);
 
 } // namespace mlc::rt::cpu
 

@@ -21,6 +21,12 @@ inline constexpr bool isPersistent(BufferRole role) {
          role == BufferRole::step_counter;
 }
 
+/// Whether buffers of `role` keep their values from one call to the next
+/// (persistent state and KV caches; caches are not saved in checkpoints).
+inline constexpr bool keepsValues(BufferRole role) {
+  return isPersistent(role) || role == BufferRole::kv_cache;
+}
+
 /// Bytes per element of `dtype` in a buffer (i1 is one byte); 0 for a value
 /// outside the enum. Writers and readers of the format both use it.
 inline constexpr uint64_t elementBytes(DType dtype) {

@@ -777,7 +777,7 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift or mlc.vocab)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.cache, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift, mlc.vocab or mlc.position)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----
@@ -889,7 +889,7 @@ func.func @optimizer_not_string() attributes {mlc.optimizer = 1} { return }
 
 // -----
 
-// expected-error @+1 {{'mlc.kind' must be "train", "eval", "accumulate" or "apply", found "serve"}}
+// expected-error @+1 {{'mlc.kind' must be "train", "eval", "accumulate", "apply", "prefill" or "decode", found "serve"}}
 func.func @unknown_kind() attributes {mlc.kind = "serve"} { return }
 
 // -----

@@ -79,7 +79,7 @@ func.func private @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32>
 
 // -----
 
-// expected-error @+1 {{argument #1 of @forward is neither an input (mlc.input = "name"), a parameter (mlc.param = "name") nor optimizer state (mlc.state)}}
+// expected-error @+1 {{argument #1 of @forward is neither an input (mlc.input = "name"), a parameter (mlc.param = "name"), optimizer state (mlc.state) nor a KV cache (mlc.cache)}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}, %x: tensor<4xf32>) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>
@@ -115,7 +115,7 @@ func.func private @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<?xf32>
 
 // -----
 
-// expected-error @+1 {{result #1 updates 'x', which is not a parameter or state argument}}
+// expected-error @+1 {{result #1 updates 'x', which is not a parameter, state or cache argument}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}, %x: tensor<4xf32> {mlc.input = "x"}) -> (tensor<f32>, tensor<4xf32> {mlc.update = "x"}) {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0, %w : tensor<f32>, tensor<4xf32>
@@ -123,7 +123,7 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}, %x: tensor<4xf32> {mlc.i
 
 // -----
 
-// expected-error @+1 {{result #1 updates 'v', which is not a parameter or state argument}}
+// expected-error @+1 {{result #1 updates 'v', which is not a parameter, state or cache argument}}
 func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> (tensor<f32>, tensor<4xf32> {mlc.update = "v"}) {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0, %w : tensor<f32>, tensor<4xf32>

@@ -333,7 +333,7 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> (tensor<f32>, tensor<
 
 // -----
 
-// expected-error @+1 {{argument #0 of @forward is neither an input (mlc.input = "name"), a parameter (mlc.param = "name") nor optimizer state (mlc.state)}}
+// expected-error @+1 {{argument #0 of @forward is neither an input (mlc.input = "name"), a parameter (mlc.param = "name"), optimizer state (mlc.state) nor a KV cache (mlc.cache)}}
 func.func @forward(%w: tensor<4xf32>) -> tensor<f32> {
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0 : tensor<f32>

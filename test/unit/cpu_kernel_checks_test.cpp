@@ -368,6 +368,7 @@ TEST(CpuKernels, PrepareRejectsMissingData) {
 int arityOf(OpKind op) {
   switch (op) {
   case OpKind::select:
+  case OpKind::cache_write:
     return 3;
   case OpKind::add:
   case OpKind::sub:
@@ -458,6 +459,10 @@ std::optional<Example> exampleOf(OpKind op) {
     return e;
   case OpKind::embedding_grad:
     e.operands = {f32({2, 2}), of(DType::i32, {2})};
+    e.results = {f32({3, 2})};
+    return e;
+  case OpKind::cache_write:
+    e.operands = {f32({3, 2}), f32({1, 2}), of(DType::i64, {})};
     e.results = {f32({3, 2})};
     return e;
   default:

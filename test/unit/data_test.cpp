@@ -151,8 +151,8 @@ TEST(Executable, RejectsBadTokenWindows) {
   expect(windowLoadError([](fb::ProgramT &, fb::EntryPointT &e) {
            e.outputs[1]->token_window = true;
          }),
-         "output 'sum' carries token-window fields; only inputs are token "
-         "windows");
+         "output 'sum' carries token-window or position fields; only inputs "
+         "have them");
 }
 
 TEST(Executable, RejectsMixedOrDisagreeingInputs) {

@@ -204,7 +204,7 @@ std::string commandFlag(const fb::Command &command,
     return kCopy;
   if (command.results())
     for (uint32_t r : *command.results())
-      if (fb::isPersistent(program.buffers()->Get(r)->role()))
+      if (fb::keepsValues(program.buffers()->Get(r)->role()))
         return kInPlace;
   return "";
 }
@@ -228,7 +228,8 @@ Json describeBindings(
       out.push_back({{"name", str(b->name())},
                      {"buffer", b->buffer()},
                      {"shift", b->token_window() ? Json(b->shift()) : Json()},
-                     {"vocab", b->token_window() ? Json(b->vocab()) : Json()}});
+                     {"vocab", b->vocab() ? Json(b->vocab()) : Json()},
+                     {"position", b->position()}});
   return out;
 }
 
@@ -246,6 +247,7 @@ Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
           {"kind", enumName(entry.kind(), fb::EnumNameEntryKind)},
           {"batch_size", entry.batch_size()},
           {"flops", entry.flops()},
+          {"context", entry.context()},
           {"inputs", describeBindings(entry.inputs())},
           {"outputs", describeBindings(entry.outputs())},
           {"in_place_updates", inPlace},

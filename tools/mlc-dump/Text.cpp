@@ -238,7 +238,8 @@ std::string bufferName(const Json &program, const Json &index) {
 }
 
 /// "loss = #20 (train_step.t9)": the buffer's name when it differs; "y =
-/// #1 (window, shift 1, vocab 256)" for a token window.
+/// #1 (window, shift 1, vocab 256)" for a token window; "tokens, vocab V"
+/// and "position" for the inputs of prefill and decode.
 std::string bindingsText(const Json &bindings, const Json &program) {
   std::vector<std::string> parts;
   for (const Json &b : bindings) {
@@ -250,6 +251,10 @@ std::string bindingsText(const Json &bindings, const Json &program) {
     if (!b["shift"].is_null())
       notes.push_back("window, shift " + b["shift"].dump() + ", vocab " +
                       b["vocab"].dump());
+    else if (!b["vocab"].is_null())
+      notes.push_back("tokens, vocab " + b["vocab"].dump());
+    if (b["position"].get<bool>())
+      notes.push_back("position");
     parts.push_back(name + " = #" + b["buffer"].dump() +
                     (notes.empty() ? "" : " (" + join(notes, ", ") + ")"));
   }
@@ -287,7 +292,11 @@ std::string renderEntry(const Json &entry, const Json &program) {
   std::string out =
       "  entry " + printable(entry["name"].get<std::string>()) + " (" +
       entry["kind"].get<std::string>() + "): batch " +
-      entry["batch_size"].dump() + ", " + entry["flops"].dump() + " FLOPs, " +
+      entry["batch_size"].dump() + ", " +
+      (entry["context"].get<uint64_t>()
+           ? "context " + entry["context"].dump() + ", "
+           : std::string()) +
+      entry["flops"].dump() + " FLOPs, " +
       count(Json(entry["commands"].size()), "command", "commands") + " (" +
       entry["in_place_updates"].dump() + " in place, " +
       count(entry["copies"], "copy", "copies") + ")\n";

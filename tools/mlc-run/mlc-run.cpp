@@ -7,14 +7,19 @@
 #include "runtime/Checkpoint.h"
 #include "runtime/Dataset.h"
 #include "runtime/Executable.h"
+#include "runtime/Generate.h"
 #include "runtime/Metrics.h"
 #include "runtime/Session.h"
+#include "runtime/Tokenizer.h"
 #include "tools/common/Args.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <optional>
 #include <unistd.h>
 
@@ -63,6 +68,23 @@ tools::Args declareArgs() {
            "tensors such as logits) as safetensors; with --eval or "
            "--eval-data");
   a.flag("no-progress", "no progress bar, even on a terminal");
+  a.flag("generate",
+         "generate text with the prefill and decode entry points (batch 1)");
+  a.option("prompt", "TEXT",
+           "--generate: the prompt, encoded with the byte tokenizer");
+  a.option("prompt-ids", "IDS",
+           "--generate: the prompt as token ids, e.g. 1,2,3 (models whose "
+           "tokenizer is not the byte-level one)");
+  a.option("max-new-tokens", "N", "--generate: tokens to generate");
+  a.option("temperature", "T",
+           "--generate: softmax temperature, 0 for greedy (default 1)");
+  a.option("top-k", "K",
+           "--generate: sample among the K most likely tokens (default 0: "
+           "all)");
+  a.option("top-p", "P",
+           "--generate: sample among the smallest set of most likely tokens "
+           "whose probability reaches P, in (0, 1] (default 1: all)");
+  a.flag("print-ids", "--generate: print token ids instead of text");
   a.flag("help", "show this help");
   a.flag("version", "show the version");
   return a;
@@ -649,6 +671,119 @@ StatusOr<std::unique_ptr<MetricsWriter>> openMetrics(const std::string &path,
   return MetricsWriter::open(path, columns);
 }
 
+/// "1,2,3" as token ids; an error names the entry that is not an integer.
+StatusOr<std::vector<int64_t>> parseIds(const std::string &text) {
+  std::vector<int64_t> ids;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    size_t end = text.find(',', start);
+    std::string item =
+        text.substr(start, end == std::string::npos ? end : end - start);
+    char *rest = nullptr;
+    errno = 0;
+    long long v = std::strtoll(item.c_str(), &rest, 10);
+    if (item.empty() || *rest != '\0' || errno == ERANGE)
+      return Status::error("--prompt-ids entry " +
+                           std::to_string(ids.size() + 1) + " ('" + item +
+                           "') is not an integer; give ids like 1,2,3");
+    ids.push_back(v);
+    if (end == std::string::npos)
+      break;
+    start = end + 1;
+  }
+  return ids;
+}
+
+/// --generate: the prompt through prefill once, then decode per new token.
+/// Text goes to stdout as it is generated (or the ids with --print-ids),
+/// the rate to stderr.
+Status generateText(const tools::Args &args, Session &session) {
+  if (args.has("prompt") == args.has("prompt-ids"))
+    return Status::error("--generate needs the prompt: --prompt TEXT or "
+                         "--prompt-ids 1,2,3 (one of them)");
+  if (!args.has("max-new-tokens"))
+    return Status::error("--generate needs --max-new-tokens N");
+  StatusOr<uint64_t> maxNew = args.getUInt("max-new-tokens", 0);
+  if (!maxNew.isOk())
+    return maxNew.status();
+  SamplingOptions sampling;
+  StatusOr<double> temperature = args.getDouble("temperature", 1.0);
+  if (!temperature.isOk())
+    return temperature.status();
+  StatusOr<double> topP = args.getDouble("top-p", 1.0);
+  if (!topP.isOk())
+    return topP.status();
+  StatusOr<uint64_t> topK = args.getUInt("top-k", 0);
+  if (!topK.isOk())
+    return topK.status();
+  StatusOr<uint64_t> seed = args.getUInt("seed", 0);
+  if (!seed.isOk())
+    return seed.status();
+  sampling.temperature = *temperature;
+  sampling.topP = *topP;
+  sampling.topK = static_cast<int64_t>(
+      std::min<uint64_t>(*topK, std::numeric_limits<int64_t>::max()));
+  sampling.seed = *seed;
+  StatusOr<TokenSampler> sampler = TokenSampler::create(sampling);
+  if (!sampler.isOk())
+    return Status::error("--generate: " + sampler.status().message());
+  StatusOr<Generator> generator = Generator::create(session);
+  if (!generator.isOk())
+    return generator.status();
+
+  std::vector<int64_t> prompt;
+  if (args.has("prompt")) {
+    for (int32_t id : ByteTokenizer::encode(args.get("prompt")))
+      prompt.push_back(id);
+  } else {
+    StatusOr<std::vector<int64_t>> ids = parseIds(args.get("prompt-ids"));
+    if (!ids.isOk())
+      return ids.status();
+    prompt = std::move(ids).value();
+  }
+  MLC_RETURN_IF_ERROR(generator->checkRequest(prompt, *maxNew));
+  bool printIds = args.has("print-ids");
+  size_t printed = 0;
+  auto print = [&](int64_t id) -> Status {
+    if (printIds) {
+      std::printf("%s%lld", printed++ ? "," : "", static_cast<long long>(id));
+      return Status::ok();
+    }
+    int32_t small = static_cast<int32_t>(id);
+    StatusOr<std::string> text = ByteTokenizer::decode(&small, 1);
+    if (!text.isOk() || id != small)
+      return Status::error("token id " + std::to_string(id) +
+                           " is not a byte of the byte tokenizer; use "
+                           "--print-ids");
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    return Status::ok();
+  };
+  for (int64_t id : prompt)
+    MLC_RETURN_IF_ERROR(print(id));
+  std::fflush(stdout);
+  Status printing = Status::ok();
+  Clock::time_point start = Clock::now();
+  StatusOr<std::vector<int64_t>> generated =
+      generator->generate(prompt, *maxNew, *sampler, [&](int64_t id) {
+        if (printing.isOk())
+          printing = print(id);
+        std::fflush(stdout);
+      });
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("\n");
+  std::fflush(stdout);
+  if (!generated.isOk())
+    return generated.status();
+  MLC_RETURN_IF_ERROR(printing);
+  std::fprintf(
+      stderr,
+      "generated %zu tokens after a prompt of %zu in %s: %.1f "
+      "tokens/s\n",
+      generated->size(), prompt.size(), formatDuration(seconds).c_str(),
+      seconds > 0 ? static_cast<double>(generated->size()) / seconds : 0.0);
+  return Status::ok();
+}
+
 Status runMain(int argc, char **argv) {
   tools::Args args = declareArgs();
   MLC_RETURN_IF_ERROR(args.parse(argc, argv));
@@ -656,7 +791,9 @@ Status runMain(int argc, char **argv) {
   if (args.has("help")) {
     std::printf(
         "usage: mlc-run MODEL.mlcx [options]\n\n"
-        "Trains (train_step) or evaluates (eval) a compiled model on CPU.\n\n"
+        "Trains (train_step) or evaluates (eval) a compiled model on CPU, "
+        "or generates\ntext with its prefill and decode entry points "
+        "(--generate).\n\n"
         "%s",
         args.usage().c_str());
     return Status::ok();
@@ -734,7 +871,19 @@ Status runMain(int argc, char **argv) {
   if (!session.isOk())
     return session.status();
   Session &s = **session;
-  MLC_RETURN_IF_ERROR(checkDataOptions(args, s, cfg));
+  bool generate = args.has("generate");
+  for (const char *name : {"prompt", "prompt-ids", "max-new-tokens",
+                           "temperature", "top-k", "top-p", "print-ids"})
+    if (!generate && args.has(name))
+      return Status::error(std::string("--") + name + " needs --generate");
+  if (generate)
+    for (const char *name : {"data", "eval-data", "eval", "steps", "save",
+                             "save-params", "metrics"})
+      if (args.has(name))
+        return Status::error(std::string("--") + name +
+                             " does not go with --generate");
+  if (!generate)
+    MLC_RETURN_IF_ERROR(checkDataOptions(args, s, cfg));
   MLC_RETURN_IF_ERROR(s.initialize(cfg.seed));
 
   uint64_t firstStep = 0;
@@ -751,15 +900,19 @@ Status runMain(int argc, char **argv) {
     if (!r.isOk())
       return r.status();
     firstStep = *r;
-    if (!evalOnly)
+    if (!evalOnly && !generate)
       MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
     std::string order =
         cfg.resumedOrder ? std::string(" (seed ") + std::to_string(cfg.seed) +
                                ", sample " + samplingName(cfg.sampling) + ")"
                          : "";
-    std::printf("resuming from %s at step %llu%s\n", args.get("resume").c_str(),
-                static_cast<unsigned long long>(firstStep), order.c_str());
+    if (!generate)
+      std::printf("resuming from %s at step %llu%s\n",
+                  args.get("resume").c_str(),
+                  static_cast<unsigned long long>(firstStep), order.c_str());
   }
+  if (generate)
+    return generateText(args, s);
 
   Runner runner(args, s);
   runner.evalBatches = cfg.evalBatches;
