@@ -260,7 +260,6 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
            << "' has no initializer; give it one, e.g. mlc.init = "
               "#mlc.init<zeros> (a frozen parameter loaded with --init-from "
               "needs one too)";
-  std::string name = arg.name;
   if (it != bufferByName_.end() && arg.kind == ModelArg::Kind::Input &&
       buffers_[it->second].type != arg.type) {
     // An eval function of another batch size: its inputs get buffers of
