@@ -278,8 +278,11 @@ Exporter::findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
     if (r.kind != ModelResult::Kind::Update)
       continue;
     Value v = ret.getOperand(r.index);
+    // Only a single-result op computes into a persistent buffer: the
+    // runtime checks in-place safety per kernel, not per result.
     Operation *producer = v.getDefiningOp();
-    if (!producer || isa<ConstantOp>(producer) || timesReturned[v] != 1 ||
+    if (!producer || isa<ConstantOp>(producer) ||
+        producer->getNumResults() != 1 || timesReturned[v] != 1 ||
         inPlace.count(v))
       continue;
     // The old value lives in the same buffer: every reader of it must run
@@ -383,10 +386,8 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
 
   for (Operation &op : func.getBody().front().without_terminator()) {
     unsigned id = counter++;
-    if (op.getNumResults() != 1)
-      return op.emitError() << "expected an op with one result";
-    Value result = op.getResult(0);
-    auto type = cast<RankedTensorType>(result.getType());
+    if (op.getNumResults() == 0)
+      return op.emitError() << "an op without results cannot be exported";
     if (auto constant = dyn_cast<ConstantOp>(op)) {
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
       if (!dense)
@@ -395,23 +396,31 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
                                           dense, op.getLoc());
       if (failed(b))
         return failure();
-      bufferOf[result] = *b;
+      bufferOf[constant.getResult()] = *b;
       continue;
     }
 
-    uint32_t resultBuffer;
-    auto it = inPlace.find(result);
-    if (it != inPlace.end()) {
-      resultBuffer = it->second;
-    } else {
-      FailureOr<uint32_t> b =
-          addTensorBuffer(entryName + ".t" + std::to_string(id), type,
-                          fb::BufferRole::activation, op.getLoc());
+    // Each result gets a buffer of its own ("<entry>.t<id>", or
+    // "<entry>.t<id>.<result>" for ops with several).
+    std::vector<uint32_t> resultBuffers;
+    for (OpResult result : op.getResults()) {
+      auto it = inPlace.find(result);
+      if (it != inPlace.end()) {
+        resultBuffers.push_back(it->second);
+        bufferOf[result] = it->second;
+        continue;
+      }
+      std::string name = entryName + ".t" + std::to_string(id);
+      if (op.getNumResults() > 1)
+        name += "." + std::to_string(result.getResultNumber());
+      FailureOr<uint32_t> b = addTensorBuffer(
+          std::move(name), cast<RankedTensorType>(result.getType()),
+          fb::BufferRole::activation, op.getLoc());
       if (failed(b))
         return failure();
-      resultBuffer = *b;
+      resultBuffers.push_back(*b);
+      bufferOf[result] = *b;
     }
-    bufferOf[result] = resultBuffer;
 
     std::string kernelName = "k" + std::to_string(kernels_.size()) + "_" +
                              op.getName().stripDialect().str();
@@ -422,7 +431,6 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     std::vector<uint32_t> operandBuffers;
     for (Value operand : op.getOperands())
       operandBuffers.push_back(bufferOf.lookup(operand));
-    std::vector<uint32_t> resultBuffers = {resultBuffer};
     commands.push_back(
         fb::CreateCommandDirect(fbb_, static_cast<uint32_t>(kernels_.size()),
                                 &operandBuffers, &resultBuffers));

@@ -30,6 +30,11 @@ mlir::Value buildUnreduce(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value grad, llvm::ArrayRef<int64_t> axes,
                           llvm::ArrayRef<int64_t> inputShape);
 
+/// A splat constant of zeros of `type` (a splat costs one element in the
+/// executable, whatever the shape).
+mlir::Value buildZeros(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::RankedTensorType type);
+
 } // namespace mlc
 
 #endif // MLC_IR_BUILD_H

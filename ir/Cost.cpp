@@ -28,6 +28,7 @@ uint64_t countFlops(Operation *op) {
           [](auto r) { return elementsOf(r.getInput()); })
       .Case([](SoftmaxOp s) { return 5 * elementsOf(s.getInput()); })
       .Case([](MseLossOp l) { return 3 * elementsOf(l.getPrediction()); })
+      .Case([](EmbeddingGradOp e) { return elementsOf(e.getGrad()); })
       .Case(
           [](SoftmaxCrossEntropyOp l) { return 5 * elementsOf(l.getLogits()); })
       .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,

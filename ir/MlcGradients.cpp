@@ -29,6 +29,13 @@ Value buildScalar(OpBuilder &b, Location loc, Type elementType, double value) {
   return ConstantOp::create(b, loc, type, DenseElementsAttr::get(type, scalar));
 }
 
+Value buildZeros(OpBuilder &b, Location loc, RankedTensorType type) {
+  Attribute zero = isa<FloatType>(type.getElementType())
+                       ? Attribute(FloatAttr::get(type.getElementType(), 0.0))
+                       : Attribute(IntegerAttr::get(type.getElementType(), 0));
+  return ConstantOp::create(b, loc, type, DenseElementsAttr::get(type, zero));
+}
+
 Value buildReshape(OpBuilder &b, Location loc, Value value,
                    ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());
@@ -357,6 +364,59 @@ LogicalResult TransposeOp::buildGradients(OpBuilder &b,
   for (auto [i, p] : llvm::enumerate(perm))
     inverse[p] = static_cast<int64_t>(i);
   grads.push_back(TransposeOp::create(b, getLoc(), resultGrads[0], inverse));
+  return success();
+}
+
+LogicalResult SliceOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                      SmallVectorImpl<Value> &grads) {
+  // The adjoint padded with zeros before and after the slice.
+  Location loc = getLoc();
+  int64_t axis = getNormalizedAxis();
+  auto inType = getInput().getType();
+  int64_t start = static_cast<int64_t>(getStart());
+  int64_t after = inType.getDimSize(axis) - start - getType().getDimSize(axis);
+  SmallVector<Value> pieces;
+  auto zeros = [&](int64_t extent) {
+    SmallVector<int64_t> shape(inType.getShape());
+    shape[axis] = extent;
+    pieces.push_back(buildZeros(b, loc, inType.clone(shape)));
+  };
+  if (start > 0)
+    zeros(start);
+  pieces.push_back(resultGrads[0]);
+  if (after > 0)
+    zeros(after);
+  grads.push_back(pieces.size() == 1
+                      ? pieces[0]
+                      : ConcatOp::create(b, loc, pieces, axis).getResult());
+  return success();
+}
+
+LogicalResult ConcatOp::buildGradients(OpBuilder &b,
+                                       ArrayRef<Value> resultGrads,
+                                       SmallVectorImpl<Value> &grads) {
+  // Each operand gets its own range of the adjoint.
+  int64_t axis = getNormalizedAxis();
+  int64_t start = 0;
+  for (Value input : getInputs()) {
+    int64_t size = cast<RankedTensorType>(input.getType()).getDimSize(axis);
+    grads.push_back(
+        SliceOp::create(b, getLoc(), resultGrads[0], axis, start, size));
+    start += size;
+  }
+  return success();
+}
+
+LogicalResult SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                      SmallVectorImpl<Value> &grads) {
+  // The results' adjoints side by side; zeros for a result without one.
+  SmallVector<Value> pieces;
+  for (auto [result, grad] : llvm::zip(getResults(), resultGrads))
+    pieces.push_back(
+        grad ? grad
+             : buildZeros(b, getLoc(),
+                          cast<RankedTensorType>(result.getType())));
+  grads.push_back(ConcatOp::create(b, getLoc(), pieces, getNormalizedAxis()));
   return success();
 }
 

@@ -213,6 +213,72 @@ def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Slicing: slice, concat, split
+//===----------------------------------------------------------------------===//
+
+def Mlc_SliceOp : Mlc_Op<"slice", [Pure, InferTypeOpAdaptor, Differentiable]> {
+  let summary = "a contiguous range of indices along one axis";
+  let description = [{
+    `mlc.slice %x axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) ->
+    tensor<4x3xf32>` keeps indices [start, start + size) of `axis` (in
+    [-rank, rank)); the range must lie inside the axis. The gradient pads
+    the adjoint with zeros back to the input's shape (a concat with zero
+    splats). A slice of the whole axis folds to its input.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, I64Attr:$axis, I64Attr:$start,
+                       I64Attr:$size);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis `start` `=` $start `size` `=` "
+                       "$size attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis made non-negative.
+    int64_t getNormalizedAxis();
+  }];
+}
+
+def Mlc_ConcatOp : Mlc_Op<"concat", [Pure, InferTypeOpAdaptor, Differentiable]> {
+  let summary = "join tensors along one axis";
+  let description = [{
+    `mlc.concat %a, %b axis = 0 : (tensor<2x3xf32>, tensor<4x3xf32>) ->
+    tensor<6x3xf32>`: one or more operands of one element type and rank
+    whose dimensions agree except along `axis` (in [-rank, rank)). The
+    gradient slices the adjoint back into the operands' pieces. A concat of
+    one operand folds to it.
+  }];
+  let arguments = (ins Variadic<Mlc_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` "
+                       "functional-type($inputs, results)";
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis made non-negative.
+    int64_t getNormalizedAxis();
+  }];
+}
+
+def Mlc_SplitOp : Mlc_Op<"split", [Pure, InferTypeOpAdaptor, Differentiable]> {
+  let summary = "cut a tensor into consecutive pieces along one axis";
+  let description = [{
+    `mlc.split %x axis = 1 sizes = [2, 6] : (tensor<4x8xf32>) ->
+    (tensor<4x2xf32>, tensor<4x6xf32>)`: one result per size, in order;
+    the sizes are positive and add up to the axis (in [-rank, rank)). The
+    gradient concatenates the results' adjoints, with zeros for a result
+    that has none. A split into one piece folds to its input.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, I64Attr:$axis,
+                       DenseI64ArrayAttr:$sizes);
+  let results = (outs Variadic<Mlc_Tensor>:$results);
+  let assemblyFormat = "$input `axis` `=` $axis `sizes` `=` $sizes attr-dict "
+                       "`:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis made non-negative.
+    int64_t getNormalizedAxis();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
 
@@ -338,5 +404,7 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
       "$logits `,` $labels attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
+
+include "ir/MlcTransformerOps.td"
 
 #endif // MLC_OPS_TD

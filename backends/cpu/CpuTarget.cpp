@@ -17,7 +17,7 @@ struct CpuOp {
   fb::OpKind kind;
   std::vector<int64_t> axes, perm;
   bool keepdims = false, transposeLhs = false, transposeRhs = false;
-  int64_t axis = 0;
+  int64_t axis = 0, start = 0;
   fb::ComparePredicate predicate = fb::ComparePredicate::eq;
 };
 
@@ -72,6 +72,22 @@ FailureOr<CpuOp> describe(Operation *op) {
         return k;
       })
       .Case([](CastOp) { return CpuOp{K::cast}; })
+      .Case([](SliceOp s) {
+        CpuOp k{K::slice};
+        k.axis = s.getNormalizedAxis();
+        k.start = static_cast<int64_t>(s.getStart());
+        return k;
+      })
+      .Case([](ConcatOp c) {
+        CpuOp k{K::concat};
+        k.axis = c.getNormalizedAxis();
+        return k;
+      })
+      .Case([](SplitOp s) {
+        CpuOp k{K::split};
+        k.axis = s.getNormalizedAxis();
+        return k;
+      })
       .Case([](MatmulOp m) {
         CpuOp k{K::matmul};
         k.transposeLhs = m.getTransposeLhs();
@@ -84,6 +100,8 @@ FailureOr<CpuOp> describe(Operation *op) {
         return k;
       })
       .Case([](OneHotOp) { return CpuOp{K::one_hot}; })
+      .Case([](EmbeddingOp) { return CpuOp{K::embedding}; })
+      .Case([](EmbeddingGradOp) { return CpuOp{K::embedding_grad}; })
       .Case([](ArgmaxOp a) {
         CpuOp k{K::argmax};
         k.axis = normalizeAxis(a.getAxis(), a.getInput());
@@ -149,6 +167,7 @@ private:
     b.add_transpose_lhs(c.transposeLhs);
     b.add_transpose_rhs(c.transposeRhs);
     b.add_predicate(c.predicate);
+    b.add_start(c.start);
     return {fb::KernelBody::CpuKernel, b.Finish().Union()};
   }
 };

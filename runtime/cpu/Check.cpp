@@ -17,7 +17,15 @@ namespace {
 /// count, stride and byte offset far from int64 overflow.
 constexpr int64_t kMaxElements = int64_t(1) << 52;
 
-enum class Family { elementwise, reduce, layout, matmul, loss, unknown };
+enum class Family {
+  elementwise,
+  reduce,
+  layout,
+  matmul,
+  loss,
+  embedding,
+  unknown
+};
 
 Family familyOf(fb::OpKind op) {
   using K = fb::OpKind;
@@ -54,6 +62,9 @@ Family familyOf(fb::OpKind op) {
   case K::broadcast_to:
   case K::reshape:
   case K::transpose:
+  case K::slice:
+  case K::concat:
+  case K::split:
     return Family::layout;
   case K::matmul:
     return Family::matmul;
@@ -61,6 +72,9 @@ Family familyOf(fb::OpKind op) {
   case K::mse_loss:
   case K::softmax_cross_entropy:
     return Family::loss;
+  case K::embedding:
+  case K::embedding_grad:
+    return Family::embedding;
   }
   return Family::unknown;
 }
@@ -111,6 +125,8 @@ Status checkFamily(const fb::CpuKernel &kernel, const Descs &operands,
     return checkMatmul(kernel, operands, results);
   case Family::loss:
     return checkLoss(kernel, operands, results);
+  case Family::embedding:
+    return checkEmbedding(kernel, operands, results);
   case Family::unknown:
     break;
   }
@@ -252,6 +268,13 @@ Status expectResult(const TensorDesc &desc, const TensorDesc &expected) {
                        expected.str());
 }
 
+Status expectIndices(const TensorDesc &desc, const std::string &what) {
+  if (isInt(desc.dtype))
+    return Status::ok();
+  return Status::error(what + " has dtype " + dtypeName(desc.dtype) +
+                       ", expected i32 or i64");
+}
+
 Status checkAxis(int64_t axis, size_t rank, const char *name) {
   if (axis >= 0 && static_cast<uint64_t>(axis) < rank)
     return Status::ok();
@@ -323,6 +346,8 @@ prepareKernel(const fb::CpuKernel &kernel,
     return prepareMatmul(kernel, operands, results);
   case Family::loss:
     return prepareLoss(kernel, operands, results);
+  case Family::embedding:
+    return prepareEmbedding(kernel, operands, results);
   case Family::unknown:
     break;
   }

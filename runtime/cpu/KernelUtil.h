@@ -71,6 +71,8 @@ Status expectNumeric(const TensorDesc &desc, const std::string &what);
 Status expectResult(const TensorDesc &desc, const TensorDesc &expected);
 /// A single axis attribute in [0, rank).
 Status checkAxis(int64_t axis, size_t rank, const char *name);
+/// `desc` holds indices (labels, ids): i32 or i64.
+Status expectIndices(const TensorDesc &desc, const std::string &what);
 
 //===----------------------------------------------------------------------===//
 // Commands
@@ -107,6 +109,13 @@ template <typename F> decltype(auto) visitDType(DType dtype, F &&fn) {
   default:
     return fn(float{});
   }
+}
+
+/// Calls `fn(L{})` with the C++ type of an i32 or i64 index tensor.
+template <typename F> decltype(auto) visitIndices(DType dtype, F &&fn) {
+  if (dtype == DType::i32)
+    return fn(int32_t{});
+  return fn(int64_t{});
 }
 
 /// Calls `fn(T{})` with an unsigned integer type of the element size of
@@ -265,6 +274,13 @@ Status checkLoss(const fb::CpuKernel &kernel, const Descs &operands,
 CommandOr prepareLoss(const fb::CpuKernel &kernel,
                       const std::vector<TensorRef> &operands,
                       const std::vector<TensorRef> &results);
+
+// Embedding.cpp: embedding, embedding_grad.
+Status checkEmbedding(const fb::CpuKernel &kernel, const Descs &operands,
+                      const Descs &results);
+CommandOr prepareEmbedding(const fb::CpuKernel &kernel,
+                           const std::vector<TensorRef> &operands,
+                           const std::vector<TensorRef> &results);
 
 } // namespace mlc::rt::cpu
 

@@ -1,4 +1,5 @@
-// Data-movement CPU kernels: copy, reshape, broadcast_to and transpose.
+// Data-movement CPU kernels: copy, reshape, broadcast_to, transpose, and
+// the axis copies of slice, concat and split.
 //
 // They only move bits, so each is instantiated per element size rather than
 // per dtype. Single-threaded, like every kernel outside OpenBLAS.
@@ -160,6 +161,84 @@ CommandOr makeMemmove(const TensorRef &operand, const TensorRef &result) {
 }
 
 //===----------------------------------------------------------------------===//
+// slice, concat, split: runs of bytes copied between rows along one axis
+//===----------------------------------------------------------------------===//
+
+/// One operand-to-result copy of an axis kernel: `rows` runs of `runBytes`,
+/// read `inRow` bytes apart from `in` and written `outRow` apart to `out`.
+struct AxisPiece {
+  const uint8_t *in = nullptr;
+  uint8_t *out = nullptr;
+  int64_t inRow = 0, outRow = 0, runBytes = 0;
+};
+
+CommandOr makeAxisCopy(std::vector<AxisPiece> pieces, int64_t rows) {
+  return makeCommand([pieces = std::move(pieces), rows]() {
+    for (const AxisPiece &p : pieces) {
+      if (p.runBytes == 0)
+        continue;
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(p.out + r * p.outRow, p.in + r * p.inRow,
+                    static_cast<size_t>(p.runBytes));
+    }
+    return Status::ok();
+  });
+}
+
+/// Bytes of one step along `axis` (the elements inside it times their size).
+int64_t axisStepBytes(const TensorDesc &desc, size_t axis) {
+  return product(desc.shape, axis + 1) *
+         static_cast<int64_t>(dtypeSize(desc.dtype));
+}
+
+CommandOr prepareSlice(const fb::CpuKernel &kernel, const TensorRef &operand,
+                       const TensorRef &result) {
+  size_t axis = static_cast<size_t>(kernel.axis());
+  int64_t step = axisStepBytes(*operand.desc, axis);
+  int64_t rows = product(operand.desc->shape, 0, axis);
+  AxisPiece piece;
+  piece.inRow = operand.desc->shape[axis] * step;
+  piece.outRow = piece.runBytes = result.desc->shape[axis] * step;
+  if (piece.runBytes != 0 && rows != 0) {
+    piece.in =
+        static_cast<const uint8_t *>(operand.data) + kernel.start() * step;
+    piece.out = static_cast<uint8_t *>(result.data);
+  } else {
+    piece.runBytes = 0;
+  }
+  return makeAxisCopy({piece}, rows);
+}
+
+/// Concat (operands into one result) or split (one operand into results):
+/// `parts` are the side with several tensors, `whole` the other.
+CommandOr prepareJoin(const fb::CpuKernel &kernel,
+                      const std::vector<TensorRef> &parts,
+                      const TensorRef &whole, bool intoWhole) {
+  size_t axis = static_cast<size_t>(kernel.axis());
+  int64_t step = axisStepBytes(*whole.desc, axis);
+  int64_t rows = product(whole.desc->shape, 0, axis);
+  int64_t wholeRow = whole.desc->shape[axis] * step, offset = 0;
+  std::vector<AxisPiece> pieces;
+  for (const TensorRef &part : parts) {
+    AxisPiece piece;
+    piece.runBytes = part.desc->shape[axis] * step;
+    uint8_t *partData = static_cast<uint8_t *>(part.data);
+    uint8_t *wholeData = static_cast<uint8_t *>(whole.data);
+    if (piece.runBytes != 0 && rows != 0) {
+      piece.in = intoWhole ? partData : wholeData + offset;
+      piece.out = intoWhole ? wholeData + offset : partData;
+    } else {
+      piece.runBytes = 0;
+    }
+    piece.inRow = intoWhole ? piece.runBytes : wholeRow;
+    piece.outRow = intoWhole ? wholeRow : piece.runBytes;
+    offset += part.desc->shape[axis] * step;
+    pieces.push_back(piece);
+  }
+  return makeAxisCopy(std::move(pieces), rows);
+}
+
+//===----------------------------------------------------------------------===//
 // Checks
 //===----------------------------------------------------------------------===//
 
@@ -217,10 +296,86 @@ Status checkTranspose(const fb::CpuKernel &kernel, const TensorDesc &operand,
   return Status::ok();
 }
 
+/// `part` has `whole`'s dtype and rank and its dims except along `axis`.
+Status checkAxisPart(const TensorDesc &part, const TensorDesc &whole,
+                     size_t axis, const std::string &what) {
+  MLC_RETURN_IF_ERROR(expectDType(part, whole.dtype, what));
+  bool agree = part.shape.size() == whole.shape.size();
+  for (size_t d = 0; agree && d < part.shape.size(); ++d)
+    agree = d == axis || part.shape[d] == whole.shape[d];
+  if (agree)
+    return Status::ok();
+  return Status::error(what + " is " + part.str() + ", expected the dims of " +
+                       whole.str() + " except along axis " +
+                       std::to_string(axis));
+}
+
+Status checkSlice(const fb::CpuKernel &kernel, const Descs &operands,
+                  const Descs &results) {
+  MLC_RETURN_IF_ERROR(checkArity(operands, results, 1, 1));
+  const TensorDesc &operand = *operands[0];
+  const TensorDesc &result = *results[0];
+  MLC_RETURN_IF_ERROR(checkAxis(kernel.axis(), operand.shape.size(), "axis"));
+  size_t axis = static_cast<size_t>(kernel.axis());
+  MLC_RETURN_IF_ERROR(checkAxisPart(result, operand, axis, "result"));
+  int64_t start = kernel.start(), size = result.shape[axis];
+  int64_t extent = operand.shape[axis];
+  if (start < 0 || start > extent - size)
+    return Status::error(
+        "start " + std::to_string(start) + " with size " +
+        std::to_string(size) + " does not fit axis " + std::to_string(axis) +
+        " of operand " + operand.str() +
+        " (expected 0 <= start <= " + std::to_string(extent - size) + ")");
+  return Status::ok();
+}
+
+/// The several-tensor side of a concat or split sums to `whole` along axis.
+Status checkJoin(const fb::CpuKernel &kernel, const Descs &parts,
+                 const TensorDesc &whole, const char *partName) {
+  MLC_RETURN_IF_ERROR(checkAxis(kernel.axis(), whole.shape.size(), "axis"));
+  size_t axis = static_cast<size_t>(kernel.axis());
+  int64_t total = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    MLC_RETURN_IF_ERROR(checkAxisPart(*parts[i], whole, axis,
+                                      partName + (" " + std::to_string(i))));
+    total += parts[i]->shape[axis]; // each below 2^52: no overflow
+  }
+  if (total == whole.shape[axis])
+    return Status::ok();
+  return Status::error(std::string(partName) + "s have " +
+                       std::to_string(total) + " entries along axis " +
+                       std::to_string(axis) + " in all, " + whole.str() +
+                       " has " + std::to_string(whole.shape[axis]));
+}
+
+Status checkConcat(const fb::CpuKernel &kernel, const Descs &operands,
+                   const Descs &results) {
+  if (operands.empty() || results.size() != 1)
+    return Status::error("expected at least 1 operand and 1 result, found " +
+                         std::to_string(operands.size()) + " operands and " +
+                         std::to_string(results.size()) + " results");
+  return checkJoin(kernel, operands, *results[0], "operand");
+}
+
+Status checkSplit(const fb::CpuKernel &kernel, const Descs &operands,
+                  const Descs &results) {
+  if (operands.size() != 1 || results.empty())
+    return Status::error("expected 1 operand and at least 1 result, found " +
+                         std::to_string(operands.size()) + " operands and " +
+                         std::to_string(results.size()) + " results");
+  return checkJoin(kernel, results, *operands[0], "result");
+}
+
 } // namespace
 
 Status checkLayout(const fb::CpuKernel &kernel, const Descs &operands,
                    const Descs &results) {
+  if (kernel.op() == K::slice)
+    return checkSlice(kernel, operands, results);
+  if (kernel.op() == K::concat)
+    return checkConcat(kernel, operands, results);
+  if (kernel.op() == K::split)
+    return checkSplit(kernel, operands, results);
   MLC_RETURN_IF_ERROR(checkArity(operands, results, 1, 1));
   const TensorDesc &operand = *operands[0];
   const TensorDesc &result = *results[0];
@@ -241,9 +396,15 @@ Status checkLayout(const fb::CpuKernel &kernel, const Descs &operands,
 CommandOr prepareLayout(const fb::CpuKernel &kernel,
                         const std::vector<TensorRef> &operands,
                         const std::vector<TensorRef> &results) {
+  if (kernel.op() == K::concat)
+    return prepareJoin(kernel, operands, results[0], /*intoWhole=*/true);
+  if (kernel.op() == K::split)
+    return prepareJoin(kernel, results, operands[0], /*intoWhole=*/false);
   const TensorRef &operand = operands[0];
   const TensorRef &result = results[0];
   switch (kernel.op()) {
+  case K::slice:
+    return prepareSlice(kernel, operand, result);
   case K::copy:
   case K::reshape:
     return makeMemmove(operand, result);

@@ -13,13 +13,6 @@ namespace {
 
 using K = fb::OpKind;
 
-/// Calls `fn(L{})` with the C++ type of an i32 or i64 label tensor.
-template <typename F> decltype(auto) visitLabels(DType dtype, F &&fn) {
-  if (dtype == DType::i32)
-    return fn(int32_t{});
-  return fn(int64_t{});
-}
-
 //===----------------------------------------------------------------------===//
 // one_hot
 //===----------------------------------------------------------------------===//
@@ -42,7 +35,7 @@ CommandOr makeOneHot(const TensorRef &labels, const TensorRef &result) {
 }
 
 CommandOr prepareOneHot(const TensorRef &labels, const TensorRef &result) {
-  return visitLabels(labels.desc->dtype, [&](auto label) {
+  return visitIndices(labels.desc->dtype, [&](auto label) {
     using L = decltype(label);
     return visitDType(result.desc->dtype, [&](auto tag) {
       return makeOneHot<decltype(tag), L>(labels, result);
@@ -128,15 +121,8 @@ CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
 // Checks
 //===----------------------------------------------------------------------===//
 
-Status expectLabels(const TensorDesc &desc, const char *what) {
-  if (isInt(desc.dtype))
-    return Status::ok();
-  return Status::error(std::string(what) + " has dtype " +
-                       dtypeName(desc.dtype) + ", expected i32 or i64");
-}
-
 Status checkOneHot(const TensorDesc &labels, const TensorDesc &result) {
-  MLC_RETURN_IF_ERROR(expectLabels(labels, "operand 0 (the labels)"));
+  MLC_RETURN_IF_ERROR(expectIndices(labels, "operand 0 (the labels)"));
   MLC_RETURN_IF_ERROR(expectNumeric(result, "result"));
   Shape leading = result.shape;
   if (!leading.empty())
@@ -162,7 +148,7 @@ Status checkCrossEntropy(const TensorDesc &logits, const TensorDesc &labels,
   MLC_RETURN_IF_ERROR(expectFloat(logits, "operand 0 (the logits)"));
   if (logits.shape.empty())
     return Status::error("logits must have rank >= 1, found a scalar");
-  MLC_RETURN_IF_ERROR(expectLabels(labels, "operand 1 (the labels)"));
+  MLC_RETURN_IF_ERROR(expectIndices(labels, "operand 1 (the labels)"));
   Shape rows(logits.shape.begin(), logits.shape.end() - 1);
   if (labels.shape != rows)
     return Status::error("labels shape is " + shapeStr(labels.shape) +
@@ -199,7 +185,7 @@ CommandOr prepareLoss(const fb::CpuKernel &kernel,
   if (kernel.op() == K::mse_loss)
     return f64 ? makeMse<double>(operands[0], operands[1], results[0])
                : makeMse<float>(operands[0], operands[1], results[0]);
-  return visitLabels(operands[1].desc->dtype, [&](auto label) {
+  return visitIndices(operands[1].desc->dtype, [&](auto label) {
     using L = decltype(label);
     return f64 ? makeCrossEntropy<double, L>(operands[0], operands[1],
                                              results[0])

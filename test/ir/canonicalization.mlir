@@ -385,3 +385,68 @@ func.func @triple_negation(%x: tensor<4xi32>) -> tensor<4xi32> {
   %2 = mlc.neg %1 : tensor<4xi32>
   return %2 : tensor<4xi32>
 }
+
+//===----------------------------------------------------------------------===//
+// Slicing: a slice of a whole axis, a concat of one operand and a split
+// into one piece are their input; the proper ones stay.
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// CHECK-LABEL: func.func @slice_whole_axis
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: mlc.slice
+// CHECK: return %[[X]]
+func.func @slice_whole_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = mlc.slice %x axis = 1 start = 0 size = 3 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @slice_part_stays
+// CHECK: mlc.slice
+func.func @slice_part_stays(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %0 = mlc.slice %x axis = 1 start = 1 size = 2 : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat_one_operand
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xi64>)
+// CHECK-NOT: mlc.concat
+// CHECK: return %[[X]]
+func.func @concat_one_operand(%x: tensor<2x3xi64>) -> tensor<2x3xi64> {
+  %0 = mlc.concat %x axis = 0 : (tensor<2x3xi64>) -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat_two_stays
+// CHECK: mlc.concat
+func.func @concat_two_stays(%x: tensor<2x3xf32>) -> tensor<4x3xf32> {
+  %0 = mlc.concat %x, %x axis = 0 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @split_one_piece
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: mlc.split
+// CHECK: return %[[X]]
+func.func @split_one_piece(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = mlc.split %x axis = 1 sizes = [3] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @split_two_stays
+// CHECK: mlc.split
+func.func @split_two_stays(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %0:2 = mlc.split %x axis = 1 sizes = [2, 1] : (tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x1xf32>)
+  return %0#1 : tensor<2x1xf32>
+}

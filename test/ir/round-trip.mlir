@@ -119,6 +119,47 @@ func.func @shapes(%x: tensor<1x3xf32>) -> tensor<3x2xf16> {
   return %6 : tensor<3x2xf16>
 }
 
+// CHECK-LABEL: func.func @slicing
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<4x2xf32>)
+func.func @slicing(%x: tensor<4x8xf32>, %y: tensor<4x2xf32>) -> tensor<4x7xf32> {
+  // CHECK: %[[S:.*]] = mlc.slice %[[X]] axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) -> tensor<4x3xf32>
+  %0 = mlc.slice %x axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) -> tensor<4x3xf32>
+  // CHECK: %[[N:.*]] = mlc.slice %[[X]] axis = -2 start = 0 size = 1 : (tensor<4x8xf32>) -> tensor<1x8xf32>
+  %1 = mlc.slice %x axis = -2 start = 0 size = 1 : (tensor<4x8xf32>) -> tensor<1x8xf32>
+  // CHECK: %[[C:.*]] = mlc.concat %[[S]], %[[Y]], %[[S]] axis = -1 : (tensor<4x3xf32>, tensor<4x2xf32>, tensor<4x3xf32>) -> tensor<4x8xf32>
+  %2 = mlc.concat %0, %y, %0 axis = -1 : (tensor<4x3xf32>, tensor<4x2xf32>, tensor<4x3xf32>) -> tensor<4x8xf32>
+  // CHECK: mlc.concat %[[N]], %[[C]] axis = 0 : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<5x8xf32>
+  %3 = mlc.concat %1, %2 axis = 0 : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<5x8xf32>
+  // CHECK: mlc.concat %[[Y]] axis = 1 : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %4 = mlc.concat %y axis = 1 : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %5 = mlc.concat %4, %2 axis = 1 : (tensor<4x2xf32>, tensor<4x8xf32>) -> tensor<4x10xf32>
+  %6 = mlc.slice %5 axis = 1 start = 3 size = 7 : (tensor<4x10xf32>) -> tensor<4x7xf32>
+  return %6 : tensor<4x7xf32>
+}
+
+// CHECK-LABEL: func.func @split
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xi32>)
+func.func @split(%x: tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>, tensor<1x8xi32>) {
+  // CHECK: %[[P:.*]]:2 = mlc.split %[[X]] axis = -1 sizes = [2, 6] : (tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>)
+  %0:2 = mlc.split %x axis = -1 sizes = [2, 6] : (tensor<4x8xi32>) -> (tensor<4x2xi32>, tensor<4x6xi32>)
+  // CHECK: %[[R:.*]]:4 = mlc.split %[[X]] axis = 0 sizes = [1, 1, 1, 1] : (tensor<4x8xi32>) -> (tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>)
+  %1:4 = mlc.split %x axis = 0 sizes = [1, 1, 1, 1] : (tensor<4x8xi32>) -> (tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>, tensor<1x8xi32>)
+  // CHECK: return %[[P]]#0, %[[P]]#1, %[[R]]#3
+  return %0#0, %0#1, %1#3 : tensor<4x2xi32>, tensor<4x6xi32>, tensor<1x8xi32>
+}
+
+// CHECK-LABEL: func.func @embeddings
+// CHECK-SAME: (%[[T:.*]]: tensor<10x4xf32>, %[[I:.*]]: tensor<2x3xi64>, %[[J:.*]]: tensor<i32>)
+func.func @embeddings(%table: tensor<10x4xf32>, %ids: tensor<2x3xi64>, %id: tensor<i32>) -> (tensor<10x4xf32>, tensor<4xf32>) {
+  // CHECK: %[[E:.*]] = mlc.embedding %[[T]], %[[I]] : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  %0 = mlc.embedding %table, %ids : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  // CHECK: mlc.embedding %[[T]], %[[J]] : (tensor<10x4xf32>, tensor<i32>) -> tensor<4xf32>
+  %1 = mlc.embedding %table, %id : (tensor<10x4xf32>, tensor<i32>) -> tensor<4xf32>
+  // CHECK: mlc.embedding_grad %[[E]], %[[I]] : (tensor<2x3x4xf32>, tensor<2x3xi64>) -> tensor<10x4xf32>
+  %2 = mlc.embedding_grad %0, %ids : (tensor<2x3x4xf32>, tensor<2x3xi64>) -> tensor<10x4xf32>
+  return %2, %1 : tensor<10x4xf32>, tensor<4xf32>
+}
+
 // CHECK-LABEL: func.func @transpose_3d
 func.func @transpose_3d(%x: tensor<2x3x4xi64>) -> tensor<4x2x3xi64> {
   // CHECK: mlc.transpose %{{.*}} perm = [2, 0, 1] : (tensor<2x3x4xi64>) -> tensor<4x2x3xi64>

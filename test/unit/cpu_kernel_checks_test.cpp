@@ -146,6 +146,78 @@ TEST(CpuKernels, CheckRejectsBadLayouts) {
                  "result is 2xf64, expected 2xf32");
 }
 
+TEST(CpuKernels, CheckRejectsBadSlicing) {
+  fb::CpuKernelT slice = withAxis(OpKind::slice, 1);
+  slice.start = 2;
+  expectRejected(slice, {f32({4, 8})}, {f32({4, 7})},
+                 "start 2 with size 7 does not fit axis 1 of operand 4x8xf32 "
+                 "(expected 0 <= start <= 1)");
+  slice.start = -1;
+  expectRejected(slice, {f32({4, 8})}, {f32({4, 2})},
+                 "start -1 with size 2 does not fit");
+  slice.start = 0;
+  expectRejected(slice, {f32({4, 8})}, {f32({3, 2})},
+                 "result is 3x2xf32, expected the dims of 4x8xf32 except "
+                 "along axis 1");
+  expectRejected(slice, {f32({4, 8})}, {of(DType::i32, {4, 2})},
+                 "result has dtype i32, expected f32");
+  expectRejected(withAxis(OpKind::slice, 2), {f32({4, 8})}, {f32({4, 8})},
+                 "axis 2 is out of range for rank 2");
+  fb::CpuKernelT concat = withAxis(OpKind::concat, 0);
+  expectRejected(concat, {}, {f32({2})},
+                 "expected at least 1 operand and 1 result, found 0 operands");
+  expectRejected(concat, {f32({2, 3}), f32({2, 4})}, {f32({4, 3})},
+                 "operand 1 is 2x4xf32, expected the dims of 4x3xf32 except "
+                 "along axis 0");
+  expectRejected(concat, {f32({2, 3}), f32({1, 3})}, {f32({4, 3})},
+                 "operands have 3 entries along axis 0 in all, 4x3xf32 has 4");
+  expectRejected(concat, {f32({2}), of(DType::f64, {2})}, {f32({4})},
+                 "operand 1 has dtype f64, expected f32");
+  expectRejected(withAxis(OpKind::concat, -1), {f32({2})}, {f32({2})},
+                 "axis -1 is out of range for rank 1");
+  fb::CpuKernelT split = withAxis(OpKind::split, 1);
+  expectRejected(split, {f32({2, 6})}, {},
+                 "expected 1 operand and at least 1 result, found 1 operands "
+                 "and 0 results");
+  expectRejected(split, {f32({2, 6}), f32({2, 6})}, {f32({2, 6})},
+                 "expected 1 operand and at least 1 result");
+  expectRejected(split, {f32({2, 6})}, {f32({2, 2}), f32({2, 3})},
+                 "results have 5 entries along axis 1 in all, 2x6xf32 has 6");
+  expectRejected(split, {f32({2, 6})}, {f32({2, 2}), f32({3, 4})},
+                 "result 1 is 3x4xf32, expected the dims of 2x6xf32 except "
+                 "along axis 1");
+  TensorDesc piece = f32({2, 3});
+  std::vector<const TensorDesc *> same = {&piece, &piece};
+  TensorDesc whole = f32({2, 6});
+  Status s = checkKernel(KernelBuf(split).get(), {&whole}, same);
+  EXPECT_NE(s.message().find("results #0 and #1 are one buffer"),
+            std::string::npos)
+      << s.message();
+}
+
+TEST(CpuKernels, CheckRejectsBadEmbeddings) {
+  using D = DType;
+  fb::CpuKernelT gather = kernelOf(OpKind::embedding);
+  expectRejected(gather, {f32({5, 2}), f32({3})}, {f32({3, 2})},
+                 "operand 1 (the ids) has dtype f32, expected i32 or i64");
+  expectRejected(gather, {f32({5, 2, 1}), of(D::i64, {3})}, {f32({3, 2})},
+                 "operand 0 (the table) is 5x2x1xf32, expected [V, D]");
+  expectRejected(gather, {of(D::i32, {5, 2}), of(D::i64, {3})},
+                 {of(D::i32, {3, 2})}, "expected f32 or f64");
+  expectRejected(gather, {f32({5, 2}), of(D::i64, {3})}, {f32({2, 3})},
+                 "result shape is 2x3, expected 3x2 (the ids' shape, then D = "
+                 "2)");
+  expectRejected(gather, {f32({5, 2}), of(D::i64, {3})}, {of(D::f64, {3, 2})},
+                 "result has dtype f64, expected f32");
+  fb::CpuKernelT scatter = kernelOf(OpKind::embedding_grad);
+  expectRejected(scatter, {f32({3, 2}), of(D::i64, {3})}, {f32({5})},
+                 "result (the table's gradient) is 5xf32, expected [V, D]");
+  expectRejected(scatter, {f32({3, 2}), of(D::i64, {4})}, {f32({5, 2})},
+                 "operand 0 (the gradient) shape is 3x2, expected 4x2");
+  expectRejected(scatter, {of(D::f64, {3, 2}), of(D::i64, {3})}, {f32({5, 2})},
+                 "operand 0 has dtype f64, expected f32");
+}
+
 TEST(CpuKernels, CheckRejectsBadMatmuls) {
   fb::CpuKernelT matmul = kernelOf(OpKind::matmul);
   expectRejected(matmul, {f32({4, 8}), f32({16, 2})}, {f32({4, 2})},
@@ -222,31 +294,68 @@ int arityOf(OpKind op) {
   case OpKind::matmul:
   case OpKind::mse_loss:
   case OpKind::softmax_cross_entropy:
+  case OpKind::embedding:
+  case OpKind::embedding_grad:
     return 2;
   default:
     return 1;
   }
 }
 
-/// Operand and result layouts (dtype, shape) that uniformly random shapes
-/// rarely produce but that an op accepts, so that the random test reaches
-/// its kernel too; `f` is the float dtype to use.
-std::vector<std::pair<DType, Shape>> aimedLayout(OpKind op, DType f) {
+/// A kernel with descriptions it accepts, for ops whose valid shapes the
+/// random generator below would seldom hit on its own.
+struct Example {
+  fb::CpuKernelT kernel;
+  std::vector<TensorDesc> operands, results;
+};
+
+std::optional<Example> exampleOf(OpKind op) {
+  Example e{kernelOf(op), {}, {}};
   switch (op) {
   case OpKind::softmax_cross_entropy:
-    return {{f, {2, 3}}, {DType::i64, {2}}, {f, {}}};
+    e.operands = {f32({2, 3}), of(DType::i64, {2})};
+    e.results = {f32({})};
+    return e;
   case OpKind::mse_loss:
-    return {{f, {2, 3}}, {f, {2, 3}}, {f, {}}};
+    e.operands = {f32({2, 3}), f32({2, 3})};
+    e.results = {f32({})};
+    return e;
   case OpKind::one_hot:
-    return {{DType::i64, {2}}, {f, {2, 3}}};
+    e.operands = {of(DType::i64, {2})};
+    e.results = {f32({2, 3})};
+    return e;
+  case OpKind::slice:
+    e.kernel.axis = 1;
+    e.kernel.start = 1;
+    e.operands = {f32({2, 3})};
+    e.results = {f32({2, 1})};
+    return e;
+  case OpKind::concat:
+    e.operands = {f32({2, 3}), f32({1, 3})};
+    e.results = {f32({3, 3})};
+    return e;
+  case OpKind::split:
+    e.kernel.axis = 1;
+    e.operands = {f32({2, 3})};
+    e.results = {f32({2, 1}), f32({2, 2})};
+    return e;
+  case OpKind::embedding:
+    e.operands = {f32({3, 2}), of(DType::i64, {2})};
+    e.results = {f32({2, 2})};
+    return e;
+  case OpKind::embedding_grad:
+    e.operands = {f32({2, 2}), of(DType::i32, {2})};
+    e.results = {f32({3, 2})};
+    return e;
   default:
-    return {};
+    return std::nullopt;
   }
 }
 
 /// Random kernels and descriptions: checkKernel must never crash, and
 /// whatever it accepts must run within the buffers (the harness allocates
-/// exactly byteSize() bytes, so an ASan build catches any overrun).
+/// exactly byteSize() bytes, so an ASan build catches any overrun). A third
+/// of the cases start from an op's example and change a few things.
 TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
   std::mt19937 rng(42);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
@@ -259,6 +368,8 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
   std::vector<int> acceptedPerOp(static_cast<size_t>(OpKind::MAX) + 1, 0);
   for (int iter = 0; iter < 200000; ++iter) {
     int opIndex = pick(static_cast<int>(OpKind::MAX) + 2); // one unknown
+    std::optional<Example> example = exampleOf(static_cast<OpKind>(opIndex));
+    bool fromExample = example && pick(3) == 0;
     fb::CpuKernelT k = kernelOf(static_cast<OpKind>(opIndex));
     for (int i = pick(4); i > 0; --i)
       k.axes.push_back(pick(5) - 1);
@@ -270,33 +381,42 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
       k.perm.push_back(p);
     }
     k.axis = pick(5) - 1;
+    k.start = pick(4) - 1;
     k.keepdims = pick(2);
     k.transpose_lhs = pick(2);
     k.transpose_rhs = pick(2);
     k.predicate = static_cast<fb::ComparePredicate>(pick(7));
-    // Mostly the right arity and one shared dtype, so many kernels pass.
-    int numOperands = pick(10) ? arityOf(k.op) : pick(4);
-    int numResults = pick(10) ? 1 : pick(3);
-    DType shared = dtypes[pick(5)];
     std::vector<Host> hosts;
-    std::vector<std::pair<DType, Shape>> aimed =
-        aimedLayout(k.op, pick(2) ? DType::f32 : DType::f64);
-    if (!aimed.empty() && pick(2)) {
-      numOperands = static_cast<int>(aimed.size()) - 1;
-      numResults = 1;
-      for (auto &[dtype, shape] : aimed)
-        hosts.push_back(randomHost(dtype, shape, -1, 4, iter));
-    } else {
-      for (int i = 0; i < numOperands + numResults; ++i) {
-        DType dtype = shared;
-        if (!pick(4))
-          dtype = dtypes[pick(5)];
-        const Shape &shape = shapes[pick(numShapes)];
-        hosts.push_back(randomHost(dtype, shape, -1, 4, iter));
+    size_t numOperands;
+    if (fromExample) {
+      // The example's attributes, each kept with probability 3/4.
+      fb::CpuKernelT random = k;
+      k = example->kernel;
+      if (pick(4) == 0)
+        k.axis = random.axis;
+      if (pick(4) == 0)
+        k.start = random.start;
+      numOperands = example->operands.size();
+      for (size_t i = 0; i < numOperands + example->results.size(); ++i) {
+        TensorDesc d = i < numOperands ? example->operands[i]
+                                       : example->results[i - numOperands];
+        if (!d.shape.empty() && pick(6) == 0)
+          d.shape[pick(static_cast<int>(d.shape.size()))] = pick(5);
+        if (pick(10) == 0)
+          d.dtype = dtypes[pick(5)];
+        hosts.push_back(randomHost(d.dtype, d.shape, -1, 4, iter));
       }
+    } else {
+      // Mostly the right arity and one shared dtype, so many kernels pass.
+      numOperands = pick(10) ? arityOf(k.op) : pick(4);
+      size_t numResults = pick(10) ? 1 : pick(3);
+      DType shared = dtypes[pick(5)];
+      for (size_t i = 0; i < numOperands + numResults; ++i)
+        hosts.push_back(randomHost(pick(4) ? shared : dtypes[pick(5)],
+                                   shapes[pick(numShapes)], -1, 4, iter));
     }
     std::vector<Host *> ops, res;
-    for (int i = 0; i < numOperands + numResults; ++i)
+    for (size_t i = 0; i < hosts.size(); ++i)
       (i < numOperands ? ops : res).push_back(&hosts[i]);
     Status s = runKernel(k, ops, res);
     if (s.isOk())

@@ -455,6 +455,92 @@ TEST(CpuKernels, TransposeEveryPermutation) {
     }
 }
 
+/// The elements of `in` whose index along `axis` lies in [start, start +
+/// size), in row-major order: a naive slice.
+std::vector<double> sliceRef(const Host &in, size_t axis, int64_t start,
+                             int64_t size) {
+  std::vector<double> out;
+  for (int64_t i = 0; i < in.size(); ++i) {
+    int64_t at = unravel(i, in.desc.shape)[axis];
+    if (at >= start && at < start + size)
+      out.push_back(in.get(i));
+  }
+  return out;
+}
+
+TEST(CpuKernels, SliceEveryAxis) {
+  for (DType dtype : {DType::f32, DType::f64, DType::i64, DType::i1})
+    for (const Shape &shape : {Shape{5}, Shape{3, 4}, Shape{2, 3, 5}})
+      for (size_t axis = 0; axis < shape.size(); ++axis)
+        for (int64_t start = 0; start < shape[axis]; ++start) {
+          int64_t size = std::min<int64_t>(2, shape[axis] - start);
+          SCOPED_TRACE(descStr(dtype, shape) + " axis " + std::to_string(axis) +
+                       " start " + std::to_string(start));
+          Host in = randomHost(dtype, shape, -9, 9);
+          Shape outShape = shape;
+          outShape[axis] = size;
+          Host out(dtype, outShape);
+          fb::CpuKernelT k = kernelOf(OpKind::slice);
+          k.axis = static_cast<int64_t>(axis);
+          k.start = start;
+          ASSERT_RUNS(k, {&in}, {&out});
+          expectValues(out, sliceRef(in, axis, start, size), 0);
+        }
+}
+
+TEST(CpuKernels, ConcatEveryAxis) {
+  for (DType dtype : {DType::f32, DType::i32, DType::i1})
+    for (const Shape &shape : {Shape{4}, Shape{3, 4}, Shape{2, 3, 4}})
+      for (size_t axis = 0; axis < shape.size(); ++axis) {
+        // Three pieces of sizes 1, 2 and the rest (at least 1) along axis.
+        std::vector<Host> parts;
+        int64_t sizes[] = {1, 2, 3};
+        Shape outShape = shape;
+        outShape[axis] = 6;
+        for (int i = 0; i < 3; ++i) {
+          Shape s = shape;
+          s[axis] = sizes[i];
+          parts.push_back(randomHost(dtype, s, -9, 9, 20 + i));
+        }
+        Host out(dtype, outShape);
+        fb::CpuKernelT k = kernelOf(OpKind::concat);
+        k.axis = static_cast<int64_t>(axis);
+        ASSERT_RUNS(k, {&parts[0], &parts[1], &parts[2]}, {&out});
+        // Slicing the result back gives each piece.
+        int64_t start = 0;
+        for (int i = 0; i < 3; ++i) {
+          EXPECT_EQ(sliceRef(out, axis, start, sizes[i]), parts[i].values())
+              << "piece " << i << " along axis " << axis;
+          start += sizes[i];
+        }
+      }
+}
+
+TEST(CpuKernels, SplitEveryAxis) {
+  for (DType dtype : {DType::f64, DType::i64, DType::i1})
+    for (const Shape &shape : {Shape{6}, Shape{6, 2}, Shape{2, 6, 3}})
+      for (size_t axis = 0; axis < shape.size(); ++axis) {
+        if (shape[axis] != 6)
+          continue;
+        Host in = randomHost(dtype, shape, -9, 9);
+        std::vector<Host> parts;
+        const int64_t sizes[] = {3, 1, 2};
+        for (int64_t size : sizes) {
+          Shape s = shape;
+          s[axis] = size;
+          parts.emplace_back(dtype, s);
+        }
+        fb::CpuKernelT k = kernelOf(OpKind::split);
+        k.axis = static_cast<int64_t>(axis);
+        ASSERT_RUNS(k, {&in}, {&parts[0], &parts[1], &parts[2]});
+        int64_t start = 0;
+        for (int i = 0; i < 3; ++i) {
+          expectValues(parts[i], sliceRef(in, axis, start, sizes[i]), 0);
+          start += sizes[i];
+        }
+      }
+}
+
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//
@@ -604,6 +690,66 @@ TEST(CpuKernels, SoftmaxCrossEntropyLabelOutOfRangeFailsRun) {
                 {&out});
   EXPECT_NE(s.message().find("row 2 has label -1"), std::string::npos)
       << s.message();
+}
+
+//===----------------------------------------------------------------------===//
+// Embeddings
+//===----------------------------------------------------------------------===//
+
+TEST(CpuKernels, EmbeddingGathersRows) {
+  for (DType dtype : {DType::f32, DType::f64})
+    for (DType idType : {DType::i32, DType::i64})
+      for (const Shape &idShape : {Shape{}, Shape{5}, Shape{2, 3}}) {
+        Host table = randomHost(dtype, {4, 3}, -2, 2, 30);
+        Host ids = randomHost(idType, idShape, 0, 3, 31);
+        Shape outShape = idShape;
+        outShape.push_back(3);
+        Host out(dtype, outShape);
+        ASSERT_RUNS(kernelOf(OpKind::embedding), {&table, &ids}, {&out});
+        std::vector<double> want;
+        for (int64_t i = 0; i < ids.size(); ++i)
+          for (int64_t j = 0; j < 3; ++j)
+            want.push_back(table.get(static_cast<int64_t>(ids.get(i)) * 3 + j));
+        expectValues(out, want, 0);
+      }
+}
+
+TEST(CpuKernels, EmbeddingGradSumsRepeatedIds) {
+  for (DType dtype : {DType::f32, DType::f64}) {
+    Host grad = randomHost(dtype, {2, 3, 2}, -2, 2, 32);
+    Host ids(DType::i64, {2, 3});
+    const double values[] = {0, 3, 3, 1, 3, 0}; // row 2 is never used
+    for (int i = 0; i < 6; ++i)
+      ids.set(i, values[i]);
+    Host out = randomHost(dtype, {4, 2}, -9, 9); // overwritten, not added to
+    ASSERT_RUNS(kernelOf(OpKind::embedding_grad), {&grad, &ids}, {&out});
+    std::vector<double> want(8, 0);
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 2; ++j)
+        want[static_cast<size_t>(values[i]) * 2 + j] += grad.get(i * 2 + j);
+    expectValues(out, want, tolerance(dtype));
+  }
+}
+
+TEST(CpuKernels, EmbeddingIdOutOfRangeFailsRun) {
+  Host table = randomHost(DType::f32, {5, 2}), ids(DType::i32, {2, 3});
+  Host out(DType::f32, {2, 3, 2}), grad = randomHost(DType::f32, {2, 3, 2});
+  Host tableGrad(DType::f32, {5, 2});
+  for (double bad : {5.0, -1.0}) {
+    for (int i = 0; i < 6; ++i)
+      ids.set(i, i == 4 ? bad : 1);
+    std::string want = "ids[1, 1] is " + std::to_string(int(bad)) +
+                       ", expected a value in [0, 5) (the table's rows)";
+    Status s = runKernel(kernelOf(OpKind::embedding), {&table, &ids}, {&out});
+    ASSERT_FALSE(s.isOk());
+    EXPECT_EQ(s.message(), "embedding: " + want);
+    // The result is left untouched (the harness fills it with 0xA5 bytes).
+    EXPECT_EQ(out.bytes[0], 0xA5);
+    s = runKernel(kernelOf(OpKind::embedding_grad), {&grad, &ids},
+                  {&tableGrad});
+    ASSERT_FALSE(s.isOk());
+    EXPECT_EQ(s.message(), "embedding_grad: " + want);
+  }
 }
 
 //===----------------------------------------------------------------------===//

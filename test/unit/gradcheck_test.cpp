@@ -417,6 +417,66 @@ std::vector<GradCase> allCases() {
   cast.step = 1e-2;
   cases.push_back(cast);
 
+  // Slicing: slices at either end and inside, concat of three and of one
+  // value twice (its adjoint is the sum of both pieces).
+  cases.push_back(custom("slice_middle", {{3, 5}}, {3, 2},
+                         "  %out = mlc.slice %p0 axis = 1 start = 2 size = 2 : "
+                         "(tensor<3x5x{T}>) -> tensor<3x2x{T}>"));
+  cases.push_back(custom("slice_first", {{3, 4}}, {1, 4},
+                         "  %out = mlc.slice %p0 axis = 0 start = 0 size = 1 : "
+                         "(tensor<3x4x{T}>) -> tensor<1x4x{T}>"));
+  cases.push_back(custom("slice_last", {{2, 3, 4}}, {2, 3, 1},
+                         "  %out = mlc.slice %p0 axis = -1 start = 3 size = 1 "
+                         ": (tensor<2x3x4x{T}>) -> tensor<2x3x1x{T}>"));
+  cases.push_back(custom("concat_three", {{2, 3}, {2, 1}, {2, 2}}, {2, 6},
+                         "  %out = mlc.concat %p0, %p1, %p2 axis = 1 : "
+                         "(tensor<2x3x{T}>, tensor<2x1x{T}>, tensor<2x2x{T}>) "
+                         "-> tensor<2x6x{T}>"));
+  // Split: every result used, and a result without an adjoint (zeros).
+  cases.push_back(custom("split_both_used", {{3, 4}}, {3, 2},
+                         "  %a:2 = mlc.split %p0 axis = 1 sizes = [2, 2] : "
+                         "(tensor<3x4x{T}>) -> (tensor<3x2x{T}>, "
+                         "tensor<3x2x{T}>)\n"
+                         "  %out = mlc.mul %a#0, %a#1 : (tensor<3x2x{T}>, "
+                         "tensor<3x2x{T}>) -> tensor<3x2x{T}>"));
+  GradCase unused = custom("split_one_unused", {{3, 4}, {1, 4}}, {2, 4},
+                           "  %a:3 = mlc.split %p0 axis = 0 sizes = [1, 1, 1] "
+                           ": (tensor<3x4x{T}>) -> (tensor<1x4x{T}>, "
+                           "tensor<1x4x{T}>, tensor<1x4x{T}>)\n"
+                           "  %out = mlc.concat %a#2, %p1 axis = 0 : "
+                           "(tensor<1x4x{T}>, tensor<1x4x{T}>) -> "
+                           "tensor<2x4x{T}>");
+  cases.push_back(unused);
+  cases.push_back(custom("concat_same_value", {{2, 3}}, {4, 3},
+                         "  %out = mlc.concat %p0, %p0 axis = 0 : "
+                         "(tensor<2x3x{T}>, tensor<2x3x{T}>) -> "
+                         "tensor<4x3x{T}>"));
+
+  // Embeddings: repeated ids sum their adjoints into one row (row 1 is
+  // never read), ids of any rank, i32 ids from an input, and
+  // embedding_grad on the path (its adjoint is an embedding).
+  cases.push_back(custom("embedding_repeated_ids", {{4, 3}}, {2, 3, 3},
+                         "  %ids = mlc.constant dense<[[0, 2, 2], [3, 0, 2]]> "
+                         ": tensor<2x3xi64>\n"
+                         "  %out = mlc.embedding %p0, %ids : (tensor<4x3x{T}>, "
+                         "tensor<2x3xi64>) -> tensor<2x3x3x{T}>"));
+  cases.push_back(custom("embedding_scalar_id", {{4, 3}}, {3},
+                         "  %id = mlc.constant dense<3> : tensor<i32>\n"
+                         "  %out = mlc.embedding %p0, %id : (tensor<4x3x{T}>, "
+                         "tensor<i32>) -> tensor<3x{T}>"));
+  GradCase lookup = custom("embedding_input_ids", {{5, 2}}, {6, 2},
+                           "  %out = mlc.embedding %p0, %labels : "
+                           "(tensor<5x2x{T}>, tensor<6xi64>) -> "
+                           "tensor<6x2x{T}>");
+  lookup.labels = {6};
+  lookup.classes = 5;
+  cases.push_back(lookup);
+  cases.push_back(
+      custom("embedding_grad", {{2, 3}}, {4, 3},
+             "  %ids = mlc.constant dense<[1, 1]> : tensor<2xi32>\n"
+             "  %out = mlc.embedding_grad %p0, %ids : "
+             "(tensor<2x3x{T}>, tensor<2xi32>) -> tensor<4x3x{T}>"));
+
   // Select (the predicate gets no gradient; branches broadcast).
   cases.push_back(
       custom("select", {{3, 4}, {3, 4}, {4}}, {3, 4},

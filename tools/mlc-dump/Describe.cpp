@@ -151,7 +151,11 @@ Json describeAttributes(const fb::CpuKernel &cpu) {
     return {{"perm", list(cpu.perm())}};
   case fb::OpKind::softmax:
   case fb::OpKind::argmax:
+  case fb::OpKind::concat:
+  case fb::OpKind::split:
     return {{"axis", cpu.axis()}};
+  case fb::OpKind::slice:
+    return {{"axis", cpu.axis()}, {"start", cpu.start()}};
   case fb::OpKind::matmul:
     return {{"transpose_lhs", cpu.transpose_lhs()},
             {"transpose_rhs", cpu.transpose_rhs()}};
