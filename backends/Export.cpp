@@ -119,8 +119,7 @@ std::vector<uint8_t> constantBytes(DenseElementsAttr attr) {
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
              ExpOp, LogOp, TanhOp, CosOp, SinOp, SqrtOp, RsqrtOp, ReluOp,
-             SigmoidOp, SelectOp,
-             CastOp>(op);
+             SigmoidOp, GeluOp, ErfOp, SiluOp, SelectOp, CastOp>(op);
 }
 
 /// A buffer being added to the program.

@@ -14,6 +14,12 @@ uint64_t elementsOf(Value v) {
   return static_cast<uint64_t>(
       cast<RankedTensorType>(v.getType()).getNumElements());
 }
+/// 4 B H T S D: the q k^T and p v products at 2 FLOPs per multiply-add,
+/// for every key, masked or not (a causal mask is not halved).
+uint64_t attentionFlops(Value q, Value k) {
+  ArrayRef<int64_t> keys = cast<RankedTensorType>(k.getType()).getShape();
+  return 4 * elementsOf(q) * static_cast<uint64_t>(keys[2]);
+}
 } // namespace
 
 uint64_t countFlops(Operation *op) {
@@ -26,15 +32,23 @@ uint64_t countFlops(Operation *op) {
       })
       .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(
           [](auto r) { return elementsOf(r.getInput()); })
-      .Case([](SoftmaxOp s) { return 5 * elementsOf(s.getInput()); })
+      .Case<SoftmaxOp, LogSoftmaxOp, LayerNormOp>(
+          [](auto s) { return 5 * elementsOf(s.getInput()); })
+      .Case([](RmsNormOp n) { return 4 * elementsOf(n.getInput()); })
+      .Case([](RopeOp r) { return 3 * elementsOf(r.getInput()); })
+      .Case([](CausalMaskOp m) { return elementsOf(m.getInput()); })
+      .Case([](AttentionOp a) { return attentionFlops(a.getQ(), a.getK()); })
+      .Case([](AttentionGradOp a) {
+        return 2 * attentionFlops(a.getQ(), a.getK());
+      })
       .Case([](MseLossOp l) { return 3 * elementsOf(l.getPrediction()); })
       .Case([](EmbeddingGradOp e) { return elementsOf(e.getGrad()); })
       .Case(
           [](SoftmaxCrossEntropyOp l) { return 5 * elementsOf(l.getLogits()); })
       .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
             ExpOp, LogOp, TanhOp, CosOp, SinOp, SqrtOp, RsqrtOp, ReluOp,
-            SigmoidOp, CompareOp,
-            SelectOp>([](Operation *o) { return elementsOf(o->getResult(0)); })
+            SigmoidOp, GeluOp, ErfOp, SiluOp, CompareOp, SelectOp>(
+          [](Operation *o) { return elementsOf(o->getResult(0)); })
       .Default([](Operation *) { return uint64_t(0); });
 }
 

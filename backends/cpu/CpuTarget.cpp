@@ -18,7 +18,10 @@ struct CpuOp {
   std::vector<int64_t> axes, perm;
   bool keepdims = false, transposeLhs = false, transposeRhs = false;
   int64_t axis = 0, start = 0;
+  double eps = 0, theta = 0, fill = 0, scale = 0;
+  bool inverse = false, causal = false;
   fb::ComparePredicate predicate = fb::ComparePredicate::eq;
+  fb::GeluApproximation approximate = fb::GeluApproximation::none;
 };
 
 int64_t normalizeAxis(int64_t axis, Value v) {
@@ -55,6 +58,15 @@ FailureOr<CpuOp> describe(Operation *op) {
       .Case([](RsqrtOp) { return CpuOp{K::rsqrt}; })
       .Case([](ReluOp) { return CpuOp{K::relu}; })
       .Case([](SigmoidOp) { return CpuOp{K::sigmoid}; })
+      .Case([](ErfOp) { return CpuOp{K::erf}; })
+      .Case([](SiluOp) { return CpuOp{K::silu}; })
+      .Case([](GeluOp g) {
+        CpuOp k{K::gelu};
+        k.approximate = g.getApproximate() == "tanh"
+                            ? fb::GeluApproximation::tanh
+                            : fb::GeluApproximation::none;
+        return k;
+      })
       .Case([](CompareOp c) {
         CpuOp k{K::compare};
         k.predicate = static_cast<fb::ComparePredicate>(c.getPredicate());
@@ -97,6 +109,39 @@ FailureOr<CpuOp> describe(Operation *op) {
       .Case([](SoftmaxOp s) {
         CpuOp k{K::softmax};
         k.axis = normalizeAxis(s.getAxis(), s.getInput());
+        return k;
+      })
+      .Case([](LogSoftmaxOp s) {
+        CpuOp k{K::log_softmax};
+        k.axis = s.getNormalizedAxis();
+        return k;
+      })
+      .Case([](LayerNormOp n) {
+        CpuOp k{K::layer_norm};
+        k.eps = n.getEps().convertToDouble();
+        return k;
+      })
+      .Case([](RmsNormOp n) {
+        CpuOp k{K::rms_norm};
+        k.eps = n.getEps().convertToDouble();
+        return k;
+      })
+      .Case([](RopeOp r) {
+        CpuOp k{K::rope};
+        k.theta = r.getTheta().convertToDouble();
+        k.inverse = r.getInverse();
+        return k;
+      })
+      .Case([](CausalMaskOp m) {
+        CpuOp k{K::causal_mask};
+        k.fill = m.getFill().convertToDouble();
+        return k;
+      })
+      .Case<AttentionOp, AttentionGradOp>([](auto a) {
+        CpuOp k{isa<AttentionOp>(a.getOperation()) ? K::attention
+                                                   : K::attention_grad};
+        k.causal = a.getCausal();
+        k.scale = a.getScaleOrDefault();
         return k;
       })
       .Case([](OneHotOp) { return CpuOp{K::one_hot}; })
@@ -168,6 +213,13 @@ private:
     b.add_transpose_rhs(c.transposeRhs);
     b.add_predicate(c.predicate);
     b.add_start(c.start);
+    b.add_eps(c.eps);
+    b.add_approximate(c.approximate);
+    b.add_theta(c.theta);
+    b.add_inverse(c.inverse);
+    b.add_fill(c.fill);
+    b.add_causal(c.causal);
+    b.add_scale(c.scale);
     return {fb::KernelBody::CpuKernel, b.Finish().Union()};
   }
 };

@@ -24,6 +24,8 @@ enum class Family {
   matmul,
   loss,
   embedding,
+  norm,
+  attention,
   unknown
 };
 
@@ -48,6 +50,9 @@ Family familyOf(fb::OpKind op) {
   case K::rsqrt:
   case K::relu:
   case K::sigmoid:
+  case K::gelu:
+  case K::erf:
+  case K::silu:
   case K::compare:
   case K::select:
   case K::cast:
@@ -56,6 +61,7 @@ Family familyOf(fb::OpKind op) {
   case K::reduce_mean:
   case K::reduce_max:
   case K::softmax:
+  case K::log_softmax:
   case K::argmax:
     return Family::reduce;
   case K::copy:
@@ -75,6 +81,14 @@ Family familyOf(fb::OpKind op) {
   case K::embedding:
   case K::embedding_grad:
     return Family::embedding;
+  case K::layer_norm:
+  case K::rms_norm:
+    return Family::norm;
+  case K::rope:
+  case K::causal_mask:
+  case K::attention:
+  case K::attention_grad:
+    return Family::attention;
   }
   return Family::unknown;
 }
@@ -127,6 +141,10 @@ Status checkFamily(const fb::CpuKernel &kernel, const Descs &operands,
     return checkLoss(kernel, operands, results);
   case Family::embedding:
     return checkEmbedding(kernel, operands, results);
+  case Family::norm:
+    return checkNorm(kernel, operands, results);
+  case Family::attention:
+    return checkAttention(kernel, operands, results);
   case Family::unknown:
     break;
   }
@@ -348,6 +366,10 @@ prepareKernel(const fb::CpuKernel &kernel,
     return prepareLoss(kernel, operands, results);
   case Family::embedding:
     return prepareEmbedding(kernel, operands, results);
+  case Family::norm:
+    return prepareNorm(kernel, operands, results);
+  case Family::attention:
+    return prepareAttention(kernel, operands, results);
   case Family::unknown:
     break;
   }

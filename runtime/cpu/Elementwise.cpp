@@ -126,6 +126,19 @@ template <typename T> T reluOp(T a) { return a < T(0) ? T(0) : a; }
 
 template <typename T> T sigmoidOp(T a) { return T(1) / (T(1) + std::exp(-a)); }
 
+/// x * sigmoid(x), written as torch does.
+template <typename T> T siluOp(T a) { return a / (T(1) + std::exp(-a)); }
+
+/// gelu as torch.nn.functional.gelu computes it in the element type:
+/// x (1 + erf(x / sqrt 2)) / 2, or the tanh approximation.
+template <typename T> T geluOp(T a) {
+  return a * T(0.5) * (T(1) + std::erf(a * T(M_SQRT1_2)));
+}
+template <typename T> T geluTanhOp(T a) {
+  const T beta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = T(0.044715);
+  return T(0.5) * a * (T(1) + std::tanh(beta * (a + kappa * a * a * a)));
+}
+
 /// Conversion used by cast: float to integer truncates toward zero, NaN
 /// gives 0 and values beyond the integer range saturate; anything to i1 is
 /// `x != 0`; i1 to anything is 0 or 1.
@@ -267,8 +280,9 @@ CommandOr prepareArithmetic(K op, const std::vector<TensorRef> &operands,
 }
 
 template <typename T>
-CommandOr prepareUnaryMath(K op, const TensorRef &operand,
-                           const TensorRef &result) {
+CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
+                           const TensorRef &operand, const TensorRef &result) {
+  K op = kernel.op();
   switch (op) {
   case K::neg:
     return makeUnary<T, T>(operand, result, [](T a) { return negOp(a); });
@@ -298,6 +312,15 @@ CommandOr prepareUnaryMath(K op, const TensorRef &operand,
                              [](T a) { return T(1) / std::sqrt(a); });
     case K::sigmoid:
       return makeUnary<T, T>(operand, result, [](T a) { return sigmoidOp(a); });
+    case K::erf:
+      return makeUnary<T, T>(operand, result, [](T a) { return std::erf(a); });
+    case K::silu:
+      return makeUnary<T, T>(operand, result, [](T a) { return siluOp(a); });
+    case K::gelu:
+      if (kernel.approximate() == fb::GeluApproximation::tanh)
+        return makeUnary<T, T>(operand, result,
+                               [](T a) { return geluTanhOp(a); });
+      return makeUnary<T, T>(operand, result, [](T a) { return geluOp(a); });
     default:
       break;
     }
@@ -464,6 +487,12 @@ Status checkElementwise(const fb::CpuKernel &kernel, const Descs &operands,
     return checkSelect(operands, results);
   case K::cast:
     return checkCast(operands, results);
+  case K::gelu:
+    if (kernel.approximate() > fb::GeluApproximation::MAX)
+      return Status::error(
+          "unknown approximation " +
+          std::to_string(static_cast<unsigned>(kernel.approximate())));
+    return checkUnary(op, operands, results);
   default:
     return checkUnary(op, operands, results);
   }
@@ -499,7 +528,7 @@ CommandOr prepareElementwise(const fb::CpuKernel &kernel,
     else if (isBinaryArithmetic(op))
       return prepareArithmetic<T>(op, operands, result);
     else
-      return prepareUnaryMath<T>(op, operands[0], result);
+      return prepareUnaryMath<T>(kernel, operands[0], result);
   });
 }
 

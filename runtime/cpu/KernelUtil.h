@@ -247,7 +247,7 @@ CommandOr prepareElementwise(const fb::CpuKernel &kernel,
                              const std::vector<TensorRef> &operands,
                              const std::vector<TensorRef> &results);
 
-// Reduce.cpp: reduce_sum/mean/max, softmax, argmax.
+// Reduce.cpp: reduce_sum/mean/max, softmax, log_softmax, argmax.
 Status checkReduce(const fb::CpuKernel &kernel, const Descs &operands,
                    const Descs &results);
 CommandOr prepareReduce(const fb::CpuKernel &kernel,
@@ -279,6 +279,20 @@ CommandOr prepareLoss(const fb::CpuKernel &kernel,
 Status checkEmbedding(const fb::CpuKernel &kernel, const Descs &operands,
                       const Descs &results);
 CommandOr prepareEmbedding(const fb::CpuKernel &kernel,
+                           const std::vector<TensorRef> &operands,
+                           const std::vector<TensorRef> &results);
+
+// Norm.cpp: layer_norm, rms_norm.
+Status checkNorm(const fb::CpuKernel &kernel, const Descs &operands,
+                 const Descs &results);
+CommandOr prepareNorm(const fb::CpuKernel &kernel,
+                      const std::vector<TensorRef> &operands,
+                      const std::vector<TensorRef> &results);
+
+// Attention.cpp: rope, causal_mask, attention, attention_grad.
+Status checkAttention(const fb::CpuKernel &kernel, const Descs &operands,
+                      const Descs &results);
+CommandOr prepareAttention(const fb::CpuKernel &kernel,
                            const std::vector<TensorRef> &operands,
                            const std::vector<TensorRef> &results);
 

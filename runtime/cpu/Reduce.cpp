@@ -1,5 +1,5 @@
 // CPU kernels that reduce along axes: reduce_sum, reduce_mean, reduce_max,
-// softmax and argmax.
+// softmax, log_softmax and argmax.
 //
 // Float sums accumulate in double in a fixed order, so results are
 // bit-identical from run to run. Single-threaded, like every kernel outside
@@ -189,14 +189,34 @@ CommandOr prepareReduceAxes(const fb::CpuKernel &kernel,
 }
 
 //===----------------------------------------------------------------------===//
-// softmax
+// softmax, log_softmax
 //===----------------------------------------------------------------------===//
 
-/// Softmax of rows that are contiguous (the axis is the last non-unit dim).
-template <typename T> void softmaxRows(const T *in, T *out, AxisView v) {
+/// log_softmax of a row from its shifted values x - max and their sum of
+/// exponentials, as torch computes it: (x - max) - log(sum).
+template <typename T>
+void logSoftmaxRow(const T *shifted, double sum, T *out, int64_t n,
+                   int64_t stride) {
+  const T logSum = static_cast<T>(std::log(sum));
+  for (int64_t c = 0; c < n; ++c)
+    out[c * stride] = shifted[c * stride] - logSum;
+}
+
+/// Softmax (or log_softmax) of rows that are contiguous (the axis is the
+/// last non-unit dim).
+template <typename T>
+void softmaxRows(const T *in, T *out, AxisView v, bool log) {
   for (int64_t o = 0; o < v.outer; ++o, in += v.extent, out += v.extent) {
     T max = rowMax(in, v.extent);
     double sum = 0;
+    if (log) {
+      for (int64_t c = 0; c < v.extent; ++c) {
+        out[c] = in[c] - max;
+        sum += std::exp(out[c]);
+      }
+      logSoftmaxRow(out, sum, out, v.extent, 1);
+      continue;
+    }
     for (int64_t c = 0; c < v.extent; ++c) {
       out[c] = std::exp(in[c] - max);
       sum += out[c];
@@ -207,11 +227,11 @@ template <typename T> void softmaxRows(const T *in, T *out, AxisView v) {
   }
 }
 
-/// Softmax along a strided axis: the inner dim stays the contiguous loop,
-/// with one running max and sum per inner position.
+/// Softmax (or log_softmax) along a strided axis: the inner dim stays the
+/// contiguous loop, with one running max and sum per inner position.
 template <typename T>
-void softmaxStrided(const T *in, T *out, AxisView v, std::vector<T> &max,
-                    std::vector<double> &sum) {
+void softmaxStrided(const T *in, T *out, AxisView v, bool log,
+                    std::vector<T> &max, std::vector<double> &sum) {
   const int64_t step = v.extent * v.inner;
   max.resize(static_cast<size_t>(v.inner));
   sum.resize(static_cast<size_t>(v.inner));
@@ -221,6 +241,17 @@ void softmaxStrided(const T *in, T *out, AxisView v, std::vector<T> &max,
     for (int64_t c = 0; c < v.extent; ++c)
       for (int64_t j = 0; j < v.inner; ++j)
         max[j] = MaxPolicy<T>::combine(max[j], in[c * v.inner + j]);
+    if (log) {
+      for (int64_t c = 0; c < v.extent; ++c)
+        for (int64_t j = 0; j < v.inner; ++j) {
+          T shifted = in[c * v.inner + j] - max[j];
+          out[c * v.inner + j] = shifted;
+          sum[j] += std::exp(shifted);
+        }
+      for (int64_t j = 0; j < v.inner; ++j)
+        logSoftmaxRow(out + j, sum[j], out + j, v.extent, v.inner);
+      continue;
+    }
     for (int64_t c = 0; c < v.extent; ++c)
       for (int64_t j = 0; j < v.inner; ++j) {
         T e = std::exp(in[c * v.inner + j] - max[j]);
@@ -234,18 +265,18 @@ void softmaxStrided(const T *in, T *out, AxisView v, std::vector<T> &max,
 }
 
 template <typename T>
-CommandOr makeSoftmax(AxisView view, const TensorRef &operand,
+CommandOr makeSoftmax(AxisView view, bool log, const TensorRef &operand,
                       const TensorRef &result) {
   const T *in = operand.as<const T>();
   T *out = result.as<T>();
   if (view.inner == 1)
-    return makeCommand([view, in, out]() {
-      softmaxRows(in, out, view);
+    return makeCommand([view, log, in, out]() {
+      softmaxRows(in, out, view, log);
       return Status::ok();
     });
-  return makeCommand([view, in, out, max = std::vector<T>(),
+  return makeCommand([view, log, in, out, max = std::vector<T>(),
                       sum = std::vector<double>()]() mutable {
-    softmaxStrided(in, out, view, max, sum);
+    softmaxStrided(in, out, view, log, max, sum);
     return Status::ok();
   });
 }
@@ -374,6 +405,7 @@ Status checkReduce(const fb::CpuKernel &kernel, const Descs &operands,
   const TensorDesc &result = *results[0];
   switch (kernel.op()) {
   case K::softmax:
+  case K::log_softmax:
     return checkSoftmax(kernel, operand, result);
   case K::argmax:
     return checkArgmax(kernel, operand, result);
@@ -388,7 +420,7 @@ CommandOr prepareReduce(const fb::CpuKernel &kernel,
   const TensorRef &operand = operands[0];
   const TensorRef &result = results[0];
   K op = kernel.op();
-  if (op != K::softmax && op != K::argmax)
+  if (op != K::softmax && op != K::log_softmax && op != K::argmax)
     return prepareReduceAxes(kernel, operand, result);
   AxisView view =
       axisView(operand.desc->shape, static_cast<size_t>(kernel.axis()));
@@ -399,7 +431,7 @@ CommandOr prepareReduce(const fb::CpuKernel &kernel,
     else if (op == K::argmax)
       return makeArgmax<T>(view, operand, result);
     else if constexpr (std::is_floating_point_v<T>)
-      return makeSoftmax<T>(view, operand, result);
+      return makeSoftmax<T>(view, op == K::log_softmax, operand, result);
     else
       return Status::error("softmax needs a float operand");
   });

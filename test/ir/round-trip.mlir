@@ -160,6 +160,71 @@ func.func @embeddings(%table: tensor<10x4xf32>, %ids: tensor<2x3xi64>, %id: tens
   return %2, %1 : tensor<10x4xf32>, tensor<4xf32>
 }
 
+// Defaults (eps, approximate) are not printed.
+// CHECK-LABEL: func.func @norms_and_activations
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x8xf32>, %[[W:.*]]: tensor<8xf32>, %[[B:.*]]: tensor<8xf32>)
+func.func @norms_and_activations(%x: tensor<2x3x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x3x8xf32> {
+  // CHECK: %[[LN:.*]] = mlc.layer_norm %[[X]], %[[W]], %[[B]] : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %0 = mlc.layer_norm %x, %w, %b : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[LN2:.*]] = mlc.layer_norm %[[LN]], %[[W]], %[[B]] eps = 1.000000e-03 : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %1 = mlc.layer_norm %0, %w, %b eps = 1.0e-3 : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[RMS:.*]] = mlc.rms_norm %[[LN2]], %[[W]] : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %2 = mlc.rms_norm %1, %w : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[RMS2:.*]] = mlc.rms_norm %[[RMS]], %[[W]] eps = 1.000000e-05 : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  %3 = mlc.rms_norm %2, %w eps = 1.0e-5 : (tensor<2x3x8xf32>, tensor<8xf32>) -> tensor<2x3x8xf32>
+  // CHECK: %[[G:.*]] = mlc.gelu %[[RMS2]] : tensor<2x3x8xf32>
+  %4 = mlc.gelu %3 : tensor<2x3x8xf32>
+  // CHECK: %[[GT:.*]] = mlc.gelu %[[G]] approximate = "tanh" : tensor<2x3x8xf32>
+  %5 = mlc.gelu %4 approximate = "tanh" : tensor<2x3x8xf32>
+  // CHECK: %[[GN:.*]] = mlc.gelu %[[GT]] : tensor<2x3x8xf32>
+  %6 = mlc.gelu %5 approximate = "none" : tensor<2x3x8xf32>
+  // CHECK: %[[ERF:.*]] = mlc.erf %[[GN]] : tensor<2x3x8xf32>
+  %7 = mlc.erf %6 : tensor<2x3x8xf32>
+  // CHECK: %[[SILU:.*]] = mlc.silu %[[ERF]] : tensor<2x3x8xf32>
+  %8 = mlc.silu %7 : tensor<2x3x8xf32>
+  // CHECK: %[[LS:.*]] = mlc.log_softmax %[[SILU]] axis = -1 : tensor<2x3x8xf32>
+  %9 = mlc.log_softmax %8 axis = -1 : tensor<2x3x8xf32>
+  // CHECK: %[[LS1:.*]] = mlc.log_softmax %[[LS]] axis = 1 : tensor<2x3x8xf32>
+  %10 = mlc.log_softmax %9 axis = 1 : tensor<2x3x8xf32>
+  // CHECK: return %[[LS1]]
+  return %10 : tensor<2x3x8xf32>
+}
+
+// Defaults (theta, fill, scale) are not printed.
+// CHECK-LABEL: func.func @rope_and_masks
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4x3x8xf32>, %[[P:.*]]: tensor<3xi64>, %[[P32:.*]]: tensor<3xi32>, %[[S:.*]]: tensor<2x3x5xf64>)
+func.func @rope_and_masks(%x: tensor<2x4x3x8xf32>, %p: tensor<3xi64>, %p32: tensor<3xi32>, %s: tensor<2x3x5xf64>) -> (tensor<2x4x3x8xf32>, tensor<2x3x5xf64>) {
+  // CHECK: %[[R:.*]] = mlc.rope %[[X]], %[[P]] : (tensor<2x4x3x8xf32>, tensor<3xi64>) -> tensor<2x4x3x8xf32>
+  %0 = mlc.rope %x, %p theta = 10000.0 : (tensor<2x4x3x8xf32>, tensor<3xi64>) -> tensor<2x4x3x8xf32>
+  // CHECK: %[[R2:.*]] = mlc.rope %[[R]], %[[P32]] theta = 5.000000e+05 inverse : (tensor<2x4x3x8xf32>, tensor<3xi32>) -> tensor<2x4x3x8xf32>
+  %1 = mlc.rope %0, %p32 theta = 500000.0 inverse : (tensor<2x4x3x8xf32>, tensor<3xi32>) -> tensor<2x4x3x8xf32>
+  // CHECK: %[[M:.*]] = mlc.causal_mask %[[S]] : tensor<2x3x5xf64>
+  %2 = mlc.causal_mask %s : tensor<2x3x5xf64>
+  // CHECK: %[[M2:.*]] = mlc.causal_mask %[[M]] fill = -1.000000e+09 : tensor<2x3x5xf64>
+  %3 = mlc.causal_mask %2 fill = -1.0e9 : tensor<2x3x5xf64>
+  // CHECK: return %[[R2]], %[[M2]]
+  return %1, %3 : tensor<2x4x3x8xf32>, tensor<2x3x5xf64>
+}
+
+// CHECK-LABEL: func.func @attention
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x4x3x8xf32>, %[[K:.*]]: tensor<2x2x5x8xf32>, %[[V:.*]]: tensor<2x2x5x8xf32>, %[[D:.*]]: tensor<1x12x1x64xf32>, %[[KC:.*]]: tensor<1x12x1024x64xf32>, %[[POS:.*]]: tensor<i64>)
+func.func @attention(%q: tensor<2x4x3x8xf32>, %k: tensor<2x2x5x8xf32>, %v: tensor<2x2x5x8xf32>,
+                     %d: tensor<1x12x1x64xf32>, %kc: tensor<1x12x1024x64xf32>, %pos: tensor<i64>)
+    -> (tensor<2x4x3x8xf32>, tensor<2x4x3x8xf32>, tensor<1x12x1x64xf32>, tensor<2x2x5x8xf32>) {
+  // CHECK: %[[A:.*]] = mlc.attention %[[Q]], %[[K]], %[[V]] causal scale = 1.250000e-01 : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>) -> tensor<2x4x3x8xf32>
+  %0 = mlc.attention %q, %k, %v causal scale = 0.125 : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>) -> tensor<2x4x3x8xf32>
+  // CHECK: %[[B:.*]] = mlc.attention %[[Q]], %[[K]], %[[V]] : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>) -> tensor<2x4x3x8xf32>
+  %1 = mlc.attention %q, %k, %v : (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>) -> tensor<2x4x3x8xf32>
+  // CHECK: %[[C:.*]] = mlc.attention %[[D]], %[[KC]], %[[KC]] offset %[[POS]] causal : (tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32>, tensor<i64>) -> tensor<1x12x1x64xf32>
+  %2 = mlc.attention %d, %kc, %kc offset %pos causal : (tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32>, tensor<i64>) -> tensor<1x12x1x64xf32>
+  // CHECK: %[[DQ:[^,]*]], %{{[^,]*}}, %[[DV:[^ ]*]] = mlc.attention_grad %[[A]], %[[Q]], %[[K]], %[[V]] causal scale = 1.250000e-01 : (tensor<2x4x3x8xf32>, tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>) -> (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>)
+  %dq, %dk, %dv = mlc.attention_grad %0, %q, %k, %v causal scale = 0.125 : (tensor<2x4x3x8xf32>, tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>) -> (tensor<2x4x3x8xf32>, tensor<2x2x5x8xf32>, tensor<2x2x5x8xf32>)
+  // CHECK: = mlc.attention_grad %[[C]], %[[D]], %[[KC]], %[[KC]] offset %[[POS]] causal : (tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32>, tensor<i64>) -> (tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32>)
+  %eq:3 = mlc.attention_grad %2, %d, %kc, %kc offset %pos causal : (tensor<1x12x1x64xf32>, tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32>, tensor<i64>) -> (tensor<1x12x1x64xf32>, tensor<1x12x1024x64xf32>, tensor<1x12x1024x64xf32>)
+  // CHECK: return %[[B]], %[[DQ]], %{{.*}}, %[[DV]]
+  return %1, %dq, %eq#0, %dv : tensor<2x4x3x8xf32>, tensor<2x4x3x8xf32>, tensor<1x12x1x64xf32>, tensor<2x2x5x8xf32>
+}
+
 // CHECK-LABEL: func.func @transpose_3d
 func.func @transpose_3d(%x: tensor<2x3x4xi64>) -> tensor<4x2x3xi64> {
   // CHECK: mlc.transpose %{{.*}} perm = [2, 0, 1] : (tensor<2x3x4xi64>) -> tensor<4x2x3xi64>

@@ -195,6 +195,92 @@ TEST(CpuKernels, CheckRejectsBadSlicing) {
       << s.message();
 }
 
+TEST(CpuKernels, CheckRejectsBadNorms) {
+  fb::CpuKernelT layer = kernelOf(OpKind::layer_norm);
+  expectRejected(layer, {f32({2, 4}), f32({4})}, {f32({2, 4})},
+                 "expected 3 operands and 1 result");
+  expectRejected(layer, {f32({2, 4}), f32({4}), f32({2})}, {f32({2, 4})},
+                 "operand 2 (the bias) is 2xf32, expected 4xf32");
+  expectRejected(layer, {f32({}), f32({1}), f32({1})}, {f32({})},
+                 "operand 0 is a scalar, expected a last dimension");
+  expectRejected(layer, {f32({2, 4}), f32({4}), f32({4})}, {f32({4, 2})},
+                 "result is 4x2xf32, expected 2x4xf32");
+  expectRejected(
+      layer, {of(DType::i32, {2, 4}), of(DType::i32, {4}), of(DType::i32, {4})},
+      {of(DType::i32, {2, 4})}, "expected f32 or f64");
+  fb::CpuKernelT rms = kernelOf(OpKind::rms_norm);
+  expectRejected(rms, {f32({2, 4}), of(DType::f64, {4})}, {f32({2, 4})},
+                 "operand 1 (the weight) is 4xf64, expected 4xf32");
+  rms.eps = -1;
+  expectRejected(rms, {f32({2, 4}), f32({4})}, {f32({2, 4})},
+                 "eps -1.000000 is not finite and non-negative");
+  rms.eps = std::numeric_limits<double>::quiet_NaN();
+  expectRejected(rms, {f32({2, 4}), f32({4})}, {f32({2, 4})},
+                 "is not finite and non-negative");
+  fb::CpuKernelT gelu = kernelOf(OpKind::gelu);
+  gelu.approximate = static_cast<fb::GeluApproximation>(7);
+  expectRejected(gelu, {f32({2})}, {f32({2})}, "unknown approximation 7");
+  expectRejected(kernelOf(OpKind::silu), {of(DType::i64, {2})},
+                 {of(DType::i64, {2})}, "expected f32 or f64");
+  expectRejected(withAxis(OpKind::log_softmax, 1), {f32({2})}, {f32({2})},
+                 "axis 1 is out of range for rank 1");
+}
+
+TEST(CpuKernels, CheckRejectsBadRopeAndMasks) {
+  using D = DType;
+  fb::CpuKernelT rope = kernelOf(OpKind::rope);
+  rope.theta = 10000;
+  expectRejected(rope, {f32({2, 3}), of(D::i64, {2})}, {f32({2, 3})},
+                 "expected rank >= 2 with an even last dimension");
+  expectRejected(rope, {f32({4}), of(D::i64, {4})}, {f32({4})},
+                 "expected rank >= 2");
+  expectRejected(rope, {f32({2, 4}), of(D::i64, {4})}, {f32({2, 4})},
+                 "operand 1 (the positions) shape is 4, expected 2");
+  expectRejected(rope, {f32({2, 4}), f32({2})}, {f32({2, 4})},
+                 "operand 1 (the positions)");
+  rope.theta = 0;
+  expectRejected(rope, {f32({2, 4}), of(D::i64, {2})}, {f32({2, 4})},
+                 "theta 0.000000 is not finite and positive");
+  expectRejected(kernelOf(OpKind::causal_mask), {f32({3})}, {f32({3})},
+                 "expected rank >= 2 ([..., T, S])");
+  expectRejected(kernelOf(OpKind::causal_mask), {of(D::i32, {3, 3})},
+                 {of(D::i32, {3, 3})}, "expected f32 or f64");
+}
+
+TEST(CpuKernels, CheckRejectsBadAttention) {
+  using D = DType;
+  fb::CpuKernelT k = kernelOf(OpKind::attention);
+  k.scale = 0.5;
+  TensorDesc q = f32({1, 4, 2, 8}), kv = f32({1, 2, 3, 8});
+  expectRejected(k, {q, kv}, {q}, "expected 3 or 4 operands, found 2");
+  expectRejected(k, {q, kv, kv}, {q, q}, "expected 1 result, found 2");
+  expectRejected(k, {f32({4, 2, 8}), kv, kv}, {q},
+                 "operand 0 (q) is 4x2x8xf32, expected [B, H, T, D]");
+  expectRejected(k, {q, f32({1, 3, 3, 8}), f32({1, 3, 3, 8})}, {q},
+                 "expected [1, KVH, S, 8] with H = 4 a multiple of KVH");
+  expectRejected(k, {q, kv, f32({1, 2, 4, 8})}, {q},
+                 "operand 2 (v) is 1x2x4x8xf32, expected 1x2x3x8xf32");
+  expectRejected(k, {q, kv, of(D::f64, {1, 2, 3, 8})}, {q}, "operand 2 (v)");
+  expectRejected(k, {q, kv, kv, of(D::i64, {})}, {q}, "an offset needs causal");
+  k.causal = true;
+  expectRejected(k, {q, kv, kv, of(D::i64, {1})}, {q},
+                 "operand 3 (offset) is 1xi64, expected a scalar");
+  expectRejected(k, {q, kv, kv, f32({})}, {q}, "operand 3 (offset)");
+  expectRejected(k, {f32({1, 4, 5, 8}), kv, kv}, {f32({1, 4, 5, 8})},
+                 "causal attention of T = 5 queries over S = 3 keys");
+  k.scale = std::numeric_limits<double>::infinity();
+  expectRejected(k, {q, kv, kv}, {q}, "scale inf is not finite");
+  fb::CpuKernelT grad = kernelOf(OpKind::attention_grad);
+  grad.scale = 1;
+  expectRejected(grad, {q, q, kv, kv}, {q, kv}, "expected 3 results, found 2");
+  expectRejected(grad, {f32({1, 4, 2, 4}), q, kv, kv}, {q, kv, kv},
+                 "operand 0 (dout) is 1x4x2x4xf32, expected 1x4x2x8xf32");
+  expectRejected(grad, {q, q, kv, kv}, {q, kv, q},
+                 "result is 1x4x2x8xf32, expected 1x2x3x8xf32");
+  expectRejected(grad, {q, q, f32({1, 3, 3, 8}), kv}, {q, kv, kv},
+                 "operand 2 (k)");
+}
+
 TEST(CpuKernels, CheckRejectsBadEmbeddings) {
   using D = DType;
   fb::CpuKernelT gather = kernelOf(OpKind::embedding);
@@ -339,6 +425,33 @@ std::optional<Example> exampleOf(OpKind op) {
     e.operands = {f32({2, 3})};
     e.results = {f32({2, 1}), f32({2, 2})};
     return e;
+  case OpKind::layer_norm:
+    e.kernel.eps = 1e-5;
+    e.operands = {f32({2, 3}), f32({3}), f32({3})};
+    e.results = {f32({2, 3})};
+    return e;
+  case OpKind::rms_norm:
+    e.operands = {f32({2, 3}), f32({3})};
+    e.results = {f32({2, 3})};
+    return e;
+  case OpKind::rope:
+    e.kernel.theta = 10000;
+    e.operands = {f32({2, 2}), of(DType::i64, {2})};
+    e.results = {f32({2, 2})};
+    return e;
+  case OpKind::attention:
+    e.kernel.scale = 1;
+    e.kernel.causal = true;
+    e.operands = {f32({1, 2, 2, 2}), f32({1, 1, 3, 2}), f32({1, 1, 3, 2}),
+                  of(DType::i64, {})};
+    e.results = {f32({1, 2, 2, 2})};
+    return e;
+  case OpKind::attention_grad:
+    e.kernel.scale = 1;
+    e.operands = {f32({1, 2, 2, 2}), f32({1, 2, 2, 2}), f32({1, 1, 3, 2}),
+                  f32({1, 1, 3, 2})};
+    e.results = {f32({1, 2, 2, 2}), f32({1, 1, 3, 2}), f32({1, 1, 3, 2})};
+    return e;
   case OpKind::embedding:
     e.operands = {f32({3, 2}), of(DType::i64, {2})};
     e.results = {f32({2, 2})};
@@ -386,6 +499,8 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
     k.transpose_lhs = pick(2);
     k.transpose_rhs = pick(2);
     k.predicate = static_cast<fb::ComparePredicate>(pick(7));
+    k.eps = pick(4) == 0 ? -1.0 : 1e-5 * pick(3);
+    k.approximate = static_cast<fb::GeluApproximation>(pick(3));
     std::vector<Host> hosts;
     size_t numOperands;
     if (fromExample) {
@@ -396,6 +511,8 @@ TEST(CpuKernels, RandomKernelsAreCheckedOrRunSafely) {
         k.axis = random.axis;
       if (pick(4) == 0)
         k.start = random.start;
+      if (pick(4) == 0)
+        k.eps = random.eps;
       numOperands = example->operands.size();
       for (size_t i = 0; i < numOperands + example->results.size(); ++i) {
         TensorDesc d = i < numOperands ? example->operands[i]

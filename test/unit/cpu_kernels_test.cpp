@@ -3,6 +3,8 @@
 // cpu_kernel_checks_test.cpp).
 #include "test/unit/CpuKernelsTestUtil.h"
 
+#include <array>
+
 namespace mlc::rt::cpu::test {
 namespace {
 
@@ -101,6 +103,12 @@ double unaryRef(OpKind op, double x) {
     return std::sqrt(x);
   case OpKind::rsqrt:
     return 1 / std::sqrt(x);
+  case OpKind::erf:
+    return std::erf(x);
+  case OpKind::silu:
+    return x / (1 + std::exp(-x));
+  case OpKind::gelu:
+    return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
   default:
     return 1 / (1 + std::exp(-x));
   }
@@ -110,7 +118,8 @@ TEST(CpuKernels, UnaryOps) {
   const OpKind ops[] = {OpKind::neg,  OpKind::abs,   OpKind::relu,
                         OpKind::exp,  OpKind::log,   OpKind::tanh,
                         OpKind::sqrt, OpKind::rsqrt, OpKind::sigmoid,
-                        OpKind::cos,  OpKind::sin};
+                        OpKind::cos,  OpKind::sin,   OpKind::erf,
+                        OpKind::silu, OpKind::gelu};
   for (OpKind op : ops)
     for (DType dtype : {DType::f32, DType::f64, DType::i32, DType::i64}) {
       bool numeric =
@@ -234,6 +243,23 @@ TEST(CpuKernels, CastBetweenAllDTypes) {
     }
 }
 
+TEST(CpuKernels, GeluTanhApproximation) {
+  for (DType dtype : {DType::f32, DType::f64}) {
+    Host in = randomHost(dtype, {4, 9}, -6, 6);
+    Host out(dtype, {4, 9});
+    fb::CpuKernelT k = kernelOf(OpKind::gelu);
+    k.approximate = fb::GeluApproximation::tanh;
+    ASSERT_RUNS(k, {&in}, {&out});
+    std::vector<double> want;
+    const double pi = std::acos(-1.0);
+    for (double x : in.values())
+      want.push_back(
+          0.5 * x *
+          (1 + std::tanh(std::sqrt(2 / pi) * (x + 0.044715 * x * x * x))));
+    expectValues(out, want, tolerance(dtype) * 2);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
@@ -333,29 +359,32 @@ TEST(CpuKernels, ReduceEmptyAndNaN) {
   expectValues(copy, in.values(), 0);
 }
 
-TEST(CpuKernels, SoftmaxAlongEachAxis) {
-  for (DType dtype : {DType::f32, DType::f64})
-    for (const Shape &shape : {Shape{3, 5}, Shape{2, 3, 4}, Shape{4, 1}})
-      for (int64_t axis = 0; axis < static_cast<int64_t>(shape.size());
-           ++axis) {
-        Host in = randomHost(dtype, shape, -20, 20);
-        in.set(0, 1000); // stability: a huge logit must not overflow
-        Host out(dtype, shape);
-        fb::CpuKernelT k = kernelOf(OpKind::softmax);
-        k.axis = axis;
-        ASSERT_RUNS(k, {&in}, {&out});
-        std::vector<double> want(static_cast<size_t>(in.size()));
-        for (int64_t i = 0; i < in.size(); ++i) {
-          Shape idx = unravel(i, shape);
-          double max = -kInf, sum = 0;
-          for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
-            max = std::max(max, in.get(ravel(idx, shape)));
-          for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
-            sum += std::exp(in.get(ravel(idx, shape)) - max);
-          want[i] = std::exp(in.get(i) - max) / sum;
+TEST(CpuKernels, SoftmaxAndLogSoftmaxAlongEachAxis) {
+  for (OpKind op : {OpKind::softmax, OpKind::log_softmax})
+    for (DType dtype : {DType::f32, DType::f64})
+      for (const Shape &shape : {Shape{3, 5}, Shape{2, 3, 4}, Shape{4, 1}})
+        for (int64_t axis = 0; axis < static_cast<int64_t>(shape.size());
+             ++axis) {
+          bool log = op == OpKind::log_softmax;
+          Host in = randomHost(dtype, shape, -20, 20);
+          in.set(0, 1000); // stability: a huge logit must not overflow
+          Host out(dtype, shape);
+          fb::CpuKernelT k = kernelOf(op);
+          k.axis = axis;
+          ASSERT_RUNS(k, {&in}, {&out});
+          std::vector<double> want(static_cast<size_t>(in.size()));
+          for (int64_t i = 0; i < in.size(); ++i) {
+            Shape idx = unravel(i, shape);
+            double max = -kInf, sum = 0;
+            for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
+              max = std::max(max, in.get(ravel(idx, shape)));
+            for (idx[axis] = 0; idx[axis] < shape[axis]; ++idx[axis])
+              sum += std::exp(in.get(ravel(idx, shape)) - max);
+            want[i] = log ? in.get(i) - max - std::log(sum)
+                          : std::exp(in.get(i) - max) / sum;
+          }
+          expectValues(out, want, tolerance(dtype) * (log ? 8 : 4));
         }
-        expectValues(out, want, tolerance(dtype) * 4);
-      }
 }
 
 TEST(CpuKernels, ArgmaxFirstIndexOnTies) {
@@ -693,6 +722,49 @@ TEST(CpuKernels, SoftmaxCrossEntropyLabelOutOfRangeFailsRun) {
 }
 
 //===----------------------------------------------------------------------===//
+// Norms
+//===----------------------------------------------------------------------===//
+
+TEST(CpuKernels, LayerNormAndRmsNormRows) {
+  for (DType dtype : {DType::f32, DType::f64})
+    for (const Shape &shape : {Shape{7}, Shape{3, 7}, Shape{2, 2, 16}})
+      for (double eps : {1e-5, 0.5}) {
+        int64_t width = shape.back(), rows = 1;
+        for (size_t d = 0; d + 1 < shape.size(); ++d)
+          rows *= shape[d];
+        Host x = randomHost(dtype, shape, -3, 5, 40);
+        Host w = randomHost(dtype, {width}, -2, 2, 41);
+        Host b = randomHost(dtype, {width}, -2, 2, 42);
+        Host layer(dtype, shape), rms(dtype, shape);
+        fb::CpuKernelT lk = kernelOf(OpKind::layer_norm);
+        lk.eps = eps;
+        fb::CpuKernelT rk = kernelOf(OpKind::rms_norm);
+        rk.eps = eps;
+        ASSERT_RUNS(lk, {&x, &w, &b}, {&layer});
+        ASSERT_RUNS(rk, {&x, &w}, {&rms});
+        std::vector<double> wantLayer, wantRms;
+        for (int64_t r = 0; r < rows; ++r) {
+          double mean = 0, var = 0, square = 0;
+          for (int64_t j = 0; j < width; ++j)
+            mean += x.get(r * width + j) / width;
+          for (int64_t j = 0; j < width; ++j) {
+            double v = x.get(r * width + j);
+            var += (v - mean) * (v - mean) / width;
+            square += v * v / width;
+          }
+          for (int64_t j = 0; j < width; ++j) {
+            double v = x.get(r * width + j);
+            wantLayer.push_back((v - mean) / std::sqrt(var + eps) * w.get(j) +
+                                b.get(j));
+            wantRms.push_back(v / std::sqrt(square + eps) * w.get(j));
+          }
+        }
+        expectValues(layer, wantLayer, tolerance(dtype) * 4);
+        expectValues(rms, wantRms, tolerance(dtype) * 4);
+      }
+}
+
+//===----------------------------------------------------------------------===//
 // Embeddings
 //===----------------------------------------------------------------------===//
 
@@ -776,6 +848,227 @@ TEST(CpuKernels, RunsAreBitIdentical) {
     Host a = run(), b = run();
     EXPECT_EQ(std::memcmp(a.bytes.get(), b.bytes.get(), a.desc.byteSize()), 0);
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Rotary embeddings, masks and attention
+//===----------------------------------------------------------------------===//
+
+/// rope of x [..., T, D] by the formula, in double.
+std::vector<double> ropeRef(const Host &x, const Host &positions, double theta,
+                            bool inverse) {
+  const Shape &shape = x.desc.shape;
+  int64_t width = shape.back(), steps = shape[shape.size() - 2];
+  int64_t half = width / 2;
+  std::vector<double> want(static_cast<size_t>(x.size()));
+  for (int64_t row = 0; row < x.size() / width; ++row) {
+    double pos = positions.get(row % steps);
+    for (int64_t i = 0; i < width; ++i) {
+      double angle = pos * std::pow(theta, -2.0 * (i % half) / width);
+      double rotated = i < half ? -x.get(row * width + i + half)
+                                : x.get(row * width + i - half);
+      double s = (inverse ? -1 : 1) * std::sin(angle);
+      want[row * width + i] =
+          x.get(row * width + i) * std::cos(angle) + rotated * s;
+    }
+  }
+  return want;
+}
+
+TEST(CpuKernels, RopeRotatesHalves) {
+  for (DType dtype : {DType::f32, DType::f64})
+    for (DType index : {DType::i32, DType::i64})
+      for (bool inverse : {false, true}) {
+        Host x = randomHost(dtype, {2, 3, 5, 8}, -2, 2, 50);
+        Host positions = randomHost(index, {5}, 0, 40, 51);
+        Host out(dtype, {2, 3, 5, 8});
+        fb::CpuKernelT k = kernelOf(OpKind::rope);
+        k.theta = 500;
+        k.inverse = inverse;
+        ASSERT_RUNS(k, {&x, &positions}, {&out});
+        expectValues(out, ropeRef(x, positions, 500, inverse),
+                     tolerance(dtype) * 4);
+        // The inverse rotation undoes the rotation.
+        Host back(dtype, {2, 3, 5, 8});
+        k.inverse = !inverse;
+        ASSERT_RUNS(k, {&out, &positions}, {&back});
+        expectValues(back, x.values(), tolerance(dtype) * 4);
+      }
+}
+
+TEST(CpuKernels, CausalMaskIsBottomRightAligned) {
+  for (DType dtype : {DType::f32, DType::f64})
+    for (const Shape &shape : {Shape{3, 3}, Shape{2, 3, 5}, Shape{4, 2}}) {
+      Host x = randomHost(dtype, shape, -2, 2, 52);
+      Host out(dtype, shape);
+      for (double fill : {-kInf, -1e9}) {
+        fb::CpuKernelT k = kernelOf(OpKind::causal_mask);
+        k.fill = fill;
+        ASSERT_RUNS(k, {&x}, {&out});
+        int64_t steps = shape[shape.size() - 2], keys = shape.back();
+        std::vector<double> want;
+        for (int64_t i = 0; i < x.size(); ++i) {
+          int64_t t = (i / keys) % steps, j = i % keys;
+          want.push_back(j > t + (keys - steps) ? fill : x.get(i));
+        }
+        expectValues(out, want, 0);
+      }
+    }
+}
+
+/// Attention and its gradient with every probability materialized, in
+/// double: the reference for the row-at-a-time kernels.
+struct AttentionRef {
+  Shape q, k; // [B, H, T, D], [B, KVH, S, D]
+  bool causal = false;
+  std::optional<int64_t> offset;
+  double scale = 0.5;
+
+  int64_t visible(int64_t t) const {
+    if (!causal)
+      return k[2];
+    int64_t last = offset ? *offset + t : t + k[2] - q[2];
+    return std::min(last + 1, k[2]);
+  }
+  /// probs[b][h][t][j]
+  std::vector<double> probs(const Host &qh, const Host &kh) const {
+    int64_t B = q[0], H = q[1], T = q[2], D = q[3], KV = k[1], S = k[2];
+    std::vector<double> p(static_cast<size_t>(B * H * T * S), 0);
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t t = 0; t < T; ++t) {
+          int64_t kv = h / (H / KV), n = visible(t);
+          std::vector<double> s(static_cast<size_t>(n));
+          double max = -kInf, sum = 0;
+          for (int64_t j = 0; j < n; ++j) {
+            for (int64_t d = 0; d < D; ++d)
+              s[j] += qh.get(((b * H + h) * T + t) * D + d) *
+                      kh.get(((b * KV + kv) * S + j) * D + d);
+            s[j] *= scale;
+            max = std::max(max, s[j]);
+          }
+          for (int64_t j = 0; j < n; ++j)
+            sum += std::exp(s[j] - max);
+          for (int64_t j = 0; j < n; ++j)
+            p[((b * H + h) * T + t) * S + j] = std::exp(s[j] - max) / sum;
+        }
+    return p;
+  }
+  std::vector<double> forward(const Host &qh, const Host &kh,
+                              const Host &vh) const {
+    int64_t B = q[0], H = q[1], T = q[2], D = q[3], KV = k[1], S = k[2];
+    std::vector<double> p = probs(qh, kh), out(qh.size(), 0);
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t t = 0; t < T; ++t)
+          for (int64_t j = 0; j < S; ++j)
+            for (int64_t d = 0; d < D; ++d)
+              out[((b * H + h) * T + t) * D + d] +=
+                  p[((b * H + h) * T + t) * S + j] *
+                  vh.get(((b * KV + h / (H / KV)) * S + j) * D + d);
+    return out;
+  }
+  /// dq, dk, dv
+  std::array<std::vector<double>, 3> backward(const Host &g, const Host &qh,
+                                              const Host &kh,
+                                              const Host &vh) const {
+    int64_t B = q[0], H = q[1], T = q[2], D = q[3], KV = k[1], S = k[2];
+    std::vector<double> p = probs(qh, kh);
+    std::array<std::vector<double>, 3> d{std::vector<double>(qh.size(), 0),
+                                         std::vector<double>(kh.size(), 0),
+                                         std::vector<double>(vh.size(), 0)};
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t t = 0; t < T; ++t) {
+          int64_t kv = h / (H / KV), qRow = ((b * H + h) * T + t) * D;
+          std::vector<double> dp(static_cast<size_t>(S), 0);
+          double sum = 0;
+          for (int64_t j = 0; j < S; ++j) {
+            for (int64_t e = 0; e < D; ++e)
+              dp[j] +=
+                  g.get(qRow + e) * vh.get(((b * KV + kv) * S + j) * D + e);
+            sum += p[((b * H + h) * T + t) * S + j] * dp[j];
+          }
+          for (int64_t j = 0; j < S; ++j) {
+            double pj = p[((b * H + h) * T + t) * S + j];
+            double ds = pj * (dp[j] - sum) * scale;
+            int64_t kRow = ((b * KV + kv) * S + j) * D;
+            for (int64_t e = 0; e < D; ++e) {
+              d[0][qRow + e] += ds * kh.get(kRow + e);
+              d[1][kRow + e] += ds * qh.get(qRow + e);
+              d[2][kRow + e] += pj * g.get(qRow + e);
+            }
+          }
+        }
+    return d;
+  }
+};
+
+TEST(CpuKernels, AttentionMatchesMaterializedReference) {
+  struct Case {
+    Shape q, k;
+    bool causal;
+    std::optional<int64_t> offset;
+  };
+  const Case cases[] = {
+      {{2, 4, 3, 8}, {2, 4, 3, 8}, true, std::nullopt},  // causal, T = S
+      {{1, 4, 3, 8}, {1, 2, 5, 8}, true, std::nullopt},  // GQA, T < S
+      {{1, 4, 3, 8}, {1, 1, 5, 8}, false, std::nullopt}, // multi-query
+      {{2, 2, 1, 4}, {2, 2, 6, 4}, true, int64_t{3}},    // decoding step
+      {{1, 2, 2, 4}, {1, 1, 4, 4}, true, int64_t{5}},    // offset past S
+  };
+  for (DType dtype : {DType::f32, DType::f64})
+    for (const Case &c : cases)
+      for (DType index : {DType::i32, DType::i64}) {
+        AttentionRef ref{c.q, c.k, c.causal, c.offset, 0.7};
+        Host q = randomHost(dtype, c.q, -2, 2, 60);
+        Host k = randomHost(dtype, c.k, -2, 2, 61);
+        Host v = randomHost(dtype, c.k, -2, 2, 62);
+        Host g = randomHost(dtype, c.q, -2, 2, 63);
+        Host offset(index, {});
+        offset.set(0, c.offset.value_or(0));
+        fb::CpuKernelT fwd = kernelOf(OpKind::attention);
+        fwd.causal = c.causal;
+        fwd.scale = 0.7;
+        fb::CpuKernelT bwd = fwd;
+        bwd.op = OpKind::attention_grad;
+        Host out(dtype, c.q), dq(dtype, c.q), dk(dtype, c.k), dv(dtype, c.k);
+        std::vector<Host *> fwdOperands = {&q, &k, &v},
+                            bwdOperands = {&g, &q, &k, &v};
+        if (c.offset) {
+          fwdOperands.push_back(&offset);
+          bwdOperands.push_back(&offset);
+        }
+        ASSERT_RUNS(fwd, fwdOperands, {&out});
+        expectValues(out, ref.forward(q, k, v), tolerance(dtype) * 8);
+        ASSERT_RUNS(bwd, bwdOperands, {&dq, &dk, &dv});
+        auto want = ref.backward(g, q, k, v);
+        expectValues(dq, want[0], tolerance(dtype) * 16);
+        expectValues(dk, want[1], tolerance(dtype) * 16);
+        expectValues(dv, want[2], tolerance(dtype) * 16);
+      }
+}
+
+TEST(CpuKernels, AttentionOffsetBeforeEveryKeyFailsRun) {
+  Host q = randomHost(DType::f32, {1, 1, 3, 2}),
+       k = randomHost(DType::f32, {1, 1, 4, 2});
+  Host offset(DType::i64, {}), out(DType::f32, {1, 1, 3, 2});
+  offset.set(0, -2);
+  fb::CpuKernelT fwd = kernelOf(OpKind::attention);
+  fwd.causal = true;
+  fwd.scale = 1;
+  Status s = runKernel(fwd, {&q, &k, &k, &offset}, {&out});
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("offset -2 puts query 0 at position -2, before "
+                             "every key"),
+            std::string::npos)
+      << s.message();
+  Host dq(DType::f32, {1, 1, 3, 2}), dk(DType::f32, {1, 1, 4, 2});
+  Host dv(DType::f32, {1, 1, 4, 2});
+  fwd.op = OpKind::attention_grad;
+  s = runKernel(fwd, {&q, &q, &k, &k, &offset}, {&dq, &dk, &dv});
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("offset -2"), std::string::npos) << s.message();
 }
 
 } // namespace

@@ -353,6 +353,14 @@ std::vector<GradCase> allCases() {
   cases.push_back(unary("rsqrt", 0.5, 2));
   cases.push_back(unary("relu", -1, 1, true));
   cases.push_back(unary("sigmoid", -2, 2));
+  cases.push_back(unary("erf", -2, 2));
+  cases.push_back(unary("silu", -3, 3));
+  cases.push_back(unary("gelu", -3, 3));
+  GradCase geluTanh = unary("gelu", -3, 3);
+  geluTanh.name = "gelu_tanh";
+  geluTanh.body = "  %out = mlc.gelu %p0 approximate = \"tanh\" : "
+                  "tensor<3x4x{T}>";
+  cases.push_back(geluTanh);
 
   // Reductions: every axis, several axes, negative axes, keepdims.
   for (const char *op : {"reduce_sum", "reduce_mean", "reduce_max"}) {
@@ -504,6 +512,68 @@ std::vector<GradCase> allCases() {
   cases.push_back(
       custom("softmax_first", {{3, 4}}, {3, 4},
              "  %out = mlc.softmax %p0 axis = 0 : tensor<3x4x{T}>"));
+  cases.push_back(
+      custom("log_softmax_last", {{3, 4}}, {3, 4},
+             "  %out = mlc.log_softmax %p0 axis = -1 : tensor<3x4x{T}>"));
+  cases.push_back(
+      custom("log_softmax_first", {{3, 4}}, {3, 4},
+             "  %out = mlc.log_softmax %p0 axis = 0 : tensor<3x4x{T}>"));
+  // Norms over the last dimension of a 3-d input, and of a vector (no
+  // leading dims to sum the parameter gradients over).
+  cases.push_back(custom("layer_norm", {{2, 3, 5}, {5}, {5}}, {2, 3, 5},
+                         "  %out = mlc.layer_norm %p0, %p1, %p2 : "
+                         "(tensor<2x3x5x{T}>, tensor<5x{T}>, tensor<5x{T}>) -> "
+                         "tensor<2x3x5x{T}>"));
+  cases.push_back(custom("layer_norm_vector_eps", {{6}, {6}, {6}}, {6},
+                         "  %out = mlc.layer_norm %p0, %p1, %p2 eps = 0.1 : "
+                         "(tensor<6x{T}>, tensor<6x{T}>, tensor<6x{T}>) -> "
+                         "tensor<6x{T}>"));
+  cases.push_back(custom("rms_norm", {{2, 3, 5}, {5}}, {2, 3, 5},
+                         "  %out = mlc.rms_norm %p0, %p1 : (tensor<2x3x5x{T}>, "
+                         "tensor<5x{T}>) -> tensor<2x3x5x{T}>"));
+  cases.push_back(custom("rms_norm_vector_eps", {{6}, {6}}, {6},
+                         "  %out = mlc.rms_norm %p0, %p1 eps = 0.1 : "
+                         "(tensor<6x{T}>, tensor<6x{T}>) -> tensor<6x{T}>"));
+  // Rotary embeddings (random positions in [0, 20); the batch is T, as the
+  // positions are an input) and causal masks (a finite fill, so that the
+  // loss stays finite).
+  GradCase rope = custom("rope", {{3, 2, 3, 4}}, {3, 2, 3, 4},
+                         "  %out = mlc.rope %p0, %labels theta = 100.0 : "
+                         "(tensor<3x2x3x4x{T}>, tensor<3xi64>) -> "
+                         "tensor<3x2x3x4x{T}>");
+  rope.labels = {3};
+  rope.classes = 20;
+  cases.push_back(rope);
+  GradCase ropeInverse = rope;
+  ropeInverse.name = "rope_inverse";
+  ropeInverse.body = "  %out = mlc.rope %p0, %labels inverse : "
+                     "(tensor<3x2x3x4x{T}>, tensor<3xi64>) -> "
+                     "tensor<3x2x3x4x{T}>";
+  cases.push_back(ropeInverse);
+  cases.push_back(custom("causal_mask", {{2, 3, 5}}, {2, 3, 5},
+                         "  %out = mlc.causal_mask %p0 fill = -5.0 : "
+                         "tensor<2x3x5x{T}>"));
+  // Attention: causal with grouped kv heads and T < S, multi-query without
+  // a mask, and a decoding offset.
+  auto attention = [&](const std::string &name, Shape q, Shape kv,
+                       const std::string &prefix, const std::string &operands,
+                       const std::string &attrs) {
+    std::string types = tensorType(q, "{T}") + ", " + tensorType(kv, "{T}") +
+                        ", " + tensorType(kv, "{T}");
+    if (!prefix.empty())
+      types += ", tensor<i32>";
+    cases.push_back(custom(name, {q, kv, kv}, q,
+                           prefix + "  %out = mlc.attention %p0, %p1, %p2" +
+                               operands + attrs + " : (" + types + ") -> " +
+                               tensorType(q, "{T}")));
+  };
+  attention("attention_causal_gqa", {1, 4, 3, 4}, {1, 2, 5, 4}, "", "",
+            " causal");
+  attention("attention_multi_query", {2, 2, 3, 4}, {2, 1, 4, 4}, "", "",
+            " scale = 0.7");
+  attention("attention_offset", {1, 2, 2, 4}, {1, 2, 5, 4},
+            "  %pos = mlc.constant dense<2> : tensor<i32>\n", " offset %pos",
+            " causal");
   cases.push_back(custom("mse_loss", {{3, 4}, {3, 4}}, {},
                          "  %out = mlc.mse_loss %p0, %p1 : (tensor<3x4x{T}>, "
                          "tensor<3x4x{T}>) -> tensor<{T}>"));

@@ -150,6 +150,7 @@ Json describeAttributes(const fb::CpuKernel &cpu) {
   case fb::OpKind::transpose:
     return {{"perm", list(cpu.perm())}};
   case fb::OpKind::softmax:
+  case fb::OpKind::log_softmax:
   case fb::OpKind::argmax:
   case fb::OpKind::concat:
   case fb::OpKind::split:
@@ -159,6 +160,19 @@ Json describeAttributes(const fb::CpuKernel &cpu) {
   case fb::OpKind::matmul:
     return {{"transpose_lhs", cpu.transpose_lhs()},
             {"transpose_rhs", cpu.transpose_rhs()}};
+  case fb::OpKind::layer_norm:
+  case fb::OpKind::rms_norm:
+    return {{"eps", cpu.eps()}};
+  case fb::OpKind::gelu:
+    return {{"approximate",
+             enumName(cpu.approximate(), fb::EnumNameGeluApproximation)}};
+  case fb::OpKind::rope:
+    return {{"theta", cpu.theta()}, {"inverse", cpu.inverse()}};
+  case fb::OpKind::causal_mask:
+    return {{"fill", cpu.fill()}};
+  case fb::OpKind::attention:
+  case fb::OpKind::attention_grad:
+    return {{"causal", cpu.causal()}, {"scale", cpu.scale()}};
   case fb::OpKind::compare:
     return {
         {"predicate", enumName(cpu.predicate(), fb::EnumNameComparePredicate)}};
