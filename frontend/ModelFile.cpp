@@ -3,7 +3,9 @@
 
 #include "ir/MlcDialect.h"
 
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -59,6 +61,12 @@ LogicalResult checkNesting(const llvm::SourceMgr &sourceMgr,
 }
 
 void loadModelDialects(MLIRContext &context) {
+  // func.call and func.return are inlined through the func dialect's
+  // inliner extension; without it `mlc compile` would leave the calls of
+  // block functions in place.
+  DialectRegistry registry;
+  func::registerInlinerExtension(registry);
+  context.appendDialectRegistry(registry);
   context.loadDialect<MlcDialect, func::FuncDialect>();
 }
 
