@@ -1,7 +1,10 @@
 // mlc: the compiler driver. `mlc compile model.mlir --train adam -o m.mlcx`
-// parses a model, runs the compile pipeline and writes an executable.
+// parses a model, runs the compile pipeline and writes an executable;
+// `mlc gen`, `mlc import-hf` and `mlc export-hf` write transformers and
+// convert their Hugging Face checkpoints.
 #include "backends/Export.h"
 #include "backends/Target.h"
+#include "frontend/HuggingFace.h"
 #include "frontend/ModelFile.h"
 #include "frontend/ModelGen.h"
 #include "passes/Passes.h"
@@ -122,6 +125,56 @@ cl::opt<bool> genNoGeneration("no-generation",
                               cl::desc("Leave out @prefill and @decode"),
                               cl::sub(genCommand), cl::cat(mlcCategory));
 
+cl::SubCommand
+    importCommand("import-hf",
+                  "Import a Hugging Face GPT-2 or LLaMA folder (config.json, "
+                  "safetensors weights) as a model file and a parameter file");
+cl::opt<std::string> importDir(cl::Positional, cl::desc("<folder>"),
+                               cl::Required, cl::sub(importCommand),
+                               cl::cat(mlcCategory));
+cl::opt<std::string> importOutput("o", cl::desc("Output model file"),
+                                  cl::value_desc("file"), cl::Required,
+                                  cl::sub(importCommand), cl::cat(mlcCategory));
+cl::opt<std::string> importParams(
+    "params",
+    cl::desc("Output parameter file (safetensors, for mlc-run --init-from)"),
+    cl::value_desc("file"), cl::Required, cl::sub(importCommand),
+    cl::cat(mlcCategory));
+cl::opt<int64_t> importBatch("batch",
+                             cl::desc("Training batch size (default: 1)"),
+                             cl::sub(importCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> importSeq("seq",
+                           cl::desc("Training sequence length (default: the "
+                                    "context, n_positions or "
+                                    "max_position_embeddings)"),
+                           cl::sub(importCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> importEvalBatch("eval-batch",
+                                 cl::desc("Batch size of @forward_eval "
+                                          "(default: --batch)"),
+                                 cl::sub(importCommand), cl::cat(mlcCategory));
+cl::opt<int64_t> importPrefill("prefill",
+                               cl::desc("Tokens of one @prefill call "
+                                        "(default: the context)"),
+                               cl::sub(importCommand), cl::cat(mlcCategory));
+cl::opt<bool> importNoGeneration("no-generation",
+                                 cl::desc("Leave out @prefill and @decode"),
+                                 cl::sub(importCommand), cl::cat(mlcCategory));
+
+cl::SubCommand
+    exportCommand("export-hf",
+                  "Write a transformer's parameters as a Hugging Face folder "
+                  "(config.json, model.safetensors)");
+cl::opt<std::string> exportModel(cl::Positional, cl::desc("<model.mlir>"),
+                                 cl::Required, cl::sub(exportCommand),
+                                 cl::cat(mlcCategory));
+cl::opt<std::string> exportParams(cl::Positional,
+                                  cl::desc("<params.safetensors>"),
+                                  cl::Required, cl::sub(exportCommand),
+                                  cl::cat(mlcCategory));
+cl::opt<std::string> exportDir("o", cl::desc("Output folder"),
+                               cl::value_desc("folder"), cl::Required,
+                               cl::sub(exportCommand), cl::cat(mlcCategory));
+
 std::string defaultOutput(llvm::StringRef input) {
   llvm::SmallString<128> path(llvm::sys::path::filename(input));
   llvm::sys::path::replace_extension(path, ".mlcx");
@@ -188,6 +241,19 @@ llvm::Error writeOutput(llvm::StringRef path, llvm::StringRef bytes) {
 bool sameFile(llvm::StringRef a, llvm::StringRef b) {
   bool result = false;
   return !llvm::sys::fs::equivalent(a, b, result) && result;
+}
+
+/// Parses and verifies a model file mlc wrote (what mlc writes, it must
+/// read) in `context`; null, with diagnostics printed, if it does not.
+OwningOpRef<ModuleOp> verifiedModel(llvm::StringRef text,
+                                    MLIRContext &context) {
+  context.printOpOnDiagnostic(false);
+  mlc::loadModelDialects(context);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBuffer(text, "generated model"), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }
 
 int compile() {
@@ -303,18 +369,183 @@ int gen() {
   if (!text)
     return fail(llvm::toString(text.takeError()));
 
-  // What mlc writes, it must read: verify the file before writing it.
+  MLIRContext context;
+  if (!verifiedModel(*text, context))
+    return fail("the generated model does not verify (a bug in mlc gen)");
+  if (llvm::Error e = writeOutput(genOutput, *text))
+    return fail(llvm::toString(std::move(e)));
+  return 0;
+}
+
+int importHf() {
+  llvm::SmallString<256> configPath(importDir);
+  llvm::sys::path::append(configPath, "config.json");
+  if (!llvm::sys::fs::is_directory(importDir))
+    return fail("'" + importDir + "' " +
+                (llvm::sys::fs::exists(importDir) ? "is not a folder"
+                                                  : "does not exist") +
+                "; import-hf reads a Hugging Face model folder");
+  if (sameFile(importOutput, importParams) || importOutput == importParams)
+    return fail("-o and --params name the same file '" + importParams + "'");
+  for (const char *input : {"config.json", "model.safetensors"}) {
+    llvm::SmallString<256> path(importDir);
+    llvm::sys::path::append(path, input);
+    for (const std::string &output :
+         {std::string(importOutput), std::string(importParams)})
+      if (sameFile(output, path))
+        return fail("the output '" + output + "' is the checkpoint's " + input +
+                    "; give another");
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(configPath, /*IsText=*/true);
+  if (!buffer)
+    return fail(configPath + ": " + buffer.getError().message());
+  llvm::Expected<mlc::TransformerConfig> read =
+      mlc::configFromHfJson((*buffer)->getBuffer(), configPath);
+  if (!read)
+    return fail(llvm::toString(read.takeError()));
+  mlc::TransformerConfig config = *read;
+  config.batch = 1;
+  config.seq = config.context;
+  for (auto [option, field] :
+       {std::pair<cl::opt<int64_t> *, int64_t *>{&importBatch, &config.batch},
+        {&importSeq, &config.seq},
+        {&importEvalBatch, &config.evalBatch},
+        {&importPrefill, &config.prefill}}) {
+    if (!option->getNumOccurrences())
+      continue;
+    if (*option <= 0)
+      return fail("--" + option->ArgStr + " must be positive, got " +
+                  llvm::Twine(int64_t(*option)));
+    *field = *option;
+  }
+  config.generation = !importNoGeneration;
+  llvm::Expected<std::string> text = mlc::generateTransformer(config);
+  if (!text)
+    return fail(configPath + " describes a model mlc cannot write: " +
+                llvm::toString(text.takeError()));
+  std::string source = importDir;
+  for (char &c : source)
+    if (static_cast<unsigned char>(c) < 0x20)
+      c = '?'; // keep the comment on its line
+  *text = "// Imported from " + source + " by mlc import-hf.\n" + *text;
+
+  MLIRContext context;
+  OwningOpRef<ModuleOp> module = verifiedModel(*text, context);
+  if (!module)
+    return fail("the imported model does not verify (a bug in mlc)");
+  llvm::Expected<std::vector<mlc::ParamShape>> params =
+      mlc::modelParameters(*module, "forward");
+  if (!params)
+    return fail(llvm::toString(params.takeError()));
+  llvm::Expected<std::vector<mlc::Float32Tensor>> weights =
+      mlc::readHfWeights(importDir, config, *params);
+  if (!weights)
+    return fail(llvm::toString(weights.takeError()));
+  std::string bytes = mlc::serializeSafetensors(
+      *weights, {{"mlc.contents", "parameters"},
+                 {"mlc.source", "import-hf " + importDir}});
+  if (llvm::Error e = writeOutput(importParams, bytes))
+    return fail(llvm::toString(std::move(e)));
+  if (llvm::Error e = writeOutput(importOutput, *text))
+    return fail(llvm::toString(std::move(e)));
+  return 0;
+}
+
+/// The metadata entry that marks a model.safetensors export-hf wrote.
+constexpr const char *kExportKey = "mlc.exporter";
+constexpr const char *kExportValue = "mlc export-hf";
+
+/// Makes `dir` ready for an export: a new folder is created; an existing
+/// one must be empty or hold an earlier export (config.json and a
+/// model.safetensors marked as written by export-hf, nothing else), which
+/// is replaced. A Hugging Face download is never overwritten.
+llvm::Error prepareExportFolder(llvm::StringRef dir) {
+  if (!llvm::sys::fs::exists(dir)) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+      return llvm::createStringError("cannot create '" + dir +
+                                     "': " + ec.message());
+    return llvm::Error::success();
+  }
+  if (!llvm::sys::fs::is_directory(dir))
+    return llvm::createStringError("'" + dir +
+                                   "' exists and is not a folder; -o names "
+                                   "the folder to write");
+  std::error_code ec;
+  bool empty = true;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    empty = false;
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    if (name != "config.json" && name != "model.safetensors")
+      return llvm::createStringError(
+          "'" + dir + "' holds '" + name +
+          "': it is neither empty nor an earlier export; give a new or "
+          "empty folder");
+  }
+  if (ec)
+    return llvm::createStringError("cannot read '" + dir +
+                                   "': " + ec.message());
+  if (empty)
+    return llvm::Error::success();
+  llvm::SmallString<256> weights(dir);
+  llvm::sys::path::append(weights, "model.safetensors");
+  llvm::Expected<mlc::SafetensorsReader> earlier =
+      mlc::SafetensorsReader::open(weights);
+  bool ours = false;
+  if (earlier) {
+    auto it = earlier->metadata().find(kExportKey);
+    ours = it != earlier->metadata().end() && it->second == kExportValue;
+  } else {
+    llvm::consumeError(earlier.takeError());
+  }
+  if (!ours)
+    return llvm::createStringError(
+        "'" + dir +
+        "' holds a checkpoint that mlc export-hf did not write; give a new "
+        "or empty folder");
+  return llvm::Error::success();
+}
+
+int exportHf() {
   MLIRContext context;
   context.printOpOnDiagnostic(false);
   mlc::loadModelDialects(context);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBuffer(*text, "generated model"),
-      llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  if (!parseSourceFile<ModuleOp>(sourceMgr, &context))
-    return fail("the generated model does not verify (a bug in mlc gen)");
-  if (llvm::Error e = writeOutput(genOutput, *text))
+  OwningOpRef<ModuleOp> module =
+      mlc::parseModelFile(exportModel, context, sourceMgr);
+  if (!module)
+    return 1;
+  llvm::Expected<mlc::TransformerConfig> config =
+      mlc::configFromModule(*module);
+  if (!config)
+    return fail(exportModel + ": " + llvm::toString(config.takeError()));
+  llvm::Expected<std::vector<mlc::ParamShape>> params =
+      mlc::modelParameters(*module, "forward");
+  if (!params)
+    return fail(exportModel + ": " + llvm::toString(params.takeError()));
+  llvm::Expected<mlc::SafetensorsReader> file =
+      mlc::SafetensorsReader::open(exportParams);
+  if (!file)
+    return fail(llvm::toString(file.takeError()));
+  llvm::Expected<std::vector<mlc::Float32Tensor>> weights =
+      mlc::hfWeightsFromParams(*file, *params);
+  if (!weights)
+    return fail(llvm::toString(weights.takeError()));
+  if (llvm::Error e = prepareExportFolder(exportDir))
+    return fail(llvm::toString(std::move(e)));
+  llvm::SmallString<256> weightsPath(exportDir), configPath(exportDir);
+  llvm::sys::path::append(weightsPath, "model.safetensors");
+  llvm::sys::path::append(configPath, "config.json");
+  if (sameFile(weightsPath, exportParams))
+    return fail("the parameter file '" + exportParams + "' is the " +
+                weightsPath + " the export would replace; give another -o");
+  // Hugging Face's loaders want format = pt in the metadata.
+  std::string bytes = mlc::serializeSafetensors(
+      *weights, {{"format", "pt"}, {kExportKey, kExportValue}});
+  if (llvm::Error e = writeOutput(weightsPath, bytes))
+    return fail(llvm::toString(std::move(e)));
+  if (llvm::Error e = writeOutput(configPath, mlc::configToHfJson(*config)))
     return fail(llvm::toString(std::move(e)));
   return 0;
 }
@@ -330,6 +561,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(mlcCategory);
   cl::HideUnrelatedOptions(mlcCategory, compileCommand);
   cl::HideUnrelatedOptions(mlcCategory, genCommand);
+  cl::HideUnrelatedOptions(mlcCategory, importCommand);
+  cl::HideUnrelatedOptions(mlcCategory, exportCommand);
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "mlc " << kVersion << "\n"; });
   cl::ParseCommandLineOptions(argc, argv,
@@ -338,11 +571,19 @@ int main(int argc, char **argv) {
                               "[--target cpu] -o model.mlcx\n"
                               "  mlc gen gpt2 --layers 2 --heads 4 --dim 128 "
                               "--vocab 256 --context 128 --batch 8 --seq 64 "
-                              "-o model.mlir\n");
+                              "-o model.mlir\n"
+                              "  mlc import-hf HF_FOLDER -o model.mlir "
+                              "--params params.safetensors\n"
+                              "  mlc export-hf model.mlir params.safetensors "
+                              "-o HF_FOLDER\n");
   if (compileCommand)
     return compile();
   if (genCommand)
     return gen();
+  if (importCommand)
+    return importHf();
+  if (exportCommand)
+    return exportHf();
   cl::PrintHelpMessage();
   return 1;
 }

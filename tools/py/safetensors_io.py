@@ -2,11 +2,26 @@
 
 The format: 8 bytes of little-endian header length, a JSON header mapping
 tensor names to {dtype, shape, data_offsets}, then the raw row-major data.
+
+BF16 has no NumPy dtype: `read` widens it to float32 (exactly), and `write`
+takes a `Raw` tensor (dtype code, shape, bytes) for it, e.g. from
+`bf16_bytes`.
 """
+import collections
 import json
 import struct
 
 import numpy as np
+
+# A tensor given as its safetensors dtype code, shape and raw bytes.
+Raw = collections.namedtuple("Raw", ["dtype", "shape", "data"])
+
+
+def bf16_bytes(array):
+    """The bytes of `array` rounded to bfloat16 (to nearest, ties to even)."""
+    bits = np.ascontiguousarray(array, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return rounded.astype(np.uint16).tobytes()
 
 _TO_NUMPY = {
     "F32": np.float32,
@@ -27,6 +42,15 @@ def write(path, tensors, metadata=None):
     offset = 0
     blobs = []
     for name, array in tensors.items():
+        if isinstance(array, Raw):
+            header[name] = {
+                "dtype": array.dtype,
+                "shape": list(array.shape),
+                "data_offsets": [offset, offset + len(array.data)],
+            }
+            offset += len(array.data)
+            blobs.append(bytes(array.data))
+            continue
         # Not np.ascontiguousarray: it turns a 0-d array (a scalar such as
         # Adam's step) into shape [1], which no longer matches the model.
         array = np.asarray(array, order="C")
@@ -60,6 +84,11 @@ def read(path):
     tensors = {}
     for name, info in header.items():
         begin, end = info["data_offsets"]
+        if info["dtype"] == "BF16":
+            raw = np.frombuffer(data[base + begin : base + end], dtype=np.uint16)
+            wide = (raw.astype(np.uint32) << 16).view(np.float32)
+            tensors[name] = wide.reshape(info["shape"]).copy()
+            continue
         dtype = _TO_NUMPY[info["dtype"]]
         array = np.frombuffer(data[base + begin : base + end], dtype=dtype)
         tensors[name] = array.reshape(info["shape"]).copy()
