@@ -21,8 +21,9 @@ std::string humanCount(double value) {
   return buf;
 }
 
-Progress::Progress(uint64_t firstStep, uint64_t lastStep, bool enabled)
-    : first_(firstStep), last_(lastStep), enabled_(enabled),
+Progress::Progress(uint64_t firstStep, uint64_t lastStep, bool enabled,
+                   const char *unit)
+    : first_(firstStep), last_(lastStep), enabled_(enabled), unit_(unit),
       start_(std::chrono::steady_clock::now()) {}
 
 void Progress::clearBar() {
@@ -32,7 +33,7 @@ void Progress::clearBar() {
   }
 }
 
-void Progress::update(uint64_t step, double loss, double samplesPerSecond) {
+void Progress::update(uint64_t step, double loss, double perSecond) {
   if (!enabled_)
     return;
   auto now = std::chrono::steady_clock::now();
@@ -51,10 +52,10 @@ void Progress::update(uint64_t step, double loss, double samplesPerSecond) {
   double eta = done > 0 ? elapsed * (1 - done) / done : 0;
   std::fprintf(
       stderr,
-      "\r\033[K[%s] %5.1f%% step %llu/%llu  loss %.5g  %s samples/s  ETA %.0fs",
+      "\r\033[K[%s] %5.1f%% step %llu/%llu  loss %.5g  %s%s  %.0fs left",
       bar.c_str(), 100 * done, static_cast<unsigned long long>(step),
       static_cast<unsigned long long>(last_), loss,
-      humanCount(samplesPerSecond).c_str(), eta);
+      humanCount(perSecond).c_str(), unit_, eta);
   std::fflush(stderr);
   drawn_ = true;
 }

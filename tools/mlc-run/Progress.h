@@ -11,11 +11,14 @@ namespace mlc::run {
 
 class Progress {
 public:
-  /// `enabled`: draw the bar (stderr is a terminal and not --no-progress).
-  Progress(uint64_t firstStep, uint64_t lastStep, bool enabled);
+  /// `enabled`: draw the bar (stderr is a terminal and not --no-progress);
+  /// `unit`: what the rate counts (" samples/s", " tokens/s").
+  Progress(uint64_t firstStep, uint64_t lastStep, bool enabled,
+           const char *unit);
 
-  /// Redraws the bar (at most ten times a second).
-  void update(uint64_t step, double loss, double samplesPerSecond);
+  /// Redraws the bar (at most ten times a second) with the rate in units/s
+  /// and the time left.
+  void update(uint64_t step, double loss, double perSecond);
   /// Prints a log line on stdout, above the bar.
   void log(const std::string &line);
   /// Removes the bar.
@@ -25,6 +28,7 @@ private:
   void clearBar();
   uint64_t first_, last_;
   bool enabled_, drawn_ = false;
+  const char *unit_;
   std::chrono::steady_clock::time_point start_, lastDraw_;
 };
 

@@ -471,8 +471,14 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
 
   // Time spent evaluating or checkpointing is not training time: each
   // logging interval and the totals count only the steps themselves.
+  // Language models count tokens (B windows of T per batch), others rows.
+  bool tokens = step.takesTokenWindows();
+  uint64_t unitsPerSample =
+      tokens ? static_cast<uint64_t>(step.inputs()[0].desc->shape.back()) : 1;
+  const char *unit = tokens ? " tokens/s" : " samples/s";
   run::Progress progress(firstStep, steps,
-                         !args_.has("no-progress") && isatty(STDERR_FILENO));
+                         !args_.has("no-progress") && isatty(STDERR_FILENO),
+                         unit);
   std::vector<double> intervalSums(outputs.values.size(), 0.0);
   uint64_t intervalSteps = 0;
   double intervalRun = 0, totalRun = 0, totalAside = 0;
@@ -481,7 +487,7 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   auto seconds = [](Clock::time_point since) {
     return std::chrono::duration<double>(Clock::now() - since).count();
   };
-  uint64_t samplesPerStep = std::max<uint64_t>(perStep, 1);
+  uint64_t samplesPerStep = std::max<uint64_t>(perStep * unitsPerSample, 1);
   for (uint64_t s = firstStep; s < steps; ++s) {
     std::string where;
     StatusOr<double> ran =
@@ -525,7 +531,7 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                          formatValues(outputs, means) + "  step " +
                          formatDuration(stepSeconds);
       if (data)
-        line += "  " + run::humanCount(samplesPerSecond) + " samples/s";
+        line += "  " + run::humanCount(samplesPerSecond) + unit;
       if (entries.flops() > 0) {
         char gflops[32];
         std::snprintf(gflops, sizeof gflops, "  %.3g GFLOP/s",
@@ -538,7 +544,9 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
             metricRecord("train", done, outputs, means);
         record.push_back(MetricField::num("step_time_ms", stepSeconds * 1e3));
         if (data)
-          record.push_back(MetricField::num("samples_per_s", samplesPerSecond));
+          record.push_back(MetricField::num(
+              "samples_per_s",
+              samplesPerSecond / static_cast<double>(unitsPerSample)));
         MLC_RETURN_IF_ERROR(metrics->write(record));
       }
       std::fill(intervalSums.begin(), intervalSums.end(), 0.0);
@@ -573,8 +581,10 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                         formatDuration(totalRun / static_cast<double>(ran));
   if (data)
     summary += ", " +
-               run::humanCount(static_cast<double>(ran * perStep) / total) +
-               " samples/s overall";
+               run::humanCount(
+                   static_cast<double>(ran * perStep * unitsPerSample) /
+                   total) +
+               unit + " overall";
   std::printf("%s\n", summary.c_str());
   MLC_RETURN_IF_ERROR(save(steps));
   return evalIfAsked(steps, "");
