@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on its embedded default: builds mlc, compiles a bundled model
 # and trains it on bundled data on CPU, printing loss and throughput.
-#   scripts/demo.sh          # digits classifier (Adam), then held-out accuracy
+#   scripts/demo.sh          # a small GPT on Jane Austen's novels, then a sample
+#   scripts/demo.sh digits   # digits classifier (Adam), then held-out accuracy
 #   scripts/demo.sh mlp      # the 2-layer MLP regression (SGD, 100k steps)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,7 +14,23 @@ echo "building mlc (log: $log)..."
 bin="$build/bin"
 out="$build/demo"
 mkdir -p "$out"
-case "${1:-digits}" in
+case "${1:-gpt}" in
+  gpt)
+    # Bytes of the corpus, the last 5% held out for validation.
+    "$bin/mlc-data" tokenize "$root/data/austen.txt" -o "$out/austen_train.safetensors" \
+      --val-fraction 0.05 --val-out "$out/austen_val.safetensors"
+    "$bin/mlc" compile "$root/models/gpt-small.mlir" --eval-func forward_eval \
+      --train adamw,lr=3e-3,warmup=30,decay-steps=300,clip=1.0 -o "$out/gpt.mlcx"
+    "$bin/mlc-run" "$out/gpt.mlcx" --data "$out/austen_train.safetensors" \
+      --steps 300 --log-every 25 --eval-data "$out/austen_val.safetensors" \
+      --eval-every 100 --eval-batches 16 --metrics "$out/gpt.metrics.jsonl" \
+      --save "$out/gpt.ckpt.safetensors"
+    echo "sample (temperature 0.8, top-k 40):"
+    "$bin/mlc-run" "$out/gpt.mlcx" --resume "$out/gpt.ckpt.safetensors" --generate \
+      --prompt "It is a truth universally acknowledged" --max-new-tokens 200 \
+      --temperature 0.8 --top-k 40 --seed 1
+    echo
+    ;;
   digits)
     "$bin/mlc" compile "$root/models/digits_mlp.mlir" --train adamw,lr=3e-3,weight-decay=0.1 -o "$out/digits.mlcx"
     "$bin/mlc-run" "$out/digits.mlcx" --data "$root/data/digits_train.safetensors" \
@@ -28,7 +45,7 @@ case "${1:-digits}" in
       --metrics "$out/mlp.metrics.jsonl"
     ;;
   *)
-    echo "usage: $0 [digits|mlp]" >&2
+    echo "usage: $0 [gpt|digits|mlp]" >&2
     exit 2
     ;;
 esac

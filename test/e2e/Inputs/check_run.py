@@ -17,6 +17,9 @@
       frequency alone costs, and not far below the entropy of a byte given
       the one before it, which no bigram model beats by much: a lower loss
       means the targets leak into the inputs
+  check_run.py eval-below-bigram METRICS TEXT
+      the last eval loss is below the entropy of a byte given the one
+      before it in TEXT: the model uses more context than one byte
 """
 import json
 import os
@@ -32,6 +35,22 @@ def records(path, phase):
     with open(path) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     return [r for r in rows if r["phase"] == phase]
+
+
+def byte_entropies(path):
+    """The unigram and bigram (a byte given the one before) entropies of
+    the bytes of `path`, in nats."""
+    text = np.fromfile(path, dtype=np.uint8).astype(np.int64)
+    counts = np.bincount(text, minlength=256).astype(np.float64)
+    p = counts[counts > 0] / counts.sum()
+    unigram = float(-(p * np.log(p)).sum())
+    pairs = np.bincount(text[:-1] * 256 + text[1:], minlength=65536)
+    pairs = pairs.reshape(256, 256).astype(np.float64)
+    rows = pairs.sum(axis=1, keepdims=True)
+    seen = pairs > 0
+    bigram = float(-(pairs[seen] * np.log((pairs / np.maximum(rows, 1))[seen])).sum()
+                   / pairs.sum())
+    return unigram, bigram
 
 
 def fail(message):
@@ -71,18 +90,14 @@ def main(argv):
         if not a or a != b:
             fail(f"the losses after step {after} differ: {a[:4]}... vs {b[:4]}...")
         print(f"{len(a)} logged losses after step {after} identical")
-    elif command == "eval-bigram-loss":
+    elif command in ("eval-bigram-loss", "eval-below-bigram"):
         loss = records(argv[2], "eval")[-1]["loss"]
-        text = np.fromfile(argv[3], dtype=np.uint8).astype(np.int64)
-        counts = np.bincount(text, minlength=256).astype(np.float64)
-        p = counts[counts > 0] / counts.sum()
-        unigram = float(-(p * np.log(p)).sum())
-        pairs = np.bincount(text[:-1] * 256 + text[1:], minlength=65536)
-        pairs = pairs.reshape(256, 256).astype(np.float64)
-        rows = pairs.sum(axis=1, keepdims=True)
-        seen = pairs > 0
-        bigram = float(-(pairs[seen] * np.log((pairs / np.maximum(rows, 1))[seen])).sum()
-                       / pairs.sum())
+        unigram, bigram = byte_entropies(argv[3])
+        if command == "eval-below-bigram":
+            print(f"eval loss {loss:.4f}, bigram entropy {bigram:.4f} nats")
+            if not loss < bigram:
+                fail(f"eval loss {loss} is not below the bigram entropy {bigram}")
+            return
         print(f"eval loss {loss:.4f}, unigram entropy {unigram:.4f}, "
               f"bigram entropy {bigram:.4f} nats")
         if not loss < unigram:
