@@ -17,6 +17,13 @@
       frequency alone costs, and not far below the entropy of a byte given
       the one before it, which no bigram model beats by much: a lower loss
       means the targets leak into the inputs
+  check_run.py ids-to-tokens IDS OUT
+      writes the comma-separated ids in the file IDS (mlc-run --print-ids)
+      as a token file OUT, with one more token so that they make a window
+  check_run.py greedy-matches-logits OUTPUTS IDS PROMPT_LEN
+      every id after the prompt in IDS (a greedy generation with the KV
+      cache) is the argmax of the full forward pass's logits (saved by
+      mlc-run --save-outputs) at the position before it
   check_run.py eval-below-bigram METRICS TEXT
       the last eval loss is below the entropy of a byte given the one
       before it in TEXT: the model uses more context than one byte
@@ -104,6 +111,23 @@ def main(argv):
             fail(f"eval loss {loss} is not below the unigram entropy {unigram}")
         if not loss > bigram - 0.25:
             fail(f"eval loss {loss} is far below the bigram entropy {bigram}")
+    elif command == "ids-to-tokens":
+        ids = [int(i) for i in open(argv[2]).read().strip().split(",")]
+        safetensors_io.write(argv[3], {"tokens": np.array(ids + [0], dtype=np.int32)},
+                             {"mlc.tokenizer": "bytes", "mlc.vocab": "256"})
+        print(f"{len(ids)} ids")
+    elif command == "greedy-matches-logits":
+        tensors, _ = safetensors_io.read(argv[2])
+        ids = [int(i) for i in open(argv[3]).read().strip().split(",")]
+        prompt = int(argv[4])
+        best = tensors["logits"][0].argmax(axis=-1)
+        want = np.array(ids[prompt:])
+        got = best[prompt - 1:len(ids) - 1]
+        if len(set(ids[prompt:])) < 2:
+            fail(f"the generation repeats one token, which proves little: {ids}")
+        if not np.array_equal(got, want):
+            fail(f"greedy ids {want.tolist()} differ from the full pass's argmax {got.tolist()}")
+        print(f"{len(want)} greedy ids match the full forward pass")
     elif command == "same-tensors":
         a, _ = safetensors_io.read(argv[2])
         b, _ = safetensors_io.read(argv[3])
