@@ -322,6 +322,24 @@ int compile() {
   return 0;
 }
 
+/// Copies each size option that was given into its field. A size given as
+/// 0 or less is an error (reported; returns false), not a request for the
+/// default the field keeps when the option is absent.
+bool applySizes(
+    std::initializer_list<std::pair<cl::opt<int64_t> *, int64_t *>> sizes) {
+  for (auto [option, field] : sizes) {
+    if (!option->getNumOccurrences())
+      continue;
+    if (*option <= 0) {
+      fail("--" + option->ArgStr + " must be positive, got " +
+           llvm::Twine(int64_t(*option)));
+      return false;
+    }
+    *field = *option;
+  }
+  return true;
+}
+
 int gen() {
   mlc::TransformerConfig config;
   if (genFamily == "gpt2")
@@ -344,19 +362,11 @@ int gen() {
   config.context = genContext;
   config.batch = genBatch;
   config.seq = genSeq;
-  // An optional size given as 0 is an error, not a request for its default.
-  for (auto [option, field] :
-       {std::pair<cl::opt<int64_t> *, int64_t *>{&genKvHeads, &config.kvHeads},
-        {&genFfnDim, &config.ffnDim},
-        {&genEvalBatch, &config.evalBatch},
-        {&genPrefill, &config.prefill}}) {
-    if (!option->getNumOccurrences())
-      continue;
-    if (*option <= 0)
-      return fail("--" + option->ArgStr + " must be positive, got " +
-                  llvm::Twine(int64_t(*option)));
-    *field = *option;
-  }
+  if (!applySizes({{&genKvHeads, &config.kvHeads},
+                   {&genFfnDim, &config.ffnDim},
+                   {&genEvalBatch, &config.evalBatch},
+                   {&genPrefill, &config.prefill}}))
+    return 1;
   if (genNormEps.getNumOccurrences()) {
     if (!(genNormEps > 0))
       return fail("--norm-eps must be positive");
@@ -406,18 +416,11 @@ int importHf() {
   mlc::TransformerConfig config = *read;
   config.batch = 1;
   config.seq = config.context;
-  for (auto [option, field] :
-       {std::pair<cl::opt<int64_t> *, int64_t *>{&importBatch, &config.batch},
-        {&importSeq, &config.seq},
-        {&importEvalBatch, &config.evalBatch},
-        {&importPrefill, &config.prefill}}) {
-    if (!option->getNumOccurrences())
-      continue;
-    if (*option <= 0)
-      return fail("--" + option->ArgStr + " must be positive, got " +
-                  llvm::Twine(int64_t(*option)));
-    *field = *option;
-  }
+  if (!applySizes({{&importBatch, &config.batch},
+                   {&importSeq, &config.seq},
+                   {&importEvalBatch, &config.evalBatch},
+                   {&importPrefill, &config.prefill}}))
+    return 1;
   config.generation = !importNoGeneration;
   llvm::Expected<std::string> text = mlc::generateTransformer(config);
   if (!text)
