@@ -1,6 +1,8 @@
 // Metrics files as JSON lines or CSV.
 #include "runtime/Metrics.h"
 
+#include "runtime/Session.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -107,6 +109,44 @@ Status MetricsWriter::write(const std::vector<MetricField> &record) {
   if (std::fprintf(file_, "%s\n", line.c_str()) < 0 || std::fflush(file_) != 0)
     return Status::error(path_ + ": cannot write metrics (" +
                          std::strerror(errno) + ")");
+  return Status::ok();
+}
+
+Status writeProfile(const Session &session, const std::string &path) {
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+  for (const Entry *entry : session.entries()) {
+    if (entry->profiledCalls() == 0)
+      continue;
+    double calls = static_cast<double>(entry->profiledCalls()), total = 0;
+    nlohmann::ordered_json commands = nlohmann::ordered_json::array();
+    for (size_t c = 0; c < entry->profile().size(); ++c) {
+      const CommandProfile &p = entry->profile()[c];
+      total += p.seconds;
+      commands.push_back({{"index", c},
+                          {"kernel", p.kernel},
+                          {"kind", p.kind},
+                          {"fused_ops", p.fusedOps},
+                          {"bytes", p.bytes},
+                          {"seconds_per_call", p.seconds / calls}});
+    }
+    entries.push_back({{"name", entry->name()},
+                       {"kind", fb::EnumNameEntryKind(entry->kind())},
+                       {"calls", entry->profiledCalls()},
+                       {"seconds_per_call", total / calls},
+                       {"commands", std::move(commands)}});
+  }
+  nlohmann::ordered_json root = {{"entries", std::move(entries)}};
+  std::FILE *f = std::fopen(path.c_str(), "w");
+  if (!f)
+    return Status::error("--profile " + path + ": cannot open for writing (" +
+                         std::strerror(errno) + ")");
+  std::string text =
+      root.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  text += "\n";
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok &= std::fclose(f) == 0;
+  if (!ok)
+    return Status::error("--profile " + path + ": write failed");
   return Status::ok();
 }
 

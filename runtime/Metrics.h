@@ -12,6 +12,8 @@
 
 namespace mlc::rt {
 
+class Session;
+
 /// One value of a record: a number or a short string.
 struct MetricField {
   std::string key;
@@ -50,6 +52,15 @@ private:
   Format format_ = Format::JsonLines;
   std::vector<std::string> columns_;
 };
+
+/// Writes the command times of every entry point profiled in `session`
+/// (Session::setProfiling) to `path` as one JSON object:
+///   {"entries": [{"name", "kind", "calls", "seconds_per_call",
+///                 "commands": [{"index", "kernel", "kind", "fused_ops",
+///                               "bytes", "seconds_per_call"}]}]}
+/// ("bytes": the operand and result bytes one call of the command touches).
+/// Entry points never called while profiling are left out.
+Status writeProfile(const Session &session, const std::string &path);
 
 } // namespace mlc::rt
 

@@ -3,6 +3,7 @@
 
 #include "runtime/Init.h"
 
+#include <chrono>
 #include <cstring>
 
 namespace mlc::rt {
@@ -169,6 +170,20 @@ Status Session::prepareEntries() {
         return prepared.status().withContext(where);
       entry->commands_.push_back(std::move(prepared).value());
       entry->commandNames_.push_back(where);
+      CommandProfile profile;
+      profile.kernel = kernel.name() ? kernel.name()->str() : "?";
+      if (const fb::CpuKernel *cpu = kernel.body_as_CpuKernel())
+        profile.kind = fb::EnumNameOpKind(cpu->op());
+      else
+        profile.kind = fb::EnumNameKernelBody(kernel.body_type());
+      for (const TensorDesc *d : operandDescs)
+        profile.bytes += d->byteSize();
+      for (const TensorDesc *d : resultDescs)
+        profile.bytes += d->byteSize();
+      if (kernel.fused_ops())
+        for (const flatbuffers::String *op : *kernel.fused_ops())
+          profile.fusedOps.push_back(op->str());
+      entry->profile_.push_back(std::move(profile));
     }
     entries_[entry->name_] = std::move(entry);
   }
@@ -247,11 +262,21 @@ StatusOr<Entry *> Session::entryOfKind(fb::EntryKind kind) {
 }
 
 Status Session::run(Entry &entry) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last = profiling_ ? Clock::now() : Clock::time_point();
   for (size_t c = 0; c < entry.commands_.size(); ++c) {
     Status s = runCatching(*entry.commands_[c]);
     if (!s.isOk())
       return s.withContext(entry.commandNames_[c]);
+    if (profiling_) {
+      Clock::time_point now = Clock::now();
+      entry.profile_[c].seconds +=
+          std::chrono::duration<double>(now - last).count();
+      last = now;
+    }
   }
+  if (profiling_)
+    ++entry.profiledCalls_;
   return Status::ok();
 }
 

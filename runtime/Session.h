@@ -28,6 +28,15 @@ struct BoundBuffer {
   bool position = false;
 };
 
+/// Time spent in one command of an entry point (Session::setProfiling).
+struct CommandProfile {
+  std::string kernel;                 // the kernel's name, "k12_matmul"
+  std::string kind;                   // "matmul", "fused", ...
+  std::vector<std::string> fusedOps;  // the source ops it computes
+  uint64_t bytes = 0;                 // operand + result bytes of one call
+  double seconds = 0;                 // summed over every profiled call
+};
+
 /// One entry point with every command bound to its buffers.
 class Entry {
 public:
@@ -48,6 +57,10 @@ public:
   bool takesTokenWindows() const {
     return !inputs_.empty() && inputs_[0].tokenWindow;
   }
+  /// Per-command times of the calls made while profiling was on.
+  const std::vector<CommandProfile> &profile() const { return profile_; }
+  /// Calls made while profiling was on.
+  uint64_t profiledCalls() const { return profiledCalls_; }
 
 private:
   friend class Session;
@@ -55,6 +68,8 @@ private:
   std::vector<BoundBuffer> inputs_, outputs_;
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
+  std::vector<CommandProfile> profile_;
+  uint64_t profiledCalls_ = 0;
   uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0, context_ = 0;
   fb::EntryKind kind_ = fb::EntryKind::other;
 };
@@ -98,10 +113,20 @@ public:
 
   /// The entry point `name`, or an error listing those that exist.
   StatusOr<Entry *> entry(const std::string &name);
+  /// Every entry point, in name order.
+  std::vector<const Entry *> entries() const {
+    std::vector<const Entry *> all;
+    for (const auto &e : entries_)
+      all.push_back(e.second.get());
+    return all;
+  }
   /// The first entry point of `kind`, or an error saying there is none.
   StatusOr<Entry *> entryOfKind(fb::EntryKind kind);
   /// Runs every command of `entry` in order.
   Status run(Entry &entry);
+  /// Times every command of later calls (Entry::profile); off by default,
+  /// since reading the clock around each command costs a little.
+  void setProfiling(bool on) { profiling_ = on; }
 
 private:
   Session() = default;
@@ -117,6 +142,7 @@ private:
   std::vector<void *> memory_;
   std::map<std::string, uint32_t> byName_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
+  bool profiling_ = false;
 };
 
 } // namespace mlc::rt

@@ -137,6 +137,37 @@ def main(argv):
             if a[name].dtype != b[name].dtype or not np.array_equal(a[name], b[name]):
                 fail(f"tensor {name} differs")
         print(f"{len(a)} tensors identical")
+    elif command == "profile":
+        # profile FILE DUMP_JSON ENTRY=CALLS...: the profile has the entry
+        # points called, each as often as said, with one record per command
+        # in the executable's order, and its times add up.
+        profile = json.load(open(argv[2]))
+        dump = json.load(open(argv[3]))
+        expected = dict((a.split("=")[0], int(a.split("=")[1])) for a in argv[4:])
+        got_names = sorted(e["name"] for e in profile["entries"])
+        if got_names != sorted(expected):
+            fail(f"profiled entry points {got_names}, expected {sorted(expected)}")
+        program = dump["programs"][0]
+        commands = {e["name"]: e["commands"] for e in program["entry_points"]}
+        kernels = program["kernels"]
+        if not profile["entries"]:
+            fail("no profiled entry point")
+        for entry in profile["entries"]:
+            want = commands[entry["name"]]
+            got = entry["commands"]
+            if entry["calls"] != expected[entry["name"]]:
+                fail(f"{entry['name']}: {entry['calls']} calls, expected {expected[entry['name']]}")
+            if len(got) != len(want):
+                fail(f"{entry['name']}: {len(got)} commands profiled, the executable has {len(want)}")
+            for c, w in zip(got, want):
+                if c["kernel"] != kernels[w["kernel"]]["name"]:
+                    fail(f"command {c['index']} is {c['kernel']}, expected {kernels[w['kernel']]['name']}")
+                if c["seconds_per_call"] < 0 or c["bytes"] <= 0:
+                    fail(f"command {c['index']}: bad time or bytes {c}")
+            total = sum(c["seconds_per_call"] for c in got)
+            if not total > 0 or abs(total - entry["seconds_per_call"]) > 1e-9 * max(1, total):
+                fail(f"{entry['name']}: commands sum to {total}, entry says {entry['seconds_per_call']}")
+            print(f"{entry['name']}: {len(got)} commands, {entry['calls']} calls, {total:.3g} s/call")
     else:
         fail("unknown command " + command)
 
