@@ -448,12 +448,27 @@ LogicalResult MatmulOp::buildGradients(OpBuilder &b,
   else
     da = tb ? MatmulOp::create(b, loc, bv, g, true, true)
             : MatmulOp::create(b, loc, bv, g, false, true);
-  if (!tb)
+  auto aType = cast<RankedTensorType>(a.getType());
+  if (!ta && aType.getRank() > 2 &&
+      cast<RankedTensorType>(bv.getType()).getRank() == 2) {
+    // A rank-2 weight shared by every batch entry of a row-major lhs
+    // ([..., M, K] x [K, N]): its adjoint is one GEMM over all rows rather
+    // than one product per batch entry summed afterwards (which writes
+    // the weight's size once per entry and runs small GEMMs).
+    int64_t rows = 1;
+    for (int64_t d : aType.getShape().drop_back())
+      rows *= d;
+    Value a2 = buildReshape(b, loc, a, {rows, aType.getShape().back()});
+    Value g2 = buildReshape(b, loc, g, {rows, shapeOf(g).back()});
+    db = tb ? MatmulOp::create(b, loc, g2, a2, true, false)  // [N, K]
+            : MatmulOp::create(b, loc, a2, g2, true, false); // [K, N]
+  } else if (!tb) {
     db = ta ? MatmulOp::create(b, loc, a, g, false, false)
             : MatmulOp::create(b, loc, a, g, true, false);
-  else
+  } else {
     db = ta ? MatmulOp::create(b, loc, g, a, true, true)
             : MatmulOp::create(b, loc, g, a, true, false);
+  }
   return pushBinary(b, loc, a, bv, da, db, grads);
 }
 

@@ -112,12 +112,14 @@ func.func @forward(%w: tensor<2xf32> {mlc.param = "w"}) -> tensor<f32> {
 
 // Operands that were broadcast get their adjoints summed back to their own
 // shapes: over the added leading axes, over stretched size-1 axes (then
-// reshaped), down to a scalar, and over the batch of a matmul whose rank-2
-// weight was applied to every batch entry.
+// reshaped), down to a scalar. A rank-2 weight applied to every batch entry
+// gets one GEMM over all rows of the batch, not per-entry products summed.
 // CHECK-LABEL: func.func @forward_grad
 // CHECK-SAME: -> (tensor<f32>, tensor<3xf32> {mlc.output = "grad.b"}, tensor<1x3xf32> {mlc.output = "grad.s"}, tensor<f32> {mlc.output = "grad.c"}, tensor<3x2xf32> {mlc.output = "grad.w"})
-// CHECK: %[[MM:.*]] = mlc.matmul %{{.*}}, %{{.*}} transpose_lhs : (tensor<5x4x3xf32>, tensor<5x4x2xf32>) -> tensor<5x3x2xf32>
-// CHECK: %[[DW:.*]] = mlc.reduce_sum %[[MM]] axes = [0] : (tensor<5x3x2xf32>) -> tensor<3x2xf32>
+// CHECK: %[[XR:.*]] = mlc.reshape %[[XB:.*]] : (tensor<5x4x3xf32>) -> tensor<20x3xf32>
+// CHECK: %[[GR:.*]] = mlc.reshape %{{.*}} : (tensor<5x4x2xf32>) -> tensor<20x2xf32>
+// CHECK: %[[DW:.*]] = mlc.matmul %[[XR]], %[[GR]] transpose_lhs : (tensor<20x3xf32>, tensor<20x2xf32>) -> tensor<3x2xf32>
+// CHECK-NOT: mlc.reduce_sum %{{.*}} : (tensor<5x3x2xf32>)
 // CHECK: %[[NEG:.*]] = mlc.neg %{{.*}} : tensor<4x3xf32>
 // CHECK: %[[DC:.*]] = mlc.reduce_sum %[[NEG]] axes = [0, 1] : (tensor<4x3xf32>) -> tensor<f32>
 // CHECK: %[[SUM_S:.*]] = mlc.reduce_sum %{{.*}} axes = [0] : (tensor<4x3xf32>) -> tensor<3xf32>
@@ -236,6 +238,21 @@ func.func @forward(%x: tensor<3x5xf32> {mlc.param = "x"}, %t: tensor<3x5xf32> {m
 func.func @forward(%x: tensor<3xf32> {mlc.param = "x"}) -> tensor<f32> {
   %0 = mlc.abs %x : tensor<3xf32>
   %1 = mlc.reduce_sum %0 axes = [0] : (tensor<3xf32>) -> tensor<f32>
+  return %1 : tensor<f32>
+}
+
+// -----
+
+// A transposed rank-2 weight shared by a batch (a tied LM head, [V, D]) gets
+// its adjoint as one GEMM over the batch's rows too: g^T x.
+// CHECK-LABEL: func.func @forward_grad
+// CHECK: %[[XR:.*]] = mlc.reshape %{{.*}} : (tensor<2x4x3xf32>) -> tensor<8x3xf32>
+// CHECK: %[[GR:.*]] = mlc.reshape %{{.*}} : (tensor<2x4x5xf32>) -> tensor<8x5xf32>
+// CHECK: %[[DW:.*]] = mlc.matmul %[[GR]], %[[XR]] transpose_lhs : (tensor<8x5xf32>, tensor<8x3xf32>) -> tensor<5x3xf32>
+// CHECK: return %{{.*}}, %[[DW]]
+func.func @forward(%x: tensor<2x4x3xf32> {mlc.input = "x"}, %w: tensor<5x3xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.matmul %x, %w transpose_rhs : (tensor<2x4x3xf32>, tensor<5x3xf32>) -> tensor<2x4x5xf32>
+  %1 = mlc.reduce_sum %0 axes = [0, 1, 2] : (tensor<2x4x5xf32>) -> tensor<f32>
   return %1 : tensor<f32>
 }
 

@@ -387,6 +387,12 @@ std::vector<GradCase> allCases() {
                          " transpose_lhs transpose_rhs"));
   cases.push_back(matmul("matmul_batch", {2, 3, 4}, {2, 4, 5}, {2, 3, 5}, ""));
   cases.push_back(matmul("matmul_bcast_rhs", {2, 3, 4}, {4, 5}, {2, 3, 5}, ""));
+  // A shared rank-2 weight under two batch dims, plain and transposed (a
+  // tied LM head): its adjoint is one GEMM over all rows.
+  cases.push_back(
+      matmul("matmul_bcast_rhs_2d", {2, 2, 3, 4}, {4, 5}, {2, 2, 3, 5}, ""));
+  cases.push_back(matmul("matmul_bcast_rhs_tr", {2, 3, 4}, {5, 4}, {2, 3, 5},
+                         " transpose_rhs"));
   cases.push_back(matmul("matmul_bcast_lhs", {3, 4}, {2, 5, 4}, {2, 3, 5},
                          " transpose_rhs"));
   cases.push_back(
