@@ -115,11 +115,86 @@ std::vector<uint8_t> constantBytes(DenseElementsAttr attr) {
 }
 
 /// Whether an op reads its operands elementwise at the index it writes, so
-/// that its result may share memory with a same-shaped operand.
+/// that its result may share memory with a same-shaped operand: the
+/// Elementwise ops (but not broadcast_to, which reads one element for
+/// many) and "loop" kernel regions, which store a tile's results after
+/// reading its operands.
 bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
-             ExpOp, LogOp, TanhOp, CosOp, SinOp, SqrtOp, RsqrtOp, ReluOp,
-             SigmoidOp, GeluOp, ErfOp, SiluOp, SelectOp, CastOp>(op);
+  if (isa<FusionOp>(op))
+    return true;
+  return op->hasTrait<trait::Elementwise>() && !isa<BroadcastToOp>(op);
+}
+
+/// "mlc.add @ model.mlir:3:9" for each op a kernel computes.
+std::vector<std::string> sourceOps(Operation *op) {
+  std::vector<std::string> ops;
+  auto describe = [](Operation *o) {
+    return o->getName().getStringRef().str() + " @ " + describeLoc(o->getLoc());
+  };
+  if (auto fusion = dyn_cast<FusionOp>(op)) {
+    for (Operation &inner : fusion.getBodyOps())
+      ops.push_back(describe(&inner));
+    return ops;
+  }
+  return {describe(op)};
+}
+
+/// The part of a kernel's name after "k<index>_": the op ("matmul"), or
+/// "fused_" and the first ops of a region ("fused_mul_add_sqrt_etc").
+std::string kernelLabel(Operation *op) {
+  auto fusion = dyn_cast<FusionOp>(op);
+  if (!fusion)
+    return op->getName().stripDialect().str();
+  std::string label = "fused";
+  unsigned named = 0, total = 0;
+  for (Operation &inner : fusion.getBodyOps()) {
+    ++total;
+    if (named < 3) {
+      label += "_" + inner.getName().stripDialect().str();
+      ++named;
+    }
+  }
+  return total > named ? label + "_etc" : label;
+}
+
+/// Text that two ops share exactly when they make the same kernel: names,
+/// attributes and types of the op and of the ops in its region, with the
+/// values inside the region numbered locally (not the operands' names or
+/// any location).
+std::string kernelKey(Operation *op) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  llvm::DenseMap<Value, unsigned> local;
+  auto describe = [&](Operation *o) {
+    os << o->getName() << o->getAttrDictionary() << "(";
+    for (Value v : o->getOperands()) {
+      auto it = local.find(v);
+      if (it != local.end())
+        os << "%" << it->second;
+      os << ":" << v.getType() << ",";
+    }
+    os << ")->(";
+    for (Value r : o->getResults()) {
+      os << r.getType() << ",";
+      local.try_emplace(r, local.size());
+    }
+    os << ")";
+  };
+  describe(op);
+  for (Region &region : op->getRegions())
+    for (Block &block : region) {
+      os << "{";
+      for (BlockArgument arg : block.getArguments()) {
+        os << "^" << arg.getType();
+        local.try_emplace(arg, local.size());
+      }
+      for (Operation &inner : block) {
+        os << ";";
+        describe(&inner);
+      }
+      os << "}";
+    }
+  return key;
 }
 
 /// A buffer being added to the program.
@@ -169,8 +244,9 @@ private:
   llvm::DenseMap<Value, uint32_t>
   findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
                      llvm::DenseMap<Value, uint32_t> &argBuffers);
-  FailureOr<flatbuffers::Offset<fb::Kernel>> buildKernel(Operation *op,
-                                                         StringRef name);
+  /// The kernel computing `op`, built by the target the first time an op
+  /// of its kind, attributes and types (and region) appears.
+  FailureOr<uint32_t> kernelFor(Operation *op);
   /// A command copying buffer `from` into `to`, described by `what`.
   flatbuffers::Offset<fb::Command> copyCommand(uint32_t from, uint32_t to,
                                                const std::string &what);
@@ -182,6 +258,7 @@ private:
   std::vector<BufferInfo> buffers_;
   llvm::StringMap<uint32_t> bufferByName_;
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels_;
+  llvm::StringMap<uint32_t> kernelByKey_;
   std::vector<flatbuffers::Offset<fb::EntryPoint>> entries_;
   uint64_t trainFlops_ = 0, evalFlops_ = 0, constantBytes_ = 0;
   /// Gradient accumulation: one optimizer step is microBatches_ accumulate
@@ -309,12 +386,13 @@ Exporter::findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
     if (r.kind != ModelResult::Kind::Update)
       continue;
     Value v = ret.getOperand(r.index);
-    // Only a single-result op computes into a persistent buffer: the
-    // runtime checks in-place safety per kernel, not per result.
+    // Only a single-result op computes into a persistent buffer (the
+    // runtime checks in-place safety per kernel, not per result), or a
+    // loop region, whose tiles store every result after all their reads.
     Operation *producer = v.getDefiningOp();
     if (!producer || isa<ConstantOp>(producer) ||
-        producer->getNumResults() != 1 || timesReturned[v] != 1 ||
-        inPlace.count(v))
+        (producer->getNumResults() != 1 && !isa<FusionOp>(producer)) ||
+        timesReturned[v] != 1 || inPlace.count(v))
       continue;
     // The old value lives in the same buffer: every reader of it must run
     // before the producer, or be the producer itself reading elementwise.
@@ -344,18 +422,23 @@ Exporter::findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
   return inPlace;
 }
 
-FailureOr<flatbuffers::Offset<fb::Kernel>>
-Exporter::buildKernel(Operation *op, StringRef name) {
+FailureOr<uint32_t> Exporter::kernelFor(Operation *op) {
+  std::string key = kernelKey(op);
+  auto it = kernelByKey_.find(key);
+  if (it != kernelByKey_.end())
+    return it->second;
   if (failed(target_.checkOp(op)))
     return failure();
   FailureOr<KernelBody> body = target_.buildKernel(op, fbb_);
   if (failed(body))
     return failure();
-  std::string fused =
-      op->getName().getStringRef().str() + " @ " + describeLoc(op->getLoc());
-  auto fusedOps = fbb_.CreateVectorOfStrings({fused});
-  return fb::CreateKernel(fbb_, fbb_.CreateString(name.str()), fusedOps,
-                          body->type, body->offset);
+  auto index = static_cast<uint32_t>(kernels_.size());
+  std::string name = "k" + std::to_string(index) + "_" + kernelLabel(op);
+  auto fusedOps = fbb_.CreateVectorOfStrings(sourceOps(op));
+  kernels_.push_back(fb::CreateKernel(fbb_, fbb_.CreateString(name), fusedOps,
+                                      body->type, body->offset));
+  kernelByKey_[key] = index;
+  return index;
 }
 
 flatbuffers::Offset<fb::Command>
@@ -483,19 +566,14 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
       bufferOf[result] = *b;
     }
 
-    std::string kernelName = "k" + std::to_string(kernels_.size()) + "_" +
-                             op.getName().stripDialect().str();
-    FailureOr<flatbuffers::Offset<fb::Kernel>> kernel =
-        buildKernel(&op, kernelName);
+    FailureOr<uint32_t> kernel = kernelFor(&op);
     if (failed(kernel))
       return failure();
     std::vector<uint32_t> operandBuffers;
     for (Value operand : op.getOperands())
       operandBuffers.push_back(bufferOf.lookup(operand));
-    commands.push_back(
-        fb::CreateCommandDirect(fbb_, static_cast<uint32_t>(kernels_.size()),
-                                &operandBuffers, &resultBuffers));
-    kernels_.push_back(*kernel);
+    commands.push_back(fb::CreateCommandDirect(fbb_, *kernel, &operandBuffers,
+                                               &resultBuffers));
     flops += countFlops(&op);
   }
 

@@ -45,11 +45,19 @@ uint64_t countFlops(Operation *op) {
       .Case([](EmbeddingGradOp e) { return elementsOf(e.getGrad()); })
       .Case(
           [](SoftmaxCrossEntropyOp l) { return 5 * elementsOf(l.getLogits()); })
-      .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
-            ExpOp, LogOp, TanhOp, CosOp, SinOp, SqrtOp, RsqrtOp, ReluOp,
-            SigmoidOp, GeluOp, ErfOp, SiluOp, CompareOp, SelectOp>(
-          [](Operation *o) { return elementsOf(o->getResult(0)); })
-      .Default([](Operation *) { return uint64_t(0); });
+      .Case([](FusionOp f) {
+        uint64_t flops = 0;
+        for (Operation &inner : f.getBodyOps())
+          flops += countFlops(&inner);
+        return flops;
+      })
+      // Moving elements (broadcast_to, cast) is no arithmetic.
+      .Case<BroadcastToOp, CastOp>([](Operation *) { return uint64_t(0); })
+      .Default([](Operation *o) {
+        // One operation per element of every other elementwise op.
+        return o->hasTrait<trait::Elementwise>() ? elementsOf(o->getResult(0))
+                                                 : uint64_t(0);
+      });
 }
 
 } // namespace mlc

@@ -32,6 +32,13 @@ def Mlc_SupportedTensorSizes : NativeOpTrait<"SupportedTensorSizes"> {
   let cppNamespace = "::mlc::trait";
 }
 
+// Each result element is a function of the operand elements at the same
+// index, operands broadcasting as in NumPy (ir/MlcTraits.h). What fusion
+// groups into loops and what may compute in place over an operand.
+def Mlc_Elementwise : NativeOpTrait<"Elementwise"> {
+  let cppNamespace = "::mlc::trait";
+}
+
 class Mlc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Mlc_Dialect, mnemonic, [Mlc_SupportedTensorSizes] # traits>;
 

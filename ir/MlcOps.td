@@ -16,7 +16,8 @@ defvar Differentiable = DeclareOpInterfaceMethods<Mlc_DifferentiableOpInterface>
 //===----------------------------------------------------------------------===//
 
 class Mlc_BinaryOp<string mnemonic, Type operandType, list<Trait> traits = []>
-    : Mlc_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, Differentiable]> {
+    : Mlc_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, Differentiable,
+                                 Mlc_Elementwise]> {
   let arguments = (ins operandType:$lhs, operandType:$rhs);
   let results = (outs operandType:$result);
   let assemblyFormat =
@@ -60,7 +61,7 @@ def Mlc_PowOp : Mlc_BinaryOp<"pow", Mlc_FloatTensor> {
 
 class Mlc_UnaryOp<string mnemonic, Type tensorType, list<Trait> traits = []>
     : Mlc_Op<mnemonic, traits # [Pure, SameOperandsAndResultType,
-                                 Differentiable]> {
+                                 Differentiable, Mlc_Elementwise]> {
   let arguments = (ins tensorType:$input);
   let results = (outs tensorType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -105,7 +106,8 @@ def Mlc_SinOp : Mlc_UnaryOp<"sin", Mlc_FloatTensor> {
 // Compare and select
 //===----------------------------------------------------------------------===//
 
-def Mlc_CompareOp : Mlc_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+def Mlc_CompareOp : Mlc_Op<"compare", [Pure, InferTypeOpAdaptor,
+                                       Mlc_Elementwise]> {
   let summary = "elementwise comparison producing an i1 tensor";
   let description = [{
     `mlc.compare lt, %a, %b : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>`.
@@ -118,7 +120,8 @@ def Mlc_CompareOp : Mlc_Op<"compare", [Pure, InferTypeOpAdaptor]> {
                        "functional-type(operands, results)";
 }
 
-def Mlc_SelectOp : Mlc_Op<"select", [Pure, InferTypeOpAdaptor, Differentiable]> {
+def Mlc_SelectOp : Mlc_Op<"select", [Pure, InferTypeOpAdaptor, Differentiable,
+                                     Mlc_Elementwise]> {
   let summary = "elementwise choice: pred ? on_true : on_false";
   let description = [{
     All three operands broadcast together as in NumPy. The predicate gets
@@ -170,7 +173,8 @@ def Mlc_ReduceMaxOp : Mlc_ReduceOp<"reduce_max", Mlc_NumericTensor> {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def Mlc_BroadcastToOp : Mlc_Op<"broadcast_to", [Pure, Differentiable]> {
+def Mlc_BroadcastToOp : Mlc_Op<"broadcast_to", [Pure, Differentiable,
+                                                 Mlc_Elementwise]> {
   let summary = "broadcast to the result shape, as numpy.broadcast_to";
   let arguments = (ins Mlc_Tensor:$input);
   let results = (outs Mlc_Tensor:$result);
@@ -203,7 +207,7 @@ def Mlc_TransposeOp : Mlc_Op<"transpose",
   let hasCanonicalizer = 1;
 }
 
-def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable]> {
+def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable, Mlc_Elementwise]> {
   let summary = "convert the element type, keeping the shape";
   let arguments = (ins Mlc_Tensor:$input);
   let results = (outs Mlc_Tensor:$result);
@@ -407,5 +411,6 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
 
 include "ir/MlcTransformerOps.td"
 include "ir/MlcCacheOps.td"
+include "ir/MlcFusionOps.td"
 
 #endif // MLC_OPS_TD

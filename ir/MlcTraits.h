@@ -24,6 +24,13 @@ public:
   }
 };
 
+/// Each result element is a function of the operand elements at the same
+/// index, operands broadcasting as in NumPy. Fusion groups such ops into
+/// loops; the op verifiers check the shapes.
+template <typename ConcreteType>
+class Elementwise : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {
+};
+
 } // namespace trait
 } // namespace mlc
 

@@ -87,7 +87,7 @@ def Mlc_RmsNormOp : Mlc_Op<"rms_norm",
 //===----------------------------------------------------------------------===//
 
 def Mlc_GeluOp : Mlc_Op<"gelu", [Pure, SameOperandsAndResultType,
-                                  Differentiable]> {
+                                  Differentiable, Mlc_Elementwise]> {
   let summary = "Gaussian error linear unit (torch.nn.functional.gelu)";
   let description = [{
     `mlc.gelu %x approximate = "tanh" : tensor<4xf32>`. With `approximate =

@@ -154,4 +154,29 @@ def EvalFunc : Pass<"mlc-eval-func", "mlir::ModuleOp"> {
   ];
 }
 
+def Fuse : Pass<"mlc-fuse", "mlir::func::FuncOp"> {
+  let summary = "Group elementwise graph ops into kernel regions";
+  let description = [{
+    Groups ops into `mlc.fusion "loop"` regions, one future kernel each, so
+    that values computed inside a region never reach memory: chains of
+    elementwise ops (the `Elementwise` trait, `mlc.broadcast_to` included)
+    over the same iteration shape, with operands of smaller shapes read at
+    their broadcast index. A group grows from its last op up through the
+    producers of its operands; a producer joins when every use of it lies
+    in the group or after the group's last op (a multi-output region: the
+    value is also a result), so regions never form cycles. The whole
+    AdamW update of one parameter (moments and parameter) becomes one
+    region. Groups of a single op stay as they are. Values are f32 (i1
+    masks of mlc.compare too); other element types stay unfused.
+
+    `min-ops` (default 2) is the smallest group made into a region; a
+    large value turns fusion off so that its effect can be measured.
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "unsigned", /*default=*/"2",
+           "Smallest number of ops a region holds">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
 #endif // MLC_PASSES_TD

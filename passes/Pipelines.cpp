@@ -64,7 +64,7 @@ FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
 
 FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
                                            std::string &error,
-                                           StringRef evalFunc) {
+                                           StringRef evalFunc, bool fuse) {
   if (!isPlainWord(func)) {
     error = "--func '" + func.str() + "' is not a function name";
     return failure();
@@ -82,6 +82,8 @@ FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
       return failure();
     text += " train=" + train.str();
   }
+  if (!fuse)
+    text += " fuse=false";
   return text + "}";
 }
 
@@ -128,6 +130,8 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.fuse)
+    pm.addNestedPass<func::FuncOp>(createFuse());
   return success();
 }
 
@@ -136,7 +140,7 @@ void registerCompilePipeline() {
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), build the train step (train=SPEC) or "
-      "the eval entry point, canonicalize, CSE",
+      "the eval entry point, canonicalize, CSE, fuse (unless fuse=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         CompileOptions options;

@@ -24,6 +24,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Export this function (the model's parameters, inputs "
                      "of another batch size) as the eval entry point instead "
                      "of one derived from the model function")};
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("Group elementwise ops into kernel regions "
+                                   "(-mlc-fuse); false compiles op by op"),
+                    llvm::cl::init(true)};
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -38,12 +42,13 @@ llvm::FailureOr<std::string> trainSpecToPassOptions(llvm::StringRef spec,
 llvm::FailureOr<std::string> compilePipelineText(llvm::StringRef func,
                                                  llvm::StringRef train,
                                                  std::string &error,
-                                                 llvm::StringRef evalFunc = "");
+                                                 llvm::StringRef evalFunc = "",
+                                                 bool fuse = true);
 
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
-/// lower-einsum, eval-func (with eval-func), then train-step (or eval-entry
-/// without --train),
-/// canonicalize and CSE. A bad spec or option fails through `errorHandler`.
+/// inline, lower-einsum, eval-func (with eval-func), then train-step (or
+/// eval-entry without --train), canonicalize, CSE and fuse (unless
+/// fuse=false). A bad spec or option fails through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,
     llvm::function_ref<llvm::LogicalResult(const llvm::Twine &)> errorHandler);

@@ -172,6 +172,8 @@ public:
   llvm::StringRef name() const override { return "cpu"; }
 
   LogicalResult checkOp(Operation *op) const override {
+    if (auto fusion = dyn_cast<FusionOp>(op))
+      return checkFusion(fusion);
     for (Type t :
          llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
       Type element = cast<RankedTensorType>(t).getElementType();
@@ -185,6 +187,8 @@ public:
   FailureOr<KernelBody>
   buildKernel(Operation *op,
               flatbuffers::FlatBufferBuilder &fbb) const override {
+    if (auto fusion = dyn_cast<FusionOp>(op))
+      return buildFusedLoop(fusion, fbb);
     FailureOr<CpuOp> c = describe(op);
     if (failed(c))
       return failure();
@@ -197,6 +201,78 @@ public:
   }
 
 private:
+  /// The cpu device runs "loop" regions over f32 and i1 values whose ops
+  /// have a built-in elementwise kind.
+  static LogicalResult checkFusion(FusionOp fusion) {
+    auto registerType = [](Type t) {
+      Type e = cast<RankedTensorType>(t).getElementType();
+      return e.isF32() || e.isInteger(1);
+    };
+    for (Operation &op : fusion.getBodyOps()) {
+      for (Type t :
+           llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+        if (!registerType(t))
+          return op.emitError()
+                 << "the cpu target runs fused loops over f32 and i1 values "
+                    "only, found "
+                 << t;
+      if (!isa<BroadcastToOp>(op) && failed(describe(&op)))
+        return failure();
+    }
+    return success();
+  }
+
+  /// One step per body op (broadcast_to reads its operand at the broadcast
+  /// index, which every operand load does already, so it adds none) and one
+  /// load per block argument the body reads.
+  static FailureOr<KernelBody> buildFusedLoop(FusionOp fusion,
+                                              flatbuffers::FlatBufferBuilder &fbb) {
+    std::vector<fb::FusedStep> steps;
+    llvm::DenseMap<Value, uint16_t> reg;
+    auto dtypeOf = [](Value v) {
+      return cast<RankedTensorType>(v.getType()).getElementType().isInteger(1)
+                 ? fb::DType::i1
+                 : fb::DType::f32;
+    };
+    auto registerOf = [&](Value v) -> uint16_t {
+      auto it = reg.find(v);
+      if (it != reg.end())
+        return it->second;
+      auto arg = cast<BlockArgument>(v); // ops come before their users
+      steps.emplace_back(fb::OpKind::copy, dtypeOf(v), fb::ComparePredicate::eq,
+                         fb::GeluApproximation::none,
+                         static_cast<uint16_t>(arg.getArgNumber()), 0, 0);
+      return reg[v] = static_cast<uint16_t>(steps.size() - 1);
+    };
+    for (Operation &op : fusion.getBodyOps()) {
+      if (isa<BroadcastToOp>(op)) {
+        reg[op.getResult(0)] = registerOf(op.getOperand(0));
+        continue;
+      }
+      FailureOr<CpuOp> c = describe(&op);
+      if (failed(c))
+        return failure();
+      uint16_t operands[3] = {0, 0, 0};
+      for (auto [i, operand] : llvm::enumerate(op.getOperands()))
+        operands[i] = registerOf(operand);
+      if (steps.size() >= 65535)
+        return fusion.emitError()
+               << "a fused loop holds at most 65535 steps";
+      steps.emplace_back(c->kind, dtypeOf(op.getResult(0)), c->predicate,
+                         c->approximate, operands[0], operands[1],
+                         operands[2]);
+      reg[op.getResult(0)] = static_cast<uint16_t>(steps.size() - 1);
+    }
+    std::vector<uint16_t> results;
+    auto yield = cast<YieldOp>(fusion.getBody().front().getTerminator());
+    for (Value v : yield.getValues())
+      results.push_back(registerOf(v));
+    std::vector<int64_t> shape(fusion.getIterationShape().begin(),
+                               fusion.getIterationShape().end());
+    auto loop = fb::CreateFusedLoopDirect(fbb, &shape, &steps, &results);
+    return KernelBody{fb::KernelBody::FusedLoop, loop.Union()};
+  }
+
   static KernelBody write(const CpuOp &c, flatbuffers::FlatBufferBuilder &fbb) {
     bool isReduce = c.kind == fb::OpKind::reduce_sum ||
                     c.kind == fb::OpKind::reduce_mean ||

@@ -42,6 +42,8 @@ public:
   Status check(const fb::Kernel &kernel,
                const std::vector<const TensorDesc *> &operands,
                const std::vector<const TensorDesc *> &results) const override {
+    if (const fb::FusedLoop *loop = kernel.body_as_FusedLoop())
+      return checkFusedLoop(*loop, operands, results);
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
     if (!body)
       return Status::error(std::string("kernel body is '") +
@@ -86,6 +88,8 @@ public:
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
           const std::vector<TensorRef> &results) override {
+    if (const fb::FusedLoop *loop = kernel.body_as_FusedLoop())
+      return prepareFusedLoop(*loop, operands, results);
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
     if (!body)
       return Status::internal("the cpu device can only prepare cpu kernels");

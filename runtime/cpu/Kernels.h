@@ -18,6 +18,19 @@ prepareKernel(const fb::CpuKernel &kernel,
               const std::vector<TensorRef> &operands,
               const std::vector<TensorRef> &results);
 
+/// Checks a fused loop (a kernel region) against its operands and results:
+/// every step valid and in dependency order, f32/i1 registers, operands
+/// broadcasting to the iteration shape, results of that shape.
+Status checkFusedLoop(const fb::FusedLoop &loop,
+                      const std::vector<const TensorDesc *> &operands,
+                      const std::vector<const TensorDesc *> &results);
+
+/// Binds a fused loop that passed checkFusedLoop() to its buffers.
+StatusOr<std::unique_ptr<PreparedCommand>>
+prepareFusedLoop(const fb::FusedLoop &loop,
+                 const std::vector<TensorRef> &operands,
+                 const std::vector<TensorRef> &results);
+
 } // namespace mlc::rt::cpu
 
 #endif // MLC_RUNTIME_CPU_KERNELS_H

@@ -57,6 +57,10 @@ cl::opt<std::string> evalFuncName(
              "point (the model's parameters, inputs of another batch size) "
              "instead of the one derived from --func"),
     cl::value_desc("name"), cl::sub(compileCommand), cl::cat(mlcCategory));
+cl::opt<bool> noFuse("no-fuse",
+                     cl::desc("Compile op by op, without kernel regions "
+                              "(to measure what fusion brings)"),
+                     cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<bool> emitMlir("emit-mlir",
                        cl::desc("Print the compiled IR instead of writing an "
                                 "executable"),
@@ -287,7 +291,8 @@ int compile() {
 
   std::string error;
   FailureOr<std::string> pipeline =
-      mlc::compilePipelineText(funcName, trainSpec, error, evalFuncName);
+      mlc::compilePipelineText(funcName, trainSpec, error, evalFuncName,
+                               /*fuse=*/!noFuse);
   if (failed(pipeline))
     return fail(error);
   PassManager pm(&context);
