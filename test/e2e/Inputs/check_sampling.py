@@ -31,29 +31,21 @@ one window. Files go to DIR; mlc-run and mlc-dump are found on PATH.
 """
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools", "py"))
-import safetensors_io  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
+from suite import Runner, fail, safetensors_io  # noqa: E402
 
 # Cached and full-pass logits differ by rounding; a token whose rank puts
 # it this close to the nucleus boundary counts as inside.
 MASS_TOLERANCE = 1e-4
 
 
-def fail(message):
-    print("FAILED: " + message)
-    sys.exit(1)
-
-
-def mlc_run(*args):
-    result = subprocess.run(["mlc-run", *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        fail(f"mlc-run {' '.join(args)}\n{result.stdout}{result.stderr}")
-    return result.stdout
+def dump(exe):
+    """Program 0 of `mlc-dump --json EXE`."""
+    return json.loads(Runner(None, ".").run("mlc-dump", "--json", exe))["programs"][0]
 
 
 class Model:
@@ -61,11 +53,8 @@ class Model:
     context of generation, and the runs the checks need."""
 
     def __init__(self, exe, params, work):
-        self.exe, self.params, self.work = exe, params, work
-        dump = subprocess.run(["mlc-dump", "--json", exe], capture_output=True, text=True)
-        if dump.returncode != 0:
-            fail(dump.stderr)
-        program = json.loads(dump.stdout)["programs"][0]
+        self.exe, self.params, self.runner = exe, params, Runner(None, work)
+        program = dump(exe)
         entries = {e["kind"]: e for e in program["entry_points"]}
         if "eval" not in entries or "prefill" not in entries:
             fail(f"{exe} needs eval and prefill entry points")
@@ -78,20 +67,22 @@ class Model:
     def generate(self, prompt, *options):
         """The ids of the prompt and a continuation to the end of the context."""
         new = self.context - len(prompt.encode())
-        out = mlc_run(self.exe, "--init-from", self.params, "--generate", "--prompt", prompt,
-                      "--max-new-tokens", str(new), "--print-ids", *options)
+        out = self.runner.run("mlc-run", self.exe, "--init-from", self.params, "--generate",
+                              "--prompt", prompt, "--max-new-tokens", str(new), "--print-ids",
+                              *options)
         return [int(i) for i in out.strip().split(",")]
 
     def logits(self, windows, name):
         """The eval entry point's logits [B, T, V] on `windows` [B, T]."""
         if np.shape(windows) != (self.batch, self.window):
             fail(f"{np.shape(windows)} windows for an eval batch of {self.batch} x {self.window}")
-        data, out = (os.path.join(self.work, f"{name}.{x}.safetensors") for x in ("in", "out"))
+        data, out = (self.runner.path(f"{name}.{x}.safetensors") for x in ("in", "out"))
         tokens = np.concatenate([np.asarray(windows).ravel(), [0]])  # one more: the targets
         safetensors_io.write(data, {"tokens": tokens.astype(np.int32)},
                              {"mlc.tokenizer": "bytes", "mlc.vocab": "256"})
-        mlc_run(self.exe, "--init-from", self.params, "--eval", "--eval-data", data,
-                "--eval-batches", "1", "--save-outputs", out, "--no-progress")
+        self.runner.run("mlc-run", self.exe, "--init-from", self.params, "--eval",
+                        "--eval-data", data, "--eval-batches", "1", "--save-outputs", out,
+                        "--no-progress")
         return safetensors_io.read(out)[0]["logits"].astype(np.float64)
 
 
@@ -171,8 +162,7 @@ def random_params(exe, path, std, seed):
     """Every parameter of `exe` drawn from N(0, std^2): weights larger than
     an initialization's, so that the next-token distributions are peaked
     and differ from position to position, as a trained model's do."""
-    program = json.loads(subprocess.run(["mlc-dump", "--json", exe], capture_output=True,
-                                        text=True, check=True).stdout)["programs"][0]
+    program = dump(exe)
     rng = np.random.default_rng(seed)
     params = {b["name"]: (rng.standard_normal(b["shape"]) * std).astype(np.float32)
               for b in program["buffers"] if b["role"] == "parameter"}

@@ -24,8 +24,8 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools", "py"))
-import safetensors_io  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
+from suite import Runner, fail, safetensors_io  # noqa: E402
 
 ATTEMPTS = 5
 # The kill waits until the temporary holds this much, so that a real part
@@ -38,18 +38,6 @@ def written(path):
         return os.path.getsize(path)
     except FileNotFoundError:
         return -1
-
-
-def fail(message):
-    print("FAILED: " + message)
-    sys.exit(1)
-
-
-def run(*args):
-    result = subprocess.run(["mlc-run", *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        fail(f"mlc-run {' '.join(args)}\n{result.stdout}{result.stderr}")
-    return result.stdout
 
 
 def kill_while_writing(exe, data, ckpt):
@@ -76,7 +64,8 @@ def kill_while_writing(exe, data, ckpt):
 
 
 def main(exe, data, work):
-    ckpt = os.path.join(work, "ckpt.safetensors")
+    runner = Runner(None, work)
+    ckpt = runner.path("ckpt.safetensors")
     for attempt in range(1, ATTEMPTS + 1):
         temporary = kill_while_writing(exe, data, ckpt)
         if temporary:
@@ -94,12 +83,11 @@ def main(exe, data, work):
         fail("the temporary is complete: the kill was not mid-write")
 
     target = str(step + 2)
-    straight = os.path.join(work, "straight.safetensors")
-    resumed = os.path.join(work, "resumed.safetensors")
-    run(exe, "--data", data, "--steps", target, "--threads", "2", "--seed", "5",
-        "--save-params", straight, "--no-progress")
-    out = run(exe, "--data", data, "--steps", target, "--threads", "2", "--resume", ckpt,
-              "--save", ckpt, "--save-params", resumed, "--no-progress")
+    straight, resumed = runner.path("straight.safetensors"), runner.path("resumed.safetensors")
+    runner.run("mlc-run", exe, "--data", data, "--steps", target, "--threads", "2", "--seed", "5",
+               "--save-params", straight, "--no-progress")
+    out = runner.run("mlc-run", exe, "--data", data, "--steps", target, "--threads", "2",
+                     "--resume", ckpt, "--save", ckpt, "--save-params", resumed, "--no-progress")
     if f"at step {step}" not in out:
         fail(f"resumed at another step than {step}:\n{out}")
     a, b = safetensors_io.read(straight)[0], safetensors_io.read(resumed)[0]
