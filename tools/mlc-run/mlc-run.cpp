@@ -652,9 +652,9 @@ Status checkDataOptions(const tools::Args &args, Session &session,
 /// records its data order, the recorded seed and sampling replace the
 /// defaults, and ones given explicitly must agree; its training record is
 /// kept for train() to check against the executable's steps.
-Status restoreDataOrder(const tools::Args &args,
-                        const std::map<std::string, std::string> &metadata,
-                        RunConfig &cfg) {
+Status restoreResumedRun(const tools::Args &args,
+                         const std::map<std::string, std::string> &metadata,
+                         RunConfig &cfg) {
   const std::string path = args.get("resume");
   StatusOr<std::optional<TrainingRecord>> record =
       TrainingRecord::fromMetadata(metadata, path);
@@ -967,7 +967,7 @@ Status runMain(int argc, char **argv) {
       return r.status();
     firstStep = *r;
     if (!evalOnly && !generate)
-      MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
+      MLC_RETURN_IF_ERROR(restoreResumedRun(args, metadata, cfg));
     std::string order =
         cfg.resumedOrder ? std::string(" (seed ") + std::to_string(cfg.seed) +
                                ", sample " + samplingName(cfg.sampling) + ")"
