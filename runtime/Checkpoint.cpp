@@ -5,20 +5,39 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 namespace mlc::rt {
 
 namespace {
 
 constexpr const char *kStepKey = "mlc.step";
+constexpr const char *kBatchKey = "mlc.batch_size";
+constexpr const char *kMicroBatchesKey = "mlc.micro_batches";
+constexpr const char *kOptimizerKey = "mlc.optimizer";
 
 bool inScope(fb::BufferRole role, bool withState) {
   return role == fb::BufferRole::parameter ||
          (withState && fb::isPersistent(role));
 }
 
-/// The training step recorded in `file`: decimal digits only (no sign, no
-/// space, not empty), within 64 bits.
+/// `text` as decimal digits within 64 bits (no sign, no space, not empty).
+std::optional<uint64_t> parseDecimal(const std::string &text) {
+  if (text.empty())
+    return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10)
+      return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/// The training step recorded in `file`.
 StatusOr<uint64_t> recordedStep(const SafetensorsFile &file) {
   auto it = file.metadata().find(kStepKey);
   if (it == file.metadata().end())
@@ -28,26 +47,90 @@ StatusOr<uint64_t> recordedStep(const SafetensorsFile &file) {
                          kStepKey +
                          "; it can still give initial parameters "
                          "(--init-from)");
-  const std::string &text = it->second;
-  auto invalid = [&] {
+  std::optional<uint64_t> step = parseDecimal(it->second);
+  if (!step)
     return Status::error(file.path() + ": metadata " + kStepKey + " = '" +
-                         text + "' is not a step number");
-  };
-  if (text.empty())
-    return invalid();
-  uint64_t step = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return invalid();
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (step > (UINT64_MAX - digit) / 10)
-      return invalid();
-    step = step * 10 + digit;
-  }
-  return step;
+                         it->second + "' is not a step number");
+  return *step;
+}
+
+/// "4 micro-batches of 50 samples per step" or "batches of 50 samples, one
+/// per step".
+std::string describeSteps(const TrainingRecord &r) {
+  std::string batch = std::to_string(r.batchSize) + " samples";
+  if (r.microBatches == 1)
+    return "batches of " + batch + ", one per step";
+  return std::to_string(r.microBatches) + " micro-batches of " + batch +
+         " per step";
 }
 
 } // namespace
+
+std::map<std::string, std::string> TrainingRecord::toMetadata() const {
+  return {{kBatchKey, std::to_string(batchSize)},
+          {kMicroBatchesKey, std::to_string(microBatches)},
+          {kOptimizerKey, optimizer}};
+}
+
+StatusOr<std::optional<TrainingRecord>>
+TrainingRecord::fromMetadata(const std::map<std::string, std::string> &metadata,
+                             const std::string &origin) {
+  const char *keys[] = {kBatchKey, kMicroBatchesKey, kOptimizerKey};
+  size_t present = 0;
+  for (const char *key : keys)
+    present += metadata.count(key);
+  if (present == 0)
+    return std::optional<TrainingRecord>();
+  for (const char *key : keys)
+    if (!metadata.count(key))
+      return Status::error(origin +
+                           ": the metadata records the training steps but "
+                           "not " +
+                           key);
+  TrainingRecord record;
+  std::optional<uint64_t> batch = parseDecimal(metadata.at(kBatchKey));
+  if (!batch)
+    return Status::error(origin + ": metadata " + kBatchKey + " = '" +
+                         metadata.at(kBatchKey) + "' is not a batch size");
+  std::optional<uint64_t> micro = parseDecimal(metadata.at(kMicroBatchesKey));
+  if (!micro || *micro == 0)
+    return Status::error(origin + ": metadata " + kMicroBatchesKey + " = '" +
+                         metadata.at(kMicroBatchesKey) +
+                         "' is not a number of micro-batches (1 or more)");
+  record.batchSize = *batch;
+  record.microBatches = *micro;
+  record.optimizer = metadata.at(kOptimizerKey);
+  return std::optional<TrainingRecord>(record);
+}
+
+Status TrainingRecord::checkResume(const std::string &checkpoint,
+                                   const std::string &executable,
+                                   const TrainingRecord &current) const {
+  if (batchSize != current.batchSize || microBatches != current.microBatches) {
+    std::string needed =
+        microBatches == 1
+            ? std::string("compiled without accumulate")
+            : "compiled with accumulate=" + std::to_string(microBatches);
+    return Status::error(
+        checkpoint + " was trained with " + describeSteps(*this) + " (" +
+        kMicroBatchesKey + " = " + std::to_string(microBatches) + ", " +
+        kBatchKey + " = " + std::to_string(batchSize) + "), but " + executable +
+        " takes " + describeSteps(current) +
+        "; resumed, its steps would not read the data from the position the "
+        "run reached. Resume with an executable of batch " +
+        std::to_string(batchSize) + " " + needed +
+        ", or start a new run from the parameters with --init-from");
+  }
+  if (optimizer != current.optimizer)
+    return Status::error(
+        checkpoint + " was trained with the optimizer '" + optimizer + "' (" +
+        kOptimizerKey + "), but " + executable + " updates with '" +
+        current.optimizer +
+        "'; resumed, its steps would not be those of the run. Compile with "
+        "the same --train settings to resume, or start a new run from the "
+        "parameters with --init-from");
+  return Status::ok();
+}
 
 Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
                       bool withState,

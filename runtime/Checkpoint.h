@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace mlc::rt {
@@ -44,6 +45,40 @@ enum class LoadScope {
 StatusOr<uint64_t>
 loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
                std::map<std::string, std::string> *metadata = nullptr);
+
+/// What a training checkpoint records, besides its tensors, step and data
+/// order (DataOrder), so that a resumed run continues the same training:
+/// how many samples an optimizer step consumes, and the update it makes.
+/// The samples of step s start s * microBatches batches into the data
+/// order, so a run resumed with another batch size or number of
+/// micro-batches would silently read from another position; another
+/// learning rate, schedule or clipping would silently change the updates.
+struct TrainingRecord {
+  /// Samples per batch (per micro-batch with accumulation); 0 for a model
+  /// without inputs.
+  uint64_t batchSize = 0;
+  /// Batches per optimizer step: K with `accumulate=K`, 1 without.
+  uint64_t microBatches = 1;
+  /// The executable's optimizer, as mlc-dump shows it ("adamw(lr=...);
+  /// lr warmup 10 steps").
+  std::string optimizer;
+
+  /// Checkpoint metadata: mlc.batch_size, mlc.micro_batches, mlc.optimizer.
+  std::map<std::string, std::string> toMetadata() const;
+  /// The record in the metadata of checkpoint `origin`, or nothing if it
+  /// has none (a file written before the keys existed). A partial or
+  /// malformed record is an error naming the key.
+  static StatusOr<std::optional<TrainingRecord>>
+  fromMetadata(const std::map<std::string, std::string> &metadata,
+               const std::string &origin);
+
+  /// Refuses to resume `checkpoint` (which recorded this) with
+  /// `executable`, whose steps are `current`, where they differ; the error
+  /// names both values.
+  Status checkResume(const std::string &checkpoint,
+                     const std::string &executable,
+                     const TrainingRecord &current) const;
+};
 
 } // namespace mlc::rt
 

@@ -89,6 +89,13 @@ Status Generator::checkRequest(const std::vector<int64_t> &prompt,
   if (prompt.empty())
     return Status::error("the prompt is empty; generation starts from at "
                          "least one token");
+  // A prompt longer than the context is named as such, whatever prefill
+  // takes (it is never more than the caches hold in a compiled model).
+  if (prompt.size() > context_)
+    return Status::error("the prompt has " + std::to_string(prompt.size()) +
+                         " tokens, longer than the context of " +
+                         std::to_string(context_) +
+                         " tokens the KV caches hold");
   if (prompt.size() > prefillT_)
     return Status::error("the prompt has " + std::to_string(prompt.size()) +
                          " tokens, more than the " + std::to_string(prefillT_) +
@@ -99,6 +106,12 @@ Status Generator::checkRequest(const std::vector<int64_t> &prompt,
                            std::to_string(prompt[i]) +
                            ", outside the vocabulary [0, " +
                            std::to_string(vocab_) + ")");
+  if (maxNewTokens > 0 && prompt.size() == context_)
+    return Status::error("the prompt (" + std::to_string(prompt.size()) +
+                         " tokens) fills the context of " +
+                         std::to_string(context_) +
+                         " tokens the KV caches hold: no new token fits; "
+                         "shorten the prompt");
   if (maxNewTokens > context_ - prompt.size())
     return Status::error("the prompt (" + std::to_string(prompt.size()) +
                          " tokens) and " + std::to_string(maxNewTokens) +

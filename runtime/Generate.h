@@ -36,8 +36,9 @@ public:
 
   /// Generates up to `maxNewTokens` tokens after `prompt`, calling
   /// `onToken` with each as soon as it is chosen. Errors name what does not
-  /// fit: an empty prompt, one longer than prefill's T, ids outside the
-  /// vocabulary, or prompt + new tokens beyond the context.
+  /// fit: an empty prompt, one longer than the context or than prefill's
+  /// T, ids outside the vocabulary, or prompt + new tokens beyond the
+  /// context.
   StatusOr<std::vector<int64_t>>
   generate(const std::vector<int64_t> &prompt, uint64_t maxNewTokens,
            TokenSampler &sampler,

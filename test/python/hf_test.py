@@ -31,21 +31,17 @@ key/value head and a tied head.
 Usage: hf_test.py --bin BUILD/bin --case gpt2/gradients [--keep DIR]
        hf_test.py --list
 """
-import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import zlib
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "py"))
-import hf_reference as ref  # noqa: E402
-import safetensors_io  # noqa: E402
+import hf_reference as ref
+import suite
+from suite import check, main, safetensors_io
 
 BATCH, SEQ = 2, 8
 
@@ -69,61 +65,22 @@ def all_cases():
     return [f"{m}/{c}" for m in MODELS for c in CHECKS] + [f"formats/{f}" for f in FORMATS]
 
 
-def relative_error(got, want):
-    got = np.asarray(got, np.float64).ravel()
-    want = np.asarray(want, np.float64).ravel()
-    return np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-30)
-
-
-def check(label, got, want, tolerance):
-    if np.shape(got) != np.shape(want):
-        print(f"FAILED: {label}: shape {np.shape(got)}, expected {np.shape(want)}")
-        return False
-    err = relative_error(got, want)
-    ok = err <= tolerance
-    print(f"{'ok' if ok else 'FAILED'}: {label}: relative error {err:.3g} (tolerance {tolerance:g})")
-    return ok
-
-
-class Runner:
-    def __init__(self, bin_dir, work):
-        self.bin = bin_dir
-        self.work = work
-
-    def path(self, name):
-        return os.path.join(self.work, name)
-
-    def run(self, tool, *args):
-        cmd = [os.path.join(self.bin, tool), *args]
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.exit(f"FAILED: {' '.join(cmd)}\n{result.stdout}\n{result.stderr}")
-        return result.stdout
-
+class Runner(suite.Runner):
     def import_hf(self, folder, name="model"):
         model, params = self.path(f"{name}.mlir"), self.path(f"{name}.params.safetensors")
         self.run("mlc", "import-hf", folder, "-o", model, "--params", params,
                  "--batch", str(BATCH), "--seq", str(SEQ), "--no-generation")
         return model, params
 
-    def train(self, model_text, init, tokens, spec, save="--save-params"):
+    def train_tokens(self, model_text, init, tokens, spec, save="--save-params"):
         """One step of `spec` from `init` on the first batch of `tokens`:
         (saved tensors, logged loss)."""
-        model = self.path("train.mlir")
-        with open(model, "w") as f:
-            f.write(model_text)
-        exe = self.path("train.mlcx")
-        self.run("mlc", "compile", model, "--train", spec, "-o", exe)
-        data, out = self.path("tokens.safetensors"), self.path("out.safetensors")
-        metrics = self.path("metrics.jsonl")
+        exe = self.compile(model_text, spec, name="train")
+        data = self.path("tokens.safetensors")
         safetensors_io.write(data, {"tokens": tokens.astype(np.int32)},
                              {"mlc.tokenizer": "test", "mlc.vocab": str(tokens.max() + 1)})
-        self.run("mlc-run", exe, "--data", data, "--steps", "1", "--sample", "sequential",
-                 "--init-from", init, save, out, "--log-every", "1", "--metrics", metrics,
-                 "--threads", "1", "--no-progress")
-        with open(metrics) as f:
-            losses = [json.loads(line)["loss"] for line in f if '"train"' in line]
-        return safetensors_io.read(out)[0], losses
+        tensors, records = self.train(exe, data, init, 1, save)
+        return tensors, [r["loss"] for r in records]
 
 
 def make_model(name, seed_text):
@@ -152,7 +109,7 @@ def imported(runner, config, params, **write_options):
 def gradients_case(runner, name):
     config, params, tokens = make_model(name, name + "/gradients")
     text, init = imported(runner, config, params)
-    got, losses = runner.train(text, init, tokens, "sgd,lr=1")
+    got, losses = runner.train_tokens(text, init, tokens, "sgd,lr=1")
     x, y = windows(tokens)
     want_loss, want_grads = ref.gradients(config, params, x, y)
     ok = len(losses) == 1 and check("loss", losses[0], want_loss, 1e-4)
@@ -171,7 +128,7 @@ def adamw_case(runner, name):
     # lr * sign(noise), in mlc and torch alike, so that third of c_attn.bias
     # is left out below. eps = 1e-6 keeps other near-zero gradients from
     # the same fate.
-    got, _ = runner.train(text, init, tokens, "adamw,lr=1e-2,weight-decay=0.1,eps=1e-6")
+    got, _ = runner.train_tokens(text, init, tokens, "adamw,lr=1e-2,weight-decay=0.1,eps=1e-6")
     x, y = windows(tokens)
     decayed = {k for k, v in params.items() if v.dim() >= 2 and k not in EMBEDDINGS}
     want = ref.adamw_step(config, params, x, y, decayed, lr=1e-2, weight_decay=0.1, eps=1e-6)
@@ -207,7 +164,7 @@ def mlc_logits(runner, text, init, tokens, vocab):
     tensors, _ = safetensors_io.read(init)
     tensors["probe"] = np.zeros((BATCH, SEQ, vocab), np.float32)
     safetensors_io.write(probed, tensors)
-    got, _ = runner.train(with_logits_probe(text, vocab), probed, tokens, "sgd,lr=1")
+    got, _ = runner.train_tokens(with_logits_probe(text, vocab), probed, tokens, "sgd,lr=1")
     return -got["probe"]
 
 
@@ -261,7 +218,7 @@ def roundtrip_case(runner, name):
     # parameters; the state is left out.
     with open(model) as f:
         text = f.read()
-    trained, _ = runner.train(text, init, tokens, "adamw,lr=1e-2", save="--save")
+    trained, _ = runner.train_tokens(text, init, tokens, "adamw,lr=1e-2", save="--save")
     checkpoint = runner.path("out.safetensors")
     again = runner.path("exported-trained")
     runner.run("mlc", "export-hf", model, checkpoint, "-o", again)
@@ -324,33 +281,14 @@ def formats_case(runner, name):
     return ok
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bin", help="folder with mlc and mlc-run")
-    parser.add_argument("--case")
-    parser.add_argument("--list", action="store_true")
-    parser.add_argument("--keep", help="keep the files in this folder")
-    args = parser.parse_args()
-    if args.list:
-        print(";".join(all_cases()))
-        return 0
-    if args.case not in all_cases():
-        sys.exit(f"unknown case {args.case}; known: {', '.join(all_cases())}")
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    group, name = args.case.split("/")
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or tmp
-        os.makedirs(work, exist_ok=True)
-        runner = Runner(args.bin, work)
-        if group == "formats":
-            ok = formats_case(runner, name)
-        else:
-            cases = {"gradients": gradients_case, "adamw": adamw_case,
-                     "logits": logits_case, "roundtrip": roundtrip_case}
-            ok = cases[name](runner, group)
-    return 0 if ok else 1
+def run_case(runner, case):
+    group, name = case.split("/")
+    if group == "formats":
+        return formats_case(runner, name)
+    cases = {"gradients": gradients_case, "adamw": adamw_case,
+             "logits": logits_case, "roundtrip": roundtrip_case}
+    return cases[name](runner, group)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, all_cases(), run_case, torch_threads=1, runner_class=Runner))

@@ -17,28 +17,19 @@ gradients are large next to the parameters and p - p' loses no digits.
 Usage: ops_reference_test.py --bin BUILD/bin --case attention/gqa [--keep DIR]
        ops_reference_test.py --list
 """
-import argparse
-import json
 import math
-import os
-import subprocess
 import sys
-import tempfile
 import zlib
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "py"))
-import safetensors_io  # noqa: E402
+import suite
+from suite import main, safetensors_io, tensor_type
 
 F = torch.nn.functional
 TOLERANCE = 1e-5
 G_SCALE = 100.0
-
-
-def tensor_type(shape, element="f32"):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + element + ">"
 
 
 def functional(params, out, op):
@@ -193,26 +184,8 @@ CASES = {
 # ---------------------------------------------------------------------------
 
 
-def relative_error(got, want):
-    got = np.asarray(got, np.float64).ravel()
-    want = np.asarray(want, np.float64).ravel()
-    return np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-30)
-
-
 def check(label, got, want):
-    err = relative_error(got, want)
-    ok = err <= TOLERANCE and np.shape(got) == np.shape(want)
-    status = "ok" if ok else "FAILED"
-    print(f"{status}: {label}: shape {np.shape(got)}, relative error {err:.3g} "
-          f"(tolerance {TOLERANCE:g})")
-    return ok
-
-
-def run(*args):
-    result = subprocess.run(args, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"FAILED: {' '.join(args)}\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+    return suite.check(label, got, want, TOLERANCE)
 
 
 def model_source(shapes, out, op_line):
@@ -232,29 +205,20 @@ def model_source(shapes, out, op_line):
             + "\n  ".join(body) + "\n  return %l : tensor<f32>\n}\n")
 
 
-def run_case(bin_dir, work, name):
+def run_case(runner, name):
     shapes, out, op_line, reference, (lo, hi) = CASES[name]
     rng = np.random.default_rng(zlib.crc32(name.encode()))
     params = [rng.uniform(lo, hi, s).astype(np.float32) for s in shapes]
     g = (rng.standard_normal(out) * G_SCALE).astype(np.float32)
 
-    source = model_source(shapes, out, op_line)
-    model, exe = os.path.join(work, "model.mlir"), os.path.join(work, "model.mlcx")
-    with open(model, "w") as f:
-        f.write(source)
-    run(os.path.join(bin_dir, "mlc"), "compile", model, "--train", "sgd,lr=1", "-o", exe)
-    data, init = os.path.join(work, "data.safetensors"), os.path.join(work, "init.safetensors")
+    exe = runner.compile(model_source(shapes, out, op_line), "sgd,lr=1")
+    data, init = runner.path("data.safetensors"), runner.path("init.safetensors")
     safetensors_io.write(data, {"g": g[None]})
     init_values = {f"p{i}": p for i, p in enumerate(params)}
     init_values["w"] = np.zeros(out, np.float32)
     safetensors_io.write(init, init_values)
-    saved, metrics = os.path.join(work, "out.safetensors"), os.path.join(work, "metrics.jsonl")
-    run(os.path.join(bin_dir, "mlc-run"), exe, "--data", data, "--steps", "1",
-        "--sample", "sequential", "--init-from", init, "--save", saved,
-        "--log-every", "1", "--metrics", metrics, "--threads", "1", "--no-progress")
-    got, _ = safetensors_io.read(saved)
-    with open(metrics) as f:
-        losses = [json.loads(line)["loss"] for line in f if '"train"' in line]
+    got, records = runner.train(exe, data, init, 1)
+    losses = [r["loss"] for r in records]
 
     inputs = [torch.tensor(p, requires_grad=True) for p in params]
     y = reference(*inputs)
@@ -269,25 +233,5 @@ def run_case(bin_dir, work, name):
     return ok
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bin", help="folder with mlc and mlc-run")
-    parser.add_argument("--case")
-    parser.add_argument("--list", action="store_true")
-    parser.add_argument("--keep", help="keep the files in this folder")
-    args = parser.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
-    if args.case not in CASES:
-        sys.exit(f"unknown case {args.case}; known: {', '.join(CASES)}")
-    torch.manual_seed(0)
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or tmp
-        os.makedirs(work, exist_ok=True)
-        ok = run_case(args.bin, work, args.case)
-    return 0 if ok else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, list(CASES), run_case))

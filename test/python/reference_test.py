@@ -21,19 +21,13 @@ compares the results with the same computation in torch:
 Usage: reference_test.py --bin BUILD/bin --case optim/adam [--keep DIR]
        reference_test.py --list
 """
-import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import zlib
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "py"))
-import safetensors_io  # noqa: E402
+from suite import check, main, safetensors_io, tensor_type
 
 STEPS = 10
 
@@ -137,55 +131,6 @@ def all_cases():
             [f"einsum/{n}" for n in EINSUM_CASES])
 
 
-def relative_error(got, want):
-    got = np.asarray(got, np.float64).ravel()
-    want = np.asarray(want, np.float64).ravel()
-    return np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-30)
-
-
-class Runner:
-    def __init__(self, bin_dir, work):
-        self.bin = bin_dir
-        self.work = work
-
-    def path(self, name):
-        return os.path.join(self.work, name)
-
-    def run(self, *args):
-        result = subprocess.run(args, capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.exit(f"FAILED: {' '.join(args)}\n{result.stdout}\n{result.stderr}")
-        return result.stdout
-
-    def compile(self, source, train):
-        model = self.path("model.mlir")
-        with open(model, "w") as f:
-            f.write(source)
-        exe = self.path("model.mlcx")
-        self.run(os.path.join(self.bin, "mlc"), "compile", model, "--train", train, "-o", exe)
-        return exe
-
-    def train(self, exe, data, init, steps, records=None):
-        out = self.path("out.safetensors")
-        metrics = self.path("metrics.jsonl")
-        self.run(os.path.join(self.bin, "mlc-run"), exe, "--data", data, "--steps", str(steps),
-                 "--sample", "sequential", "--init-from", init, "--save", out,
-                 "--log-every", "1", "--metrics", metrics, "--threads", "1", "--no-progress")
-        tensors, _ = safetensors_io.read(out)
-        with open(metrics) as f:
-            train = [json.loads(line) for line in f if '"train"' in line]
-        if records is not None:
-            records.extend(train)
-        return tensors, [r["loss"] for r in train]
-
-
-def check(label, got, want, tolerance):
-    err = relative_error(got, want)
-    status = "ok" if err <= tolerance else "FAILED"
-    print(f"{status}: {label}: relative error {err:.3g} (tolerance {tolerance:g})")
-    return err <= tolerance
-
-
 def optimizer_case(runner, name):
     """The update rule alone, on given gradients."""
     spec, make = OPTIMIZERS[name]
@@ -276,8 +221,8 @@ func.func @forward(%x: tensor<{batch}x{n_in}xf32> {{mlc.input = "x"}},
     safetensors_io.write(data, {"x": x, "y": y})
     init = runner.path("init.safetensors")
     safetensors_io.write(init, params)
-    records = []
-    got, losses = runner.train(exe, data, init, STEPS, records)
+    got, records = runner.train(exe, data, init, STEPS)
+    losses = [r["loss"] for r in records]
 
     p = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
     # mlc decays matrices only unless told otherwise; torch by param groups.
@@ -323,10 +268,6 @@ func.func @forward(%x: tensor<{batch}x{n_in}xf32> {{mlc.input = "x"}},
     return ok
 
 
-def tensor_type(shape):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
-
-
 def einsum_case(runner, name):
     """The forward einsum against torch.einsum, read back from one SGD step."""
     equation, shapes = EINSUM_CASES[name]
@@ -370,28 +311,11 @@ def einsum_case(runner, name):
     return ok & check(f"einsum {equation}", -got["w"], want, 1e-6)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bin", help="folder with mlc and mlc-run")
-    parser.add_argument("--case")
-    parser.add_argument("--list", action="store_true")
-    parser.add_argument("--keep", help="keep the files in this folder")
-    args = parser.parse_args()
-    if args.list:
-        print(";".join(all_cases()))
-        return 0
-    if args.case not in all_cases():
-        sys.exit(f"unknown case {args.case}; known: {', '.join(all_cases())}")
-    torch.manual_seed(0)
-    kind, name = args.case.split("/")
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or tmp
-        os.makedirs(work, exist_ok=True)
-        runner = Runner(args.bin, work)
-        cases = {"optim": optimizer_case, "mlp": mlp_case, "einsum": einsum_case}
-        ok = cases[kind](runner, name)
-    return 0 if ok else 1
+def run_case(runner, case):
+    kind, name = case.split("/")
+    cases = {"optim": optimizer_case, "mlp": mlp_case, "einsum": einsum_case}
+    return cases[kind](runner, name)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, all_cases(), run_case))

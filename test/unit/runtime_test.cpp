@@ -650,5 +650,67 @@ TEST(Checkpoint, RejectsMismatchedFiles) {
   std::remove(path.c_str());
 }
 
+TEST(TrainingRecord, RoundTripsThroughCheckpointMetadata) {
+  TrainingRecord record{50, 4, "adam(lr=0.003); lr warmup 10 steps"};
+  std::map<std::string, std::string> meta = record.toMetadata();
+  EXPECT_EQ(meta.at("mlc.batch_size"), "50");
+  EXPECT_EQ(meta.at("mlc.micro_batches"), "4");
+  auto back = TrainingRecord::fromMetadata(meta, "c");
+  ASSERT_TRUE(back.isOk()) << back.status().message();
+  ASSERT_TRUE(back->has_value());
+  EXPECT_TRUE((*back)->checkResume("c", "e", record).isOk());
+  // A file from before the record: nothing to check.
+  auto none = TrainingRecord::fromMetadata({{"mlc.step", "3"}}, "c");
+  ASSERT_TRUE(none.isOk());
+  EXPECT_FALSE(none->has_value());
+  auto refused = [](std::map<std::string, std::string> m) {
+    auto r = TrainingRecord::fromMetadata(m, "c");
+    EXPECT_FALSE(r.isOk()) << "accepted a malformed record";
+    return r.isOk() ? std::string() : r.status().message();
+  };
+  std::map<std::string, std::string> partial = meta;
+  partial.erase("mlc.batch_size");
+  EXPECT_NE(refused(partial).find("records the training steps but not "
+                                  "mlc.batch_size"),
+            std::string::npos);
+  for (const char *bad : {"0", "-1", "four", ""}) {
+    std::map<std::string, std::string> m = meta;
+    m["mlc.micro_batches"] = bad;
+    EXPECT_NE(refused(m).find("is not a number of micro-batches"),
+              std::string::npos)
+        << bad;
+  }
+}
+
+TEST(TrainingRecord, ResumingWithOtherStepsNamesBothValues) {
+  TrainingRecord recorded{50, 4, "adam(lr=0.003)"};
+  auto message = [&](const TrainingRecord &current) {
+    Status st = recorded.checkResume("ckpt", "exe", current);
+    EXPECT_FALSE(st.isOk());
+    return st.message();
+  };
+  std::string k2 = message({50, 2, "adam(lr=0.003)"});
+  EXPECT_NE(k2.find("ckpt was trained with 4 micro-batches of 50 samples per "
+                    "step (mlc.micro_batches = 4, mlc.batch_size = 50), but "
+                    "exe takes 2 micro-batches of 50 samples per step"),
+            std::string::npos)
+      << k2;
+  EXPECT_NE(message({50, 1, "adam(lr=0.003)"})
+                .find("exe takes batches of 50 samples, one per step"),
+            std::string::npos);
+  EXPECT_NE(message({25, 4, "adam(lr=0.003)"})
+                .find("takes 4 micro-batches of 25 samples"),
+            std::string::npos);
+  std::string lr = message({50, 4, "adam(lr=0.001)"});
+  EXPECT_NE(lr.find("trained with the optimizer 'adam(lr=0.003)' "
+                    "(mlc.optimizer), but exe updates with 'adam(lr=0.001)'"),
+            std::string::npos)
+      << lr;
+  TrainingRecord plain{50, 1, "sgd"};
+  std::string none = plain.checkResume("ckpt", "exe", {50, 4, "sgd"}).message();
+  EXPECT_NE(none.find("compiled without accumulate"), std::string::npos)
+      << none;
+}
+
 } // namespace
 } // namespace mlc::rt

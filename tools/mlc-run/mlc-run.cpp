@@ -179,6 +179,12 @@ StatusOr<StepEntries> findStepEntries(Session &session) {
   return entries;
 }
 
+/// The executable's optimizer as mlc-dump shows it; empty without one.
+std::string optimizerOf(const Session &session) {
+  const fb::Metadata *meta = session.executable().root().metadata();
+  return meta && meta->optimizer() ? meta->optimizer()->str() : std::string();
+}
+
 /// The outputs a log cannot show (not scalars), said once: "logits
 /// (4x10xf32)".
 std::string unreported(const Entry &entry) {
@@ -296,6 +302,8 @@ struct RunConfig {
   Sampling sampling;
   /// The data order of the checkpoint a run resumes from, if it has one.
   std::optional<DataOrder> resumedOrder;
+  /// Its batches per step and optimizer, if it records them.
+  std::optional<TrainingRecord> resumedRecord;
 };
 
 class Runner {
@@ -320,7 +328,8 @@ public:
 private:
   const tools::Args &args_;
   Session &session_;
-  std::map<std::string, std::string> dataOrder_; // for checkpoints
+  /// The data order and training record, for checkpoints.
+  std::map<std::string, std::string> checkpointMetadata_;
 };
 
 Status Runner::evalIfAsked(uint64_t step, const char *when) {
@@ -348,11 +357,11 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
 
 Status Runner::save(uint64_t step) {
   if (args_.has("save"))
-    MLC_RETURN_IF_ERROR(
-        saveCheckpoint(session_, args_.get("save"), step, true, dataOrder_));
+    MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save"), step, true,
+                                       checkpointMetadata_));
   if (args_.has("save-params"))
     MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save-params"), step,
-                                       false, dataOrder_));
+                                       false, checkpointMetadata_));
   return Status::ok();
 }
 
@@ -406,6 +415,11 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   const StepEntries &entries = *found;
   Entry &step = *entries.first;
   uint64_t microBatches = entries.microBatches;
+  TrainingRecord record{step.batchSize(), microBatches, optimizerOf(session_)};
+  if (cfg.resumedRecord)
+    MLC_RETURN_IF_ERROR(cfg.resumedRecord->checkResume(
+        args_.get("resume"), session_.executable().origin(), record));
+  checkpointMetadata_ = record.toMetadata();
   // A model without inputs (a parameter fit, a prior) trains on no data.
   std::optional<Dataset> data;
   uint64_t batch = step.batchSize();
@@ -422,8 +436,9 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
     if (cfg.resumedOrder)
       MLC_RETURN_IF_ERROR(
           cfg.resumedOrder->checkResumeData(args_.get("resume"), *data));
-    dataOrder_ =
-        DataOrder{cfg.seed, cfg.sampling, data->numSamples()}.toMetadata();
+    for (auto &[key, value] :
+         DataOrder{cfg.seed, cfg.sampling, data->numSamples()}.toMetadata())
+      checkpointMetadata_[key] = value;
   }
   // A step takes microBatches batches (one without accumulation).
   uint64_t perStep = batch * microBatches;
@@ -463,9 +478,8 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                 session_.executable().origin().c_str(),
                 static_cast<unsigned long long>(steps - firstStep),
                 static_cast<double>(entries.flops()) / 1e6);
-  if (const fb::Metadata *meta = session_.executable().root().metadata())
-    if (meta->optimizer() && meta->optimizer()->size())
-      std::printf("optimizer: %s\n", meta->optimizer()->c_str());
+  if (!record.optimizer.empty())
+    std::printf("optimizer: %s\n", record.optimizer.c_str());
   std::string hidden = unreported(step);
   if (entries.apply && !unreported(*entries.apply).empty())
     hidden += (hidden.empty() ? "" : ", ") + unreported(*entries.apply);
@@ -634,13 +648,19 @@ Status checkDataOptions(const tools::Args &args, Session &session,
   return Status::ok();
 }
 
-/// A run resumed from a checkpoint that records its data order continues
-/// it: the recorded seed and sampling replace the defaults, and ones given
-/// explicitly must agree.
-Status restoreDataOrder(const tools::Args &args,
-                        const std::map<std::string, std::string> &metadata,
-                        RunConfig &cfg) {
+/// A run resumed from a checkpoint continues it. Where the checkpoint
+/// records its data order, the recorded seed and sampling replace the
+/// defaults, and ones given explicitly must agree; its training record is
+/// kept for train() to check against the executable's steps.
+Status restoreResumedRun(const tools::Args &args,
+                         const std::map<std::string, std::string> &metadata,
+                         RunConfig &cfg) {
   const std::string path = args.get("resume");
+  StatusOr<std::optional<TrainingRecord>> record =
+      TrainingRecord::fromMetadata(metadata, path);
+  if (!record.isOk())
+    return record.status();
+  cfg.resumedRecord = *record;
   StatusOr<std::optional<DataOrder>> recorded =
       DataOrder::fromMetadata(metadata, path);
   if (!recorded.isOk())
@@ -947,7 +967,7 @@ Status runMain(int argc, char **argv) {
       return r.status();
     firstStep = *r;
     if (!evalOnly && !generate)
-      MLC_RETURN_IF_ERROR(restoreDataOrder(args, metadata, cfg));
+      MLC_RETURN_IF_ERROR(restoreResumedRun(args, metadata, cfg));
     std::string order =
         cfg.resumedOrder ? std::string(" (seed ") + std::to_string(cfg.seed) +
                                ", sample " + samplingName(cfg.sampling) + ")"
