@@ -10,6 +10,9 @@
 #if defined(__SSE2__)
 #include <xmmintrin.h>
 #endif
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 namespace mlc::rt::cpu {
 
@@ -41,11 +44,21 @@ void writeFloatControl(unsigned control) {
 #endif
 }
 
-int threadsFor(int requested) {
-  if (requested > 0)
-    return requested;
+/// The cores this process may run on: its CPU affinity set where the
+/// system has one (a container or `taskset` may allow fewer cores than the
+/// machine has), else the machine's count.
+int coresAvailable() {
+#if defined(__linux__)
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+#endif
   unsigned cores = std::thread::hardware_concurrency();
   return cores > 0 ? static_cast<int>(std::min<unsigned>(cores, 1u << 16)) : 1;
+}
+
+int threadsFor(int requested) {
+  return requested > 0 ? requested : coresAvailable();
 }
 
 } // namespace

@@ -46,8 +46,9 @@ struct ChunkPlan {
 class ThreadPool {
 public:
   /// A pool of `threads` threads in all, the caller included, so
-  /// `threads - 1` workers start; 0 means one per core. Throws
-  /// std::system_error when the system cannot start a thread.
+  /// `threads - 1` workers start; 0 means one per core this process may
+  /// run on. Throws std::system_error when the system cannot start a
+  /// thread.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool &) = delete;

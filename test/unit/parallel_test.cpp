@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -103,8 +105,9 @@ TEST(ThreadPool, RunsEveryIndexOnceInThePlannedChunks) {
 
 TEST(ThreadPool, ZeroThreadsMeansOnePerCore) {
   ThreadPool pool(0);
-  unsigned cores = std::thread::hardware_concurrency();
-  EXPECT_EQ(pool.threads(), cores > 0 ? static_cast<int>(cores) : 1);
+  cpu_set_t set;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  EXPECT_EQ(pool.threads(), CPU_COUNT(&set));
 }
 
 TEST(ThreadPool, ChunksDoNotDependOnTiming) {
