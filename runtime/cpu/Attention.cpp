@@ -6,7 +6,14 @@
 // accumulating in the element type. attention_grad recomputes the same
 // probabilities per row and adds into dk and dv in a fixed (b, h, t, j)
 // order, so its sums are the same on every run. rope computes its angles in
-// double. Single-threaded, like every kernel outside OpenBLAS.
+// double.
+//
+// Threads split attention over (batch, head) and attention_grad over
+// (batch, kv head), the unit that owns its dk and dv rows; one task keeps
+// the serial order of operations. Its dot products with the keys (and, in
+// the gradient, with the values) run across keys over a transposed copy of
+// the head, so that the loop vectorizes while each dot still adds its
+// products in order of d.
 #include "runtime/cpu/KernelUtil.h"
 
 #include <algorithm>
@@ -49,9 +56,9 @@ CommandOr makeRope(const fb::CpuKernel &kernel, const TensorRef &input,
         cosines[t * half + i] = static_cast<T>(std::cos(angle));
         sines[t * half + i] = static_cast<T>(sign * std::sin(angle));
       }
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t t = 0; t < steps; ++t) {
-        const int64_t row = (o * steps + t) * width;
+    auto rows = [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t row = r * width, t = r % steps;
         const T *c = cosines.data() + t * half, *s = sines.data() + t * half;
         for (int64_t i = 0; i < half; ++i) {
           const T lo = x[row + i], hi = x[row + half + i];
@@ -59,6 +66,8 @@ CommandOr makeRope(const fb::CpuKernel &kernel, const TensorRef &input,
           y[row + half + i] = hi * c[i] + lo * s[i];
         }
       }
+    };
+    parallelFor(outer * steps, rowGrain(width), rows);
     return Status::ok();
   });
 }
@@ -97,14 +106,15 @@ CommandOr makeCausalMask(const fb::CpuKernel &kernel, const TensorRef &input,
   const int64_t outer = product(shape, 0, shape.size() - 2);
   const T fill = static_cast<T>(kernel.fill());
   return makeCommand([x, y, cols, steps, outer, fill]() {
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t t = 0; t < steps; ++t) {
-        const int64_t row = (o * steps + t) * cols;
+    parallelFor(outer * steps, rowGrain(cols), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t row = r * cols, t = r % steps;
         // Keys j <= t + (S - T) stay; clamp the count to [0, S].
         const int64_t kept = std::clamp<int64_t>(t + cols - steps + 1, 0, cols);
         std::copy(x + row, x + row + kept, y + row);
         std::fill(y + row + kept, y + row + cols, fill);
       }
+    });
     return Status::ok();
   });
 }
@@ -156,18 +166,39 @@ template <typename L> int64_t readOffset(const void *data) {
   return static_cast<int64_t>(*static_cast<const L *>(data));
 }
 
-/// The normalized probabilities of one query row over keys [0, n) into
-/// `p`: softmax(scale * q . k_j), two passes, accumulated in T.
+/// One head's keys (or values) [S, D] transposed to [D, S].
 template <typename T>
-void rowProbabilities(const T *q, const T *k, int64_t n, int64_t width, T scale,
-                      T *p) {
+void transposeHead(const T *head, int64_t keys, int64_t width, T *out) {
+  for (int64_t j = 0; j < keys; ++j)
+    for (int64_t d = 0; d < width; ++d)
+      out[d * keys + j] = head[j * width + d];
+}
+
+/// dots[j] = x . row_j for rows [0, n) of a head given transposed
+/// (`columns` is [D, S]). Each dot adds x[d] * row_j[d] in order of d,
+/// exactly as a loop over d would, but the inner loop runs across rows.
+template <typename T>
+void dotsWithRows(const T *x, const T *columns, int64_t n, int64_t keys,
+                  int64_t width, T *__restrict dots) {
+  std::fill(dots, dots + n, T(0));
+  for (int64_t d = 0; d < width; ++d) {
+    const T xd = x[d];
+    const T *column = columns + d * keys;
+    for (int64_t j = 0; j < n; ++j)
+      dots[j] += xd * column[j];
+  }
+}
+
+/// The normalized probabilities of one query row over keys [0, n) into
+/// `p`: softmax(scale * q . k_j), two passes, accumulated in T. `kT` is the
+/// head's keys transposed.
+template <typename T>
+void rowProbabilities(const T *q, const T *kT, int64_t n, int64_t keys,
+                      int64_t width, T scale, T *p) {
+  dotsWithRows(q, kT, n, keys, width, p);
   T max = -std::numeric_limits<T>::infinity();
   for (int64_t j = 0; j < n; ++j) {
-    const T *kj = k + j * width;
-    T dot = 0;
-    for (int64_t d = 0; d < width; ++d)
-      dot += q[d] * kj[d];
-    p[j] = dot * scale;
+    p[j] *= scale;
     max = maxPropagatingNaN(max, p[j]);
   }
   T sum = 0;
@@ -180,29 +211,114 @@ void rowProbabilities(const T *q, const T *k, int64_t n, int64_t width, T scale,
     p[j] *= inv;
 }
 
-/// Calls `row(b, h, t, qRow, kHead, vHead, visibleKeys)` for every query
-/// row in (b, h, t) order; stops at the first offset error.
-template <typename T, typename F>
-Status forEachQueryRow(const AttentionShape &s, const Visibility &vis,
-                       const T *q, const T *k, const T *v, F &&row) {
-  const int64_t qHead = s.steps * s.width, kvHead = s.keys * s.width;
-  for (int64_t t = 0; t < s.steps; ++t)
-    MLC_RETURN_IF_ERROR(vis.keysOf(t, s).status());
-  for (int64_t b = 0; b < s.batch; ++b)
-    for (int64_t h = 0; h < s.heads; ++h) {
-      const int64_t kv = b * s.kvHeads + h / s.group();
-      for (int64_t t = 0; t < s.steps; ++t) {
-        int64_t n = vis.keysOf(t, s).value();
-        row(b, h, t, q + (b * s.heads + h) * qHead + t * s.width,
-            k + kv * kvHead, v + kv * kvHead, n);
-      }
-    }
-  return Status::ok();
+/// The keys each query row sees, or the error of the first that sees none
+/// (checked before anything is written). `offset` is the optional run-time
+/// offset operand.
+template <typename ReadOffset>
+StatusOr<Shape> visibleKeys(bool causal, const void *offset,
+                            ReadOffset readOffset, const AttentionShape &s) {
+  Visibility vis{causal, offset != nullptr, offset ? readOffset(offset) : 0};
+  Shape counts(static_cast<size_t>(s.steps));
+  for (int64_t t = 0; t < s.steps; ++t) {
+    StatusOr<int64_t> n = vis.keysOf(t, s);
+    if (!n.isOk())
+      return n.status();
+    counts[t] = *n;
+  }
+  return counts;
 }
 
 AttentionShape attentionShape(const TensorDesc &q, const TensorDesc &k) {
   return {q.shape[0], q.shape[1], k.shape[1],
           q.shape[2], k.shape[2], q.shape[3]};
+}
+
+/// The number of tasks of `work` multiply-adds each worth a thread of
+/// their own.
+int64_t attentionGrain(int64_t work) {
+  constexpr int64_t kGrainWork = 1 << 16;
+  return std::max<int64_t>(1, kGrainWork / std::max<int64_t>(work, 1));
+}
+
+/// Scratch of the attention tasks one thread runs.
+template <typename T> struct HeadScratch {
+  std::vector<T> kT, vT; ///< The head's keys and values transposed.
+  std::vector<T> p, dp;  ///< One query row's probabilities and dp.
+  std::vector<T> acc;    ///< One output row.
+
+  explicit HeadScratch(const AttentionShape &s)
+      : kT(static_cast<size_t>(s.keys * s.width)), vT(kT.size()),
+        p(static_cast<size_t>(s.keys)), dp(p.size()),
+        acc(static_cast<size_t>(s.width)) {}
+};
+
+/// attention of one (batch, head): `q` and `out` are its [T, D] rows,
+/// `kHead` and `vHead` its kv head's [S, D].
+template <typename T>
+void attendHead(const AttentionShape &s, const Shape &keysOf, T scale,
+                const T *q, const T *kHead, const T *vHead, T *out,
+                HeadScratch<T> &scratch) {
+  transposeHead(kHead, s.keys, s.width, scratch.kT.data());
+  T *p = scratch.p.data(), *acc = scratch.acc.data();
+  for (int64_t t = 0; t < s.steps; ++t) {
+    const int64_t n = keysOf[t], row = t * s.width;
+    rowProbabilities(q + row, scratch.kT.data(), n, s.keys, s.width, scale, p);
+    std::fill(acc, acc + s.width, T(0));
+    for (int64_t j = 0; j < n; ++j) {
+      const T *vj = vHead + j * s.width;
+      for (int64_t d = 0; d < s.width; ++d)
+        acc[d] += p[j] * vj[d];
+    }
+    std::copy(acc, acc + s.width, out + row);
+  }
+}
+
+/// One kv head's share of attention_grad: the rows of its query heads
+/// (`heads` heads of [T, D], one after another, in q, dout and dq) and its
+/// own [S, D] k, v, dk and dv.
+template <typename T> struct KvHeadGrad {
+  const T *q, *dout, *k, *v;
+  T *dq, *dk, *dv;
+  int64_t heads;
+};
+
+/// attention_grad of one kv head: it alone adds into its dk and dv, from
+/// its query heads' rows in (h, t) order, as a serial loop over all heads
+/// would.
+template <typename T>
+void attendHeadGrad(const AttentionShape &s, const Shape &keysOf, T scale,
+                    const KvHeadGrad<T> &g, HeadScratch<T> &scratch) {
+  const int64_t kvHead = s.keys * s.width;
+  transposeHead(g.k, s.keys, s.width, scratch.kT.data());
+  transposeHead(g.v, s.keys, s.width, scratch.vT.data());
+  std::fill(g.dk, g.dk + kvHead, T(0));
+  std::fill(g.dv, g.dv + kvHead, T(0));
+  T *p = scratch.p.data(), *dp = scratch.dp.data();
+  for (int64_t h = 0; h < g.heads; ++h)
+    for (int64_t t = 0; t < s.steps; ++t) {
+      const int64_t n = keysOf[t], row = (h * s.steps + t) * s.width;
+      const T *qRow = g.q + row, *gRow = g.dout + row;
+      rowProbabilities(qRow, scratch.kT.data(), n, s.keys, s.width, scale, p);
+      dotsWithRows(gRow, scratch.vT.data(), n, s.keys, s.width, dp);
+      T weighted = 0;
+      for (int64_t j = 0; j < n; ++j)
+        weighted += p[j] * dp[j];
+      T *dqRow = g.dq + row;
+      std::fill(dqRow, dqRow + s.width, T(0));
+      // Three loops rather than one: each has a single store to check for
+      // aliasing, so each vectorizes; every element sees the same sums.
+      for (int64_t j = 0; j < n; ++j) {
+        const T ds = p[j] * (dp[j] - weighted) * scale;
+        const T *kj = g.k + j * s.width;
+        T *dkj = g.dk + j * s.width, *dvj = g.dv + j * s.width;
+        for (int64_t d = 0; d < s.width; ++d)
+          dqRow[d] += ds * kj[d];
+        for (int64_t d = 0; d < s.width; ++d)
+          dkj[d] += ds * qRow[d];
+        for (int64_t d = 0; d < s.width; ++d)
+          dvj[d] += p[j] * gRow[d];
+      }
+    }
 }
 
 template <typename T, typename ReadOffset>
@@ -217,25 +333,21 @@ CommandOr makeAttention(const fb::CpuKernel &kernel,
   T *out = result.as<T>();
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
-  return makeCommand([=, p = std::vector<T>(),
-                      acc = std::vector<T>()]() mutable {
-    p.resize(static_cast<size_t>(s.keys));
-    acc.resize(static_cast<size_t>(s.width));
-    Visibility vis{causal, offset != nullptr, offset ? readOffset(offset) : 0};
-    return forEachQueryRow<T>(
-        s, vis, q, k, v,
-        [&](int64_t b, int64_t h, int64_t t, const T *qRow, const T *kHead,
-            const T *vHead, int64_t n) {
-          rowProbabilities(qRow, kHead, n, s.width, scale, p.data());
-          std::fill(acc.begin(), acc.end(), T(0));
-          for (int64_t j = 0; j < n; ++j) {
-            const T *vj = vHead + j * s.width;
-            for (int64_t d = 0; d < s.width; ++d)
-              acc[d] += p[j] * vj[d];
-          }
-          std::copy(acc.begin(), acc.end(),
-                    out + ((b * s.heads + h) * s.steps + t) * s.width);
-        });
+  return makeCommand([=]() -> Status {
+    StatusOr<Shape> keysOf = visibleKeys(causal, offset, readOffset, s);
+    if (!keysOf.isOk())
+      return keysOf.status();
+    const int64_t qHead = s.steps * s.width, kvHead = s.keys * s.width;
+    auto heads = [&](int64_t begin, int64_t end) {
+      HeadScratch<T> scratch(s);
+      for (int64_t bh = begin; bh < end; ++bh) {
+        const int64_t kv = bh / s.heads * s.kvHeads + bh % s.heads / s.group();
+        attendHead(s, *keysOf, scale, q + bh * qHead, k + kv * kvHead,
+                   v + kv * kvHead, out + bh * qHead, scratch);
+      }
+    };
+    parallelFor(s.batch * s.heads, attentionGrain(2 * s.steps * kvHead), heads);
+    return Status::ok();
   });
 }
 
@@ -254,48 +366,26 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
   T *dv = results[2].as<T>();
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
-  return makeCommand([=, p = std::vector<T>(),
-                      dp = std::vector<T>()]() mutable {
-    p.resize(static_cast<size_t>(s.keys));
-    dp.resize(static_cast<size_t>(s.keys));
-    Visibility vis{causal, offset != nullptr, offset ? readOffset(offset) : 0};
-    const int64_t kvElements = s.batch * s.kvHeads * s.keys * s.width;
-    // Check the offset before writing anything.
-    for (int64_t t = 0; t < s.steps; ++t)
-      MLC_RETURN_IF_ERROR(vis.keysOf(t, s).status());
-    std::fill(dk, dk + kvElements, T(0));
-    std::fill(dv, dv + kvElements, T(0));
-    return forEachQueryRow<T>(
-        s, vis, q, k, v,
-        [&](int64_t b, int64_t h, int64_t t, const T *qRow, const T *kHead,
-            const T *vHead, int64_t n) {
-          const int64_t qOffset = ((b * s.heads + h) * s.steps + t) * s.width;
-          const int64_t kvOffset = kHead - k;
-          const T *g = dout + qOffset;
-          rowProbabilities(qRow, kHead, n, s.width, scale, p.data());
-          T weighted = 0;
-          for (int64_t j = 0; j < n; ++j) {
-            const T *vj = vHead + j * s.width;
-            T dot = 0;
-            for (int64_t d = 0; d < s.width; ++d)
-              dot += g[d] * vj[d];
-            dp[j] = dot;
-            weighted += p[j] * dot;
-          }
-          T *dqRow = dq + qOffset;
-          std::fill(dqRow, dqRow + s.width, T(0));
-          for (int64_t j = 0; j < n; ++j) {
-            const T ds = p[j] * (dp[j] - weighted) * scale;
-            const T *kj = kHead + j * s.width;
-            T *dkj = dk + kvOffset + j * s.width;
-            T *dvj = dv + kvOffset + j * s.width;
-            for (int64_t d = 0; d < s.width; ++d) {
-              dqRow[d] += ds * kj[d];
-              dkj[d] += ds * qRow[d];
-              dvj[d] += p[j] * g[d];
-            }
-          }
-        });
+  return makeCommand([=]() -> Status {
+    StatusOr<Shape> keysOf = visibleKeys(causal, offset, readOffset, s);
+    if (!keysOf.isOk())
+      return keysOf.status();
+    // The query heads of kv head i are heads i * group() and on, neighbours
+    // in q; so one kv head's query rows are one block.
+    const int64_t groupRows = s.group() * s.steps * s.width;
+    const int64_t kvHead = s.keys * s.width;
+    auto kvHeads = [&](int64_t begin, int64_t end) {
+      HeadScratch<T> scratch(s);
+      for (int64_t kv = begin; kv < end; ++kv) {
+        const int64_t at = kv * groupRows, kvAt = kv * kvHead;
+        KvHeadGrad<T> g{q + at,  dout + at, k + kvAt,  v + kvAt,
+                        dq + at, dk + kvAt, dv + kvAt, s.group()};
+        attendHeadGrad(s, *keysOf, scale, g, scratch);
+      }
+    };
+    parallelFor(s.batch * s.kvHeads,
+                attentionGrain(5 * s.group() * s.steps * kvHead), kvHeads);
+    return Status::ok();
   });
 }
 

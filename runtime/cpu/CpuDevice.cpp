@@ -2,6 +2,7 @@
 #include "runtime/cpu/CpuDevice.h"
 
 #include "runtime/cpu/Kernels.h"
+#include "runtime/cpu/Parallel.h"
 
 #include <cblas.h>
 #if defined(__SSE2__)
@@ -12,20 +13,37 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <thread>
+#include <system_error>
 #include <unistd.h>
 
 namespace mlc::rt::cpu {
 
 namespace {
 
+/// A command that runs its kernel with the device's pool as the pool of
+/// parallelFor, on the thread that calls run().
+class PooledCommand final : public PreparedCommand {
+public:
+  PooledCommand(std::unique_ptr<PreparedCommand> kernel, ThreadPool &pool)
+      : kernel_(std::move(kernel)), pool_(pool) {}
+
+  Status run() override {
+    ParallelScope scope(&pool_);
+    return kernel_->run();
+  }
+
+private:
+  std::unique_ptr<PreparedCommand> kernel_;
+  ThreadPool &pool_;
+};
+
 class CpuDevice final : public Device {
 public:
-  explicit CpuDevice(const DeviceOptions &options) {
-    int threads = options.threads > 0
-                      ? options.threads
-                      : static_cast<int>(std::thread::hardware_concurrency());
-    openblas_set_num_threads(threads > 0 ? threads : 1);
+  /// mlc's kernels and OpenBLAS get the same number of threads: commands
+  /// run one after another, so the two never compete for the cores.
+  CpuDevice(const DeviceOptions &options, std::unique_ptr<ThreadPool> pool)
+      : pool_(std::move(pool)) {
+    openblas_set_num_threads(pool_->threads());
     if (options.flushDenormals)
       setFlushDenormals();
   }
@@ -93,12 +111,18 @@ public:
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
     if (!body)
       return Status::internal("the cpu device can only prepare cpu kernels");
-    return prepareKernel(*body, operands, results);
+    StatusOr<std::unique_ptr<PreparedCommand>> command =
+        prepareKernel(*body, operands, results);
+    if (!command.isOk())
+      return command.status();
+    return std::unique_ptr<PreparedCommand>(
+        new PooledCommand(std::move(command).value(), *pool_));
   }
 
 private:
-  /// Sets FTZ and DAZ for the calling thread (mlc's kernels run on it) and
-  /// for threads it creates later; the old state comes back with the device.
+  /// Sets FTZ and DAZ for the calling thread (mlc's kernels run on it, and
+  /// the pool's workers take its state at the start of every loop) and for
+  /// threads it creates later; the old state comes back with the device.
   void setFlushDenormals() {
 #if defined(__SSE2__)
     constexpr unsigned kFlushToZero = 0x8000, kDenormalsAreZero = 0x0040;
@@ -107,6 +131,7 @@ private:
 #endif
   }
 
+  std::unique_ptr<ThreadPool> pool_;
   std::optional<unsigned> savedCsr_;
 };
 
@@ -114,7 +139,20 @@ private:
 
 StatusOr<std::unique_ptr<Device>>
 createCpuDevice(const DeviceOptions &options) {
-  return std::unique_ptr<Device>(new CpuDevice(options));
+  if (options.threads < 0)
+    return Status::error("cpu device: " + std::to_string(options.threads) +
+                         " threads requested, expected 0 (one per core) or "
+                         "more");
+  std::unique_ptr<ThreadPool> pool;
+  try {
+    pool = std::make_unique<ThreadPool>(options.threads);
+  } catch (const std::system_error &e) {
+    std::string count = options.threads > 0 ? std::to_string(options.threads)
+                                            : std::string("one per core");
+    return Status::unavailable("cpu device: cannot start its threads (" +
+                               count + "): " + e.what());
+  }
+  return std::unique_ptr<Device>(new CpuDevice(options, std::move(pool)));
 }
 
 } // namespace mlc::rt::cpu

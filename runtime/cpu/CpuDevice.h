@@ -6,8 +6,8 @@
 
 namespace mlc::rt::cpu {
 
-/// Creates the CPU device. `options.threads` sets OpenBLAS's thread count
-/// (0: one per core); mlc's own kernels are single-threaded.
+/// Creates the CPU device. `options.threads` (0: one per core) is the
+/// thread count of both OpenBLAS and the pool that runs mlc's own kernels.
 StatusOr<std::unique_ptr<Device>> createCpuDevice(const DeviceOptions &options);
 
 } // namespace mlc::rt::cpu

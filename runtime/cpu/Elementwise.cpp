@@ -1,9 +1,11 @@
 // Elementwise CPU kernels: binary arithmetic with NumPy broadcasting, unary
 // math, compare, select and cast, plus the strided walk they share.
 //
-// All kernels here are single-threaded; only OpenBLAS (matmul) uses threads.
-// Integer arithmetic wraps around (it is done in the unsigned type), so no
-// input makes it undefined behaviour.
+// Every kernel splits its result elements among the pool's threads; each
+// element is computed by the same expression whichever thread computes it,
+// so results do not depend on the thread count. Integer arithmetic wraps
+// around (it is done in the unsigned type), so no input makes it undefined
+// behaviour.
 #include "runtime/cpu/KernelUtil.h"
 
 #include <cmath>
@@ -219,29 +221,34 @@ StridedPlan planBroadcast(const std::vector<TensorRef> &operands,
 /// R the result element type.
 template <typename R, typename T, typename Op>
 CommandOr makeBinary(const std::vector<TensorRef> &operands,
-                     const TensorRef &result, Op op) {
+                     const TensorRef &result, Op op,
+                     int64_t grain = kElementGrain) {
   const T *a = operands[0].as<const T>();
   const T *b = operands[1].as<const T>();
   R *out = result.as<R>();
   return makeCommand([plan = planBroadcast(operands, result), a, b, out, op,
-                      counter = Shape()]() mutable {
-    plan.forEachRow(counter, [&](const StridedPlan::Offsets &in, int64_t o) {
-      binaryRow(out + o, a + in[0], plan.innerStride[0], b + in[1],
-                plan.innerStride[1], plan.inner, op);
-    });
+                      grain]() {
+    const StridedPlan::Offsets &s = plan.innerStride;
+    parallelSpans(plan, grain,
+                  [&](const StridedPlan::Offsets &in, int64_t o, int64_t n) {
+                    binaryRow(out + o, a + in[0], s[0], b + in[1], s[1], n, op);
+                  });
     return Status::ok();
   });
 }
 
 /// out[i] = op(in[i]) over identical shapes.
 template <typename R, typename T, typename Op>
-CommandOr makeUnary(const TensorRef &operand, const TensorRef &result, Op op) {
+CommandOr makeUnary(const TensorRef &operand, const TensorRef &result, Op op,
+                    int64_t grain = kElementGrain) {
   const T *in = operand.as<const T>();
   R *out = result.as<R>();
   int64_t n = result.desc->numElements();
-  return makeCommand([in, out, n, op]() {
-    for (int64_t i = 0; i < n; ++i)
-      out[i] = op(in[i]);
+  return makeCommand([in, out, n, op, grain]() {
+    parallelFor(n, grain, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i)
+        out[i] = op(in[i]);
+    });
     return Status::ok();
   });
 }
@@ -270,8 +277,9 @@ CommandOr prepareArithmetic(K op, const std::vector<TensorRef> &operands,
                             [](T a, T b) { return minOp(a, b); });
   case K::pow:
     if constexpr (std::is_floating_point_v<T>)
-      return makeBinary<T, T>(operands, result,
-                              [](T a, T b) { return std::pow(a, b); });
+      return makeBinary<T, T>(
+          operands, result, [](T a, T b) { return std::pow(a, b); },
+          kMathGrain);
     break;
   default:
     break;
@@ -294,33 +302,36 @@ CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
     break;
   }
   if constexpr (std::is_floating_point_v<T>) {
+    // Calls into libm: a smaller grain than the arithmetic above.
+    auto math = [&](auto fn) {
+      return makeUnary<T, T>(operand, result, fn, kMathGrain);
+    };
     switch (op) {
     case K::exp:
-      return makeUnary<T, T>(operand, result, [](T a) { return std::exp(a); });
+      return math([](T a) { return std::exp(a); });
     case K::log:
-      return makeUnary<T, T>(operand, result, [](T a) { return std::log(a); });
+      return math([](T a) { return std::log(a); });
     case K::tanh:
-      return makeUnary<T, T>(operand, result, [](T a) { return std::tanh(a); });
+      return math([](T a) { return std::tanh(a); });
     case K::cos:
-      return makeUnary<T, T>(operand, result, [](T a) { return std::cos(a); });
+      return math([](T a) { return std::cos(a); });
     case K::sin:
-      return makeUnary<T, T>(operand, result, [](T a) { return std::sin(a); });
+      return math([](T a) { return std::sin(a); });
     case K::sqrt:
       return makeUnary<T, T>(operand, result, [](T a) { return std::sqrt(a); });
     case K::rsqrt:
       return makeUnary<T, T>(operand, result,
                              [](T a) { return T(1) / std::sqrt(a); });
     case K::sigmoid:
-      return makeUnary<T, T>(operand, result, [](T a) { return sigmoidOp(a); });
+      return math([](T a) { return sigmoidOp(a); });
     case K::erf:
-      return makeUnary<T, T>(operand, result, [](T a) { return std::erf(a); });
+      return math([](T a) { return std::erf(a); });
     case K::silu:
-      return makeUnary<T, T>(operand, result, [](T a) { return siluOp(a); });
+      return math([](T a) { return siluOp(a); });
     case K::gelu:
       if (kernel.approximate() == fb::GeluApproximation::tanh)
-        return makeUnary<T, T>(operand, result,
-                               [](T a) { return geluTanhOp(a); });
-      return makeUnary<T, T>(operand, result, [](T a) { return geluOp(a); });
+        return math([](T a) { return geluTanhOp(a); });
+      return math([](T a) { return geluOp(a); });
     default:
       break;
     }
@@ -363,13 +374,13 @@ CommandOr prepareSelect(const std::vector<TensorRef> &operands,
   const T *t = operands[1].as<const T>();
   const T *f = operands[2].as<const T>();
   T *out = result.as<T>();
-  return makeCommand([plan = planBroadcast(operands, result), p, t, f, out,
-                      counter = Shape()]() mutable {
+  return makeCommand([plan = planBroadcast(operands, result), p, t, f, out]() {
     const StridedPlan::Offsets &s = plan.innerStride;
-    plan.forEachRow(counter, [&](const StridedPlan::Offsets &in, int64_t o) {
-      selectRow(out + o, p + in[0], s[0], t + in[1], s[1], f + in[2], s[2],
-                plan.inner);
-    });
+    parallelSpans(plan, kElementGrain,
+                  [&](const StridedPlan::Offsets &in, int64_t o, int64_t n) {
+                    selectRow(out + o, p + in[0], s[0], t + in[1], s[1],
+                              f + in[2], s[2], n);
+                  });
     return Status::ok();
   });
 }

@@ -4,8 +4,9 @@
 // Both check every id before writing anything: an id outside the table
 // fails the run, names its position and leaves the result untouched.
 // embedding_grad adds rows in the ids' row-major order, so its sums are
-// the same on every run. Single-threaded, like every kernel outside
-// OpenBLAS.
+// the same on every run. Threads split the gathered rows (embedding) or the
+// table's rows (embedding_grad: each thread zeroes its rows and adds every
+// id that falls in them, in id order).
 #include "runtime/cpu/KernelUtil.h"
 
 #include <algorithm>
@@ -51,9 +52,14 @@ CommandOr makeEmbedding(const TensorRef &table, const TensorRef &ids,
       [rows, in, out, numRows, width, shape = ids.desc->shape]() {
         MLC_RETURN_IF_ERROR(checkIds("embedding", in, shape, numRows));
         size_t bytes = static_cast<size_t>(width) * sizeof(T);
-        for (int64_t i = 0, n = product(shape); i < n && bytes != 0; ++i)
-          std::memcpy(out + i * width,
-                      rows + static_cast<int64_t>(in[i]) * width, bytes);
+        if (bytes == 0)
+          return Status::ok();
+        parallelFor(
+            product(shape), rowGrain(width), [&](int64_t begin, int64_t end) {
+              for (int64_t i = begin; i < end; ++i)
+                std::memcpy(out + i * width,
+                            rows + static_cast<int64_t>(in[i]) * width, bytes);
+            });
         return Status::ok();
       });
 }
@@ -67,13 +73,19 @@ CommandOr makeEmbeddingGrad(const TensorRef &grad, const TensorRef &ids,
   int64_t numRows = result.desc->shape[0], width = result.desc->shape[1];
   return makeCommand([in, id, out, numRows, width, shape = ids.desc->shape]() {
     MLC_RETURN_IF_ERROR(checkIds("embedding_grad", id, shape, numRows));
-    std::fill(out, out + numRows * width, T(0));
-    for (int64_t i = 0, n = product(shape); i < n; ++i) {
-      T *row = out + static_cast<int64_t>(id[i]) * width;
-      const T *from = in + i * width;
-      for (int64_t j = 0; j < width; ++j)
-        row[j] += from[j];
-    }
+    const int64_t n = product(shape);
+    parallelFor(numRows, rowGrain(width), [&](int64_t begin, int64_t end) {
+      std::fill(out + begin * width, out + end * width, T(0));
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t target = static_cast<int64_t>(id[i]);
+        if (target < begin || target >= end)
+          continue;
+        T *row = out + target * width;
+        const T *from = in + i * width;
+        for (int64_t j = 0; j < width; ++j)
+          row[j] += from[j];
+      }
+    });
     return Status::ok();
   });
 }

@@ -4,7 +4,9 @@
 #define MLC_RUNTIME_CPU_KERNELUTIL_H
 
 #include "runtime/Device.h"
+#include "runtime/cpu/Parallel.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -134,6 +136,22 @@ template <typename F> decltype(auto) visitBits(DType dtype, F &&fn) {
 }
 
 //===----------------------------------------------------------------------===//
+// Grains: the fewest iterations of a parallelFor worth handing to another
+// thread. Waking a worker and joining it costs a few microseconds, so a
+// chunk should be work of ten or more.
+//===----------------------------------------------------------------------===//
+
+/// Elements of a cheap elementwise loop (an add streams 12 bytes each).
+constexpr int64_t kElementGrain = 16384;
+/// Elements of a loop calling exp, tanh, erf or the like per element.
+constexpr int64_t kMathGrain = 2048;
+
+/// Rows of `width` elements that make up `elements` of work (at least 1).
+inline int64_t rowGrain(int64_t width, int64_t elements = kElementGrain) {
+  return std::max<int64_t>(1, elements / std::max<int64_t>(width, 1));
+}
+
+//===----------------------------------------------------------------------===//
 // Row maxima
 //===----------------------------------------------------------------------===//
 
@@ -199,6 +217,16 @@ struct StridedPlan {
   /// Calls `row(inputOffsets, resultOffset)` for each innermost row, in
   /// row-major order. `counter` is scratch owned by the caller.
   template <typename F> void forEachRow(Shape &counter, F &&row) const;
+
+  /// Calls `span(inputOffsets, resultOffset, length)` for the pieces of
+  /// innermost rows that cover result elements [begin, end), in order, so
+  /// that a parallelFor chunk may start and end inside a row.
+  template <typename F>
+  void forEachSpan(int64_t begin, int64_t end, F &&span) const;
+
+  /// Steps the odometer `counter` over outerDims, and the operand offsets
+  /// `in` with it, to the next row.
+  void nextRow(Shape &counter, Offsets &in) const;
 };
 
 /// Plans a walk over `shape` with operands read through `inputStrides`
@@ -206,25 +234,77 @@ struct StridedPlan {
 StridedPlan makeStridedPlan(const Shape &shape,
                             const std::vector<Shape> &inputStrides);
 
+inline void StridedPlan::nextRow(Shape &counter, Offsets &in) const {
+  for (size_t d = outerDims.size(); d-- > 0;) {
+    const Offsets &stride = outerStrides[d];
+    if (++counter[d] < outerDims[d]) {
+      for (int k = 0; k < kMaxInputs; ++k)
+        in[k] += stride[k];
+      return;
+    }
+    for (int k = 0; k < kMaxInputs; ++k)
+      in[k] -= stride[k] * (outerDims[d] - 1);
+    counter[d] = 0;
+  }
+}
+
 template <typename F>
 void StridedPlan::forEachRow(Shape &counter, F &&row) const {
-  size_t depth = outerDims.size();
-  counter.assign(depth, 0);
+  counter.assign(outerDims.size(), 0);
   Offsets in{};
   int64_t out = 0;
   for (int64_t r = 0; r < rows; ++r, out += inner) {
     row(in, out);
-    for (size_t d = depth; d-- > 0;) {
-      const Offsets &stride = outerStrides[d];
-      if (++counter[d] < outerDims[d]) {
-        for (int k = 0; k < kMaxInputs; ++k)
-          in[k] += stride[k];
-        break;
-      }
-      for (int k = 0; k < kMaxInputs; ++k)
-        in[k] -= stride[k] * (outerDims[d] - 1);
-      counter[d] = 0;
-    }
+    nextRow(counter, in);
+  }
+}
+
+template <typename F>
+void StridedPlan::forEachSpan(int64_t begin, int64_t end, F &&span) const {
+  if (begin >= end)
+    return;
+  const size_t depth = outerDims.size();
+  // The odometer of the row holding `begin`, and its operand offsets.
+  Shape counter(depth, 0);
+  Offsets in{};
+  int64_t row = begin / inner, col = begin % inner;
+  for (size_t d = depth; d-- > 0;) {
+    counter[d] = row % outerDims[d];
+    row /= outerDims[d];
+    for (int k = 0; k < kMaxInputs; ++k)
+      in[k] += counter[d] * outerStrides[d][k];
+  }
+  for (int64_t out = begin; out < end;) {
+    const int64_t length = std::min(inner - col, end - out);
+    Offsets at;
+    for (int k = 0; k < kMaxInputs; ++k)
+      at[k] = in[k] + col * innerStride[k];
+    span(at, out, length);
+    out += length;
+    col = 0;
+    nextRow(counter, in);
+  }
+}
+
+/// forEachSpan over all of `plan`'s result elements, split among the
+/// pool's threads in chunks of at least `grain` elements.
+template <typename F>
+void parallelSpans(const StridedPlan &plan, int64_t grain, F &&span) {
+  parallelFor(plan.total, grain, [&](int64_t begin, int64_t end) {
+    plan.forEachSpan(begin, end, span);
+  });
+}
+
+/// Calls `span(outer, begin, length)` for the runs of rows of `inner`
+/// elements that cover flat positions [begin, end) of an [outer, inner]
+/// view: the chunks of a parallelFor over every (outer, inner) position.
+template <typename F>
+void forEachRowSpan(int64_t inner, int64_t begin, int64_t end, F &&span) {
+  for (int64_t at = begin; at < end;) {
+    const int64_t outer = at / inner, col = at % inner;
+    const int64_t length = std::min(inner - col, end - at);
+    span(outer, col, length);
+    at += length;
   }
 }
 

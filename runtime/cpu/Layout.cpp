@@ -2,7 +2,9 @@
 // the axis copies of slice, concat and split.
 //
 // They only move bits, so each is instantiated per element size rather than
-// per dtype. Single-threaded, like every kernel outside OpenBLAS.
+// per dtype. Threads split the result (elements, tiles, rows or bytes);
+// every result element is written once, so the thread count cannot change
+// what it holds.
 #include "runtime/cpu/KernelUtil.h"
 
 #include <algorithm>
@@ -17,6 +19,9 @@ using K = fb::OpKind;
 /// Side of the square tiles a transpose copies, so that both the reads and
 /// the writes of a tile stay in cache.
 constexpr int64_t kTile = 32;
+
+/// Bytes worth a thread of their own in a plain copy.
+constexpr int64_t kCopyGrainBytes = 1 << 16;
 
 template <typename T>
 void copyRow(T *out, const T *in, int64_t stride, int64_t n) {
@@ -38,10 +43,11 @@ CommandOr makeStridedCopy(const TensorRef &operand, const TensorRef &result,
   const T *in = operand.as<const T>();
   T *out = result.as<T>();
   return makeCommand([plan = makeStridedPlan(result.desc->shape, {strides}), in,
-                      out, counter = Shape()]() mutable {
-    plan.forEachRow(counter, [&](const StridedPlan::Offsets &at, int64_t o) {
-      copyRow(out + o, in + at[0], plan.innerStride[0], plan.inner);
-    });
+                      out]() {
+    parallelSpans(plan, kElementGrain,
+                  [&](const StridedPlan::Offsets &at, int64_t o, int64_t n) {
+                    copyRow(out + o, in + at[0], plan.innerStride[0], n);
+                  });
     return Status::ok();
   });
 }
@@ -57,7 +63,10 @@ struct TiledTranspose {
   Shape otherDims;          ///< The remaining dims, outermost first.
   Shape otherIn, otherOut;  ///< Their operand and result strides.
 
-  template <typename T> void run(const T *in, T *out, Shape &counter) const;
+  /// Tasks: one band of kTile rows of one entry of the other dims.
+  int64_t tasks() const { return product(otherDims) * bands(); }
+  int64_t bands() const { return (rows + kTile - 1) / kTile; }
+  template <typename T> void run(const T *in, T *out, int64_t task) const;
 };
 
 /// Plans a tiled transpose from the merged dims of `plan`, or returns
@@ -91,33 +100,21 @@ std::optional<TiledTranspose> planTiled(const StridedPlan &plan) {
 }
 
 template <typename T>
-void TiledTranspose::run(const T *in, T *out, Shape &counter) const {
-  size_t depth = otherDims.size();
-  counter.assign(depth, 0);
-  int64_t inAt = 0, outAt = 0;
-  int64_t count = product(otherDims);
-  for (int64_t n = 0; n < count; ++n) {
-    for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-      int64_t r1 = std::min(rows, r0 + kTile);
-      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-        int64_t c1 = std::min(cols, c0 + kTile);
-        for (int64_t r = r0; r < r1; ++r) {
-          const T *src = in + inAt + r;
-          T *dst = out + outAt + r * outRowStride;
-          for (int64_t c = c0; c < c1; ++c)
-            dst[c] = src[c * inColStride];
-        }
-      }
-    }
-    for (size_t d = depth; d-- > 0;) {
-      if (++counter[d] < otherDims[d]) {
-        inAt += otherIn[d];
-        outAt += otherOut[d];
-        break;
-      }
-      inAt -= otherIn[d] * (otherDims[d] - 1);
-      outAt -= otherOut[d] * (otherDims[d] - 1);
-      counter[d] = 0;
+void TiledTranspose::run(const T *in, T *out, int64_t task) const {
+  int64_t entry = task / bands(), inAt = 0, outAt = 0;
+  for (size_t d = otherDims.size(); d-- > 0;) {
+    inAt += entry % otherDims[d] * otherIn[d];
+    outAt += entry % otherDims[d] * otherOut[d];
+    entry /= otherDims[d];
+  }
+  const int64_t r0 = task % bands() * kTile, r1 = std::min(rows, r0 + kTile);
+  for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+    int64_t c1 = std::min(cols, c0 + kTile);
+    for (int64_t r = r0; r < r1; ++r) {
+      const T *src = in + inAt + r;
+      T *dst = out + outAt + r * outRowStride;
+      for (int64_t c = c0; c < c1; ++c)
+        dst[c] = src[c * inColStride];
     }
   }
 }
@@ -131,11 +128,14 @@ CommandOr makeTranspose(const TensorRef &operand, const TensorRef &result,
     return makeStridedCopy<T>(operand, result, strides);
   const T *in = operand.as<const T>();
   T *out = result.as<T>();
-  return makeCommand(
-      [tiled = std::move(*tiled), in, out, counter = Shape()]() mutable {
-        tiled.run(in, out, counter);
-        return Status::ok();
-      });
+  return makeCommand([tiled = std::move(*tiled), in, out]() {
+    parallelFor(tiled.tasks(), rowGrain(kTile * tiled.cols),
+                [&](int64_t begin, int64_t end) {
+                  for (int64_t task = begin; task < end; ++task)
+                    tiled.run(in, out, task);
+                });
+    return Status::ok();
+  });
 }
 
 /// Operand strides seen from the result dims: result dim i walks operand
@@ -154,8 +154,20 @@ CommandOr makeMemmove(const TensorRef &operand, const TensorRef &result) {
   void *out = result.data;
   size_t bytes = result.desc->byteSize();
   return makeCommand([in, out, bytes]() {
-    if (bytes != 0 && in != out)
-      std::memmove(out, in, bytes);
+    if (bytes == 0 || in == out)
+      return Status::ok();
+    auto from = reinterpret_cast<uintptr_t>(in);
+    auto to = reinterpret_cast<uintptr_t>(out);
+    if (from < to + bytes && to < from + bytes) {
+      std::memmove(out, in, bytes); // overlapping: one ordered move
+      return Status::ok();
+    }
+    parallelFor(static_cast<int64_t>(bytes), kCopyGrainBytes,
+                [&](int64_t begin, int64_t end) {
+                  std::memcpy(static_cast<uint8_t *>(out) + begin,
+                              static_cast<const uint8_t *>(in) + begin,
+                              static_cast<size_t>(end - begin));
+                });
     return Status::ok();
   });
 }
@@ -173,14 +185,20 @@ struct AxisPiece {
 };
 
 CommandOr makeAxisCopy(std::vector<AxisPiece> pieces, int64_t rows) {
-  return makeCommand([pieces = std::move(pieces), rows]() {
-    for (const AxisPiece &p : pieces) {
-      if (p.runBytes == 0)
-        continue;
-      for (int64_t r = 0; r < rows; ++r)
-        std::memcpy(p.out + r * p.outRow, p.in + r * p.inRow,
-                    static_cast<size_t>(p.runBytes));
-    }
+  int64_t rowBytes = 0;
+  for (const AxisPiece &p : pieces)
+    rowBytes += p.runBytes;
+  return makeCommand([pieces = std::move(pieces), rows, rowBytes]() {
+    parallelFor(rows, rowGrain(rowBytes, kCopyGrainBytes),
+                [&](int64_t begin, int64_t end) {
+                  for (const AxisPiece &p : pieces) {
+                    if (p.runBytes == 0)
+                      continue;
+                    for (int64_t r = begin; r < end; ++r)
+                      std::memcpy(p.out + r * p.outRow, p.in + r * p.inRow,
+                                  static_cast<size_t>(p.runBytes));
+                  }
+                });
     return Status::ok();
   });
 }

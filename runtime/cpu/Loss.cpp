@@ -1,7 +1,9 @@
 // Label and loss CPU kernels: one_hot, mse_loss and softmax_cross_entropy.
 //
-// Losses accumulate in double in a fixed order (deterministic). Single-
-// threaded, like every kernel outside OpenBLAS.
+// Losses accumulate in double in a fixed order (deterministic). one_hot
+// and softmax_cross_entropy split their rows among threads; the mean of the
+// row losses is summed on one thread, in row order. mse_loss reduces every
+// element into one value and runs on one thread.
 #include "runtime/cpu/KernelUtil.h"
 
 #include <algorithm>
@@ -26,10 +28,12 @@ CommandOr makeOneHot(const TensorRef &labels, const TensorRef &result) {
   int64_t rows = labels.desc->numElements();
   int64_t classes = result.desc->shape.back();
   return makeCommand([in, out, rows, classes]() {
-    std::fill(out, out + rows * classes, T(0));
-    for (int64_t i = 0; i < rows; ++i)
-      if (in[i] >= 0 && static_cast<int64_t>(in[i]) < classes)
-        out[i * classes + static_cast<int64_t>(in[i])] = T(1);
+    parallelFor(rows, rowGrain(classes), [&](int64_t begin, int64_t end) {
+      std::fill(out + begin * classes, out + end * classes, T(0));
+      for (int64_t i = begin; i < end; ++i)
+        if (in[i] >= 0 && static_cast<int64_t>(in[i]) < classes)
+          out[i * classes + static_cast<int64_t>(in[i])] = T(1);
+    });
     return Status::ok();
   });
 }
@@ -102,7 +106,6 @@ CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
   int64_t rows = labels.desc->numElements();
   int64_t classes = logits.desc->shape.back();
   return makeCommand([x, y, out, rows, classes]() {
-    double total = 0;
     for (int64_t r = 0; r < rows; ++r) {
       int64_t label = static_cast<int64_t>(y[r]);
       if (label < 0 || label >= classes)
@@ -110,8 +113,17 @@ CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
                              " has label " + std::to_string(label) +
                              ", expected a value in [0, " +
                              std::to_string(classes) + ")");
-      total += crossEntropyRow(x + r * classes, classes, label);
     }
+    std::vector<double> losses(static_cast<size_t>(rows));
+    parallelFor(rows, rowGrain(classes, kMathGrain),
+                [&](int64_t begin, int64_t end) {
+                  for (int64_t r = begin; r < end; ++r)
+                    losses[r] = crossEntropyRow(x + r * classes, classes,
+                                                static_cast<int64_t>(y[r]));
+                });
+    double total = 0;
+    for (double loss : losses)
+      total += loss;
     *out = static_cast<T>(total / static_cast<double>(rows));
     return Status::ok();
   });

@@ -3,8 +3,7 @@
 // Face's LlamaRMSNorm).
 //
 // Each row's statistics accumulate in double in a fixed order, so results
-// are the same on every run. Single-threaded, like every kernel outside
-// OpenBLAS.
+// are the same on every run; threads split the rows, never one row.
 #include "runtime/cpu/KernelUtil.h"
 
 #include <cmath>
@@ -60,12 +59,16 @@ CommandOr makeNorm(const fb::CpuKernel &kernel,
   int64_t width = shape.back(), rows = product(shape, 0, shape.size() - 1);
   double eps = kernel.eps();
   return makeCommand([x, weight, bias, y, width, rows, eps]() {
-    for (int64_t r = 0; r < rows && width > 0; ++r) {
-      if (bias)
-        layerNormRow(x + r * width, weight, bias, y + r * width, width, eps);
-      else
-        rmsNormRow(x + r * width, weight, y + r * width, width, eps);
-    }
+    if (width == 0)
+      return Status::ok();
+    parallelFor(rows, rowGrain(width), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        if (bias)
+          layerNormRow(x + r * width, weight, bias, y + r * width, width, eps);
+        else
+          rmsNormRow(x + r * width, weight, y + r * width, width, eps);
+      }
+    });
     return Status::ok();
   });
 }

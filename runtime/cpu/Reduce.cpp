@@ -2,8 +2,9 @@
 // softmax, log_softmax and argmax.
 //
 // Float sums accumulate in double in a fixed order, so results are
-// bit-identical from run to run. Single-threaded, like every kernel outside
-// OpenBLAS.
+// bit-identical from run to run. Threads split the output elements (rows,
+// for softmax): each output is reduced by one thread, in the same order
+// whatever the thread count.
 #include "runtime/cpu/KernelUtil.h"
 
 #include <cmath>
@@ -30,8 +31,9 @@ Shape axesOf(const fb::CpuKernel &kernel) {
 /// The input walked in memory order as merged runs of kept or reduced dims.
 /// Each output element gathers its inputs in that fixed order.
 struct ReducePlan {
-  Shape dims;       ///< Merged input dims, outermost first (never empty).
-  Shape outStrides; ///< Output stride per merged dim; 0 for reduced ones.
+  Shape dims;                ///< Merged input dims, outermost first (never
+                             ///< empty).
+  std::vector<bool> reduced; ///< Per merged dim: reduced or kept.
   bool innerReduced = false;
   int64_t inputTotal = 0;
   int64_t outputTotal = 0;
@@ -45,7 +47,7 @@ ReducePlan planReduce(const Shape &shape, const Shape &axes) {
   std::vector<bool> reduced(shape.size(), false);
   for (int64_t a : axes)
     reduced[static_cast<size_t>(a)] = true;
-  std::vector<bool> kinds;
+  std::vector<bool> &kinds = plan.reduced;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (reduced[i])
       plan.count *= shape[i];
@@ -62,15 +64,10 @@ ReducePlan planReduce(const Shape &shape, const Shape &axes) {
     plan.dims.push_back(1);
     kinds.push_back(false);
   }
-  plan.outStrides.assign(plan.dims.size(), 0);
-  int64_t stride = 1;
-  for (size_t d = plan.dims.size(); d-- > 0;) {
-    if (kinds[d])
-      continue;
-    plan.outStrides[d] = stride;
-    stride *= plan.dims[d];
-  }
-  plan.outputTotal = stride;
+  plan.outputTotal = 1;
+  for (size_t d = 0; d < plan.dims.size(); ++d)
+    if (!kinds[d])
+      plan.outputTotal *= plan.dims[d];
   plan.innerReduced = kinds.back();
   return plan;
 }
@@ -120,53 +117,132 @@ template <typename T> struct MaxPolicy {
   static Acc row(const T *x, int64_t n) { return rowMax(x, n); }
 };
 
-/// Accumulates `in` into `acc` (output-sized) along the plan.
-template <typename T, typename Policy>
-void accumulate(const ReducePlan &plan, const T *in,
-                std::vector<typename Policy::Acc> &acc, Shape &counter) {
-  acc.assign(static_cast<size_t>(plan.outputTotal), Policy::init());
-  if (plan.inputTotal == 0)
-    return;
-  size_t depth = plan.dims.size() - 1;
-  int64_t inner = plan.dims.back();
-  int64_t rows = plan.inputTotal / inner;
-  counter.assign(depth, 0);
-  int64_t out = 0;
-  for (int64_t r = 0; r < rows; ++r, in += inner) {
-    if (plan.innerReduced) {
-      acc[out] = Policy::merge(acc[out], Policy::row(in, inner));
-    } else {
-      typename Policy::Acc *dst = acc.data() + out;
-      for (int64_t j = 0; j < inner; ++j)
-        dst[j] = Policy::combine(dst[j], in[j]);
-    }
-    for (size_t d = depth; d-- > 0;) {
-      if (++counter[d] < plan.dims[d]) {
-        out += plan.outStrides[d];
-        break;
-      }
-      out -= plan.outStrides[d] * (plan.dims[d] - 1);
-      counter[d] = 0;
-    }
+/// The input as two nested walks: output elements over the kept dims, and
+/// for each, its inputs over the reduced dims. Both in row-major order, so
+/// every output gathers its inputs in the order of the input's memory.
+struct ReduceWalk {
+  Shape keptDims, keptStrides;       ///< Input strides of the kept dims.
+  Shape reducedDims, reducedStrides; ///< Same for the reduced dims.
+  /// The innermost merged dim: reduced (each output sums contiguous rows of
+  /// `inner`) or kept (`inner` neighbouring outputs read neighbouring
+  /// inputs). It is the last entry of reducedDims or keptDims.
+  bool innerReduced = false;
+  int64_t inner = 1;
+};
+
+ReduceWalk walkOf(const ReducePlan &plan) {
+  ReduceWalk walk;
+  walk.innerReduced = plan.innerReduced;
+  walk.inner = plan.dims.back();
+  int64_t stride = 1;
+  for (size_t d = plan.dims.size(); d-- > 0;) {
+    const bool reduced = plan.reduced[d];
+    (reduced ? walk.reducedDims : walk.keptDims).push_back(plan.dims[d]);
+    (reduced ? walk.reducedStrides : walk.keptStrides).push_back(stride);
+    stride *= plan.dims[d];
+  }
+  std::reverse(walk.keptDims.begin(), walk.keptDims.end());
+  std::reverse(walk.keptStrides.begin(), walk.keptStrides.end());
+  std::reverse(walk.reducedDims.begin(), walk.reducedDims.end());
+  std::reverse(walk.reducedStrides.begin(), walk.reducedStrides.end());
+  return walk;
+}
+
+/// Input offset of element `index` (row-major) of the dims [0, depth).
+int64_t offsetOf(int64_t index, const Shape &dims, const Shape &strides,
+                 size_t depth) {
+  int64_t offset = 0;
+  for (size_t d = depth; d-- > 0;) {
+    offset += (index % dims[d]) * strides[d];
+    index /= dims[d];
+  }
+  return offset;
+}
+
+/// Calls `fn(offset)` for every combination of the first `depth` reduced
+/// dims, in row-major order.
+template <typename F>
+void forEachReduced(const ReduceWalk &walk, size_t depth, F &&fn) {
+  int64_t count = product(walk.reducedDims, 0, depth);
+  for (int64_t i = 0; i < count; ++i)
+    fn(offsetOf(i, walk.reducedDims, walk.reducedStrides, depth));
+}
+
+/// Outputs [begin, end) when the innermost dim is reduced: each is the
+/// merge, over its outer reduced combinations, of Policy::row of a
+/// contiguous run.
+template <typename T, typename Policy, typename Write>
+void reduceRows(const ReduceWalk &walk, const T *in, int64_t begin, int64_t end,
+                Write &&write) {
+  const size_t outerReduced = walk.reducedDims.size() - 1;
+  for (int64_t o = begin; o < end; ++o) {
+    const T *base =
+        in + offsetOf(o, walk.keptDims, walk.keptStrides, walk.keptDims.size());
+    typename Policy::Acc acc = Policy::init();
+    forEachReduced(walk, outerReduced, [&](int64_t offset) {
+      acc = Policy::merge(acc, Policy::row(base + offset, walk.inner));
+    });
+    write(o, acc);
   }
 }
 
-/// Reduces into an output-sized accumulator, then writes acc / divisor
+/// Outputs [begin, end) when the innermost dim is kept: blocks of
+/// neighbouring outputs accumulate their inputs one reduced combination
+/// at a time (each output still in the input's memory order).
+template <typename T, typename Policy, typename Write>
+void reduceColumns(const ReduceWalk &walk, const T *in, int64_t begin,
+                   int64_t end, Write &&write) {
+  constexpr int64_t kBlock = 256;
+  typename Policy::Acc acc[kBlock];
+  const size_t outerKept = walk.keptDims.size() - 1;
+  forEachRowSpan(
+      walk.inner, begin, end, [&](int64_t row, int64_t col, int64_t length) {
+        const T *base =
+            in + offsetOf(row, walk.keptDims, walk.keptStrides, outerKept) +
+            col;
+        for (int64_t j0 = 0; j0 < length; j0 += kBlock) {
+          const int64_t n = std::min(kBlock, length - j0);
+          std::fill(acc, acc + n, Policy::init());
+          forEachReduced(walk, walk.reducedDims.size(), [&](int64_t offset) {
+            const T *x = base + offset + j0;
+            for (int64_t j = 0; j < n; ++j)
+              acc[j] = Policy::combine(acc[j], x[j]);
+          });
+          const int64_t first = row * walk.inner + col + j0;
+          for (int64_t j = 0; j < n; ++j)
+            write(first + j, acc[j]);
+        }
+      });
+}
+
+/// Reduces each output element on one thread and writes acc / divisor
 /// (the divisor is 1 except for reduce_mean, and unused for integers).
 template <typename T, typename Policy>
 CommandOr makeReduce(const ReducePlan &plan, const TensorRef &operand,
                      const TensorRef &result) {
   const T *in = operand.as<const T>();
   T *out = result.as<T>();
-  return makeCommand([plan, in, out, counter = Shape(),
-                      acc = std::vector<typename Policy::Acc>()]() mutable {
-    accumulate<T, Policy>(plan, in, acc, counter);
-    for (int64_t i = 0; i < plan.outputTotal; ++i) {
-      if constexpr (std::is_floating_point_v<T>)
-        out[i] = static_cast<T>(acc[i] / plan.divisor);
-      else
-        out[i] = static_cast<T>(acc[i]);
+  using Acc = typename Policy::Acc;
+  const double divisor = plan.divisor;
+  auto write = [out, divisor](int64_t o, Acc acc) {
+    if constexpr (std::is_floating_point_v<T>)
+      out[o] = static_cast<T>(acc / divisor);
+    else
+      out[o] = static_cast<T>(acc);
+  };
+  const int64_t grain = rowGrain(plan.count);
+  return makeCommand([walk = walkOf(plan), plan, in, write, grain]() {
+    if (plan.inputTotal == 0) {
+      for (int64_t o = 0; o < plan.outputTotal; ++o)
+        write(o, Policy::init());
+      return Status::ok();
     }
+    parallelFor(plan.outputTotal, grain, [&](int64_t begin, int64_t end) {
+      if (walk.innerReduced)
+        reduceRows<T, Policy>(walk, in, begin, end, write);
+      else
+        reduceColumns<T, Policy>(walk, in, begin, end, write);
+    });
     return Status::ok();
   });
 }
@@ -227,41 +303,56 @@ void softmaxRows(const T *in, T *out, AxisView v, bool log) {
   }
 }
 
-/// Softmax (or log_softmax) along a strided axis: the inner dim stays the
-/// contiguous loop, with one running max and sum per inner position.
+/// Softmax (or log_softmax) along a strided axis, for `count` neighbouring
+/// inner positions from `in` and `out` (both already offset to the first):
+/// the inner dim stays the contiguous loop, with one running max and sum
+/// per inner position.
 template <typename T>
-void softmaxStrided(const T *in, T *out, AxisView v, bool log,
-                    std::vector<T> &max, std::vector<double> &sum) {
-  const int64_t step = v.extent * v.inner;
-  max.resize(static_cast<size_t>(v.inner));
-  sum.resize(static_cast<size_t>(v.inner));
-  for (int64_t o = 0; o < v.outer; ++o, in += step, out += step) {
-    std::fill(max.begin(), max.end(), MaxPolicy<T>::init());
-    std::fill(sum.begin(), sum.end(), 0.0);
+void softmaxStrided(const T *in, T *out, AxisView v, int64_t count, bool log,
+                    T *max, double *sum) {
+  std::fill(max, max + count, MaxPolicy<T>::init());
+  std::fill(sum, sum + count, 0.0);
+  for (int64_t c = 0; c < v.extent; ++c)
+    for (int64_t j = 0; j < count; ++j)
+      max[j] = MaxPolicy<T>::combine(max[j], in[c * v.inner + j]);
+  if (log) {
     for (int64_t c = 0; c < v.extent; ++c)
-      for (int64_t j = 0; j < v.inner; ++j)
-        max[j] = MaxPolicy<T>::combine(max[j], in[c * v.inner + j]);
-    if (log) {
-      for (int64_t c = 0; c < v.extent; ++c)
-        for (int64_t j = 0; j < v.inner; ++j) {
-          T shifted = in[c * v.inner + j] - max[j];
-          out[c * v.inner + j] = shifted;
-          sum[j] += std::exp(shifted);
-        }
-      for (int64_t j = 0; j < v.inner; ++j)
-        logSoftmaxRow(out + j, sum[j], out + j, v.extent, v.inner);
-      continue;
-    }
-    for (int64_t c = 0; c < v.extent; ++c)
-      for (int64_t j = 0; j < v.inner; ++j) {
-        T e = std::exp(in[c * v.inner + j] - max[j]);
-        out[c * v.inner + j] = e;
-        sum[j] += e;
+      for (int64_t j = 0; j < count; ++j) {
+        T shifted = in[c * v.inner + j] - max[j];
+        out[c * v.inner + j] = shifted;
+        sum[j] += std::exp(shifted);
       }
-    for (int64_t c = 0; c < v.extent; ++c)
-      for (int64_t j = 0; j < v.inner; ++j)
-        out[c * v.inner + j] /= static_cast<T>(sum[j]);
+    for (int64_t j = 0; j < count; ++j)
+      logSoftmaxRow(out + j, sum[j], out + j, v.extent, v.inner);
+    return;
   }
+  for (int64_t c = 0; c < v.extent; ++c)
+    for (int64_t j = 0; j < count; ++j) {
+      T e = std::exp(in[c * v.inner + j] - max[j]);
+      out[c * v.inner + j] = e;
+      sum[j] += e;
+    }
+  for (int64_t c = 0; c < v.extent; ++c)
+    for (int64_t j = 0; j < count; ++j)
+      out[c * v.inner + j] /= static_cast<T>(sum[j]);
+}
+
+/// Inner positions a strided softmax or argmax keeps running values for at
+/// once (a stack block, so that threads share no scratch).
+constexpr int64_t kColumnBlock = 256;
+
+/// Calls `fn(inAt, outAt, count)` for blocks of at most kColumnBlock
+/// neighbouring inner positions, covering (outer, inner) positions
+/// [begin, end): the rows of the reduced axis start at element inAt of the
+/// operand; outAt is the matching (outer, inner) position.
+template <typename F>
+void forEachColumnBlock(AxisView v, int64_t begin, int64_t end, F &&fn) {
+  forEachRowSpan(v.inner, begin, end,
+                 [&](int64_t o, int64_t j, int64_t length) {
+                   for (int64_t j0 = 0; j0 < length; j0 += kColumnBlock)
+                     fn(o * v.extent * v.inner + j + j0, o * v.inner + j + j0,
+                        std::min(kColumnBlock, length - j0));
+                 });
 }
 
 template <typename T>
@@ -269,14 +360,27 @@ CommandOr makeSoftmax(AxisView view, bool log, const TensorRef &operand,
                       const TensorRef &result) {
   const T *in = operand.as<const T>();
   T *out = result.as<T>();
+  const int64_t grain = rowGrain(view.extent, kMathGrain);
   if (view.inner == 1)
-    return makeCommand([view, log, in, out]() {
-      softmaxRows(in, out, view, log);
+    return makeCommand([view, log, in, out, grain]() {
+      parallelFor(view.outer, grain, [&](int64_t begin, int64_t end) {
+        AxisView rows = view;
+        rows.outer = end - begin;
+        softmaxRows(in + begin * view.extent, out + begin * view.extent, rows,
+                    log);
+      });
       return Status::ok();
     });
-  return makeCommand([view, log, in, out, max = std::vector<T>(),
-                      sum = std::vector<double>()]() mutable {
-    softmaxStrided(in, out, view, log, max, sum);
+  return makeCommand([view, log, in, out, grain]() {
+    parallelFor(
+        view.outer * view.inner, grain, [&](int64_t begin, int64_t end) {
+          T max[kColumnBlock];
+          double sum[kColumnBlock];
+          forEachColumnBlock(
+              view, begin, end, [&](int64_t at, int64_t, int64_t count) {
+                softmaxStrided(in + at, out + at, view, count, log, max, sum);
+              });
+        });
     return Status::ok();
   });
 }
@@ -291,22 +395,19 @@ template <typename T> bool beats(T x, T best) {
   return x > best || (x != x && best == best);
 }
 
+/// argmax along the axis for `count` neighbouring inner positions.
 template <typename T, typename R>
-void argmaxAxis(const T *in, R *out, AxisView v, std::vector<T> &best) {
-  best.resize(static_cast<size_t>(v.inner));
-  const int64_t step = v.extent * v.inner;
-  for (int64_t o = 0; o < v.outer; ++o, in += step, out += v.inner) {
-    for (int64_t j = 0; j < v.inner; ++j) {
-      best[j] = in[j];
-      out[j] = 0;
-    }
-    for (int64_t c = 1; c < v.extent; ++c)
-      for (int64_t j = 0; j < v.inner; ++j)
-        if (beats(in[c * v.inner + j], best[j])) {
-          best[j] = in[c * v.inner + j];
-          out[j] = static_cast<R>(c);
-        }
+void argmaxColumns(const T *in, R *out, AxisView v, int64_t count, T *best) {
+  for (int64_t j = 0; j < count; ++j) {
+    best[j] = in[j];
+    out[j] = 0;
   }
+  for (int64_t c = 1; c < v.extent; ++c)
+    for (int64_t j = 0; j < count; ++j)
+      if (beats(in[c * v.inner + j], best[j])) {
+        best[j] = in[c * v.inner + j];
+        out[j] = static_cast<R>(c);
+      }
 }
 
 template <typename T>
@@ -314,9 +415,18 @@ CommandOr makeArgmax(AxisView view, const TensorRef &operand,
                      const TensorRef &result) {
   const T *in = operand.as<const T>();
   auto build = [&](auto *out) {
-    return makeCommand([view, in, out, best = std::vector<T>()]() mutable {
-      if (view.extent > 0)
-        argmaxAxis(in, out, view, best);
+    return makeCommand([view, in, out]() {
+      if (view.extent == 0)
+        return Status::ok();
+      parallelFor(view.outer * view.inner, rowGrain(view.extent),
+                  [&](int64_t begin, int64_t end) {
+                    T best[kColumnBlock];
+                    forEachColumnBlock(
+                        view, begin, end,
+                        [&](int64_t at, int64_t to, int64_t count) {
+                          argmaxColumns(in + at, out + to, view, count, best);
+                        });
+                  });
       return Status::ok();
     });
   };

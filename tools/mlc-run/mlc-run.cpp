@@ -46,7 +46,8 @@ tools::Args declareArgs() {
   a.option("seed", "N",
            "seed of initialization and sampling (default 0; resuming: the "
            "checkpoint's)");
-  a.option("threads", "N", "BLAS threads (default: one per core)");
+  a.option("threads", "N",
+           "threads of BLAS and of the kernels (default: one per core)");
   a.flag("flush-denormals",
          "treat subnormal floats as zero (faster late in training; not IEEE "
          "exact for tiny values)");
