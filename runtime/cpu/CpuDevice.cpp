@@ -106,13 +106,13 @@ public:
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
           const std::vector<TensorRef> &results) override {
-    if (const fb::FusedLoop *loop = kernel.body_as_FusedLoop())
-      return prepareFusedLoop(*loop, operands, results);
+    const fb::FusedLoop *loop = kernel.body_as_FusedLoop();
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
-    if (!body)
+    if (!loop && !body)
       return Status::internal("the cpu device can only prepare cpu kernels");
     StatusOr<std::unique_ptr<PreparedCommand>> command =
-        prepareKernel(*body, operands, results);
+        loop ? prepareFusedLoop(*loop, operands, results)
+             : prepareKernel(*body, operands, results);
     if (!command.isOk())
       return command.status();
     return std::unique_ptr<PreparedCommand>(

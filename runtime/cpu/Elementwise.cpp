@@ -7,6 +7,7 @@
 // around (it is done in the unsigned type), so no input makes it undefined
 // behaviour.
 #include "runtime/cpu/KernelUtil.h"
+#include "runtime/cpu/ScalarOps.h"
 
 #include <cmath>
 #include <limits>
@@ -112,33 +113,11 @@ template <typename T> T divOp(T a, T b) {
   }
 }
 
-/// max and min propagate NaN from either side, like numpy.maximum.
-template <typename T> T maxOp(T a, T b) { return a != a ? a : (a > b ? a : b); }
-template <typename T> T minOp(T a, T b) { return a != a ? a : (a < b ? a : b); }
-
 template <typename T> T absOp(T a) {
   if constexpr (std::is_integral_v<T>)
     return a < 0 ? negOp(a) : a;
   else
     return std::fabs(a);
-}
-
-/// relu(x) = max(x, 0); NaN stays NaN.
-template <typename T> T reluOp(T a) { return a < T(0) ? T(0) : a; }
-
-template <typename T> T sigmoidOp(T a) { return T(1) / (T(1) + std::exp(-a)); }
-
-/// x * sigmoid(x), written as torch does.
-template <typename T> T siluOp(T a) { return a / (T(1) + std::exp(-a)); }
-
-/// gelu as torch.nn.functional.gelu computes it in the element type:
-/// x (1 + erf(x / sqrt 2)) / 2, or the tanh approximation.
-template <typename T> T geluOp(T a) {
-  return a * T(0.5) * (T(1) + std::erf(a * T(M_SQRT1_2)));
-}
-template <typename T> T geluTanhOp(T a) {
-  const T beta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = T(0.044715);
-  return T(0.5) * a * (T(1) + std::tanh(beta * (a + kappa * a * a * a)));
 }
 
 /// Conversion used by cast: float to integer truncates toward zero, NaN
@@ -271,10 +250,10 @@ CommandOr prepareArithmetic(K op, const std::vector<TensorRef> &operands,
                             [](T a, T b) { return divOp(a, b); });
   case K::max:
     return makeBinary<T, T>(operands, result,
-                            [](T a, T b) { return maxOp(a, b); });
+                            [](T a, T b) { return scalar::max(a, b); });
   case K::min:
     return makeBinary<T, T>(operands, result,
-                            [](T a, T b) { return minOp(a, b); });
+                            [](T a, T b) { return scalar::min(a, b); });
   case K::pow:
     if constexpr (std::is_floating_point_v<T>)
       return makeBinary<T, T>(
@@ -297,7 +276,7 @@ CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
   case K::abs:
     return makeUnary<T, T>(operand, result, [](T a) { return absOp(a); });
   case K::relu:
-    return makeUnary<T, T>(operand, result, [](T a) { return reluOp(a); });
+    return makeUnary<T, T>(operand, result, [](T a) { return scalar::relu(a); });
   default:
     break;
   }
@@ -321,17 +300,17 @@ CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
       return makeUnary<T, T>(operand, result, [](T a) { return std::sqrt(a); });
     case K::rsqrt:
       return makeUnary<T, T>(operand, result,
-                             [](T a) { return T(1) / std::sqrt(a); });
+                             [](T a) { return scalar::rsqrt(a); });
     case K::sigmoid:
-      return math([](T a) { return sigmoidOp(a); });
+      return math([](T a) { return scalar::sigmoid(a); });
     case K::erf:
       return math([](T a) { return std::erf(a); });
     case K::silu:
-      return math([](T a) { return siluOp(a); });
+      return math([](T a) { return scalar::silu(a); });
     case K::gelu:
       if (kernel.approximate() == fb::GeluApproximation::tanh)
-        return math([](T a) { return geluTanhOp(a); });
-      return math([](T a) { return geluOp(a); });
+        return math([](T a) { return scalar::geluTanh(a); });
+      return math([](T a) { return scalar::gelu(a); });
     default:
       break;
     }

@@ -217,7 +217,8 @@ public:
       if (steps_[s].scalar)
         values_[s] = evaluateScalar(s);
     int64_t tiles = (total_ + kTile - 1) / kTile;
-    parallelFor(tiles, 1, [&](int64_t first, int64_t last) {
+    // A chunk of at least 32 tiles (16K elements) is worth a thread.
+    parallelFor(tiles, 32, [&](int64_t first, int64_t last) {
       std::vector<float> scratch(static_cast<size_t>(slots_) * kTile);
       std::vector<const float *> regs(steps_.size());
       for (int64_t t = first; t < last; ++t)
