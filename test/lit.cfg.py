@@ -28,4 +28,5 @@ for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "HOME"):
         config.environment[var] = os.environ[var]
 
 config.substitutions.append(("%mlc_src", config.mlc_src_root))
+config.substitutions.append(("%mlc_bin", config.mlc_tools_dir))
 config.substitutions.append(("%python", config.python_executable))
