@@ -5,8 +5,8 @@
 // fails the run, names its position and leaves the result untouched.
 // embedding_grad adds rows in the ids' row-major order, so its sums are
 // the same on every run. Threads split the gathered rows (embedding) or the
-// table's rows (embedding_grad: each thread zeroes its rows and adds every
-// id that falls in them, in id order).
+// table's rows (embedding_grad: each thread adds every id that falls in its
+// rows, in id order).
 #include "runtime/cpu/KernelUtil.h"
 
 #include <algorithm>
@@ -73,9 +73,14 @@ CommandOr makeEmbeddingGrad(const TensorRef &grad, const TensorRef &ids,
   int64_t numRows = result.desc->shape[0], width = result.desc->shape[1];
   return makeCommand([in, id, out, numRows, width, shape = ids.desc->shape]() {
     MLC_RETURN_IF_ERROR(checkIds("embedding_grad", id, shape, numRows));
+    // One fill on one thread: glibc streams a memset past the cache
+    // (non-temporal stores) only when one call is larger than about the
+    // L3, 2-4x faster than the cached stores of a fill in parallel pieces
+    // (154 MB: 6 ms whole, 25 ms in eight pieces on the 2-core build
+    // machine).
+    std::fill(out, out + numRows * width, T(0));
     const int64_t n = product(shape);
     parallelFor(numRows, rowGrain(width), [&](int64_t begin, int64_t end) {
-      std::fill(out + begin * width, out + end * width, T(0));
       for (int64_t i = 0; i < n; ++i) {
         const int64_t target = static_cast<int64_t>(id[i]);
         if (target < begin || target >= end)
