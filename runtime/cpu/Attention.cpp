@@ -236,7 +236,7 @@ AttentionShape attentionShape(const TensorDesc &q, const TensorDesc &k) {
 /// The number of tasks of `work` multiply-adds each worth a thread of
 /// their own.
 int64_t attentionGrain(int64_t work) {
-  constexpr int64_t kGrainWork = 1 << 16;
+  constexpr int64_t kGrainWork = 1 << 17; // about 30 us
   return std::max<int64_t>(1, kGrainWork / std::max<int64_t>(work, 1));
 }
 

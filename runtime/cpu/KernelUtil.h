@@ -137,14 +137,17 @@ template <typename F> decltype(auto) visitBits(DType dtype, F &&fn) {
 
 //===----------------------------------------------------------------------===//
 // Grains: the fewest iterations of a parallelFor worth handing to another
-// thread. Waking a worker and joining it costs a few microseconds, so a
-// chunk should be work of ten or more.
+// thread. Waking a worker and joining it costs microseconds on an idle
+// machine and can cost a scheduler time slice on a busy one, so a chunk
+// should be work of tens of microseconds.
 //===----------------------------------------------------------------------===//
 
-/// Elements of a cheap elementwise loop (an add streams 12 bytes each).
-constexpr int64_t kElementGrain = 16384;
-/// Elements of a loop calling exp, tanh, erf or the like per element.
-constexpr int64_t kMathGrain = 2048;
+/// Elements of a cheap elementwise loop (an add: 13 us in cache, about
+/// 60 us from memory).
+constexpr int64_t kElementGrain = 1 << 16;
+/// Elements of a loop calling exp, tanh, erf or the like per element
+/// (tanh: about 25 us).
+constexpr int64_t kMathGrain = 1 << 12;
 
 /// Rows of `width` elements that make up `elements` of work (at least 1).
 inline int64_t rowGrain(int64_t width, int64_t elements = kElementGrain) {
