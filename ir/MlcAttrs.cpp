@@ -1,4 +1,5 @@
-// Attributes of the mlc dialect: the parameter initializer #mlc.init.
+// Attributes of the mlc dialect: the parameter initializer #mlc.init and
+// the memory slice #mlc.slice.
 #include "ir/MlcDialect.h"
 
 #include "mlir/IR/Builders.h"
@@ -138,4 +139,29 @@ LogicalResult InitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (kind == InitKind::xavier_uniform && first <= 0)
     return emitError() << "xavier_uniform needs gain > 0, found " << first;
   return success();
+}
+
+LogicalResult SliceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                ArenaKind arena, uint64_t offset,
+                                uint64_t size) {
+  if (offset % kSliceAlignment != 0)
+    return emitError() << "slice offset " << offset << " is not a multiple of "
+                       << kSliceAlignment;
+  if (size == 0)
+    return emitError() << "slice size must be at least 1 byte";
+  if (offset > kMaxArenaBytes || size > kMaxArenaBytes - offset)
+    return emitError() << "slice [" << offset << ", " << offset << " + " << size
+                       << ") ends past 2^44 bytes, the largest arena";
+  return success();
+}
+
+uint64_t SliceAttr::getAlignedEnd() const {
+  uint64_t end = getOffset() + getSize();
+  return (end + kSliceAlignment - 1) / kSliceAlignment * kSliceAlignment;
+}
+
+bool SliceAttr::overlaps(SliceAttr other) const {
+  return getArena() == other.getArena() &&
+         getOffset() < other.getOffset() + other.getSize() &&
+         other.getOffset() < getOffset() + getSize();
 }

@@ -1,4 +1,5 @@
-// Attributes of the mlc dialect: parameter initializers and op enums.
+// Attributes of the mlc dialect: parameter initializers, memory slices and
+// op enums.
 #ifndef MLC_ATTRS_TD
 #define MLC_ATTRS_TD
 
@@ -49,6 +50,43 @@ def Mlc_InitAttr : AttrDef<Mlc_Dialect, "Init"> {
     static ::llvm::SmallVector<double, 2> defaultsFor(InitKind kind);
     double getFirstValue() const { return getFirst().convertToDouble(); }
     double getSecondValue() const { return getSecond().convertToDouble(); }
+  }];
+}
+
+def Mlc_ArenaKind : I32EnumAttr<"ArenaKind", "what an arena of memory holds", [
+    I32EnumAttrCase<"parameter", 0>,
+    I32EnumAttrCase<"optimizer_state", 1>,
+    I32EnumAttrCase<"step_counter", 2>,
+    I32EnumAttrCase<"grad_accumulator", 3>,
+    I32EnumAttrCase<"kv_cache", 4>,
+    I32EnumAttrCase<"constant", 5>,
+    I32EnumAttrCase<"io", 6>,
+    I32EnumAttrCase<"workspace", 7>,
+  ]> {
+  let cppNamespace = "::mlc";
+  let genSpecializedAttr = 0;
+}
+
+def Mlc_SliceAttr : AttrDef<Mlc_Dialect, "Slice"> {
+  let mnemonic = "slice";
+  let summary = "Where a value lives: `size` bytes at `offset` in an arena";
+  let description = [{
+    `#mlc.slice<workspace, 128, 2048>`: the memory plan
+    (`-mlc-plan-memory`) puts the value in the arena of that kind, from
+    byte `offset` (a multiple of 64) for `size` bytes (the tensor's bytes).
+    Values of the workspace share bytes when their lifetimes do not meet;
+    a parameter's update computed in place has the parameter's slice.
+  }];
+  let parameters = (ins EnumParameter<Mlc_ArenaKind>:$arena,
+                        "uint64_t":$offset, "uint64_t":$size);
+  let assemblyFormat = "`<` $arena `,` $offset `,` $size `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// One past the last byte, rounded up to the slice alignment: where
+    /// the next slice may start.
+    uint64_t getAlignedEnd() const;
+    /// Whether the two slices share a byte.
+    bool overlaps(SliceAttr other) const;
   }];
 }
 

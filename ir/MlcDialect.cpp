@@ -315,6 +315,53 @@ static LogicalResult verifyAccumulator(Operation *op, unsigned argIndex,
   return success();
 }
 
+/// mlc.slice on argument or result #index: an #mlc.slice.
+static LogicalResult verifySlice(Operation *op, StringRef what, unsigned index,
+                                 Attribute value) {
+  if (!isa<SliceAttr>(value))
+    return op->emitError() << "'" << attr::kSlice << "' on " << what << " #"
+                           << index << " must be an #mlc.slice<...>, found "
+                           << value;
+  return success();
+}
+
+/// mlc.slices on an op: one #mlc.slice per result.
+static LogicalResult verifySlices(Operation *op, Attribute value) {
+  auto slices = dyn_cast<ArrayAttr>(value);
+  if (!slices || !llvm::all_of(slices, llvm::IsaPred<SliceAttr>))
+    return op->emitError() << "'" << attr::kSlices
+                           << "' must be an array of #mlc.slice<...>, found "
+                           << value;
+  if (slices.size() != op->getNumResults())
+    return op->emitError() << "'" << attr::kSlices << "' has " << slices.size()
+                           << " slices for " << op->getNumResults()
+                           << " results";
+  return success();
+}
+
+/// mlc.arenas on a module: the size of each arena the plan made, by kind.
+static LogicalResult verifyArenas(Operation *op, Attribute value) {
+  auto arenas = dyn_cast<DictionaryAttr>(value);
+  if (!arenas)
+    return op->emitError() << "'" << attr::kArenas
+                           << "' must be a dictionary of arena sizes, found "
+                           << value;
+  for (NamedAttribute arena : arenas) {
+    if (!symbolizeArenaKind(arena.getName().getValue()))
+      return op->emitError()
+             << "'" << attr::kArenas << "' names unknown arena '"
+             << arena.getName().getValue()
+             << "' (expected parameter, optimizer_state, step_counter, "
+                "grad_accumulator, kv_cache, constant, io or workspace)";
+    auto size = dyn_cast<IntegerAttr>(arena.getValue());
+    if (!size || !size.getType().isInteger(64) || size.getInt() < 0)
+      return op->emitError() << "'" << attr::kArenas << "' gives arena '"
+                             << arena.getName().getValue()
+                             << "' a size that is not a non-negative i64";
+  }
+  return success();
+}
+
 LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                    unsigned argIndex,
                                                    NamedAttribute attribute) {
@@ -408,12 +455,14 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                        func.getArgumentTypes()[argIndex], all);
   if (key == attr::kPosition)
     return verifyPosition(func, argIndex, attribute.getValue());
+  if (key == attr::kSlice)
+    return verifySlice(op, "argument", argIndex, attribute.getValue());
   return op->emitError() << "unknown mlc argument attribute '" << key
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
                             "mlc.cache, mlc.init, mlc.frozen, mlc.decay, "
                             "mlc.counter, mlc.accumulator, mlc.shift, "
-                            "mlc.vocab or mlc.position)";
+                            "mlc.vocab, mlc.position or mlc.slice)";
 }
 
 /// `mlc.transformer` on a module: the configuration a generated or imported
@@ -469,18 +518,34 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
     return verifyTransformerConfig(op, attribute.getValue());
   if (key == attr::kMicroBatches && onFunction)
     return verifyMicroBatches(op, attribute.getValue());
+  if (key == attr::kSlices && !onFunction && !isa<ModuleOp>(op))
+    return verifySlices(op, attribute.getValue());
+  if (key == attr::kArenas && isa<ModuleOp>(op))
+    return verifyArenas(op, attribute.getValue());
+  if (key == attr::kWorkspace && onFunction) {
+    auto peak = dyn_cast<IntegerAttr>(attribute.getValue());
+    if (peak && peak.getType().isInteger(64) && peak.getInt() >= 0)
+      return success();
+    return op->emitError() << "'" << attr::kWorkspace
+                           << "' must be a non-negative i64, found "
+                           << attribute.getValue();
+  }
   return op->emitError() << "unknown mlc attribute '" << key
                          << "' on an operation (functions take mlc.kind and "
-                            "mlc.optimizer, both strings, and "
-                            "mlc.micro_batches; modules take mlc.transformer)";
+                            "mlc.optimizer, both strings, mlc.micro_batches "
+                            "and mlc.workspace; modules take mlc.transformer "
+                            "and mlc.arenas; other ops mlc.slices)";
 }
 
 LogicalResult MlcDialect::verifyRegionResultAttribute(
     Operation *op, unsigned, unsigned resultIndex, NamedAttribute attribute) {
   StringRef key = attribute.getName().getValue();
+  if (key == attr::kSlice)
+    return verifySlice(op, "result", resultIndex, attribute.getValue());
   if (key != attr::kOutput && key != attr::kUpdate)
     return op->emitError() << "unknown mlc result attribute '" << key
                            << "' on result #" << resultIndex
-                           << " (expected mlc.output or mlc.update)";
+                           << " (expected mlc.output, mlc.update or "
+                              "mlc.slice)";
   return verifyName(op, resultIndex, attribute, "result");
 }

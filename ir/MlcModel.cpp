@@ -26,6 +26,19 @@ std::string defaultOutputName(unsigned resultIndex) {
   return resultIndex == 0 ? "loss" : "output" + std::to_string(resultIndex);
 }
 
+std::string ArgumentBuffers::name(func::FuncOp func, const ModelArg &arg) {
+  bool input = arg.kind == ModelArg::Kind::Input;
+  std::string name = input && isInferenceKind(func)
+                         ? func.getSymName().str() + "." + arg.name
+                         : arg.name;
+  auto [it, inserted] = firstType_.try_emplace(name, arg.type);
+  if (!inserted && input && it->second != arg.type) {
+    name = func.getSymName().str() + ".in." + arg.name;
+    firstType_.try_emplace(name, arg.type);
+  }
+  return name;
+}
+
 /// One data set feeds every input: all rows, or all token windows of one
 /// vocabulary.
 static LogicalResult checkInputKinds(func::FuncOp func,

@@ -59,6 +59,15 @@ inline constexpr llvm::StringLiteral kUpdate = "mlc.update";
 inline constexpr llvm::StringLiteral kKind = "mlc.kind";
 /// Function: the optimizer a train step applies, for the record.
 inline constexpr llvm::StringLiteral kOptimizer = "mlc.optimizer";
+/// Argument or result: the #mlc.slice the memory plan gives it (on an
+/// output, where the reported value lives).
+inline constexpr llvm::StringLiteral kSlice = "mlc.slice";
+/// Op: the #mlc.slice of each of its results, in order (-mlc-plan-memory).
+inline constexpr llvm::StringLiteral kSlices = "mlc.slices";
+/// Module: the planned size of each arena, {kind = bytes : i64, ...}.
+inline constexpr llvm::StringLiteral kArenas = "mlc.arenas";
+/// Function: the planned peak of its activations in the workspace arena.
+inline constexpr llvm::StringLiteral kWorkspace = "mlc.workspace";
 /// Module: the configuration of a generated or imported transformer (family,
 /// sizes, eps, rope theta, tied embeddings), for `mlc export-hf`.
 inline constexpr llvm::StringLiteral kTransformer = "mlc.transformer";
@@ -127,6 +136,20 @@ llvm::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp func);
 
 /// Default name of an unnamed result.
 std::string defaultOutputName(unsigned resultIndex);
+
+/// Names the executable buffers of model arguments, the one rule the memory
+/// plan and the exporter share: a parameter or state is one buffer per name
+/// across functions; an input of a prefill or decode function is its own
+/// buffer "<func>.<name>"; an input whose name an earlier function gave
+/// another type (an eval function of another batch size) is its own buffer
+/// "<func>.in.<name>". Visit functions in module order.
+class ArgumentBuffers {
+public:
+  std::string name(mlir::func::FuncOp func, const ModelArg &arg);
+
+private:
+  llvm::StringMap<mlir::Type> firstType_;
+};
 
 } // namespace mlc
 

@@ -179,4 +179,32 @@ def Fuse : Pass<"mlc-fuse", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlc::MlcDialect"];
 }
 
+def PlanMemory : Pass<"mlc-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Give every value a slice of an arena: reuse memory by "
+                "liveness, update state in place, record the peaks";
+  let description = [{
+    Plans the memory of every entry point of the module. Arguments get
+    slices in arenas of their kind (`parameter`, `optimizer_state`,
+    `step_counter`, `grad_accumulator`, `kv_cache`, inputs in `io`), one
+    per buffer and contiguous per kind in the order they first appear; a
+    parameter several functions take has one slice. Constants get their
+    own slices in `constant`, the values a function reports their own in
+    `io` (a copy taken before the update for one that is state the call
+    updates). A result updating a parameter, state or cache gets the old
+    value's slice when that is safe (`canUpdateInPlace`: every other reader
+    of the old value runs first, the producer reads it elementwise). Every
+    other value lives in the `workspace`, which all functions share: it is
+    live from its op to its last reader (to the end for returned values),
+    and values whose lifetimes do not meet share bytes, placed greedily by
+    size (largest first, into the smallest gap that fits). Offsets are
+    multiples of 64.
+
+    Writes `mlc.slice` on arguments and reported results, `mlc.slices` (one
+    per result) on ops, `mlc.workspace` (the function's peak) on functions
+    and `mlc.arenas` (each arena's size) on the module; the exporter
+    serializes exactly that. Run it last: a pass that changes the functions
+    afterwards leaves the plan stale.
+  }];
+}
+
 #endif // MLC_PASSES_TD

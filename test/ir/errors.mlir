@@ -777,12 +777,12 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.cache, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift, mlc.vocab or mlc.position)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.cache, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift, mlc.vocab, mlc.position or mlc.slice)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----
 
-// expected-error @+1 {{unknown mlc result attribute 'mlc.name' on result #0 (expected mlc.output or mlc.update)}}
+// expected-error @+1 {{unknown mlc result attribute 'mlc.name' on result #0 (expected mlc.output, mlc.update or mlc.slice)}}
 func.func @unknown_result_attr(%a: tensor<4xf32> {mlc.param = "w"}) -> (tensor<4xf32> {mlc.name = "y"}) {
   return %a : tensor<4xf32>
 }
@@ -879,7 +879,7 @@ func.func @integer_param(%a: tensor<4xi32> {mlc.param = "n"}) { return }
 
 // -----
 
-// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings, and mlc.micro_batches; modules take mlc.transformer)}}
+// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings, mlc.micro_batches and mlc.workspace; modules take mlc.transformer and mlc.arenas; other ops mlc.slices)}}
 func.func @unknown_op_attr() attributes {mlc.whatever = 1} { return }
 
 // -----
@@ -1122,3 +1122,65 @@ module attributes {mlc.transformer = {family = "gpt2", layers = 1 : i64, heads =
 
 // expected-error @+1 {{unknown mlc attribute 'mlc.transformer' on an operation}}
 func.func @transformer_on_function() attributes {mlc.transformer = {}} { return }
+
+//===----------------------------------------------------------------------===//
+// Memory plans: #mlc.slice, mlc.slices, mlc.arenas, mlc.workspace
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{slice offset 32 is not a multiple of 64}}
+func.func @misaligned_slice(%a: tensor<4xf32> {mlc.param = "w", mlc.slice = #mlc.slice<parameter, 32, 16>}) { return }
+
+// -----
+
+// expected-error @+1 {{slice size must be at least 1 byte}}
+func.func @empty_slice(%a: tensor<4xf32> {mlc.param = "w", mlc.slice = #mlc.slice<parameter, 0, 0>}) { return }
+
+// -----
+
+// expected-error @+1 {{slice [17592186044416, 17592186044416 + 16) ends past 2^44 bytes, the largest arena}}
+func.func @slice_past_arena(%a: tensor<4xf32> {mlc.param = "w", mlc.slice = #mlc.slice<parameter, 17592186044416, 16>}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.slice' on argument #0 must be an #mlc.slice<...>, found 3 : i64}}
+func.func @slice_not_a_slice(%a: tensor<4xf32> {mlc.param = "w", mlc.slice = 3}) { return }
+
+// -----
+
+// expected-error @+1 {{'mlc.slice' on result #0 must be an #mlc.slice<...>, found "io"}}
+func.func @result_slice_not_a_slice(%a: tensor<4xf32> {mlc.param = "w"}) -> (tensor<4xf32> {mlc.output = "y", mlc.slice = "io"}) {
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+func.func @slices_per_result(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'mlc.slices' has 2 slices for 1 results}}
+  %0 = mlc.neg %a {mlc.slices = [#mlc.slice<workspace, 0, 16>, #mlc.slice<workspace, 64, 16>]} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @slices_not_slices(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'mlc.slices' must be an array of #mlc.slice<...>, found [0]}}
+  %0 = mlc.neg %a {mlc.slices = [0]} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'mlc.arenas' names unknown arena 'heap' (expected parameter, optimizer_state, step_counter, grad_accumulator, kv_cache, constant, io or workspace)}}
+module attributes {mlc.arenas = {heap = 64 : i64}} {}
+
+// -----
+
+// expected-error @+1 {{'mlc.arenas' gives arena 'workspace' a size that is not a non-negative i64}}
+module attributes {mlc.arenas = {workspace = -64 : i64}} {}
+
+// -----
+
+// expected-error @+1 {{'mlc.workspace' must be a non-negative i64, found "big"}}
+func.func @workspace_not_a_size() attributes {mlc.workspace = "big"} { return }

@@ -426,3 +426,18 @@ func.func @token_windows(%t: tensor<2x8xi32> {mlc.input = "tokens", mlc.shift = 
                          %u: tensor<2x8xi64> {mlc.input = "targets", mlc.shift = 1, mlc.vocab = 256}) {
   return
 }
+
+// A memory plan: slices on arguments, results and ops, the arena sizes on
+// the module and the workspace peak on the function.
+// CHECK-LABEL: func.func @planned
+// CHECK-SAME: mlc.slice = #mlc.slice<parameter, 0, 16>
+// CHECK-SAME: {mlc.output = "y", mlc.slice = #mlc.slice<io, 0, 16>}
+// CHECK-SAME: mlc.workspace = 64 : i64
+// CHECK: mlc.neg %{{.*}} {mlc.slices = [#mlc.slice<workspace, 0, 16>]}
+// CHECK: mlc.neg %{{.*}} {mlc.slices = [#mlc.slice<io, 0, 16>]}
+func.func @planned(%w: tensor<4xf32> {mlc.param = "w", mlc.init = #mlc.init<zeros>, mlc.slice = #mlc.slice<parameter, 0, 16>})
+    -> (tensor<4xf32> {mlc.output = "y", mlc.slice = #mlc.slice<io, 0, 16>}) attributes {mlc.workspace = 64 : i64} {
+  %0 = mlc.neg %w {mlc.slices = [#mlc.slice<workspace, 0, 16>]} : tensor<4xf32>
+  %1 = mlc.neg %0 {mlc.slices = [#mlc.slice<io, 0, 16>]} : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
