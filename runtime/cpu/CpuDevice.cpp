@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <optional>
-#include <system_error>
 #include <unistd.h>
 
 namespace mlc::rt::cpu {
@@ -139,14 +139,14 @@ private:
 
 StatusOr<std::unique_ptr<Device>>
 createCpuDevice(const DeviceOptions &options) {
-  if (options.threads < 0)
+  if (options.threads < 0 || options.threads > ThreadPool::kMaxThreads)
     return Status::error("cpu device: " + std::to_string(options.threads) +
-                         " threads requested, expected 0 (one per core) or "
-                         "more");
+                         " threads requested, expected 0 (one per core) to " +
+                         std::to_string(ThreadPool::kMaxThreads));
   std::unique_ptr<ThreadPool> pool;
   try {
     pool = std::make_unique<ThreadPool>(options.threads);
-  } catch (const std::system_error &e) {
+  } catch (const std::exception &e) { // std::system_error, std::bad_alloc
     std::string count = options.threads > 0 ? std::to_string(options.threads)
                                             : std::string("one per core");
     return Status::unavailable("cpu device: cannot start its threads (" +

@@ -18,8 +18,9 @@ namespace mlc::rt::cpu {
 
 namespace {
 
-/// The pool parallelFor uses on this thread (see ParallelScope). Workers
-/// have none, so a loop inside a loop body runs inline there.
+/// The pool parallelFor uses on this thread (see ParallelScope). A worker
+/// has its own pool, which is busy while the worker runs a chunk, so a loop
+/// inside a loop body runs inline there with the usual chunks.
 thread_local ThreadPool *tCurrentPool = nullptr;
 
 /// The floating-point control state the calling thread computes with:
@@ -134,6 +135,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::workerMain() {
+  tCurrentPool = this;
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t seen = 0;
   for (;;) {

@@ -45,10 +45,13 @@ struct ChunkPlan {
 /// chunks: nesting and concurrent use are safe and give the same results.
 class ThreadPool {
 public:
-  /// A pool of `threads` threads in all, the caller included, so
-  /// `threads - 1` workers start; 0 means one per core this process may
-  /// run on. Throws std::system_error when the system cannot start a
-  /// thread.
+  /// The most threads a pool may have.
+  static constexpr int kMaxThreads = 1024;
+
+  /// A pool of `threads` threads in all (at most kMaxThreads), the caller
+  /// included, so `threads - 1` workers start; 0 means one per core this
+  /// process may run on. Throws std::system_error when the system cannot
+  /// start a thread.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool &) = delete;

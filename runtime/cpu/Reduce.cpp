@@ -31,9 +31,10 @@ Shape axesOf(const fb::CpuKernel &kernel) {
 /// The input walked in memory order as merged runs of kept or reduced dims.
 /// Each output element gathers its inputs in that fixed order.
 struct ReducePlan {
-  Shape dims;                ///< Merged input dims, outermost first (never
-                             ///< empty).
-  std::vector<bool> reduced; ///< Per merged dim: reduced or kept.
+  /// Merged input dims, outermost first (never empty), and whether each
+  /// is reduced or kept.
+  Shape dims;
+  std::vector<bool> reduced;
   bool innerReduced = false;
   int64_t inputTotal = 0;
   int64_t outputTotal = 0;
@@ -160,12 +161,22 @@ int64_t offsetOf(int64_t index, const Shape &dims, const Shape &strides,
 }
 
 /// Calls `fn(offset)` for every combination of the first `depth` reduced
-/// dims, in row-major order.
+/// dims, in row-major order; `counter` is the caller's scratch.
 template <typename F>
-void forEachReduced(const ReduceWalk &walk, size_t depth, F &&fn) {
-  int64_t count = product(walk.reducedDims, 0, depth);
-  for (int64_t i = 0; i < count; ++i)
-    fn(offsetOf(i, walk.reducedDims, walk.reducedStrides, depth));
+void forEachReduced(const ReduceWalk &walk, size_t depth, Shape &counter,
+                    F &&fn) {
+  counter.assign(depth, 0);
+  int64_t offset = 0;
+  for (int64_t i = 0, n = product(walk.reducedDims, 0, depth); i < n; ++i) {
+    fn(offset);
+    for (size_t d = depth; d-- > 0;) {
+      offset += walk.reducedStrides[d];
+      if (++counter[d] < walk.reducedDims[d])
+        break;
+      offset -= walk.reducedStrides[d] * walk.reducedDims[d];
+      counter[d] = 0;
+    }
+  }
 }
 
 /// Outputs [begin, end) when the innermost dim is reduced: each is the
@@ -175,11 +186,12 @@ template <typename T, typename Policy, typename Write>
 void reduceRows(const ReduceWalk &walk, const T *in, int64_t begin, int64_t end,
                 Write &&write) {
   const size_t outerReduced = walk.reducedDims.size() - 1;
+  Shape counter;
   for (int64_t o = begin; o < end; ++o) {
     const T *base =
         in + offsetOf(o, walk.keptDims, walk.keptStrides, walk.keptDims.size());
     typename Policy::Acc acc = Policy::init();
-    forEachReduced(walk, outerReduced, [&](int64_t offset) {
+    forEachReduced(walk, outerReduced, counter, [&](int64_t offset) {
       acc = Policy::merge(acc, Policy::row(base + offset, walk.inner));
     });
     write(o, acc);
@@ -194,25 +206,25 @@ void reduceColumns(const ReduceWalk &walk, const T *in, int64_t begin,
                    int64_t end, Write &&write) {
   constexpr int64_t kBlock = 256;
   typename Policy::Acc acc[kBlock];
+  Shape counter;
+  // Outputs [first, first + n) of one row, whose first input is at x.
+  auto block = [&](const T *x, int64_t first, int64_t n) {
+    std::fill(acc, acc + n, Policy::init());
+    forEachReduced(walk, walk.reducedDims.size(), counter, [&](int64_t at) {
+      for (int64_t j = 0; j < n; ++j)
+        acc[j] = Policy::combine(acc[j], x[at + j]);
+    });
+    for (int64_t j = 0; j < n; ++j)
+      write(first + j, acc[j]);
+  };
   const size_t outerKept = walk.keptDims.size() - 1;
-  forEachRowSpan(
-      walk.inner, begin, end, [&](int64_t row, int64_t col, int64_t length) {
-        const T *base =
-            in + offsetOf(row, walk.keptDims, walk.keptStrides, outerKept) +
-            col;
-        for (int64_t j0 = 0; j0 < length; j0 += kBlock) {
-          const int64_t n = std::min(kBlock, length - j0);
-          std::fill(acc, acc + n, Policy::init());
-          forEachReduced(walk, walk.reducedDims.size(), [&](int64_t offset) {
-            const T *x = base + offset + j0;
-            for (int64_t j = 0; j < n; ++j)
-              acc[j] = Policy::combine(acc[j], x[j]);
-          });
-          const int64_t first = row * walk.inner + col + j0;
-          for (int64_t j = 0; j < n; ++j)
-            write(first + j, acc[j]);
-        }
-      });
+  auto span = [&](int64_t row, int64_t col, int64_t length) {
+    const T *x =
+        in + offsetOf(row, walk.keptDims, walk.keptStrides, outerKept) + col;
+    for (int64_t j = 0; j < length; j += kBlock)
+      block(x + j, row * walk.inner + col + j, std::min(kBlock, length - j));
+  };
+  forEachRowSpan(walk.inner, begin, end, span);
 }
 
 /// Reduces each output element on one thread and writes acc / divisor

@@ -191,20 +191,27 @@ TEST(ThreadPool, PassesBadAllocToTheCaller) {
                std::bad_alloc);
 }
 
-TEST(ThreadPool, NestedLoopsRunInlineAndCoverEverything) {
+TEST(ThreadPool, NestedLoopsRunInlineWithTheUsualChunks) {
   ThreadPool pool(3);
   ParallelScope scope(&pool);
   constexpr int64_t kOuter = 16, kInner = 50;
   std::vector<std::atomic<int>> hits(kOuter * kInner);
+  std::mutex mutex;
+  std::vector<std::vector<Chunk>> inner(kOuter);
   parallelFor(kOuter, 1, [&](int64_t begin, int64_t end) {
     for (int64_t o = begin; o < end; ++o)
       parallelFor(kInner, 1, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i)
           ++hits[static_cast<size_t>(o * kInner + i)];
+        std::lock_guard<std::mutex> lock(mutex);
+        inner[static_cast<size_t>(o)].emplace_back(b, e);
       });
   });
   for (size_t i = 0; i < hits.size(); ++i)
     ASSERT_EQ(hits[i].load(), 1) << "index " << i;
+  // Inline, so in order, on whichever thread ran the outer chunk.
+  for (const std::vector<Chunk> &chunks : inner)
+    EXPECT_EQ(chunks, plannedChunks(kInner, 1, 3));
 }
 
 TEST(ThreadPool, ConcurrentCallersShareOnePool) {
@@ -282,14 +289,18 @@ TEST(ThreadPool, WorkersTakeTheCallersFloatingPointState) {
 }
 #endif
 
-TEST(CpuDevice, RejectsANegativeThreadCount) {
-  DeviceOptions options;
-  options.threads = -2;
-  StatusOr<std::unique_ptr<Device>> device = createCpuDevice(options);
-  ASSERT_FALSE(device.isOk());
-  EXPECT_NE(device.status().message().find("-2 threads requested"),
-            std::string::npos)
-      << device.status().message();
+TEST(CpuDevice, RejectsThreadCountsOutOfRange) {
+  for (int threads : {-2, ThreadPool::kMaxThreads + 1}) {
+    DeviceOptions options;
+    options.threads = threads;
+    StatusOr<std::unique_ptr<Device>> device = createCpuDevice(options);
+    ASSERT_FALSE(device.isOk());
+    EXPECT_NE(device.status().message().find(
+                  "cpu device: " + std::to_string(threads) +
+                  " threads requested, expected 0 (one per core) to 1024"),
+              std::string::npos)
+        << device.status().message();
+  }
 }
 
 } // namespace
