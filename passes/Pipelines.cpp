@@ -64,7 +64,8 @@ FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
 
 FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
                                            std::string &error,
-                                           StringRef evalFunc) {
+                                           StringRef evalFunc,
+                                           bool planMemory) {
   if (!isPlainWord(func)) {
     error = "--func '" + func.str() + "' is not a function name";
     return failure();
@@ -82,6 +83,8 @@ FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
       return failure();
     text += " train=" + train.str();
   }
+  if (!planMemory)
+    text += " plan-memory=false";
   return text + "}";
 }
 
@@ -128,6 +131,9 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Last: the plan describes the functions as they are exported.
+  if (options.planMemory)
+    pm.addPass(createPlanMemory());
   return success();
 }
 
@@ -136,7 +142,8 @@ void registerCompilePipeline() {
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), build the train step (train=SPEC) or "
-      "the eval entry point, canonicalize, CSE",
+      "the eval entry point, canonicalize, CSE, plan memory (unless "
+      "plan-memory=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         CompileOptions options;

@@ -24,6 +24,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Export this function (the model's parameters, inputs "
                      "of another batch size) as the eval entry point instead "
                      "of one derived from the model function")};
+  Option<bool> planMemory{
+      *this, "plan-memory",
+      llvm::cl::desc("Plan memory last (-mlc-plan-memory); without it every "
+                     "value gets memory of its own and no update is computed "
+                     "in place"),
+      llvm::cl::init(true)};
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -38,12 +44,13 @@ llvm::FailureOr<std::string> trainSpecToPassOptions(llvm::StringRef spec,
 llvm::FailureOr<std::string> compilePipelineText(llvm::StringRef func,
                                                  llvm::StringRef train,
                                                  std::string &error,
-                                                 llvm::StringRef evalFunc = "");
+                                                 llvm::StringRef evalFunc = "",
+                                                 bool planMemory = true);
 
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
 /// lower-einsum, eval-func (with eval-func), then train-step (or eval-entry
-/// without --train),
-/// canonicalize and CSE. A bad spec or option fails through `errorHandler`.
+/// without --train), canonicalize, CSE and plan-memory (unless
+/// plan-memory=false). A bad spec or option fails through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,
     llvm::function_ref<llvm::LogicalResult(const llvm::Twine &)> errorHandler);

@@ -191,11 +191,6 @@ public:
     return write(*c, fbb);
   }
 
-  KernelBody
-  buildCopyKernel(flatbuffers::FlatBufferBuilder &fbb) const override {
-    return write(CpuOp{fb::OpKind::copy}, fbb);
-  }
-
 private:
   static KernelBody write(const CpuOp &c, flatbuffers::FlatBufferBuilder &fbb) {
     bool isReduce = c.kind == fb::OpKind::reduce_sum ||
