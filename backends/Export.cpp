@@ -1,7 +1,9 @@
 // Exporting a module of model functions to the .mlcx executable format:
-// buffer assignment, command order, in-place updates, metadata.
+// buffers and their slices (the memory plan's, or one each without it),
+// command lists, metadata.
 #include "backends/Export.h"
 
+#include "ir/Aliasing.h"
 #include "ir/Broadcast.h"
 #include "ir/Cost.h"
 #include "ir/MlcModel.h"
@@ -12,6 +14,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <array>
 
 using namespace mlir;
 
@@ -114,17 +118,6 @@ std::vector<uint8_t> constantBytes(DenseElementsAttr attr) {
   return bytes;
 }
 
-/// Whether an op reads its operands elementwise at the index it writes, so
-/// that its result may share memory with a same-shaped operand: the
-/// Elementwise ops (but not broadcast_to, which reads one element for
-/// many) and "loop" kernel regions, which store a tile's results after
-/// reading its operands.
-bool isElementwise(Operation *op) {
-  if (isa<FusionOp>(op))
-    return true;
-  return op->hasTrait<trait::Elementwise>() && !isa<BroadcastToOp>(op);
-}
-
 /// "mlc.add @ model.mlir:3:9" for each op a kernel computes.
 std::vector<std::string> sourceOps(Operation *op) {
   std::vector<std::string> ops;
@@ -158,15 +151,21 @@ std::string kernelLabel(Operation *op) {
 }
 
 /// Text that two ops share exactly when they make the same kernel: names,
-/// attributes and types of the op and of the ops in its region, with the
-/// values inside the region numbered locally (not the operands' names or
-/// any location).
+/// attributes (but not the memory plan's) and types of the op and of the
+/// ops in its region, with the values inside the region numbered locally
+/// (not the operands' names or any location).
 std::string kernelKey(Operation *op) {
   std::string key;
   llvm::raw_string_ostream os(key);
   llvm::DenseMap<Value, unsigned> local;
   auto describe = [&](Operation *o) {
-    os << o->getName() << o->getAttrDictionary() << "(";
+    // The memory plan's slices say where values live, not what the
+    // kernel computes.
+    os << o->getName() << "{";
+    for (NamedAttribute a : o->getAttrs())
+      if (a.getName() != attr::kSlices && a.getName() != attr::kSlice)
+        os << a.getName() << "=" << a.getValue() << ",";
+    os << "}(";
     for (Value v : o->getOperands()) {
       auto it = local.find(v);
       if (it != local.end())
@@ -197,6 +196,41 @@ std::string kernelKey(Operation *op) {
   return key;
 }
 
+static_assert(kSliceAlignment == fb::kSliceAlignment,
+              "the plan and the executable align slices alike");
+
+fb::ArenaKind toArenaKind(ArenaKind kind) {
+  switch (kind) {
+  case ArenaKind::parameter:
+    return fb::ArenaKind::parameter;
+  case ArenaKind::optimizer_state:
+    return fb::ArenaKind::optimizer_state;
+  case ArenaKind::step_counter:
+    return fb::ArenaKind::step_counter;
+  case ArenaKind::grad_accumulator:
+    return fb::ArenaKind::grad_accumulator;
+  case ArenaKind::kv_cache:
+    return fb::ArenaKind::kv_cache;
+  case ArenaKind::constant:
+    return fb::ArenaKind::constant;
+  case ArenaKind::io:
+    return fb::ArenaKind::io;
+  case ArenaKind::workspace:
+    return fb::ArenaKind::workspace;
+  }
+  return fb::ArenaKind::workspace;
+}
+
+/// Whether values in arenas of `kind` keep their value across calls, so
+/// that an op result planned there is an update computed in place.
+bool holdsState(ArenaKind kind) {
+  return kind == ArenaKind::parameter || kind == ArenaKind::optimizer_state ||
+         kind == ArenaKind::step_counter ||
+         kind == ArenaKind::grad_accumulator || kind == ArenaKind::kv_cache;
+}
+
+constexpr size_t kNumArenaKinds = static_cast<size_t>(fb::ArenaKind::MAX) + 1;
+
 /// A buffer being added to the program.
 struct BufferInfo {
   BufferInfo(std::string name, fb::DType dtype, RankedTensorType type,
@@ -215,12 +249,16 @@ struct BufferInfo {
   bool splat = false;
   RankedTensorType type;
   Location loc;
+  /// Where the memory plan puts the buffer; null without a plan (the
+  /// exporter then gives each buffer a slice of its own).
+  SliceAttr slice;
 };
 
 class Exporter {
 public:
   Exporter(ModuleOp module, const Target &target, const ExportOptions &options)
-      : module_(module), target_(target), options_(options) {}
+      : module_(module), target_(target), options_(options),
+        plan_(module->getAttrOfType<DictionaryAttr>(attr::kArenas)) {}
 
   FailureOr<std::string> run();
 
@@ -239,21 +277,37 @@ private:
                                   Location loc);
   FailureOr<uint32_t> persistentBuffer(const ModelArg &arg, func::FuncOp func);
   LogicalResult exportFunction(func::FuncOp func);
-  /// The value in `ret` each persistent buffer may be computed into in
-  /// place, keyed by the producing op's result.
-  llvm::DenseMap<Value, uint32_t>
-  findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
-                     llvm::DenseMap<Value, uint32_t> &argBuffers);
+  /// The slices the plan gives the results of `op` (null entries without
+  /// a plan); an error on `op` if the plan has none.
+  FailureOr<SmallVector<SliceAttr>> resultSlices(Operation &op);
+  /// The state buffer `result` is computed into when the plan puts it in
+  /// a state arena: the plan must give it the slice of the state it
+  /// updates, and the update must be safe in place.
+  FailureOr<uint32_t>
+  inPlaceTarget(func::FuncOp func, const ModelSignature &sig,
+                const llvm::DenseMap<Value, uint32_t> &bufferOf,
+                OpResult result, SliceAttr slice);
+  /// Without a plan: a slice of its own for every buffer, one after
+  /// another in its role's arena. With one: checks the plan's slices
+  /// against the buffers and the arena sizes. Returns the arena sizes.
+  FailureOr<std::array<uint64_t, kNumArenaKinds>>
+  layOutBuffers(std::vector<uint64_t> &offsets);
   /// The kernel computing `op`, built by the target the first time an op
   /// of its kind, attributes and types (and region) appears.
   FailureOr<uint32_t> kernelFor(Operation *op);
-  /// A command copying buffer `from` into `to`, described by `what`.
-  flatbuffers::Offset<fb::Command> copyCommand(uint32_t from, uint32_t to,
-                                               const std::string &what);
+  /// Commands of the two kinds the exporter writes.
+  flatbuffers::Offset<fb::Command>
+  dispatchCommand(uint32_t kernel, const std::vector<uint32_t> &operands,
+                  const std::vector<uint32_t> &results);
+  flatbuffers::Offset<fb::Command> copyCommand(uint32_t from, uint32_t to);
 
   ModuleOp module_;
   const Target &target_;
   const ExportOptions &options_;
+  /// The module's memory plan (-mlc-plan-memory): arena sizes by kind, or
+  /// null when the module has none.
+  DictionaryAttr plan_;
+  ArgumentBuffers argumentNames_;
   flatbuffers::FlatBufferBuilder fbb_;
   std::vector<BufferInfo> buffers_;
   llvm::StringMap<uint32_t> bufferByName_;
@@ -312,11 +366,10 @@ Exporter::addConstant(std::string name, DenseElementsAttr value, Location loc) {
 
 FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
                                                func::FuncOp func) {
-  // Prefill and decode take tokens of their own T: their inputs are buffers
-  // of their own ("decode.tokens"), bound under the argument's name.
-  std::string name = arg.kind == ModelArg::Kind::Input && isInferenceKind(func)
-                         ? func.getSymName().str() + "." + arg.name
-                         : arg.name;
+  // Prefill and decode take tokens of their own T, an eval function of
+  // another batch size inputs of its own: those are buffers of their own
+  // ("decode.tokens", "eval.in.x"), bound under the argument's name.
+  std::string name = argumentNames_.name(func, arg);
   auto it = bufferByName_.find(name);
   fb::BufferRole role = fb::BufferRole::input;
   if (arg.kind == ModelArg::Kind::Param)
@@ -337,12 +390,14 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
            << "' has no initializer; give it one, e.g. mlc.init = "
               "#mlc.init<zeros> (a frozen parameter loaded with --init-from "
               "needs one too)";
-  if (it != bufferByName_.end() && arg.kind == ModelArg::Kind::Input &&
-      buffers_[it->second].type != arg.type) {
-    // An eval function of another batch size: its inputs get buffers of
-    // their own (bindings keep the input's name).
-    name = func.getSymName().str() + ".in." + arg.name;
-    it = bufferByName_.find(name);
+  SliceAttr slice;
+  if (plan_) {
+    slice = func.getArgAttrOfType<SliceAttr>(arg.index, attr::kSlice);
+    if (!slice)
+      return emitError(argLoc)
+             << "argument '" << arg.name << "' of @" << func.getSymName()
+             << " has no mlc.slice, but the module has a memory plan; run "
+                "-mlc-plan-memory after the last pass that changes it";
   }
   if (it != bufferByName_.end()) {
     const BufferInfo &existing = buffers_[it->second];
@@ -359,6 +414,11 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << " is initialized with " << arg.init
              << " but another entry point initializes '" << arg.name
              << "' with " << existing.init;
+    if (existing.slice != slice)
+      return emitError(argLoc)
+             << "argument '" << arg.name << "' of @" << func.getSymName()
+             << " has slice " << slice << " but another entry point gives '"
+             << name << "' " << existing.slice;
     return it->second;
   }
   FailureOr<uint32_t> index = addTensorBuffer(name, arg.type, role, argLoc);
@@ -366,60 +426,52 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
     return failure();
   buffers_[*index].init = arg.init;
   buffers_[*index].trainable = !arg.frozen;
+  buffers_[*index].slice = slice;
   return index;
 }
 
-llvm::DenseMap<Value, uint32_t>
-Exporter::findInPlaceUpdates(func::FuncOp func, const ModelSignature &sig,
-                             llvm::DenseMap<Value, uint32_t> &argBuffers) {
-  llvm::DenseMap<Value, uint32_t> inPlace;
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  llvm::DenseMap<Value, unsigned> timesReturned;
-  for (Value v : ret.getOperands())
-    ++timesReturned[v];
-  llvm::DenseMap<Operation *, unsigned> position;
-  unsigned i = 0;
-  for (Operation &op : func.getBody().front())
-    position[&op] = i++;
+FailureOr<SmallVector<SliceAttr>> Exporter::resultSlices(Operation &op) {
+  SmallVector<SliceAttr> slices(op.getNumResults());
+  if (!plan_)
+    return slices;
+  auto planned = op.getAttrOfType<ArrayAttr>(attr::kSlices);
+  if (!planned || planned.size() != op.getNumResults())
+    return op.emitError() << "has no mlc.slices for its results, but the "
+                             "module has a memory plan; run -mlc-plan-memory "
+                             "after the last pass that changes it";
+  for (auto [i, slice] : llvm::enumerate(planned))
+    slices[i] = cast<SliceAttr>(slice);
+  return slices;
+}
 
+FailureOr<uint32_t>
+Exporter::inPlaceTarget(func::FuncOp func, const ModelSignature &sig,
+                        const llvm::DenseMap<Value, uint32_t> &bufferOf,
+                        OpResult result, SliceAttr slice) {
+  Operation *op = result.getOwner();
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (const ModelResult &r : sig.results) {
-    if (r.kind != ModelResult::Kind::Update)
+    if (r.kind != ModelResult::Kind::Update ||
+        ret.getOperand(r.index) != result)
       continue;
-    Value v = ret.getOperand(r.index);
-    // Only a single-result op computes into a persistent buffer (the
-    // runtime checks in-place safety per kernel, not per result), or a
-    // loop region, whose tiles store every result after all their reads.
-    Operation *producer = v.getDefiningOp();
-    if (!producer || isa<ConstantOp>(producer) ||
-        (producer->getNumResults() != 1 && !isa<FusionOp>(producer)) ||
-        timesReturned[v] != 1 || inPlace.count(v))
-      continue;
-    // The old value lives in the same buffer: every reader of it must run
-    // before the producer, or be the producer itself reading elementwise.
-    const ModelArg *arg = nullptr;
-    for (const ModelArg &a : sig.args)
-      if (a.name == r.name)
-        arg = &a;
-    Value old = func.getArgument(arg->index);
-    bool safe = true;
-    for (OpOperand &use : old.getUses()) {
-      Operation *reader = use.getOwner();
-      if (reader == ret.getOperation())
+    for (const ModelArg &arg : sig.args) {
+      if (arg.name != r.name || arg.kind == ModelArg::Kind::Input)
         continue;
-      if (reader == producer && isa<CacheWriteOp>(producer))
-        // A cache write reads its cache only where it does not write.
-        safe &= use.getOperandNumber() == 0;
-      else if (reader == producer)
-        safe &= isElementwise(producer) &&
-                cast<RankedTensorType>(old.getType()).getShape() ==
-                    cast<RankedTensorType>(v.getType()).getShape();
-      else
-        safe &= position[reader] < position[producer];
+      uint32_t target = bufferOf.lookup(func.getArgument(arg.index));
+      if (buffers_[target].slice != slice)
+        continue;
+      if (!canUpdateInPlace(func, sig, r))
+        return op->emitError()
+               << "the memory plan computes the update of '" << r.name
+               << "' in place, which is not safe here (the old value is "
+                  "read after this op, or not elementwise by it); run "
+                  "-mlc-plan-memory again";
+      return target;
     }
-    if (safe)
-      inPlace[v] = argBuffers.lookup(old);
   }
-  return inPlace;
+  return op->emitError() << "the memory plan puts result #"
+                         << result.getResultNumber() << " at " << slice
+                         << ", which is not the slice of the state it updates";
 }
 
 FailureOr<uint32_t> Exporter::kernelFor(Operation *op) {
@@ -442,15 +494,17 @@ FailureOr<uint32_t> Exporter::kernelFor(Operation *op) {
 }
 
 flatbuffers::Offset<fb::Command>
-Exporter::copyCommand(uint32_t from, uint32_t to, const std::string &what) {
-  KernelBody body = target_.buildCopyKernel(fbb_);
-  std::string kernelName = "k" + std::to_string(kernels_.size()) + "_copy";
-  kernels_.push_back(fb::CreateKernel(fbb_, fbb_.CreateString(kernelName),
-                                      fbb_.CreateVectorOfStrings({what}),
-                                      body.type, body.offset));
-  std::vector<uint32_t> operands = {from}, results = {to};
-  return fb::CreateCommandDirect(
-      fbb_, static_cast<uint32_t>(kernels_.size() - 1), &operands, &results);
+Exporter::dispatchCommand(uint32_t kernel,
+                          const std::vector<uint32_t> &operands,
+                          const std::vector<uint32_t> &results) {
+  auto dispatch = fb::CreateDispatchDirect(fbb_, kernel, &operands, &results);
+  return fb::CreateCommand(fbb_, fb::CommandBody::Dispatch, dispatch.Union());
+}
+
+flatbuffers::Offset<fb::Command> Exporter::copyCommand(uint32_t from,
+                                                       uint32_t to) {
+  auto copy = fb::CreateCopy(fbb_, from, to);
+  return fb::CreateCommand(fbb_, fb::CommandBody::Copy, copy.Union());
 }
 
 fb::EntryKind entryKind(func::FuncOp func) {
@@ -521,8 +575,6 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
                                        arg.tokenWindow, arg.shift, arg.vocab));
   }
 
-  llvm::DenseMap<Value, uint32_t> inPlace =
-      findInPlaceUpdates(func, *sig, bufferOf);
   std::vector<flatbuffers::Offset<fb::Command>> commands;
   uint64_t flops = 0;
   unsigned counter = 0;
@@ -532,6 +584,9 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     unsigned id = counter++;
     if (op.getNumResults() == 0)
       return op.emitError() << "an op without results cannot be exported";
+    FailureOr<SmallVector<SliceAttr>> slices = resultSlices(op);
+    if (failed(slices))
+      return failure();
     if (auto constant = dyn_cast<ConstantOp>(op)) {
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
       if (!dense)
@@ -540,18 +595,24 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
                                           dense, op.getLoc());
       if (failed(b))
         return failure();
+      buffers_[*b].slice = (*slices)[0];
       bufferOf[constant.getResult()] = *b;
       continue;
     }
 
     // Each result gets a buffer of its own ("<entry>.t<id>", or
-    // "<entry>.t<id>.<result>" for ops with several).
+    // "<entry>.t<id>.<result>" for ops with several), unless the plan
+    // computes it into the state it updates.
     std::vector<uint32_t> resultBuffers;
     for (OpResult result : op.getResults()) {
-      auto it = inPlace.find(result);
-      if (it != inPlace.end()) {
-        resultBuffers.push_back(it->second);
-        bufferOf[result] = it->second;
+      SliceAttr slice = (*slices)[result.getResultNumber()];
+      if (slice && holdsState(slice.getArena())) {
+        FailureOr<uint32_t> target =
+            inPlaceTarget(func, *sig, bufferOf, result, slice);
+        if (failed(target))
+          return failure();
+        resultBuffers.push_back(*target);
+        bufferOf[result] = *target;
         continue;
       }
       std::string name = entryName + ".t" + std::to_string(id);
@@ -562,6 +623,7 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
           fb::BufferRole::activation, op.getLoc());
       if (failed(b))
         return failure();
+      buffers_[*b].slice = slice;
       resultBuffers.push_back(*b);
       bufferOf[result] = *b;
     }
@@ -572,8 +634,7 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     std::vector<uint32_t> operandBuffers;
     for (Value operand : op.getOperands())
       operandBuffers.push_back(bufferOf.lookup(operand));
-    commands.push_back(fb::CreateCommandDirect(fbb_, *kernel, &operandBuffers,
-                                               &resultBuffers));
+    commands.push_back(dispatchCommand(*kernel, operandBuffers, resultBuffers));
     flops += countFlops(&op);
   }
 
@@ -601,9 +662,17 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
         if (failed(copy))
           return failure();
         it->second = *copy;
-        snapshots.push_back(copyCommand(source, *copy,
-                                        "value of '" + buffers_[source].name +
-                                            "' before the update"));
+        if (plan_) {
+          buffers_[*copy].slice =
+              func.getResultAttrOfType<SliceAttr>(r.index, attr::kSlice);
+          if (!buffers_[*copy].slice)
+            return func.emitError()
+                   << "result #" << r.index << " ('" << r.name
+                   << "') has no mlc.slice, but the module has a memory "
+                      "plan; run -mlc-plan-memory after the last pass that "
+                      "changes it";
+        }
+        snapshots.push_back(copyCommand(source, *copy));
       }
       source = it->second;
     }
@@ -627,8 +696,7 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
              << "result #" << r.index << " updates '" << r.name
              << "' with the unchanged value of '" << buffers_[source].name
              << "', which is not supported; compute the new value instead";
-    commands.push_back(
-        copyCommand(source, target, "update of '" + r.name + "'"));
+    commands.push_back(copyCommand(source, target));
   }
 
   fb::EntryKind kind = entryKind(func);
@@ -661,6 +729,55 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
   return success();
 }
 
+FailureOr<std::array<uint64_t, kNumArenaKinds>>
+Exporter::layOutBuffers(std::vector<uint64_t> &offsets) {
+  std::array<uint64_t, kNumArenaKinds> sizes = {};
+  offsets.clear();
+  if (!plan_) {
+    for (const BufferInfo &b : buffers_) {
+      uint64_t &end = sizes[static_cast<size_t>(fb::arenaKindOf(b.role))];
+      offsets.push_back(end);
+      uint64_t bytes = static_cast<uint64_t>(numElements(b.shape)) *
+                       fb::elementBytes(b.dtype);
+      end += (bytes + kSliceAlignment - 1) / kSliceAlignment * kSliceAlignment;
+    }
+    return sizes;
+  }
+  for (NamedAttribute arena : plan_) {
+    std::optional<ArenaKind> kind = symbolizeArenaKind(arena.getName());
+    auto size = dyn_cast<IntegerAttr>(arena.getValue());
+    if (kind && size) // the dialect verified both
+      sizes[static_cast<size_t>(toArenaKind(*kind))] =
+          static_cast<uint64_t>(size.getInt());
+  }
+  for (const BufferInfo &b : buffers_) {
+    uint64_t bytes =
+        static_cast<uint64_t>(numElements(b.shape)) * fb::elementBytes(b.dtype);
+    fb::ArenaKind expected = fb::arenaKindOf(b.role);
+    if (!b.slice)
+      return emitError(b.loc) << "buffer '" << b.name
+                              << "' has no slice in the module's memory plan";
+    if (toArenaKind(b.slice.getArena()) != expected)
+      return emitError(b.loc) << "the memory plan puts '" << b.name << "' ("
+                              << fb::EnumNameBufferRole(b.role) << ") in the "
+                              << stringifyArenaKind(b.slice.getArena())
+                              << " arena; it belongs in the "
+                              << fb::EnumNameArenaKind(expected) << " arena";
+    if (b.slice.getSize() != bytes)
+      return emitError(b.loc)
+             << "the memory plan gives '" << b.name << "' " << b.slice.getSize()
+             << " bytes, but it is " << b.type << " (" << bytes << " bytes)";
+    uint64_t size = sizes[static_cast<size_t>(expected)];
+    if (b.slice.getOffset() + b.slice.getSize() > size)
+      return emitError(b.loc)
+             << "the memory plan puts '" << b.name << "' at " << b.slice
+             << ", past the " << size << " bytes mlc.arenas gives the "
+             << fb::EnumNameArenaKind(expected) << " arena";
+    offsets.push_back(b.slice.getOffset());
+  }
+  return sizes;
+}
+
 FailureOr<std::string> Exporter::run() {
   bool any = false;
   for (auto func : module_.getOps<func::FuncOp>()) {
@@ -673,9 +790,24 @@ FailureOr<std::string> Exporter::run() {
   if (!any)
     return module_.emitError() << "the module has no functions to export";
 
+  std::vector<uint64_t> offsets;
+  FailureOr<std::array<uint64_t, kNumArenaKinds>> sizes =
+      layOutBuffers(offsets);
+  if (failed(sizes))
+    return failure();
+  std::vector<flatbuffers::Offset<fb::Arena>> arenas;
+  std::array<uint32_t, kNumArenaKinds> arenaIndex = {};
+  for (size_t k = 0; k < kNumArenaKinds; ++k) {
+    if ((*sizes)[k] == 0)
+      continue;
+    arenaIndex[k] = static_cast<uint32_t>(arenas.size());
+    arenas.push_back(
+        fb::CreateArena(fbb_, static_cast<fb::ArenaKind>(k), (*sizes)[k]));
+  }
+
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers;
   std::vector<std::string> paramNames;
-  for (const BufferInfo &b : buffers_) {
+  for (auto [i, b] : llvm::enumerate(buffers_)) {
     flatbuffers::Offset<fb::InitSpec> init;
     if (b.init)
       init =
@@ -686,14 +818,15 @@ FailureOr<std::string> Exporter::run() {
     auto data = b.data.empty() ? 0 : fbb_.CreateVector(b.data);
     buffers.push_back(fb::CreateBuffer(
         fbb_, fbb_.CreateString(b.name), b.dtype, fbb_.CreateVector(b.shape),
-        bytes, b.role, init, data, b.trainable, b.splat));
+        bytes, b.role, init, data, b.trainable, b.splat,
+        arenaIndex[static_cast<size_t>(fb::arenaKindOf(b.role))], offsets[i]));
     if (b.role == fb::BufferRole::parameter)
       paramNames.push_back(b.name);
   }
   auto program =
       fb::CreateProgram(fbb_, 0, fbb_.CreateString(target_.name().str()),
                         fbb_.CreateVector(buffers), fbb_.CreateVector(kernels_),
-                        fbb_.CreateVector(entries_));
+                        fbb_.CreateVector(entries_), fbb_.CreateVector(arenas));
   auto mesh = fb::CreateMesh(
       fbb_,
       fbb_.CreateVector(std::vector<flatbuffers::Offset<fb::MeshAxis>>{}));

@@ -32,10 +32,6 @@ public:
   virtual llvm::FailureOr<KernelBody>
   buildKernel(mlir::Operation *op,
               flatbuffers::FlatBufferBuilder &fbb) const = 0;
-  /// Writes a kernel body that copies one buffer into another of the same
-  /// type (updates that cannot be computed in place).
-  virtual KernelBody
-  buildCopyKernel(flatbuffers::FlatBufferBuilder &fbb) const = 0;
 };
 
 /// The targets a tool can compile for, by name. Tools own one and pass it

@@ -11,11 +11,26 @@ namespace mlc {
 
 namespace {
 
-/// Ops that read every operand elementwise at the index they write.
+bool isLoopRegion(Operation *op) {
+  auto fusion = dyn_cast<FusionOp>(op);
+  return fusion && fusion.getKind() == "loop";
+}
+
+/// Ops that read every operand elementwise at the index they write: the
+/// Elementwise ops (but not broadcast_to, which reads one element for many)
+/// and "loop" kernel regions, whose kernels store a tile's results after
+/// reading all of its operands.
 bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
-             ExpOp, LogOp, TanhOp, CosOp, SinOp, SqrtOp, RsqrtOp, ReluOp,
-             SigmoidOp, GeluOp, ErfOp, SiluOp, SelectOp, CastOp>(op);
+  if (isLoopRegion(op))
+    return true;
+  return op->hasTrait<trait::Elementwise>() && !isa<BroadcastToOp>(op);
+}
+
+/// Ops whose kernel may compute every result into memory an operand of the
+/// same shape had: single-result ops, and loop regions (all results have
+/// the region's iteration shape).
+bool writesAllResultsAfterReads(Operation *op) {
+  return op->getNumResults() == 1 || isLoopRegion(op);
 }
 
 } // namespace
@@ -24,7 +39,7 @@ bool canWriteOverOperand(OpOperand &use) {
   Operation *op = use.getOwner();
   if (isa<CacheWriteOp>(op))
     return use.getOperandNumber() == 0;
-  if (!isElementwise(op) || op->getNumResults() != 1)
+  if (!isElementwise(op) || !writesAllResultsAfterReads(op))
     return false;
   // A broadcast operand is read at many indices of the result, and a cast
   // to a wider type would overwrite elements it has not read yet.
@@ -43,9 +58,9 @@ bool canUpdateInPlace(func::FuncOp func, const ModelSignature &sig,
   Value value = ret.getOperand(update.index);
   Operation *producer = value.getDefiningOp();
   // The runtime checks in-place safety per kernel, not per result, so only
-  // a single-result op computes into persistent memory.
+  // a single-result op or a loop region computes into persistent memory.
   if (!producer || producer->getBlock() != &body || isa<ConstantOp>(producer) ||
-      producer->getNumResults() != 1 ||
+      !writesAllResultsAfterReads(producer) ||
       llvm::count(ret.getOperands(), value) != 1)
     return false;
   const ModelArg *old = nullptr;

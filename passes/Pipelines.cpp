@@ -64,7 +64,8 @@ FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
 
 FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
                                            std::string &error,
-                                           StringRef evalFunc, bool fuse) {
+                                           StringRef evalFunc, bool fuse,
+                                           bool planMemory) {
   if (!isPlainWord(func)) {
     error = "--func '" + func.str() + "' is not a function name";
     return failure();
@@ -84,6 +85,8 @@ FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
   }
   if (!fuse)
     text += " fuse=false";
+  if (!planMemory)
+    text += " plan-memory=false";
   return text + "}";
 }
 
@@ -132,6 +135,9 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   pm.addPass(createCSEPass());
   if (options.fuse)
     pm.addNestedPass<func::FuncOp>(createFuse());
+  // Last: the plan describes the functions as they are exported.
+  if (options.planMemory)
+    pm.addPass(createPlanMemory());
   return success();
 }
 
@@ -140,7 +146,8 @@ void registerCompilePipeline() {
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), build the train step (train=SPEC) or "
-      "the eval entry point, canonicalize, CSE, fuse (unless fuse=false)",
+      "the eval entry point, canonicalize, CSE, fuse (unless fuse=false), "
+      "plan memory (unless plan-memory=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         CompileOptions options;

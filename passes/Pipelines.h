@@ -28,6 +28,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                     llvm::cl::desc("Group elementwise ops into kernel regions "
                                    "(-mlc-fuse); false compiles op by op"),
                     llvm::cl::init(true)};
+  Option<bool> planMemory{
+      *this, "plan-memory",
+      llvm::cl::desc("Plan memory last (-mlc-plan-memory); without it every "
+                     "value gets memory of its own and no update is computed "
+                     "in place"),
+      llvm::cl::init(true)};
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -43,12 +49,14 @@ llvm::FailureOr<std::string> compilePipelineText(llvm::StringRef func,
                                                  llvm::StringRef train,
                                                  std::string &error,
                                                  llvm::StringRef evalFunc = "",
-                                                 bool fuse = true);
+                                                 bool fuse = true,
+                                                 bool planMemory = true);
 
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
 /// inline, lower-einsum, eval-func (with eval-func), then train-step (or
-/// eval-entry without --train), canonicalize, CSE and fuse (unless
-/// fuse=false). A bad spec or option fails through `errorHandler`.
+/// eval-entry without --train), canonicalize, CSE, fuse (unless fuse=false)
+/// and plan-memory (unless plan-memory=false). A bad spec or option fails
+/// through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,
     llvm::function_ref<llvm::LogicalResult(const llvm::Twine &)> errorHandler);

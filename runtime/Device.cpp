@@ -1,7 +1,14 @@
-// The device registry.
+// The device registry, and what devices share.
 #include "runtime/Device.h"
 
 namespace mlc::rt {
+
+Status Device::copy(void *dst, const void *src, size_t bytes) {
+  std::vector<uint8_t> host;
+  MLC_RETURN_IF_ERROR(resizeOrFail(host, bytes, "staging a device copy"));
+  MLC_RETURN_IF_ERROR(copyToHost(host.data(), src, bytes));
+  return copyToDevice(dst, host.data(), bytes);
+}
 
 void DeviceRegistry::add(const std::string &name, DeviceFactory factory) {
   factories_[name] = std::move(factory);

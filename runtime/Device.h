@@ -57,6 +57,11 @@ public:
   virtual void release(void *ptr) = 0;
   virtual Status copyToDevice(void *dst, const void *src, size_t bytes) = 0;
   virtual Status copyToHost(void *dst, const void *src, size_t bytes) = 0;
+  /// Copies `bytes` from one place in device memory to another that does
+  /// not overlap it (the copy commands of entry points). This default
+  /// stages through host memory, correct on any device; a device with a
+  /// direct copy overrides it.
+  virtual Status copy(void *dst, const void *src, size_t bytes);
 
   /// Binds a kernel that passed check() to its buffers.
   virtual StatusOr<std::unique_ptr<PreparedCommand>>

@@ -3,6 +3,8 @@
 // truncated, foreign or crafted file gives an error instead of a crash.
 #include "runtime/Executable.h"
 
+#include "runtime/Arenas.h"
+
 #include <cmath>
 #include <limits>
 #include <set>
@@ -382,10 +384,87 @@ Status checkKind(const fb::EntryPoint &entry, const fb::Program &program,
   return Status::ok();
 }
 
+/// Refuses a command writing an input or a constant, which only the caller
+/// and session creation write.
+Status checkWritable(uint32_t buffer, const fb::Program &program,
+                     const std::string &where) {
+  fb::BufferRole role = program.buffers()->Get(buffer)->role();
+  if (role == fb::BufferRole::constant || role == fb::BufferRole::input)
+    return Status::error(where + " writes to " +
+                         bufferLabel(buffer, *program.buffers()->Get(buffer)) +
+                         ", which is read-only (" +
+                         fb::EnumNameBufferRole(role) + ")");
+  return Status::ok();
+}
+
+Status checkDispatch(const fb::Dispatch &dispatch, const fb::Program &program,
+                     const std::string &where) {
+  uint32_t numBuffers = program.buffers()->size();
+  uint32_t numKernels = program.kernels() ? program.kernels()->size() : 0;
+  if (dispatch.kernel() >= numKernels)
+    return Status::error(
+        where + " uses kernel " + std::to_string(dispatch.kernel()) +
+        ", but the program has " + std::to_string(numKernels) + " kernels");
+  MLC_RETURN_IF_ERROR(
+      checkIndices(dispatch.operands(), numBuffers, where + " operands"));
+  MLC_RETURN_IF_ERROR(
+      checkIndices(dispatch.results(), numBuffers, where + " results"));
+  if (dispatch.results())
+    for (uint32_t r : *dispatch.results())
+      MLC_RETURN_IF_ERROR(checkWritable(r, program, where));
+  return Status::ok();
+}
+
+/// A copy between two distinct buffers of the same dtype and shape.
+Status checkCopy(const fb::Copy &copy, const fb::Program &program,
+                 const std::string &where) {
+  uint32_t numBuffers = program.buffers()->size();
+  for (uint32_t b : {copy.source(), copy.target()})
+    if (b >= numBuffers)
+      return Status::error(where + " copies buffer " + std::to_string(b) +
+                           ", but the program has " +
+                           std::to_string(numBuffers) + " buffers");
+  MLC_RETURN_IF_ERROR(checkWritable(copy.target(), program, where));
+  const fb::Buffer &source = *program.buffers()->Get(copy.source());
+  const fb::Buffer &target = *program.buffers()->Get(copy.target());
+  if (copy.source() == copy.target())
+    return Status::error(where + " copies " +
+                         bufferLabel(copy.source(), source) + " onto itself");
+  TensorDesc from = Executable::bufferDesc(source),
+             to = Executable::bufferDesc(target);
+  if (from.dtype != to.dtype || from.shape != to.shape)
+    return Status::error(
+        where + " copies " + bufferLabel(copy.source(), source) + " (" +
+        from.str() + ") into " + bufferLabel(copy.target(), target) + " (" +
+        to.str() + "); a copy needs the same dtype and shape");
+  return Status::ok();
+}
+
+Status checkCommand(const fb::Command &command, const fb::Program &program,
+                    const std::string &where) {
+  // The verifier accepts a union type without its table.
+  if (!command.body())
+    return Status::error(where + " has no body");
+  switch (command.body_type()) {
+  case fb::CommandBody::Dispatch:
+    return checkDispatch(*command.body_as_Dispatch(), program, where);
+  case fb::CommandBody::Copy:
+    return checkCopy(*command.body_as_Copy(), program, where);
+  case fb::CommandBody::Collective:
+  case fb::CommandBody::Barrier:
+    return Status::error(where + " is a " +
+                         fb::EnumNameCommandBody(command.body_type()) +
+                         ", which this runtime does not run yet");
+  case fb::CommandBody::NONE:
+    return Status::error(where + " has no body");
+  }
+  return Status::error(where + " has an unknown body type " +
+                       std::to_string(static_cast<int>(command.body_type())));
+}
+
 Status checkEntryPoint(const fb::EntryPoint &entry,
                        const fb::Program &program) {
   uint32_t numBuffers = program.buffers()->size();
-  uint32_t numKernels = program.kernels() ? program.kernels()->size() : 0;
   if (!entry.name() || entry.name()->size() == 0)
     return Status::error("an entry point has no name");
   std::string label = "entry point '" + entry.name()->str() + "'";
@@ -397,27 +476,9 @@ Status checkEntryPoint(const fb::EntryPoint &entry,
   MLC_RETURN_IF_ERROR(checkKind(entry, program, label));
   if (!entry.commands())
     return Status::ok();
-  for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
-    const fb::Command *cmd = entry.commands()->Get(c);
-    std::string where = label + " command " + std::to_string(c);
-    if (cmd->kernel() >= numKernels)
-      return Status::error(
-          where + " uses kernel " + std::to_string(cmd->kernel()) +
-          ", but the program has " + std::to_string(numKernels) + " kernels");
-    MLC_RETURN_IF_ERROR(
-        checkIndices(cmd->operands(), numBuffers, where + " operands"));
-    MLC_RETURN_IF_ERROR(
-        checkIndices(cmd->results(), numBuffers, where + " results"));
-    if (cmd->results())
-      for (uint32_t r : *cmd->results()) {
-        fb::BufferRole role = program.buffers()->Get(r)->role();
-        if (role == fb::BufferRole::constant || role == fb::BufferRole::input)
-          return Status::error(where + " writes to " +
-                               bufferLabel(r, *program.buffers()->Get(r)) +
-                               ", which is read-only (" +
-                               fb::EnumNameBufferRole(role) + ")");
-      }
-  }
+  for (uint32_t c = 0; c < entry.commands()->size(); ++c)
+    MLC_RETURN_IF_ERROR(checkCommand(*entry.commands()->Get(c), program,
+                                     label + " command " + std::to_string(c)));
   return Status::ok();
 }
 
@@ -454,15 +515,17 @@ Status checkProgram(uint32_t rank, const fb::Program &program) {
                          " has no entry points");
   std::set<std::string> entryNames;
   std::set<uint32_t> written;
+  std::vector<uint32_t> reads, writes;
   for (const fb::EntryPoint *entry : *program.entry_points()) {
     MLC_RETURN_IF_ERROR(checkEntryPoint(*entry, program));
     if (!entryNames.insert(entry->name()->str()).second)
       return Status::error("entry point '" + entry->name()->str() +
                            "' appears twice");
     if (entry->commands())
-      for (const fb::Command *cmd : *entry->commands())
-        if (cmd->results())
-          written.insert(cmd->results()->begin(), cmd->results()->end());
+      for (const fb::Command *cmd : *entry->commands()) {
+        commandBuffers(*cmd, reads, writes);
+        written.insert(writes.begin(), writes.end());
+      }
   }
   // A cache nothing writes stays zero: a model whose attention reads it
   // would silently ignore the prompt.
@@ -471,7 +534,7 @@ Status checkProgram(uint32_t rank, const fb::Program &program) {
         !written.count(i))
       return Status::error(bufferLabel(i, *program.buffers()->Get(i)) +
                            " is a KV cache that no entry point writes");
-  return Status::ok();
+  return checkArenas(program);
 }
 
 Status checkMeaning(const fb::Executable &exe) {

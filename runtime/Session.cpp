@@ -1,6 +1,7 @@
 // A session: one rank's buffers on a device, ready to run entry points.
 #include "runtime/Session.h"
 
+#include "runtime/Arenas.h"
 #include "runtime/Init.h"
 
 #include <chrono>
@@ -31,6 +32,21 @@ prepareCatching(Device &device, const fb::Kernel &kernel,
   }
 }
 
+/// A copy command: the loader checked that both buffers have one dtype and
+/// shape, and the plan that their slices do not overlap.
+class CopyCommand final : public PreparedCommand {
+public:
+  CopyCommand(Device &device, void *target, const void *source, size_t bytes)
+      : device_(device), target_(target), source_(source), bytes_(bytes) {}
+  Status run() override { return device_.copy(target_, source_, bytes_); }
+
+private:
+  Device &device_;
+  void *target_;
+  const void *source_;
+  size_t bytes_;
+};
+
 Status runCatching(PreparedCommand &command) {
   try {
     return command.run();
@@ -60,27 +76,37 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
                          target + "', cannot run on the " + s->device_->name() +
                          " device");
 
-  const auto &buffers = *s->program_->buffers();
-  uint64_t total = 0;
-  for (const fb::Buffer *b : buffers)
-    total += b->byte_size();
-  if (total > s->device_->memoryCapacity())
-    return Status::error(s->executable_->origin() + ": the buffers need " +
-                         std::to_string(total) + " bytes but the " +
+  // One block per arena; a buffer is its arena's base plus its offset
+  // (the loader checked every slice against its arena).
+  uint64_t planned = plannedBytes(*s->program_);
+  if (planned > s->device_->memoryCapacity())
+    return Status::error(s->executable_->origin() + ": the arenas need " +
+                         std::to_string(planned) + " bytes but the " +
                          s->device_->name() + " device has " +
                          std::to_string(s->device_->memoryCapacity()));
+  if (s->program_->arenas())
+    for (const fb::Arena *arena : *s->program_->arenas()) {
+      void *base = nullptr;
+      if (arena->size() > 0) {
+        StatusOr<void *> mem = s->device_->allocate(arena->size());
+        if (!mem.isOk())
+          return mem.status();
+        base = *mem;
+      }
+      s->arenas_.push_back(base);
+    }
+  const auto &buffers = *s->program_->buffers();
   for (uint32_t i = 0; i < buffers.size(); ++i) {
     const fb::Buffer &def = *buffers.Get(i);
     s->descs_.push_back(Executable::bufferDesc(def));
     s->names_.push_back(def.name()->str());
     s->byName_[def.name()->str()] = i;
-    StatusOr<void *> mem = s->device_->allocate(s->descs_.back().byteSize());
-    if (!mem.isOk())
-      return mem.status();
-    s->memory_.push_back(*mem);
-    if (def.role() == fb::BufferRole::constant)
-      MLC_RETURN_IF_ERROR(s->writeConstant(i));
+    s->memory_.push_back(static_cast<uint8_t *>(s->arenas_[def.arena()]) +
+                         def.offset());
   }
+  for (uint32_t i = 0; i < buffers.size(); ++i)
+    if (buffers.Get(i)->role() == fb::BufferRole::constant)
+      MLC_RETURN_IF_ERROR(s->writeConstant(i));
   MLC_RETURN_IF_ERROR(
       s->prepareEntries().withContext(s->executable_->origin()));
   return s;
@@ -102,8 +128,9 @@ Status Session::writeConstant(uint32_t buffer) {
 Session::~Session() {
   entries_.clear();
   if (device_)
-    for (void *mem : memory_)
-      device_->release(mem);
+    for (void *base : arenas_)
+      if (base)
+        device_->release(base);
 }
 
 Status Session::prepareEntries() {
@@ -146,48 +173,78 @@ Status Session::prepareEntries() {
 
     uint32_t numCommands = def->commands() ? def->commands()->size() : 0;
     for (uint32_t c = 0; c < numCommands; ++c) {
-      const fb::Command *cmd = def->commands()->Get(c);
-      const fb::Kernel &kernel = *program_->kernels()->Get(cmd->kernel());
-      std::vector<const TensorDesc *> operandDescs, resultDescs;
-      std::vector<TensorRef> operands, results;
-      if (cmd->operands())
-        for (uint32_t b : *cmd->operands()) {
-          operandDescs.push_back(&descs_[b]);
-          operands.push_back({&descs_[b], memory_[b]});
-        }
-      if (cmd->results())
-        for (uint32_t b : *cmd->results()) {
-          resultDescs.push_back(&descs_[b]);
-          results.push_back({&descs_[b], memory_[b]});
-        }
-      std::string where = label + " command " + std::to_string(c) + " (" +
-                          (kernel.name() ? kernel.name()->str() : "?") + ")";
-      MLC_RETURN_IF_ERROR(
-          device_->check(kernel, operandDescs, resultDescs).withContext(where));
+      const fb::Command &cmd = *def->commands()->Get(c);
+      std::string where = label + " command " + std::to_string(c);
+      // The loader admits dispatches and copies only.
       StatusOr<std::unique_ptr<PreparedCommand>> prepared =
-          prepareCatching(*device_, kernel, operands, results);
+          cmd.body_type() == fb::CommandBody::Copy
+              ? prepareCopy(*cmd.body_as_Copy(), entry->profile_, where)
+              : prepareDispatch(*cmd.body_as_Dispatch(), entry->profile_,
+                                where);
       if (!prepared.isOk())
-        return prepared.status().withContext(where);
+        return prepared.status();
       entry->commands_.push_back(std::move(prepared).value());
       entry->commandNames_.push_back(where);
-      CommandProfile profile;
-      profile.kernel = kernel.name() ? kernel.name()->str() : "?";
-      if (const fb::CpuKernel *cpu = kernel.body_as_CpuKernel())
-        profile.kind = fb::EnumNameOpKind(cpu->op());
-      else
-        profile.kind = fb::EnumNameKernelBody(kernel.body_type());
-      for (const TensorDesc *d : operandDescs)
-        profile.bytes += d->byteSize();
-      for (const TensorDesc *d : resultDescs)
-        profile.bytes += d->byteSize();
-      if (kernel.fused_ops())
-        for (const flatbuffers::String *op : *kernel.fused_ops())
-          profile.fusedOps.push_back(op->str());
-      entry->profile_.push_back(std::move(profile));
     }
     entries_[entry->name_] = std::move(entry);
   }
   return Status::ok();
+}
+
+StatusOr<std::unique_ptr<PreparedCommand>>
+Session::prepareDispatch(const fb::Dispatch &dispatch,
+                         std::vector<CommandProfile> &profiles,
+                         std::string &where) {
+  const fb::Kernel &kernel = *program_->kernels()->Get(dispatch.kernel());
+  where += " (" + (kernel.name() ? kernel.name()->str() : "?") + ")";
+  std::vector<const TensorDesc *> operandDescs, resultDescs;
+  std::vector<TensorRef> operands, results;
+  if (dispatch.operands())
+    for (uint32_t b : *dispatch.operands()) {
+      operandDescs.push_back(&descs_[b]);
+      operands.push_back({&descs_[b], memory_[b]});
+    }
+  if (dispatch.results())
+    for (uint32_t b : *dispatch.results()) {
+      resultDescs.push_back(&descs_[b]);
+      results.push_back({&descs_[b], memory_[b]});
+    }
+  MLC_RETURN_IF_ERROR(
+      device_->check(kernel, operandDescs, resultDescs).withContext(where));
+  StatusOr<std::unique_ptr<PreparedCommand>> prepared =
+      prepareCatching(*device_, kernel, operands, results);
+  if (!prepared.isOk())
+    return prepared.status().withContext(where);
+  CommandProfile profile;
+  profile.kernel = kernel.name() ? kernel.name()->str() : "?";
+  if (const fb::CpuKernel *cpu = kernel.body_as_CpuKernel())
+    profile.kind = fb::EnumNameOpKind(cpu->op());
+  else
+    profile.kind = fb::EnumNameKernelBody(kernel.body_type());
+  for (const TensorDesc *d : operandDescs)
+    profile.bytes += d->byteSize();
+  for (const TensorDesc *d : resultDescs)
+    profile.bytes += d->byteSize();
+  if (kernel.fused_ops())
+    for (const flatbuffers::String *op : *kernel.fused_ops())
+      profile.fusedOps.push_back(op->str());
+  profiles.push_back(std::move(profile));
+  return prepared;
+}
+
+StatusOr<std::unique_ptr<PreparedCommand>>
+Session::prepareCopy(const fb::Copy &copy,
+                     std::vector<CommandProfile> &profiles,
+                     std::string &where) {
+  where += " (copy)";
+  size_t bytes = descs_[copy.source()].byteSize();
+  CommandProfile profile;
+  profile.kernel = "copy";
+  profile.kind = "copy";
+  profile.bytes = 2 * bytes;
+  profiles.push_back(std::move(profile));
+  return std::unique_ptr<PreparedCommand>(new CopyCommand(
+      *device_, memory_[copy.target()], memory_[copy.source()], bytes));
 }
 
 Status Session::initialize(uint64_t seed) {

@@ -76,7 +76,8 @@ private:
 
 class Session {
 public:
-  /// Allocates the buffers of program `rank` on `device`, copies constants
+  /// Allocates the arenas of program `rank` on `device` (one block each;
+  /// buffers are slices of them), copies constants
   /// and checks every command of every entry point against the device, so
   /// that nothing fails half-way through a step for a reason known now.
   static StatusOr<std::unique_ptr<Session>>
@@ -131,6 +132,14 @@ public:
 private:
   Session() = default;
   Status prepareEntries();
+  /// Binds a command to its buffers, checked by the device, and records
+  /// its profile entry; `where` names it in errors and gains its kernel.
+  StatusOr<std::unique_ptr<PreparedCommand>>
+  prepareDispatch(const fb::Dispatch &dispatch,
+                  std::vector<CommandProfile> &profiles, std::string &where);
+  StatusOr<std::unique_ptr<PreparedCommand>>
+  prepareCopy(const fb::Copy &copy, std::vector<CommandProfile> &profiles,
+              std::string &where);
   /// Fills constant `buffer` from the executable (splats expanded).
   Status writeConstant(uint32_t buffer);
 
@@ -139,6 +148,9 @@ private:
   std::unique_ptr<Device> device_;
   std::vector<TensorDesc> descs_;
   std::vector<std::string> names_;
+  /// One block per arena of the program (null for an empty arena), and
+  /// each buffer's place in its block.
+  std::vector<void *> arenas_;
   std::vector<void *> memory_;
   std::map<std::string, uint32_t> byName_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;

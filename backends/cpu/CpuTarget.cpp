@@ -195,11 +195,6 @@ public:
     return write(*c, fbb);
   }
 
-  KernelBody
-  buildCopyKernel(flatbuffers::FlatBufferBuilder &fbb) const override {
-    return write(CpuOp{fb::OpKind::copy}, fbb);
-  }
-
 private:
   /// The cpu device runs "loop" regions over f32 and i1 values whose ops
   /// have a built-in elementwise kind.

@@ -10,9 +10,9 @@ namespace mlc::fb {
 
 /// The version this build writes and the newest it reads. Bump it when the
 /// meaning of an existing field changes.
-inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kFormatVersion = 3;
 /// The oldest version this build reads.
-inline constexpr uint32_t kOldestFormatVersion = 2;
+inline constexpr uint32_t kOldestFormatVersion = 3;
 
 /// Whether buffers of `role` persist across calls and are saved in
 /// checkpoints (parameters and everything the optimizer keeps).
@@ -26,6 +26,34 @@ inline constexpr bool isPersistent(BufferRole role) {
 inline constexpr bool keepsValues(BufferRole role) {
   return isPersistent(role) || role == BufferRole::kv_cache;
 }
+
+/// The kind of arena a buffer of `role` lies in.
+inline constexpr ArenaKind arenaKindOf(BufferRole role) {
+  switch (role) {
+  case BufferRole::parameter:
+    return ArenaKind::parameter;
+  case BufferRole::optimizer_state:
+    return ArenaKind::optimizer_state;
+  case BufferRole::step_counter:
+    return ArenaKind::step_counter;
+  case BufferRole::grad_accumulator:
+    return ArenaKind::grad_accumulator;
+  case BufferRole::kv_cache:
+    return ArenaKind::kv_cache;
+  case BufferRole::constant:
+    return ArenaKind::constant;
+  case BufferRole::input:
+  case BufferRole::output:
+    return ArenaKind::io;
+  case BufferRole::activation:
+    return ArenaKind::workspace;
+  }
+  return ArenaKind::workspace;
+}
+
+/// Alignment of arenas and of every slice in them, in bytes (a cache line;
+/// what vector loads and GEMM libraries want).
+inline constexpr uint64_t kSliceAlignment = 64;
 
 /// Bytes per element of `dtype` in a buffer (i1 is one byte); 0 for a value
 /// outside the enum. Writers and readers of the format both use it.

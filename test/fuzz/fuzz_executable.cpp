@@ -2,6 +2,7 @@
 // per-command checks of session creation, and a run of every entry point.
 // Any crash, sanitizer report or hang is a bug; errors are the expected way
 // out.
+#include "runtime/Arenas.h"
 #include "runtime/Executable.h"
 #include "runtime/Session.h"
 
@@ -11,8 +12,8 @@
 using namespace mlc::rt;
 
 namespace {
-/// Executables whose buffers need more than this are not run (a crafted
-/// file may legitimately ask for a lot of memory; that is not a crash).
+/// Executables whose arenas need more than this are not run (a crafted file
+/// may legitimately ask for a lot of memory; that is not a crash).
 constexpr uint64_t kMaxBytes = 64u << 20;
 } // namespace
 
@@ -21,10 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       Executable::loadBytes(std::vector<uint8_t>(data, data + size), "fuzz");
   if (!exe.isOk())
     return 0;
-  uint64_t total = 0;
-  for (const mlc::fb::Buffer *b : *(*exe)->program(0).buffers())
-    total += b->byte_size();
-  if (total > kMaxBytes)
+  if (plannedBytes((*exe)->program(0)) > kMaxBytes)
     return 0;
   DeviceRegistry devices;
   registerBuiltinDevices(devices);

@@ -9,6 +9,17 @@ mkdir -p "$work/seeds" "$work/corpus"
 "$bin/mlc" compile "$src/models/mlp.mlir" --train sgd,lr=0.1,momentum=0.9 -o "$work/seeds/mlp.mlcx"
 "$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam -o "$work/seeds/digits.mlcx"
 "$bin/mlc" compile "$src/models/digits_mlp.mlir" -o "$work/seeds/digits_eval.mlcx"
+# Without the memory plan: every buffer its own slice, updates as copies.
+"$bin/mlc" compile "$src/models/mlp.mlir" --train adam --plan-memory=false -o "$work/seeds/mlp_unplanned.mlcx"
+"$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam,accumulate=2 -o "$work/seeds/digits_accumulate.mlcx"
+# A tiny GPT-2: workspace reuse across entry points, KV caches in place.
+"$bin/mlc" gen gpt2 --layers 1 --heads 2 --dim 8 --vocab 16 --context 8 --batch 2 --seq 8 --prefill 4 -o "$work/gpt2.mlir"
+"$bin/mlc" compile "$work/gpt2.mlir" --train adamw -o "$work/seeds/gpt2.mlcx"
+# Crafted layouts the loader must refuse: live activations sharing bytes,
+# a misaligned slice, a slice past its arena.
+"$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/overlap.mlcx" buffer:train_step.t7:offset=@train_step.t6
+"$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/misaligned.mlcx" buffer:w1:offset=32
+"$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/small-arena.mlcx" arena:0:size=64
 cd "$work"
 "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
   -print_final_stats=1 corpus seeds 2>&1 | tail -n 25

@@ -12,12 +12,12 @@
 //--- model.mlir
 // CHECK-NOT: func.func @eval(
 // CHECK-NOT: func.func @forward(
-// CHECK-DAG: func.func @train_step({{.*}}tensor<4x3xf32> {mlc.input = "x"}
-// CHECK-DAG: func.func @forward_eval(%{{.*}}: tensor<8x3xf32> {mlc.input = "x"}, {{.*}} attributes {mlc.kind = "eval"}
+// CHECK-DAG: func.func @train_step({{.*}}tensor<4x3xf32> {mlc.input = "x"
+// CHECK-DAG: func.func @forward_eval(%{{.*}}: tensor<8x3xf32> {mlc.input = "x"{{.*}} attributes {mlc.kind = "eval"
 // INFER-NOT: func.func @forward(
-// INFER: func.func @forward_eval({{.*}} attributes {mlc.kind = "eval"}
+// INFER: func.func @forward_eval({{.*}} attributes {mlc.kind = "eval"
 // INFER-NOT: func.func @forward(
-// DERIVED-DAG: func.func @eval(%{{.*}}: tensor<4x3xf32>{{.*}}attributes {mlc.kind = "eval"}
+// DERIVED-DAG: func.func @eval(%{{.*}}: tensor<4x3xf32>{{.*}}attributes {mlc.kind = "eval"
 // DERIVED-DAG: func.func @forward_eval(
 // MISSING: error: no eval function @missing (eval-func)
 // ITSELF: error: eval-func @forward is the model function itself

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <unistd.h>
 
 namespace mlc::rt::fixtures {
@@ -66,10 +67,12 @@ fb::ExecutableT smallExecutable() {
   entry->outputs.push_back(bind("sum", 4));
   auto command = [](uint32_t kernel, std::vector<uint32_t> operands,
                     std::vector<uint32_t> results) {
+    fb::DispatchT d;
+    d.kernel = kernel;
+    d.operands = operands;
+    d.results = results;
     auto c = std::make_unique<fb::CommandT>();
-    c->kernel = kernel;
-    c->operands = operands;
-    c->results = results;
+    c->body.Set(std::move(d));
     return c;
   };
   entry->commands.push_back(command(0, {0, 1}, {2}));
@@ -80,11 +83,56 @@ fb::ExecutableT smallExecutable() {
   return exe;
 }
 
-std::vector<uint8_t> pack(const fb::ExecutableT &exe) {
+fb::DispatchT &dispatch(fb::ExecutableT &exe, size_t entry, size_t command) {
+  return *exe.programs[0]
+              ->entry_points[entry]
+              ->commands[command]
+              ->body.AsDispatch();
+}
+
+void giveOwnSlices(fb::ProgramT &program) {
+  program.arenas.clear();
+  std::map<fb::ArenaKind, uint32_t> index;
+  std::vector<uint64_t> ends;
+  for (auto &b : program.buffers) {
+    fb::ArenaKind kind = fb::arenaKindOf(b->role);
+    auto [it, added] =
+        index.try_emplace(kind, static_cast<uint32_t>(program.arenas.size()));
+    if (added) {
+      program.arenas.push_back(std::make_unique<fb::ArenaT>());
+      program.arenas.back()->kind = kind;
+      ends.push_back(0);
+    }
+    b->arena = it->second;
+    b->offset = ends[it->second];
+    ends[it->second] += (b->byte_size + 63) / 64 * 64;
+    program.arenas[it->second]->size = ends[it->second];
+  }
+}
+
+namespace {
+std::vector<uint8_t> serialize(const fb::ExecutableT &exe) {
   flatbuffers::FlatBufferBuilder fbb;
   fb::FinishExecutableBuffer(fbb, fb::Executable::Pack(fbb, &exe));
   return std::vector<uint8_t>(fbb.GetBufferPointer(),
                               fbb.GetBufferPointer() + fbb.GetSize());
+}
+} // namespace
+
+std::vector<uint8_t> pack(const fb::ExecutableT &exe) {
+  std::vector<uint8_t> bytes = serialize(exe);
+  bool placed = true;
+  for (const auto &program : exe.programs)
+    placed &= !program->arenas.empty();
+  if (placed)
+    return bytes;
+  // Lay out a copy: the caller's executable stays as it was built.
+  std::unique_ptr<fb::ExecutableT> copy(
+      fb::GetExecutable(bytes.data())->UnPack());
+  for (auto &program : copy->programs)
+    if (program->arenas.empty())
+      giveOwnSlices(*program);
+  return serialize(*copy);
 }
 
 StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes) {

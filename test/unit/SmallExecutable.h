@@ -15,8 +15,17 @@ namespace mlc::rt::fixtures {
 /// constant c[4] added to it -> u (output "sum"), in one entry point "eval".
 fb::ExecutableT smallExecutable();
 
-/// The bytes of `exe` as an .mlcx file.
+/// The bytes of `exe` as an .mlcx file. A program without arenas gets each
+/// buffer a slice of its own first (giveOwnSlices), as the exporter lays
+/// out a module without a memory plan.
 std::vector<uint8_t> pack(const fb::ExecutableT &exe);
+
+/// Puts every buffer of `program` in an arena of its role's kind, one
+/// after another at 64-byte aligned offsets, replacing its arenas.
+void giveOwnSlices(fb::ProgramT &program);
+
+/// Command `command` of entry point `entry` of program 0, a dispatch.
+fb::DispatchT &dispatch(fb::ExecutableT &exe, size_t entry, size_t command);
 
 /// Loads `bytes` (origin "test.mlcx") and creates a one-thread CPU session.
 StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes);

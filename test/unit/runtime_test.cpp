@@ -165,18 +165,16 @@ TEST(Executable, RejectsWrongByteSize) {
 }
 
 TEST(Executable, RejectsOperandIndexOutOfRange) {
-  std::string e = loadError([](fb::ExecutableT &x) {
-    x.programs[0]->entry_points[0]->commands[0]->operands[1] = 40;
-  });
+  std::string e =
+      loadError([](fb::ExecutableT &x) { dispatch(x, 0, 0).operands[1] = 40; });
   EXPECT_NE(e.find("refer to buffer 40, but the program has 5 buffers"),
             std::string::npos)
       << e;
 }
 
 TEST(Executable, RejectsKernelIndexOutOfRange) {
-  std::string e = loadError([](fb::ExecutableT &x) {
-    x.programs[0]->entry_points[0]->commands[1]->kernel = 9;
-  });
+  std::string e =
+      loadError([](fb::ExecutableT &x) { dispatch(x, 0, 1).kernel = 9; });
   EXPECT_NE(e.find("uses kernel 9"), std::string::npos) << e;
 }
 
@@ -194,9 +192,8 @@ TEST(Executable, RejectsConstantWithWrongData) {
 }
 
 TEST(Executable, RejectsWritesToInputs) {
-  std::string e = loadError([](fb::ExecutableT &x) {
-    x.programs[0]->entry_points[0]->commands[0]->results[0] = 0;
-  });
+  std::string e =
+      loadError([](fb::ExecutableT &x) { dispatch(x, 0, 0).results[0] = 0; });
   EXPECT_NE(e.find("read-only"), std::string::npos) << e;
 }
 

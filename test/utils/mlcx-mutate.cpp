@@ -9,12 +9,14 @@
 //   mlcx-mutate IN OUT buffer:B:role=ROLE        (parameter, step_counter, ...)
 //   mlcx-mutate IN OUT buffer:B:init=KIND,FIRST,SECOND
 //   mlcx-mutate IN OUT buffer:B:splat=0|1
-//   mlcx-mutate IN OUT command:ENTRY:INDEX:operand:J=N
-//   mlcx-mutate IN OUT command:ENTRY:INDEX:result:J=N
-//   mlcx-mutate IN OUT command:ENTRY:INDEX:kernel=N
-//   mlcx-mutate IN OUT entry:ENTRY:kind=KIND|N   (other, train, eval)
-//   mlcx-mutate IN OUT entry:ENTRY:commands=none
-//   mlcx-mutate IN OUT entry:ENTRY:outputs=none
+//   mlcx-mutate IN OUT buffer:B:offset=N         (buffer:B:offset=@NAME:
+//   NAME's) mlcx-mutate IN OUT buffer:B:arena=N mlcx-mutate IN OUT
+//   arena:A:size=N            (A: index) mlcx-mutate IN OUT
+//   command:ENTRY:INDEX:operand:J=N mlcx-mutate IN OUT
+//   command:ENTRY:INDEX:result:J=N mlcx-mutate IN OUT
+//   command:ENTRY:INDEX:kernel=N     (a dispatch's) mlcx-mutate IN OUT
+//   entry:ENTRY:kind=KIND|N   (other, train, eval) mlcx-mutate IN OUT
+//   entry:ENTRY:commands=none mlcx-mutate IN OUT entry:ENTRY:outputs=none
 //   mlcx-mutate IN OUT entry:ENTRY:output:J=N
 //
 // A buffer B is named, or `role=ROLE` for the first buffer of that role; a
@@ -89,11 +91,17 @@ fb::EntryPointT &entryNamed(fb::ProgramT &p, const std::string &entry) {
   die("no entry point '" + entry + "'");
 }
 
-fb::CommandT &command(fb::ProgramT &p, const std::string &entry, size_t index) {
+/// A dispatch command (copies have no operand or kernel to change).
+fb::DispatchT &command(fb::ProgramT &p, const std::string &entry,
+                       size_t index) {
   fb::EntryPointT &e = entryNamed(p, entry);
   if (index >= e.commands.size())
     die("entry '" + entry + "' has no command " + std::to_string(index));
-  return *e.commands[index];
+  fb::DispatchT *dispatch = e.commands[index]->body.AsDispatch();
+  if (!dispatch)
+    die("command " + std::to_string(index) + " of '" + entry +
+        "' is not a dispatch");
+  return *dispatch;
 }
 
 std::string fromHex(const std::string &hex) {
@@ -103,9 +111,15 @@ std::string fromHex(const std::string &hex) {
   return bytes;
 }
 
-void mutateBuffer(fb::BufferT &b, const std::string &field,
+void mutateBuffer(fb::ProgramT &p, fb::BufferT &b, const std::string &field,
                   const std::string &value) {
-  if (field == "byte_size") {
+  if (field == "offset") {
+    b.offset = value.empty() || value[0] != '@'
+                   ? std::stoull(value)
+                   : p.buffers[bufferIndex(p, value)]->offset;
+  } else if (field == "arena") {
+    b.arena = static_cast<uint32_t>(std::stoul(value));
+  } else if (field == "byte_size") {
     b.byte_size = std::stoull(value);
   } else if (field == "shape") {
     b.shape.clear();
@@ -144,10 +158,15 @@ void apply(fb::ExecutableT &exe, const std::string &mutation) {
   if (path.size() == 1 && path[0] == "format_version") {
     exe.format_version = static_cast<uint32_t>(std::stoul(value));
   } else if (path.size() == 3 && path[0] == "buffer") {
-    mutateBuffer(bufferSelected(program, path[1]), path[2], value);
+    mutateBuffer(program, bufferSelected(program, path[1]), path[2], value);
+  } else if (path.size() == 3 && path[0] == "arena" && path[2] == "size") {
+    size_t a = std::stoul(path[1]);
+    if (a >= program.arenas.size())
+      die("no arena " + path[1]);
+    program.arenas[a]->size = std::stoull(value);
   } else if (path.size() == 5 && path[0] == "command" &&
              (path[3] == "operand" || path[3] == "result")) {
-    fb::CommandT &c = command(program, path[1], std::stoul(path[2]));
+    fb::DispatchT &c = command(program, path[1], std::stoul(path[2]));
     auto &list = path[3] == "operand" ? c.operands : c.results;
     size_t j = std::stoul(path[4]);
     if (j >= list.size())
@@ -159,8 +178,8 @@ void apply(fb::ExecutableT &exe, const std::string &mutation) {
   } else if (path.size() == 3 && path[0] == "entry" && path[2] == "kind") {
     entryNamed(program, path[1]).kind = enumValue<fb::EntryKind>(
         value, fb::EnumNamesEntryKind(), static_cast<int>(fb::EntryKind::MAX));
-  } else if (path.size() == 3 && path[0] == "entry" &&
-             path[2] == "commands" && value == "none") {
+  } else if (path.size() == 3 && path[0] == "entry" && path[2] == "commands" &&
+             value == "none") {
     entryNamed(program, path[1]).commands.clear();
   } else if (path.size() == 3 && path[0] == "entry" && path[2] == "outputs" &&
              value == "none") {

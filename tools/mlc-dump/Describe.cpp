@@ -1,6 +1,9 @@
 // Describing a verified executable as JSON, for mlc-dump's two outputs.
 #include "Describe.h"
 
+#include "runtime/Arenas.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -101,9 +104,11 @@ Json describeConstant(const fb::Buffer &buffer) {
           {"data_bytes", buffer.data() ? buffer.data()->size() : 0}};
 }
 
-Json describeBuffer(uint32_t index, const fb::Buffer &buffer) {
+Json describeBuffer(uint32_t index, const fb::Buffer &buffer,
+                    const fb::Program &program) {
   rt::TensorDesc desc = rt::Executable::bufferDesc(buffer);
   bool isParameter = buffer.role() == fb::BufferRole::parameter;
+  const fb::Arena &arena = *program.arenas()->Get(buffer.arena());
   return {{"index", index},
           {"name", str(buffer.name())},
           {"role", enumName(buffer.role(), fb::EnumNameBufferRole)},
@@ -111,6 +116,9 @@ Json describeBuffer(uint32_t index, const fb::Buffer &buffer) {
           {"shape", list(buffer.shape())},
           {"type", desc.str()},
           {"bytes", buffer.byte_size()},
+          {"arena", buffer.arena()},
+          {"arena_kind", enumName(arena.kind(), fb::EnumNameArenaKind)},
+          {"offset", buffer.offset()},
           {"persistent", fb::isPersistent(buffer.role())},
           {"frozen", isParameter && !buffer.trainable()},
           {"init", describeInit(buffer.init())},
@@ -138,6 +146,31 @@ Json describeTotals(const fb::Program &program) {
                                          {"data_bytes", total.dataBytes}};
   }
   return out;
+}
+
+/// Each arena with the buffers it holds, and the memory of the plan next to
+/// what the buffers would take each on its own.
+Json describeArenas(const fb::Program &program) {
+  std::vector<uint64_t> buffers(program.arenas()->size(), 0),
+      bytes(program.arenas()->size(), 0);
+  uint64_t unplanned = 0;
+  for (const fb::Buffer *buffer : *program.buffers()) {
+    ++buffers[buffer->arena()];
+    bytes[buffer->arena()] += buffer->byte_size();
+    unplanned += buffer->byte_size();
+  }
+  Json arenas = Json::array();
+  for (uint32_t a = 0; a < program.arenas()->size(); ++a) {
+    const fb::Arena &arena = *program.arenas()->Get(a);
+    arenas.push_back({{"index", a},
+                      {"kind", enumName(arena.kind(), fb::EnumNameArenaKind)},
+                      {"size", arena.size()},
+                      {"buffers", buffers[a]},
+                      {"buffer_bytes", bytes[a]}});
+  }
+  return {{"arenas", std::move(arenas)},
+          {"planned_bytes", rt::plannedBytes(program)},
+          {"unplanned_bytes", unplanned}};
 }
 
 /// The attributes the kernel's op reads (mlcx.fbs says which).
@@ -192,32 +225,50 @@ Json describeKernel(uint32_t index, const fb::Kernel &kernel) {
           {"fused_ops", strings(kernel.fused_ops())}};
 }
 
-bool isCopy(const fb::Kernel &kernel) {
-  const fb::CpuKernel *cpu = kernel.body_as_CpuKernel();
-  return cpu && cpu->op() == fb::OpKind::copy;
+/// Why a copy runs: the value of state before the step changes it (an
+/// output), or an update that could not be computed in place.
+std::string copyNote(const fb::Copy &copy, const fb::Program &program) {
+  const fb::Buffer &source = *program.buffers()->Get(copy.source());
+  const fb::Buffer &target = *program.buffers()->Get(copy.target());
+  if (fb::keepsValues(target.role()))
+    return "update of '" + str(target.name()) + "'";
+  if (fb::keepsValues(source.role()))
+    return "value of '" + str(source.name()) + "' before the update";
+  return "";
 }
 
 /// kCopy, kInPlace or "" (see Describe.h).
-std::string commandFlag(const fb::Command &command,
-                        const fb::Program &program) {
-  if (isCopy(*program.kernels()->Get(command.kernel())))
-    return kCopy;
-  if (command.results())
-    for (uint32_t r : *command.results())
+std::string dispatchFlag(const fb::Dispatch &dispatch,
+                         const fb::Program &program) {
+  if (dispatch.results())
+    for (uint32_t r : *dispatch.results())
       if (fb::keepsValues(program.buffers()->Get(r)->role()))
         return kInPlace;
   return "";
 }
 
+/// A dispatch or a copy (the loader admits no other command).
 Json describeCommand(uint32_t index, const fb::Command &command,
                      const fb::Program &program) {
-  const fb::Kernel &kernel = *program.kernels()->Get(command.kernel());
+  if (const fb::Copy *copy = command.body_as_Copy())
+    return {{"index", index},
+            {"type", "copy"},
+            {"kernel", nullptr},
+            {"kernel_name", nullptr},
+            {"operands", Json::array({copy->source()})},
+            {"results", Json::array({copy->target()})},
+            {"flag", kCopy},
+            {"note", copyNote(*copy, program)}};
+  const fb::Dispatch &dispatch = *command.body_as_Dispatch();
+  const fb::Kernel &kernel = *program.kernels()->Get(dispatch.kernel());
   return {{"index", index},
-          {"kernel", command.kernel()},
+          {"type", "dispatch"},
+          {"kernel", dispatch.kernel()},
           {"kernel_name", str(kernel.name())},
-          {"operands", list(command.operands())},
-          {"results", list(command.results())},
-          {"flag", commandFlag(command, program)}};
+          {"operands", list(dispatch.operands())},
+          {"results", list(dispatch.results())},
+          {"flag", dispatchFlag(dispatch, program)},
+          {"note", ""}};
 }
 
 Json describeBindings(
@@ -235,13 +286,28 @@ Json describeBindings(
 
 Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
   Json commands = Json::array();
-  uint64_t inPlace = 0, copies = 0;
+  uint64_t inPlace = 0, copies = 0, workspace = 0;
+  std::vector<uint32_t> reads, writes;
   if (entry.commands())
     for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
-      Json command = describeCommand(c, *entry.commands()->Get(c), program);
-      inPlace += command["flag"] == kInPlace;
+      const fb::Command &cmd = *entry.commands()->Get(c);
+      Json command = describeCommand(c, cmd, program);
+      // Updates, not commands: a fused optimizer region computes a
+      // parameter and its moments in place in one dispatch.
+      if (const fb::Dispatch *dispatch = cmd.body_as_Dispatch();
+          dispatch && dispatch->results())
+        for (uint32_t r : *dispatch->results())
+          inPlace += fb::keepsValues(program.buffers()->Get(r)->role());
       copies += command["flag"] == kCopy;
       commands.push_back(std::move(command));
+      // The part of the workspace this entry point's activations use.
+      rt::commandBuffers(cmd, reads, writes);
+      reads.insert(reads.end(), writes.begin(), writes.end());
+      for (uint32_t b : reads) {
+        const fb::Buffer &buffer = *program.buffers()->Get(b);
+        if (buffer.role() == fb::BufferRole::activation)
+          workspace = std::max(workspace, buffer.offset() + buffer.byte_size());
+      }
     }
   return {{"name", str(entry.name())},
           {"kind", enumName(entry.kind(), fb::EnumNameEntryKind)},
@@ -252,6 +318,7 @@ Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
           {"outputs", describeBindings(entry.outputs())},
           {"in_place_updates", inPlace},
           {"copies", copies},
+          {"workspace_bytes", workspace},
           {"commands", std::move(commands)}};
 }
 
@@ -259,16 +326,19 @@ Json describeProgram(const fb::Program &program) {
   Json buffers = Json::array(), kernels = Json::array(),
        entries = Json::array();
   for (uint32_t i = 0; i < program.buffers()->size(); ++i)
-    buffers.push_back(describeBuffer(i, *program.buffers()->Get(i)));
+    buffers.push_back(describeBuffer(i, *program.buffers()->Get(i), program));
   if (program.kernels())
     for (uint32_t k = 0; k < program.kernels()->size(); ++k)
       kernels.push_back(describeKernel(k, *program.kernels()->Get(k)));
   for (const fb::EntryPoint *entry : *program.entry_points())
     entries.push_back(describeEntry(*entry, program));
-  return {
-      {"rank", program.rank()},        {"target", str(program.target())},
-      {"buffers", std::move(buffers)}, {"totals", describeTotals(program)},
-      {"kernels", std::move(kernels)}, {"entry_points", std::move(entries)}};
+  return {{"rank", program.rank()},
+          {"target", str(program.target())},
+          {"buffers", std::move(buffers)},
+          {"totals", describeTotals(program)},
+          {"memory", describeArenas(program)},
+          {"kernels", std::move(kernels)},
+          {"entry_points", std::move(entries)}};
 }
 
 Json describeMesh(const fb::Executable &exe) {

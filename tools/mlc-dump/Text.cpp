@@ -178,12 +178,14 @@ std::string bufferNotes(const Json &buffer) {
 }
 
 std::string renderBuffers(const Json &program) {
-  Table t({"#", "name", "role", "type", "bytes", "notes"},
-          {true, false, false, false, true, false});
+  Table t({"#", "name", "role", "type", "bytes", "arena", "offset", "notes"},
+          {true, false, false, false, true, false, true, false});
   for (const Json &b : program["buffers"])
     t.add({b["index"].dump(), printable(b["name"].get<std::string>()),
            b["role"].get<std::string>(), b["type"].get<std::string>(),
-           b["bytes"].dump(), bufferNotes(b)});
+           b["bytes"].dump(),
+           b["arena"].dump() + " " + b["arena_kind"].get<std::string>(),
+           b["offset"].dump(), bufferNotes(b)});
   return "  buffers (" + std::to_string(program["buffers"].size()) + ")\n" +
          t.render("    ");
 }
@@ -204,6 +206,27 @@ std::string renderTotals(const Json &program) {
   t.add({"total", std::to_string(buffers), std::to_string(bytes),
          std::to_string(data)});
   return "  totals per role\n" + t.render("    ");
+}
+
+/// The arenas, then the planned bytes next to the unplanned sum.
+std::string renderMemory(const Json &program) {
+  const Json &memory = program["memory"];
+  Table t({"#", "kind", "bytes", "buffers", "buffer bytes"},
+          {true, false, true, true, true});
+  for (const Json &a : memory["arenas"])
+    t.add({a["index"].dump(), a["kind"].get<std::string>(), a["size"].dump(),
+           a["buffers"].dump(), a["buffer_bytes"].dump()});
+  uint64_t planned = memory["planned_bytes"].get<uint64_t>();
+  uint64_t unplanned = memory["unplanned_bytes"].get<uint64_t>();
+  char ratio[32] = "";
+  if (unplanned)
+    std::snprintf(ratio, sizeof ratio, ", %.3fx",
+                  static_cast<double>(planned) /
+                      static_cast<double>(unplanned));
+  return "  arenas (" + std::to_string(memory["arenas"].size()) + ")\n" +
+         t.render("    ") + "  memory: planned " + std::to_string(planned) +
+         " bytes (the arenas), unplanned " + std::to_string(unplanned) +
+         " bytes (the sum of the buffers)" + ratio + "\n";
 }
 
 /// "axes=[0] keepdims": flags by name when set, other values as key=value.
@@ -277,13 +300,13 @@ std::string renderCommands(const Json &entry, const Json &program) {
   for (const Json &c : entry["commands"]) {
     std::string flow = buffersText(c["operands"], program) + " -> " +
                        buffersText(c["results"], program);
-    std::string flag = c["flag"].get<std::string>();
-    if (flag == kCopy) {
-      const Json &kernel = program["kernels"][c["kernel"].get<size_t>()];
-      flow += "  (" + joinStrings(kernel["fused_ops"], "; ") + ")";
-    }
-    t.add({c["index"].dump(), printable(c["kernel_name"].get<std::string>()),
-           flag, flow});
+    std::string note = printable(c["note"].get<std::string>());
+    if (!note.empty())
+      flow += "  (" + note + ")";
+    std::string kernel = c["kernel_name"].is_null()
+                             ? "-"
+                             : printable(c["kernel_name"].get<std::string>());
+    t.add({c["index"].dump(), kernel, c["flag"].get<std::string>(), flow});
   }
   return t.render("    ");
 }
@@ -299,7 +322,8 @@ std::string renderEntry(const Json &entry, const Json &program) {
       entry["flops"].dump() + " FLOPs, " +
       count(Json(entry["commands"].size()), "command", "commands") + " (" +
       entry["in_place_updates"].dump() + " in place, " +
-      count(entry["copies"], "copy", "copies") + ")\n";
+      count(entry["copies"], "copy", "copies") + "), workspace " +
+      entry["workspace_bytes"].dump() + " bytes\n";
   Table bindings({"inputs", bindingsText(entry["inputs"], program)},
                  {false, false});
   bindings.add({"outputs", bindingsText(entry["outputs"], program)});
@@ -310,7 +334,7 @@ std::string renderProgram(const Json &program) {
   std::string out = "rank " + program["rank"].dump() + " (target " +
                     printable(program["target"].get<std::string>()) + ")\n\n";
   out += renderBuffers(program) + "\n" + renderTotals(program) + "\n" +
-         renderKernels(program);
+         renderMemory(program) + "\n" + renderKernels(program);
   for (const Json &entry : program["entry_points"])
     out += "\n" + renderEntry(entry, program);
   return out;

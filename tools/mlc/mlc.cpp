@@ -65,6 +65,12 @@ cl::opt<bool> emitMlir("emit-mlir",
                        cl::desc("Print the compiled IR instead of writing an "
                                 "executable"),
                        cl::sub(compileCommand), cl::cat(mlcCategory));
+cl::opt<bool> planMemory(
+    "plan-memory",
+    cl::desc("Plan memory: reuse the memory of dead values and compute "
+             "updates in place (default; --plan-memory=false gives every "
+             "value memory of its own)"),
+    cl::init(true), cl::sub(compileCommand), cl::cat(mlcCategory));
 
 cl::SubCommand genCommand(
     "gen", "Write a GPT-2 or LLaMA model file (mlc gen gpt2 --layers 2 ...)");
@@ -292,7 +298,7 @@ int compile() {
   std::string error;
   FailureOr<std::string> pipeline =
       mlc::compilePipelineText(funcName, trainSpec, error, evalFuncName,
-                               /*fuse=*/!noFuse);
+                               /*fuse=*/!noFuse, planMemory);
   if (failed(pipeline))
     return fail(error);
   PassManager pm(&context);
