@@ -182,15 +182,14 @@ def Fuse : Pass<"mlc-fuse", "mlir::func::FuncOp"> {
 
     `min-ops` (default 2) is the smallest group made into a region; a
     large value turns fusion off so that its effect can be measured.
-    `reductions=true` forms the row and column regions (off by default
-    until the cpu target runs them).
+    `reductions=false` forms loop regions only, to measure what reduction
+    fusion brings.
   }];
   let options = [
     Option<"minOps", "min-ops", "unsigned", /*default=*/"2",
            "Smallest number of ops a region holds">,
-    Option<"reductions", "reductions", "bool", /*default=*/"false",
-           "Form \"row\" and \"column\" regions around reductions "
-           "(off until the cpu target runs them)">,
+    Option<"reductions", "reductions", "bool", /*default=*/"true",
+           "Form \"row\" and \"column\" regions around reductions">,
   ];
   let dependentDialects = ["::mlc::MlcDialect"];
 }

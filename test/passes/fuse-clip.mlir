@@ -4,7 +4,7 @@
 // is a row region over the whole gradient, read once (the f64 sum of
 // those sums and the clip factor stay outside); each parameter's update
 // is one loop region reading the clip factor.
-// RUN: mlc-opt %s -mlc-train-step="optimizer=adamw lr=0.01 clip=1.0" -canonicalize -cse -mlc-fuse=reductions=true | FileCheck %s
+// RUN: mlc-opt %s -mlc-train-step="optimizer=adamw lr=0.01 clip=1.0" -canonicalize -cse -mlc-fuse | FileCheck %s
 
 // CHECK-LABEL: func.func @train_step
 // CHECK: %[[H:.*]] = mlc.matmul %arg13, %arg0

@@ -2,11 +2,11 @@
 // dims, with their producers and the consumers that broadcast the result
 // back over the row) and "column" regions (reductions over the leading
 // dims with their producers).
-// RUN: mlc-opt %s -split-input-file -mlc-fuse=reductions=true | FileCheck %s
+// RUN: mlc-opt %s -split-input-file -mlc-fuse | FileCheck %s
 // Reduction fusion off: loops only.
 // RUN: mlc-opt %s -split-input-file -mlc-fuse=reductions=false | FileCheck %s --check-prefix=OFF
 // The regions verify and print back as they were parsed.
-// RUN: mlc-opt %s -split-input-file -mlc-fuse=reductions=true | mlc-opt -split-input-file | FileCheck %s
+// RUN: mlc-opt %s -split-input-file -mlc-fuse | mlc-opt -split-input-file | FileCheck %s
 
 // The backward pass of a layer norm as autodiff decomposes it (the row
 // statistics recomputed), in the order of GPT-2's blocks: the weight and
