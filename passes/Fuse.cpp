@@ -46,14 +46,19 @@ bool isElementwiseCandidate(Operation *op) {
 }
 
 /// An f32 reduce_sum / reduce_mean / reduce_max that a "row" or "column"
-/// region can hold: its kind ("row", "column"), or "" for none.
+/// region can hold: its kind ("row", "column"), or "" for none. One that
+/// reduces only dims of size 1 moves elements and adds nothing; it stays
+/// as it is.
 StringRef reductionCandidateKind(Operation *op) {
   std::optional<SmallVector<int64_t>> axes = FusionOp::reducedAxesOf(op);
   if (!axes || !cast<RankedTensorType>(op->getOperand(0).getType())
                     .getElementType()
                     .isF32())
     return "";
-  return FusionOp::reductionKind(shapeOf(op->getOperand(0)), *axes);
+  ArrayRef<int64_t> shape = shapeOf(op->getOperand(0));
+  if (llvm::all_of(*axes, [&](int64_t axis) { return shape[axis] == 1; }))
+    return "";
+  return FusionOp::reductionKind(shape, *axes);
 }
 
 /// The input shape of `reduction` with the reduced dims as 1: the shape of
@@ -196,14 +201,25 @@ private:
       Operation *user = work.pop_back_val();
       if (runsAfterRoot(user) || sinks.contains(user))
         continue;
-      // A member reading an op that reads `op` would close a cycle.
+      // A member reading an op that reads `op` would close a cycle; a
+      // reduction of this group's kind over its iteration shape belongs
+      // with the values it shares with the group (a norm's input gradient
+      // with the row statistics), not after them.
       if (members_.contains(user) || user->getBlock() != root_->getBlock() ||
-          !isMemoryEffectFree(user) || sinks.size() == kMaxSunkOps)
+          !isMemoryEffectFree(user) || sinks.size() == kMaxSunkOps ||
+          reducesLikeThisGroup(user))
         return std::nullopt;
       sinks.insert(user);
       work.append(user->getUsers().begin(), user->getUsers().end());
     }
     return sinks;
+  }
+
+  bool reducesLikeThisGroup(Operation *op) const {
+    StringRef kind = reductionCandidateKind(op);
+    return ((kind == "row" && kind_ == Kind::Row) ||
+            (kind == "column" && kind_ == Kind::Column)) &&
+           shapeOf(op->getOperand(0)) == ArrayRef<int64_t>(shape_);
   }
 
   bool tryJoin(Operation *op) {
@@ -225,8 +241,20 @@ private:
   bool accepts(Operation *op) {
     if (isElementwiseCandidate(op)) {
       ArrayRef<int64_t> shape = shapeOf(op->getResult(0));
-      return shape == ArrayRef<int64_t>(shape_) ||
-             (kind_ == Kind::Row && hasReduction() && isRowValue(shape));
+      if (shape == ArrayRef<int64_t>(shape_))
+        return true;
+      if (kind_ != Kind::Row)
+        return false;
+      if (!rowShape_.empty() || hasReduction())
+        return isRowValue(shape);
+      // Before any reduction has joined, a value of the iteration shape
+      // with dims of size 1 stands for values per row of one that will
+      // (a norm's 1/std, read by the root, computed from the row's sum):
+      // its shape fixes the reduced shape a reduction must have to join.
+      if (shape.size() != shape_.size() || !isBroadcastableTo(shape, shape_))
+        return false;
+      rowShape_.assign(shape.begin(), shape.end());
+      return true;
     }
     StringRef kind = reductionCandidateKind(op);
     if (kind_ == Kind::Row && kind == "row")
@@ -249,6 +277,8 @@ private:
     if (hasReduction() &&
         (input != ArrayRef<int64_t>(shape_) || rowShape != rowShape_ ||
          *FusionOp::reducedAxesOf(op) != axes_))
+      return false;
+    if (!rowShape_.empty() && rowShape != rowShape_)
       return false;
     if (!hasReduction() && input != ArrayRef<int64_t>(shape_)) {
       // The members so far (the root among them) would be values per row
@@ -302,7 +332,8 @@ private:
   /// the iteration shape.
   llvm::DenseSet<Operation *> feedsFullSet_;
   /// The iteration shape; once a reduction joined, its axes and the
-  /// shape of a value per row.
+  /// shape of a value per row (that shape may come first, from a member
+  /// of it; empty until then).
   SmallVector<int64_t> shape_, axes_, rowShape_;
   bool reduced_ = false;
 };

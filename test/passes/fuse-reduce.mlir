@@ -253,3 +253,19 @@ func.func @middle_axis(%x: tensor<2x3x4xf32>) -> tensor<2x4xf32> {
   %s = mlc.reduce_sum %n axes = [1] : (tensor<2x3x4xf32>) -> tensor<2x4xf32>
   return %s : tensor<2x4xf32>
 }
+
+// -----
+
+// Negative: a sum over a dim of size 1 moves elements and adds nothing
+// (a batch of one's bias gradient): it stays a single op, and the loop
+// around it stays a loop region.
+// CHECK-LABEL: func.func @unit_axis
+// CHECK: %[[L:.*]] = mlc.fusion "loop"
+// CHECK: mlc.reduce_sum %[[L]] axes = [0]
+// CHECK-NOT: mlc.fusion "row"
+func.func @unit_axis(%g: tensor<1x16xf32>, %x: tensor<1x16xf32>) -> tensor<16xf32> {
+  %e = mlc.exp %x : tensor<1x16xf32>
+  %m = mlc.mul %g, %e : (tensor<1x16xf32>, tensor<1x16xf32>) -> tensor<1x16xf32>
+  %s = mlc.reduce_sum %m axes = [0] : (tensor<1x16xf32>) -> tensor<16xf32>
+  return %s : tensor<16xf32>
+}
