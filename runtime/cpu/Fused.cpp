@@ -12,6 +12,7 @@
 // place; broadcast or i1 operands are gathered into scratch per tile.
 // Results are stored after every step of the tile has run, so a result may
 // share memory with an operand read at the same index (in-place updates).
+#include "runtime/cpu/FusedSteps.h"
 #include "runtime/cpu/KernelUtil.h"
 #include "runtime/cpu/Parallel.h"
 #include "runtime/cpu/ScalarOps.h"
@@ -70,32 +71,30 @@ int arity(K op) {
 /// The element type a step of kind `op` produces from its operands.
 bool producesBool(K op) { return op == K::compare; }
 
-/// One operand of a step within a tile: a run of floats or one value.
-struct Arg {
-  const float *p = nullptr;
-  float v = 0;
-  bool scalar = false;
-};
-
 template <typename Op>
 void unaryLoop(float *out, const float *a, int64_t n, Op op) {
   for (int64_t i = 0; i < n; ++i)
     out[i] = op(a[i]);
 }
 
+/// `scalars` bit k: operand k is one value, not n.
 template <typename Op>
-void binaryLoop(float *out, const Arg &a, const Arg &b, int64_t n, Op op) {
-  if (!a.scalar && !b.scalar) {
+void binaryLoop(float *out, const float *a, const float *b, unsigned scalars,
+                int64_t n, Op op) {
+  if (scalars == 0) {
     for (int64_t i = 0; i < n; ++i)
-      out[i] = op(a.p[i], b.p[i]);
-  } else if (!a.scalar) {
-    const float bv = b.v;
+      out[i] = op(a[i], b[i]);
+  } else if (scalars == 2) {
+    const float bv = *b;
     for (int64_t i = 0; i < n; ++i)
-      out[i] = op(a.p[i], bv);
+      out[i] = op(a[i], bv);
+  } else if (scalars == 1) {
+    const float av = *a;
+    for (int64_t i = 0; i < n; ++i)
+      out[i] = op(av, b[i]);
   } else {
-    const float av = a.v;
-    for (int64_t i = 0; i < n; ++i)
-      out[i] = op(av, b.p[i]);
+    const float v = op(*a, *b);
+    std::fill(out, out + n, v);
   }
 }
 
@@ -239,31 +238,14 @@ private:
 
   float evaluateScalar(size_t index) const {
     const Step &s = steps_[index];
-    switch (arity(s.op)) {
-    case 0:
+    if (s.op == K::copy)
       return load(s, 0);
-    case 1: {
-      float out = 0, in = values_[s.a];
-      withUnary(s.op, s.approximate, s.dtype,
-                [&](auto f) { unaryLoop(&out, &in, 1, f); });
-      return out;
-    }
-    case 2: {
-      float out = 0;
-      Arg a{&values_[s.a]}, b{&values_[s.b]};
-      withBinary(s.op, s.predicate,
-                 [&](auto f) { binaryLoop(&out, a, b, 1, f); });
-      return out;
-    }
-    default:
-      return values_[s.a] != 0.0f ? values_[s.b] : values_[s.c];
-    }
-  }
-
-  Arg arg(int reg, const std::vector<const float *> &regs) const {
-    if (steps_[reg].scalar)
-      return Arg{nullptr, values_[reg], true};
-    return Arg{regs[reg], 0, false};
+    const float *args[3] = {&values_[s.a], &values_[s.b], &values_[s.c]};
+    float out = 0;
+    runFusedStep(
+        fb::FusedStep(s.op, s.dtype, s.predicate, s.approximate, 0, 0, 0), args,
+        0, &out, 1);
+    return out;
   }
 
   void gather(const Step &s, int64_t begin, int64_t end, float *out) const {
@@ -299,30 +281,21 @@ private:
       }
       float *out = scratch.data() + static_cast<size_t>(s.slot) * kTile;
       regs[r] = out;
-      switch (arity(s.op)) {
-      case 0:
+      if (s.op == K::copy) {
         gather(s, begin, end, out);
-        break;
-      case 1:
-        withUnary(s.op, s.approximate, s.dtype,
-                  [&](auto f) { unaryLoop(out, regs[s.a], n, f); });
-        break;
-      case 2: {
-        Arg a = arg(s.a, regs), b = arg(s.b, regs);
-        withBinary(s.op, s.predicate,
-                   [&](auto f) { binaryLoop(out, a, b, n, f); });
-        break;
+        continue;
       }
-      default: {
-        Arg p = arg(s.a, regs), t = arg(s.b, regs), f = arg(s.c, regs);
-        for (int64_t i = 0; i < n; ++i) {
-          const float tv = t.scalar ? t.v : t.p[i];
-          const float fv = f.scalar ? f.v : f.p[i];
-          out[i] = (p.scalar ? p.v : p.p[i]) != 0.0f ? tv : fv;
-        }
-        break;
+      const float *args[3] = {};
+      unsigned scalars = 0;
+      int operands[3] = {s.a, s.b, s.c};
+      for (int k = 0; k < arity(s.op); ++k) {
+        bool isScalar = steps_[operands[k]].scalar;
+        args[k] = isScalar ? &values_[operands[k]] : regs[operands[k]];
+        scalars |= unsigned(isScalar) << k;
       }
-      }
+      runFusedStep(
+          fb::FusedStep(s.op, s.dtype, s.predicate, s.approximate, 0, 0, 0),
+          args, scalars, out, n);
     }
     for (const Output &o : outputs_) {
       bool isScalar = steps_[o.reg].scalar;
@@ -353,6 +326,81 @@ bool isRegisterType(DType t) { return t == DType::f32 || t == DType::i1; }
 
 } // namespace
 
+int fusedStepArity(fb::OpKind op) { return arity(op); }
+
+void runFusedStep(const fb::FusedStep &step, const float *const args[3],
+                  unsigned scalars, float *out, int64_t n) {
+  const K op = step.op();
+  switch (arity(op)) {
+  case 1:
+    if (scalars & 1) {
+      float value = 0;
+      withUnary(op, step.approximate(), step.dtype(),
+                [&](auto f) { unaryLoop(&value, args[0], 1, f); });
+      std::fill(out, out + n, value);
+      return;
+    }
+    return withUnary(op, step.approximate(), step.dtype(),
+                     [&](auto f) { unaryLoop(out, args[0], n, f); });
+  case 2:
+    return withBinary(op, step.predicate(), [&](auto f) {
+      binaryLoop(out, args[0], args[1], scalars, n, f);
+    });
+  default: // select
+    for (int64_t i = 0; i < n; ++i) {
+      const float p = args[0][scalars & 1 ? 0 : i];
+      out[i] = p != 0.0f ? args[1][scalars & 2 ? 0 : i]
+                         : args[2][scalars & 4 ? 0 : i];
+    }
+  }
+}
+
+Status checkFusedStep(const flatbuffers::Vector<const fb::FusedStep *> &steps,
+                      uint32_t i, const Descs &operands) {
+  const fb::FusedStep &s = *steps.Get(i);
+  std::string where =
+      "step " + std::to_string(i) + " (" + fb::EnumNameOpKind(s.op()) + ")";
+  int n = arity(s.op());
+  if (n < 0 || !fb::EnumNameOpKind(s.op())[0])
+    return Status::error(where + " is not an elementwise kind");
+  if (!isRegisterType(s.dtype()))
+    return Status::error(where + " has dtype " + dtypeName(s.dtype()) +
+                         ", expected f32 or i1");
+  if (n == 0) {
+    if (s.a() >= operands.size())
+      return Status::error(where + " reads operand " + std::to_string(s.a()) +
+                           " of " + std::to_string(operands.size()));
+    if (operands[s.a()]->dtype != s.dtype())
+      return Status::error(where + " reads operand " + std::to_string(s.a()) +
+                           " (" + operands[s.a()]->str() + ") as " +
+                           dtypeName(s.dtype()));
+    return Status::ok();
+  }
+  uint16_t regs[3] = {s.a(), s.b(), s.c()};
+  for (int k = 0; k < n; ++k)
+    if (regs[k] >= i)
+      return Status::error(where + " reads register " +
+                           std::to_string(regs[k]) +
+                           ", which is not an earlier step");
+  auto typeOf = [&](int k) { return steps.Get(regs[k])->dtype(); };
+  bool boolResult =
+      producesBool(s.op()) || (s.op() == K::cast && s.dtype() == DType::i1);
+  if ((s.dtype() == DType::i1) != boolResult)
+    return Status::error(where + " must produce " +
+                         (boolResult ? "i1" : "f32") + ", found " +
+                         dtypeName(s.dtype()));
+  bool operandsOk = true;
+  if (s.op() == K::select)
+    operandsOk = typeOf(0) == DType::i1 && typeOf(1) == DType::f32 &&
+                 typeOf(2) == DType::f32;
+  else if (s.op() != K::cast)
+    for (int k = 0; k < n; ++k)
+      operandsOk &= typeOf(k) == DType::f32;
+  if (!operandsOk)
+    return Status::error(where + " has operands of the wrong type");
+  return Status::ok();
+}
+
 Status checkFusedLoop(const fb::FusedLoop &loop, const Descs &operands,
                       const Descs &results) {
   if (!loop.shape() || !loop.steps() || !loop.results())
@@ -374,49 +422,8 @@ Status checkFusedLoop(const fb::FusedLoop &loop, const Descs &operands,
                            ") must be f32 or i1 and broadcast to the "
                            "iteration shape " +
                            shapeStr(shape));
-  for (uint32_t i = 0; i < steps.size(); ++i) {
-    const fb::FusedStep &s = *steps.Get(i);
-    std::string where = "step " + std::to_string(i) + " (" +
-                        fb::EnumNameOpKind(s.op()) + ")";
-    int n = arity(s.op());
-    if (n < 0 || !fb::EnumNameOpKind(s.op())[0])
-      return Status::error(where + " is not an elementwise kind");
-    if (!isRegisterType(s.dtype()))
-      return Status::error(where + " has dtype " + dtypeName(s.dtype()) +
-                           ", expected f32 or i1");
-    if (n == 0) {
-      if (s.a() >= operands.size())
-        return Status::error(where + " reads operand " + std::to_string(s.a()) +
-                             " of " + std::to_string(operands.size()));
-      if (operands[s.a()]->dtype != s.dtype())
-        return Status::error(where + " reads operand " + std::to_string(s.a()) +
-                             " (" + operands[s.a()]->str() + ") as " +
-                             dtypeName(s.dtype()));
-      continue;
-    }
-    uint16_t regs[3] = {s.a(), s.b(), s.c()};
-    for (int k = 0; k < n; ++k)
-      if (regs[k] >= i)
-        return Status::error(where + " reads register " +
-                             std::to_string(regs[k]) +
-                             ", which is not an earlier step");
-    auto typeOf = [&](int k) { return steps.Get(regs[k])->dtype(); };
-    bool boolResult = producesBool(s.op()) ||
-                      (s.op() == K::cast && s.dtype() == DType::i1);
-    if ((s.dtype() == DType::i1) != boolResult)
-      return Status::error(where + " must produce " +
-                           (boolResult ? "i1" : "f32") + ", found " +
-                           dtypeName(s.dtype()));
-    bool operandsOk = true;
-    if (s.op() == K::select)
-      operandsOk = typeOf(0) == DType::i1 && typeOf(1) == DType::f32 &&
-                   typeOf(2) == DType::f32;
-    else if (s.op() != K::cast)
-      for (int k = 0; k < n; ++k)
-        operandsOk &= typeOf(k) == DType::f32;
-    if (!operandsOk)
-      return Status::error(where + " has operands of the wrong type");
-  }
+  for (uint32_t i = 0; i < steps.size(); ++i)
+    MLC_RETURN_IF_ERROR(checkFusedStep(steps, i, operands));
   if (loop.results()->size() != results.size())
     return Status::error("fused loop names " +
                          std::to_string(loop.results()->size()) +

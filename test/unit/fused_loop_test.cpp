@@ -12,14 +12,6 @@ using S = fb::FusedStep;
 using P = fb::ComparePredicate;
 using G = fb::GeluApproximation;
 
-S load(uint16_t operand, DType dtype = DType::f32) {
-  return S(OpKind::copy, dtype, P::eq, G::none, operand, 0, 0);
-}
-S step(OpKind op, uint16_t a, uint16_t b = 0, uint16_t c = 0,
-       DType dtype = DType::f32, P predicate = P::eq, G approx = G::none) {
-  return S(op, dtype, predicate, approx, a, b, c);
-}
-
 /// A FusedLoop in its own flatbuffer.
 class LoopBuf {
 public:
@@ -95,11 +87,11 @@ TEST(FusedLoop, MatchesOpByOpBitForBit) {
   runKernel(kernelOf(OpKind::select), {&m, &y, &x}, {&z});
 
   LoopBuf loop(shape,
-               {load(0), load(1), step(OpKind::add, 0, 1),
-                step(OpKind::gelu, 2, 0, 0, DType::f32, P::eq, G::tanh),
-                load(2), step(OpKind::mul, 3, 4), load(3),
-                step(OpKind::compare, 5, 6, 0, DType::i1, P::gt),
-                step(OpKind::select, 7, 5, 0)},
+               {fusedLoad(0), fusedLoad(1), fusedStep(OpKind::add, 0, 1),
+                fusedStep(OpKind::gelu, 2, 0, 0, DType::f32, P::eq, G::tanh),
+                fusedLoad(2), fusedStep(OpKind::mul, 3, 4), fusedLoad(3),
+                fusedStep(OpKind::compare, 5, 6, 0, DType::i1, P::gt),
+                fusedStep(OpKind::select, 7, 5, 0)},
                {5, 7, 8});
   Host fy(DType::f32, shape), fm(DType::i1, shape), fz(DType::f32, shape);
   ASSERT_TRUE(checkFusedLoop(loop.get(), descs({&x, &row, &scale, &col}),
@@ -125,9 +117,10 @@ TEST(FusedLoop, ScalarStepsAndI1Operands) {
   std::memcpy(a.bytes.get(), &av, 4);
   std::memcpy(one.bytes.get(), &ov, 4);
   LoopBuf loop(shape,
-               {load(0, DType::i1), step(OpKind::cast, 0), load(1),
-                step(OpKind::mul, 2, 2), step(OpKind::mul, 1, 3), load(2),
-                step(OpKind::add, 4, 5)},
+               {fusedLoad(0, DType::i1), fusedStep(OpKind::cast, 0),
+                fusedLoad(1), fusedStep(OpKind::mul, 2, 2),
+                fusedStep(OpKind::mul, 1, 3), fusedLoad(2),
+                fusedStep(OpKind::add, 4, 5)},
                {6});
   Host r(DType::f32, shape);
   ASSERT_TRUE(
@@ -154,8 +147,8 @@ TEST(FusedLoop, ResultOverwritesAnOperandReadAtTheSameIndex) {
     want[i] = static_cast<float>(p.get(i)) -
               static_cast<float>(g.get(i)) * lv;
   LoopBuf loop(shape,
-               {load(0), load(1), load(2), step(OpKind::mul, 1, 2),
-                step(OpKind::sub, 0, 3)},
+               {fusedLoad(0), fusedLoad(1), fusedLoad(2),
+                fusedStep(OpKind::mul, 1, 2), fusedStep(OpKind::sub, 0, 3)},
                {4});
   ASSERT_TRUE(
       checkFusedLoop(loop.get(), descs({&p, &g, &lr}), descs({&p})).isOk());
@@ -180,31 +173,37 @@ TEST(FusedLoop, RefusesMalformedPrograms) {
     EXPECT_NE(message.find(part), std::string::npos)
         << "'" << message << "' does not say '" << part << "'";
   };
-  expect(checkError(LoopBuf(shape, {load(0), step(OpKind::neg, 1)}, {1}),
-                    {&x}, {&out}),
-         "step 1 (neg) reads register 1, which is not an earlier step");
-  expect(checkError(LoopBuf(shape, {load(3)}, {0}), {&x}, {&out}),
+  expect(
+      checkError(LoopBuf(shape, {fusedLoad(0), fusedStep(OpKind::neg, 1)}, {1}),
+                 {&x}, {&out}),
+      "step 1 (neg) reads register 1, which is not an earlier step");
+  expect(checkError(LoopBuf(shape, {fusedLoad(3)}, {0}), {&x}, {&out}),
          "step 0 (copy) reads operand 3 of 1");
-  expect(checkError(LoopBuf(shape, {load(0), step(OpKind::matmul, 0, 0)}, {1}),
-                    {&x}, {&out}),
-         "step 1 (matmul) is not an elementwise kind");
-  expect(checkError(LoopBuf(shape, {load(0)}, {5}), {&x}, {&out}),
+  expect(
+      checkError(
+          LoopBuf(shape, {fusedLoad(0), fusedStep(OpKind::matmul, 0, 0)}, {1}),
+          {&x}, {&out}),
+      "step 1 (matmul) is not an elementwise kind");
+  expect(checkError(LoopBuf(shape, {fusedLoad(0)}, {5}), {&x}, {&out}),
          "result 0 is register 5 of 1");
-  expect(checkError(LoopBuf(shape, {load(0)}, {0}), {&x}, {&wide}),
+  expect(checkError(LoopBuf(shape, {fusedLoad(0)}, {0}), {&x}, {&wide}),
          "result 0 is 4x9xf32, expected 4x8xf32");
-  expect(checkError(LoopBuf(shape, {load(0)}, {0}), {&ints}, {&out}),
+  expect(checkError(LoopBuf(shape, {fusedLoad(0)}, {0}), {&ints}, {&out}),
          "operand 0 (4x8xi32) must be f32 or i1");
-  expect(checkError(LoopBuf(shape, {load(0), step(OpKind::add, 0, 0,
-                                                 0, DType::i1)},
-                            {1}),
-                    {&x}, {&bad}),
+  expect(checkError(
+             LoopBuf(shape,
+                     {fusedLoad(0), fusedStep(OpKind::add, 0, 0, 0, DType::i1)},
+                     {1}),
+             {&x}, {&bad}),
          "step 1 (add) must produce f32, found i1");
-  expect(checkError(LoopBuf(shape, {load(0), load(1), step(OpKind::add, 0, 1)},
-                            {2}),
-                    {&x, &wide}, {&out}),
+  expect(checkError(
+             LoopBuf(shape,
+                     {fusedLoad(0), fusedLoad(1), fusedStep(OpKind::add, 0, 1)},
+                     {2}),
+             {&x, &wide}, {&out}),
          "operand 1 (4x9xf32) must be f32 or i1 and broadcast");
   Host two(DType::f32, shape);
-  expect(checkError(LoopBuf(shape, {load(0)}, {0, 0}), {&x}, {&two, &two}),
+  expect(checkError(LoopBuf(shape, {fusedLoad(0)}, {0, 0}), {&x}, {&two, &two}),
          "results 0 and 1 are one buffer");
 }
 

@@ -21,6 +21,8 @@
 //   mlcx-mutate IN OUT entry:ENTRY:commands=none
 //   mlcx-mutate IN OUT entry:ENTRY:outputs=none
 //   mlcx-mutate IN OUT entry:ENTRY:output:J=N
+//   mlcx-mutate IN OUT kernel:NAME:layout=row|column  (a reduction region's)
+//   mlcx-mutate IN OUT kernel:NAME:axes=0,1
 //
 // A buffer B is named, or `role=ROLE` for the first buffer of that role; a
 // buffer index N may be written `@NAME`.
@@ -159,6 +161,32 @@ void mutateBuffer(fb::ProgramT &p, fb::BufferT &b, const std::string &field,
   }
 }
 
+/// The reduction region (FusedReduce body) of kernel `name`.
+fb::FusedReduceT &reduction(fb::ProgramT &p, const std::string &name) {
+  for (auto &k : p.kernels)
+    if (k->name == name) {
+      if (fb::FusedReduceT *r = k->body.AsFusedReduce())
+        return *r;
+      die("kernel '" + name + "' is not a reduction region");
+    }
+  die("no kernel '" + name + "'");
+}
+
+void mutateReduction(fb::FusedReduceT &r, const std::string &field,
+                     const std::string &value) {
+  if (field == "layout") {
+    r.layout =
+        enumValue<fb::ReduceLayout>(value, fb::EnumNamesReduceLayout(),
+                                    static_cast<int>(fb::ReduceLayout::MAX));
+  } else if (field == "axes") {
+    r.axes.clear();
+    for (const std::string &axis : split(value, ','))
+      r.axes.push_back(std::stoll(axis));
+  } else {
+    die("unknown kernel field '" + field + "'");
+  }
+}
+
 void apply(fb::ExecutableT &exe, const std::string &mutation) {
   size_t eq = mutation.rfind('=');
   if (eq == std::string::npos)
@@ -183,6 +211,8 @@ void apply(fb::ExecutableT &exe, const std::string &mutation) {
     if (j >= list.size())
       die("command has no " + path[3] + " " + path[4]);
     list[j] = bufferIndex(program, value);
+  } else if (path.size() == 3 && path[0] == "kernel") {
+    mutateReduction(reduction(program, path[1]), path[2], value);
   } else if (path.size() == 4 && path[0] == "command" && path[3] == "kernel") {
     command(program, path[1], std::stoul(path[2])).kernel =
         static_cast<uint32_t>(std::stoul(value));
