@@ -16,8 +16,10 @@ mkdir -p "$work/seeds" "$work/corpus"
 "$bin/mlc" gen gpt2 --layers 1 --heads 2 --dim 8 --vocab 16 --context 8 --batch 2 --seq 8 --prefill 4 -o "$work/gpt2.mlir"
 "$bin/mlc" compile "$work/gpt2.mlir" --train adamw -o "$work/seeds/gpt2.mlcx"
 # Crafted layouts the loader must refuse: live activations sharing bytes,
-# a misaligned slice, a slice past its arena.
-"$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/overlap.mlcx" buffer:train_step.t7:offset=@train_step.t6
+# a misaligned slice, a slice past its arena. Compiled op by op, so that
+# the buffers named are single ops' results.
+"$bin/mlc" compile "$src/models/mlp.mlir" --train sgd,lr=0.1,momentum=0.9 --no-fuse -o "$work/seeds/mlp_ops.mlcx"
+"$bin/mlcx-mutate" "$work/seeds/mlp_ops.mlcx" "$work/seeds/overlap.mlcx" buffer:train_step.t7:offset=@train_step.t6
 "$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/misaligned.mlcx" buffer:w1:offset=32
 "$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/small-arena.mlcx" arena:0:size=64
 cd "$work"
