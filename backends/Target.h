@@ -8,6 +8,8 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace mlc {
 
@@ -25,6 +27,15 @@ public:
   virtual ~Target() = default;
   /// The name programs carry and devices match ("cpu").
   virtual llvm::StringRef name() const = 0;
+  /// Whether this target has a kernel for ops named `name` (checkOp may
+  /// still refuse one for its types or attributes). Asked of every mlc op
+  /// by registered_ops_test, so that an op without one fails a test.
+  virtual bool hasKernel(mlir::OperationName name) const = 0;
+  /// Why ops named `name` cannot be part of a "loop" kernel region on this
+  /// target (every Elementwise op must be: -mlc-fuse groups them all), or
+  /// nothing if they can.
+  virtual std::optional<std::string>
+  whyNotFusible(mlir::OperationName name) const = 0;
   /// Emits an error at `op` (naming the op and the reason) if this target
   /// cannot run it.
   virtual llvm::LogicalResult checkOp(mlir::Operation *op) const = 0;

@@ -8,11 +8,17 @@
 
 namespace mlc {
 
-/// Floating-point operations `op` performs: 2*M*N*K per matmul batch
-/// entry, one per output element for elementwise ops, one per input
-/// element for reductions, a handful per element for softmax and losses,
-/// zero for data movement (reshape, transpose, broadcast, cast, constants).
+/// Floating-point operations `op` performs, from its CostOpInterface
+/// (ir/MlcInterfaces.td): 2*M*N*K per matmul batch entry, one per output
+/// element for elementwise ops, one per input element for reductions, a
+/// handful per element for softmax, norms and losses, zero for data
+/// movement (reshape, transpose, broadcast, cast, constants). Every mlc op
+/// implements it (registered_ops_test); other ops count zero.
 uint64_t countFlops(mlir::Operation *op);
+
+/// Attaches the cost model of the kernel-region op (mlc.fusion: the sum of
+/// its body's) to `context`; the mlc dialect does it when it loads.
+void attachCostModels(mlir::MLIRContext &context);
 
 } // namespace mlc
 

@@ -3,7 +3,7 @@
 #ifndef MLC_CACHE_OPS_TD
 #define MLC_CACHE_OPS_TD
 
-def Mlc_CacheWriteOp : Mlc_Op<"cache_write", [Pure]> {
+def Mlc_CacheWriteOp : Mlc_Op<"cache_write", [Pure, NoGradient, Cost]> {
   let summary = "a cache with T slices along one axis replaced at a position";
   let description = [{
     `mlc.cache_write %cache, %new, %pos axis = 2 : (tensor<1x12x1024x64xf32>,

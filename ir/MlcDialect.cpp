@@ -2,6 +2,7 @@
 // verification of the model annotations on function arguments and results.
 #include "ir/MlcDialect.h"
 #include "ir/Broadcast.h"
+#include "ir/Cost.h"
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
 
@@ -43,6 +44,10 @@ void MlcDialect::initialize() {
       >();
   registerAttributes();
   addInterfaces<MlcInlinerInterface>();
+  // The kernel-region ops get their cost and their absence of a gradient
+  // from the files that define those concerns for every op.
+  attachCostModels(*getContext());
+  attachNoGradientModels(*getContext());
 }
 
 Operation *MlcDialect::materializeConstant(OpBuilder &builder, Attribute value,

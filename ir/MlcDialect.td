@@ -39,6 +39,12 @@ def Mlc_Elementwise : NativeOpTrait<"Elementwise"> {
   let cppNamespace = "::mlc::trait";
 }
 
+// A pass rewrites the op into others before export, so that no target
+// lowers it: einsum (-mlc-lower-einsum), full (folds to a constant).
+def Mlc_LoweredBeforeExport : NativeOpTrait<"LoweredBeforeExport"> {
+  let cppNamespace = "::mlc::trait";
+}
+
 class Mlc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Mlc_Dialect, mnemonic, [Mlc_SupportedTensorSizes] # traits>;
 

@@ -522,4 +522,42 @@ SoftmaxCrossEntropyOp::buildGradients(OpBuilder &b, ArrayRef<Value> resultGrads,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Ops without a derivative (NoGradientOpInterface), each with its reason
+//===----------------------------------------------------------------------===//
+
+StringRef CompareOp::getNoGradientReason() {
+  return "its result is boolean (the predicate of a select gets none)";
+}
+StringRef ConstantOp::getNoGradientReason() { return "it has no operands"; }
+StringRef FullOp::getNoGradientReason() { return "it has no operands"; }
+StringRef OneHotOp::getNoGradientReason() {
+  return "its operand is integer labels";
+}
+StringRef ArgmaxOp::getNoGradientReason() {
+  return "its result is integer indices";
+}
+StringRef EinsumOp::getNoGradientReason() {
+  return "autodiff runs after -mlc-lower-einsum, on the ops it lowers to";
+}
+
+namespace {
+
+/// Kernel regions are formed by -mlc-fuse, after autodiff: nothing
+/// differentiates through them.
+template <typename Op>
+struct KernelRegionNoGradient
+    : NoGradientOpInterface::ExternalModel<KernelRegionNoGradient<Op>, Op> {
+  static StringRef getNoGradientReason() {
+    return "kernel regions are formed after autodiff";
+  }
+};
+
+} // namespace
+
+void attachNoGradientModels(MLIRContext &context) {
+  FusionOp::attachInterface<KernelRegionNoGradient<FusionOp>>(context);
+  YieldOp::attachInterface<KernelRegionNoGradient<YieldOp>>(context);
+}
+
 } // namespace mlc

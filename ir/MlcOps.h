@@ -17,4 +17,13 @@
 #define GET_OP_CLASSES
 #include "ir/MlcOps.h.inc"
 
+namespace mlc {
+
+/// Attaches NoGradientOpInterface to the kernel-region ops (mlc.fusion,
+/// mlc.yield), which autodiff never sees; the mlc dialect does it when it
+/// loads (ir/MlcGradients.cpp).
+void attachNoGradientModels(mlir::MLIRContext &context);
+
+} // namespace mlc
+
 #endif // MLC_IR_MLCOPS_H

@@ -9,7 +9,16 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
+// What every op declares (test/unit/registered_ops_test.cpp checks it):
+// a gradient rule or the reason it has none, and its cost.
 defvar Differentiable = DeclareOpInterfaceMethods<Mlc_DifferentiableOpInterface>;
+// No derivative, deliberately: the reason is next to the gradient rules
+// (MlcGradients.cpp, MlcTransformerGradients.cpp).
+defvar NoGradient = DeclareOpInterfaceMethods<Mlc_NoGradientOpInterface>;
+// One FLOP per result element, the cost model's default.
+defvar CostPerElement = Mlc_CostOpInterface;
+// A cost of its own, defined in ir/Cost.cpp.
+defvar Cost = DeclareOpInterfaceMethods<Mlc_CostOpInterface, ["getFlops"]>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise binary ops (NumPy broadcasting)
@@ -17,7 +26,7 @@ defvar Differentiable = DeclareOpInterfaceMethods<Mlc_DifferentiableOpInterface>
 
 class Mlc_BinaryOp<string mnemonic, Type operandType, list<Trait> traits = []>
     : Mlc_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, Differentiable,
-                                 Mlc_Elementwise]> {
+                                 CostPerElement, Mlc_Elementwise]> {
   let arguments = (ins operandType:$lhs, operandType:$rhs);
   let results = (outs operandType:$result);
   let assemblyFormat =
@@ -61,7 +70,8 @@ def Mlc_PowOp : Mlc_BinaryOp<"pow", Mlc_FloatTensor> {
 
 class Mlc_UnaryOp<string mnemonic, Type tensorType, list<Trait> traits = []>
     : Mlc_Op<mnemonic, traits # [Pure, SameOperandsAndResultType,
-                                 Differentiable, Mlc_Elementwise]> {
+                                 Differentiable, CostPerElement,
+                                 Mlc_Elementwise]> {
   let arguments = (ins tensorType:$input);
   let results = (outs tensorType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -106,8 +116,8 @@ def Mlc_SinOp : Mlc_UnaryOp<"sin", Mlc_FloatTensor> {
 // Compare and select
 //===----------------------------------------------------------------------===//
 
-def Mlc_CompareOp : Mlc_Op<"compare", [Pure, InferTypeOpAdaptor,
-                                       Mlc_Elementwise]> {
+def Mlc_CompareOp : Mlc_Op<"compare", [Pure, InferTypeOpAdaptor, NoGradient,
+                                       CostPerElement, Mlc_Elementwise]> {
   let summary = "elementwise comparison producing an i1 tensor";
   let description = [{
     `mlc.compare lt, %a, %b : (tensor<4xf32>, tensor<f32>) -> tensor<4xi1>`.
@@ -121,7 +131,7 @@ def Mlc_CompareOp : Mlc_Op<"compare", [Pure, InferTypeOpAdaptor,
 }
 
 def Mlc_SelectOp : Mlc_Op<"select", [Pure, InferTypeOpAdaptor, Differentiable,
-                                     Mlc_Elementwise]> {
+                                     CostPerElement, Mlc_Elementwise]> {
   let summary = "elementwise choice: pred ? on_true : on_false";
   let description = [{
     All three operands broadcast together as in NumPy. The predicate gets
@@ -139,7 +149,7 @@ def Mlc_SelectOp : Mlc_Op<"select", [Pure, InferTypeOpAdaptor, Differentiable,
 //===----------------------------------------------------------------------===//
 
 class Mlc_ReduceOp<string mnemonic, Type tensorType>
-    : Mlc_Op<mnemonic, [Pure, InferTypeOpAdaptor, Differentiable]> {
+    : Mlc_Op<mnemonic, [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let arguments = (ins tensorType:$input, DenseI64ArrayAttr:$axes,
                        UnitAttr:$keepdims);
   let results = (outs tensorType:$result);
@@ -173,7 +183,7 @@ def Mlc_ReduceMaxOp : Mlc_ReduceOp<"reduce_max", Mlc_NumericTensor> {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def Mlc_BroadcastToOp : Mlc_Op<"broadcast_to", [Pure, Differentiable,
+def Mlc_BroadcastToOp : Mlc_Op<"broadcast_to", [Pure, Differentiable, Cost,
                                                  Mlc_Elementwise]> {
   let summary = "broadcast to the result shape, as numpy.broadcast_to";
   let arguments = (ins Mlc_Tensor:$input);
@@ -185,7 +195,7 @@ def Mlc_BroadcastToOp : Mlc_Op<"broadcast_to", [Pure, Differentiable,
   let hasCanonicalizer = 1;
 }
 
-def Mlc_ReshapeOp : Mlc_Op<"reshape", [Pure, Differentiable]> {
+def Mlc_ReshapeOp : Mlc_Op<"reshape", [Pure, Differentiable, Cost]> {
   let summary = "reinterpret the elements (row-major) with the result shape";
   let arguments = (ins Mlc_Tensor:$input);
   let results = (outs Mlc_Tensor:$result);
@@ -197,7 +207,7 @@ def Mlc_ReshapeOp : Mlc_Op<"reshape", [Pure, Differentiable]> {
 }
 
 def Mlc_TransposeOp : Mlc_Op<"transpose",
-    [Pure, InferTypeOpAdaptor, Differentiable]> {
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "permute dimensions: result dim i is input dim perm[i]";
   let arguments = (ins Mlc_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Mlc_Tensor:$result);
@@ -207,7 +217,8 @@ def Mlc_TransposeOp : Mlc_Op<"transpose",
   let hasCanonicalizer = 1;
 }
 
-def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable, Mlc_Elementwise]> {
+def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable, Cost,
+                                 Mlc_Elementwise]> {
   let summary = "convert the element type, keeping the shape";
   let arguments = (ins Mlc_Tensor:$input);
   let results = (outs Mlc_Tensor:$result);
@@ -220,7 +231,8 @@ def Mlc_CastOp : Mlc_Op<"cast", [Pure, Differentiable, Mlc_Elementwise]> {
 // Slicing: slice, concat, split
 //===----------------------------------------------------------------------===//
 
-def Mlc_SliceOp : Mlc_Op<"slice", [Pure, InferTypeOpAdaptor, Differentiable]> {
+def Mlc_SliceOp : Mlc_Op<"slice",
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "a contiguous range of indices along one axis";
   let description = [{
     `mlc.slice %x axis = 1 start = 2 size = 3 : (tensor<4x8xf32>) ->
@@ -241,7 +253,8 @@ def Mlc_SliceOp : Mlc_Op<"slice", [Pure, InferTypeOpAdaptor, Differentiable]> {
   }];
 }
 
-def Mlc_ConcatOp : Mlc_Op<"concat", [Pure, InferTypeOpAdaptor, Differentiable]> {
+def Mlc_ConcatOp : Mlc_Op<"concat",
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "join tensors along one axis";
   let description = [{
     `mlc.concat %a, %b axis = 0 : (tensor<2x3xf32>, tensor<4x3xf32>) ->
@@ -261,7 +274,8 @@ def Mlc_ConcatOp : Mlc_Op<"concat", [Pure, InferTypeOpAdaptor, Differentiable]> 
   }];
 }
 
-def Mlc_SplitOp : Mlc_Op<"split", [Pure, InferTypeOpAdaptor, Differentiable]> {
+def Mlc_SplitOp : Mlc_Op<"split",
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "cut a tensor into consecutive pieces along one axis";
   let description = [{
     `mlc.split %x axis = 1 sizes = [2, 6] : (tensor<4x8xf32>) ->
@@ -286,7 +300,7 @@ def Mlc_SplitOp : Mlc_Op<"split", [Pure, InferTypeOpAdaptor, Differentiable]> {
 // Constants
 //===----------------------------------------------------------------------===//
 
-def Mlc_ConstantOp : Mlc_Op<"constant", [ConstantLike, Pure,
+def Mlc_ConstantOp : Mlc_Op<"constant", [ConstantLike, Pure, NoGradient, Cost,
     AllTypesMatch<["value", "result"]>]> {
   let summary = "a tensor literal";
   let arguments = (ins ElementsAttr:$value);
@@ -295,7 +309,8 @@ def Mlc_ConstantOp : Mlc_Op<"constant", [ConstantLike, Pure,
   let hasFolder = 1;
 }
 
-def Mlc_FullOp : Mlc_Op<"full", [Pure]> {
+def Mlc_FullOp : Mlc_Op<"full", [Pure, NoGradient, Cost,
+                                 Mlc_LoweredBeforeExport]> {
   let summary = "a tensor filled with one value";
   let description = [{
     `mlc.full 0.5 : tensor<4x3xf32>`. Folds to a splat `mlc.constant`; it
@@ -312,7 +327,8 @@ def Mlc_FullOp : Mlc_Op<"full", [Pure]> {
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def Mlc_MatmulOp : Mlc_Op<"matmul", [Pure, InferTypeOpAdaptor, Differentiable]> {
+def Mlc_MatmulOp : Mlc_Op<"matmul",
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "batched matrix product with optional transposed operands";
   let description = [{
     `lhs` is `[..., M, K]` (or `[..., K, M]` with `transpose_lhs`), `rhs` is
@@ -328,7 +344,8 @@ def Mlc_MatmulOp : Mlc_Op<"matmul", [Pure, InferTypeOpAdaptor, Differentiable]> 
                        "functional-type(operands, results)";
 }
 
-def Mlc_EinsumOp : Mlc_Op<"einsum", [Pure]> {
+def Mlc_EinsumOp : Mlc_Op<"einsum", [Pure, NoGradient, Cost,
+                                     Mlc_LoweredBeforeExport]> {
   let summary = "Einstein summation over one or two operands";
   let description = [{
     `mlc.einsum "abcd,ed->abce" %a, %b : (A, B) -> C`, with the semantics
@@ -353,7 +370,7 @@ def Mlc_EinsumOp : Mlc_Op<"einsum", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def Mlc_SoftmaxOp : Mlc_Op<"softmax", [Pure, SameOperandsAndResultType,
-                                        Differentiable]> {
+                                        Differentiable, Cost]> {
   let summary = "numerically stable softmax along one axis";
   let arguments = (ins Mlc_FloatTensor:$input, I64Attr:$axis);
   let results = (outs Mlc_FloatTensor:$result);
@@ -361,7 +378,7 @@ def Mlc_SoftmaxOp : Mlc_Op<"softmax", [Pure, SameOperandsAndResultType,
   let hasVerifier = 1;
 }
 
-def Mlc_OneHotOp : Mlc_Op<"one_hot", [Pure]> {
+def Mlc_OneHotOp : Mlc_Op<"one_hot", [Pure, NoGradient, Cost]> {
   let summary = "one-hot encoding of integer labels along a new last axis";
   let description = [{
     `mlc.one_hot %labels : (tensor<4xi64>) -> tensor<4x10xf32>`: the number
@@ -375,7 +392,7 @@ def Mlc_OneHotOp : Mlc_Op<"one_hot", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mlc_ArgmaxOp : Mlc_Op<"argmax", [Pure]> {
+def Mlc_ArgmaxOp : Mlc_Op<"argmax", [Pure, NoGradient, Cost]> {
   let summary = "index of the largest element along one axis (first on ties)";
   let arguments = (ins Mlc_NumericTensor:$input, I64Attr:$axis);
   let results = (outs Mlc_IntTensor:$result);
@@ -384,7 +401,7 @@ def Mlc_ArgmaxOp : Mlc_Op<"argmax", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mlc_MseLossOp : Mlc_Op<"mse_loss", [Pure, Differentiable]> {
+def Mlc_MseLossOp : Mlc_Op<"mse_loss", [Pure, Differentiable, Cost]> {
   let summary = "mean squared error over all elements (torch MSELoss)";
   let arguments = (ins Mlc_FloatTensor:$prediction, Mlc_FloatTensor:$target);
   let results = (outs Mlc_FloatScalar:$result);
@@ -394,7 +411,7 @@ def Mlc_MseLossOp : Mlc_Op<"mse_loss", [Pure, Differentiable]> {
 }
 
 def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
-    [Pure, Differentiable]> {
+    [Pure, Differentiable, Cost]> {
   let summary = "cross entropy of softmax(logits) against integer labels";
   let description = [{
     Logits are `[..., C]` over C classes, labels are the integer class of

@@ -1,4 +1,4 @@
-// Traits shared by every op of the mlc dialect.
+// Traits of the ops of the mlc dialect.
 #ifndef MLC_IR_MLCTRAITS_H
 #define MLC_IR_MLCTRAITS_H
 
@@ -30,6 +30,13 @@ public:
 template <typename ConcreteType>
 class Elementwise : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {
 };
+
+/// A pass rewrites the op into others before export (einsum:
+/// -mlc-lower-einsum; full: folding to a constant), so no target has a
+/// kernel for it.
+template <typename ConcreteType>
+class LoweredBeforeExport
+    : public mlir::OpTrait::TraitBase<ConcreteType, LoweredBeforeExport> {};
 
 } // namespace trait
 } // namespace mlc

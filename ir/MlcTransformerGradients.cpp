@@ -234,4 +234,17 @@ LogicalResult AttentionOp::buildGradients(OpBuilder &b,
   return success();
 }
 
+StringRef AttentionGradOp::getNoGradientReason() {
+  return "it is a gradient already, and mlc has no second derivatives";
+}
+
+//===----------------------------------------------------------------------===//
+// KV caches
+//===----------------------------------------------------------------------===//
+
+StringRef CacheWriteOp::getNoGradientReason() {
+  return "KV caches are written by prefill and decode, which nothing "
+         "differentiates";
+}
+
 } // namespace mlc

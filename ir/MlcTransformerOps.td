@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 def Mlc_EmbeddingOp : Mlc_Op<"embedding",
-    [Pure, InferTypeOpAdaptor, Differentiable]> {
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "rows of a table picked by integer ids";
   let description = [{
     `mlc.embedding %table, %ids : (tensor<VxDxf32>, tensor<BxTxi64>) ->
@@ -24,7 +24,8 @@ def Mlc_EmbeddingOp : Mlc_Op<"embedding",
       "$table `,` $ids attr-dict `:` functional-type(operands, results)";
 }
 
-def Mlc_EmbeddingGradOp : Mlc_Op<"embedding_grad", [Pure, Differentiable]> {
+def Mlc_EmbeddingGradOp : Mlc_Op<"embedding_grad",
+    [Pure, Differentiable, Cost]> {
   let summary = "the adjoint of an embedding's table: rows summed by id";
   let description = [{
     `mlc.embedding_grad %dout, %ids : (tensor<BxTxDxf32>, tensor<BxTxi64>) ->
@@ -46,7 +47,7 @@ def Mlc_EmbeddingGradOp : Mlc_Op<"embedding_grad", [Pure, Differentiable]> {
 //===----------------------------------------------------------------------===//
 
 def Mlc_LayerNormOp : Mlc_Op<"layer_norm",
-    [Pure, InferTypeOpAdaptor, Differentiable]> {
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "layer normalization over the last dimension";
   let description = [{
     `mlc.layer_norm %x, %weight, %bias eps = 1.0e-05 : (tensor<BxTxDxf32>,
@@ -66,7 +67,7 @@ def Mlc_LayerNormOp : Mlc_Op<"layer_norm",
 }
 
 def Mlc_RmsNormOp : Mlc_Op<"rms_norm",
-    [Pure, InferTypeOpAdaptor, Differentiable]> {
+    [Pure, InferTypeOpAdaptor, Differentiable, Cost]> {
   let summary = "root-mean-square normalization over the last dimension";
   let description = [{
     `mlc.rms_norm %x, %weight eps = 1.0e-06 : (tensor<BxTxDxf32>,
@@ -87,7 +88,8 @@ def Mlc_RmsNormOp : Mlc_Op<"rms_norm",
 //===----------------------------------------------------------------------===//
 
 def Mlc_GeluOp : Mlc_Op<"gelu", [Pure, SameOperandsAndResultType,
-                                  Differentiable, Mlc_Elementwise]> {
+                                  Differentiable, CostPerElement,
+                                  Mlc_Elementwise]> {
   let summary = "Gaussian error linear unit (torch.nn.functional.gelu)";
   let description = [{
     `mlc.gelu %x approximate = "tanh" : tensor<4xf32>`. With `approximate =
@@ -110,7 +112,7 @@ def Mlc_SiluOp : Mlc_UnaryOp<"silu", Mlc_FloatTensor> {
 }
 
 def Mlc_LogSoftmaxOp : Mlc_Op<"log_softmax", [Pure, SameOperandsAndResultType,
-                                               Differentiable]> {
+                                               Differentiable, Cost]> {
   let summary = "numerically stable log(softmax(x)) along one axis";
   let description = [{
     `mlc.log_softmax %x axis = -1 : tensor<4x10xf32>`: `x - max -
@@ -131,7 +133,7 @@ def Mlc_LogSoftmaxOp : Mlc_Op<"log_softmax", [Pure, SameOperandsAndResultType,
 // Rotary embeddings and masks
 //===----------------------------------------------------------------------===//
 
-def Mlc_RopeOp : Mlc_Op<"rope", [Pure, Differentiable]> {
+def Mlc_RopeOp : Mlc_Op<"rope", [Pure, Differentiable, Cost]> {
   let summary = "rotary position embedding (Hugging Face rotate-half form)";
   let description = [{
     `mlc.rope %x, %positions theta = 10000.0 : (tensor<BxHxTxDxf32>,
@@ -156,7 +158,7 @@ def Mlc_RopeOp : Mlc_Op<"rope", [Pure, Differentiable]> {
 }
 
 def Mlc_CausalMaskOp : Mlc_Op<"causal_mask", [Pure, SameOperandsAndResultType,
-                                               Differentiable]> {
+                                               Differentiable, CostPerElement]> {
   let summary = "fill the scores a query may not attend to";
   let description = [{
     `mlc.causal_mask %scores fill = -1.0e9 : tensor<BxHxTxSxf32>`: element
@@ -178,7 +180,7 @@ def Mlc_CausalMaskOp : Mlc_Op<"causal_mask", [Pure, SameOperandsAndResultType,
 // Attention
 //===----------------------------------------------------------------------===//
 
-def Mlc_AttentionOp : Mlc_Op<"attention", [Pure, Differentiable]> {
+def Mlc_AttentionOp : Mlc_Op<"attention", [Pure, Differentiable, Cost]> {
   let summary = "scaled dot-product attention with grouped kv heads";
   let description = [{
     `mlc.attention %q, %k, %v [offset %pos] [causal] [scale = 0.125] :
@@ -208,7 +210,7 @@ def Mlc_AttentionOp : Mlc_Op<"attention", [Pure, Differentiable]> {
   }];
 }
 
-def Mlc_AttentionGradOp : Mlc_Op<"attention_grad", [Pure]> {
+def Mlc_AttentionGradOp : Mlc_Op<"attention_grad", [Pure, NoGradient, Cost]> {
   let summary = "the adjoints of mlc.attention's q, k and v";
   let description = [{
     `%dq, %dk, %dv = mlc.attention_grad %dout, %q, %k, %v [offset %pos]

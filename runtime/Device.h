@@ -3,6 +3,7 @@
 #ifndef MLC_RUNTIME_DEVICE_H
 #define MLC_RUNTIME_DEVICE_H
 
+#include "runtime/DataStatus.h"
 #include "runtime/Status.h"
 #include "runtime/Tensor.h"
 
@@ -18,8 +19,10 @@ namespace mlc::rt {
 class PreparedCommand {
 public:
   virtual ~PreparedCommand() = default;
-  /// Runs the kernel; fails with a message naming the problem (e.g. a
-  /// label outside the class range), never crashes on valid buffers.
+  /// Runs the kernel. Bad data (a label outside the class range) goes to
+  /// the command's status word when it has one (runtime/DataStatus.h), else
+  /// fails the run with a message naming it; never crashes on valid
+  /// buffers.
   virtual Status run() = 0;
 };
 
@@ -63,10 +66,13 @@ public:
   /// direct copy overrides it.
   virtual Status copy(void *dst, const void *src, size_t bytes);
 
-  /// Binds a kernel that passed check() to its buffers.
+  /// Binds a kernel that passed check() to its buffers. `context` says
+  /// where it reports bad data: a status word in this device's memory
+  /// (allocated like any buffer) and the command's index, or no word.
   virtual StatusOr<std::unique_ptr<PreparedCommand>>
   prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
-          const std::vector<TensorRef> &results) = 0;
+          const std::vector<TensorRef> &results,
+          const CommandContext &context) = 0;
 };
 
 using DeviceFactory =

@@ -22,9 +22,10 @@ Status allocationFailure(const std::exception &e) {
 StatusOr<std::unique_ptr<PreparedCommand>>
 prepareCatching(Device &device, const fb::Kernel &kernel,
                 const std::vector<TensorRef> &operands,
-                const std::vector<TensorRef> &results) {
+                const std::vector<TensorRef> &results,
+                const CommandContext &context) {
   try {
-    return device.prepare(kernel, operands, results);
+    return device.prepare(kernel, operands, results, context);
   } catch (const std::bad_alloc &e) {
     return allocationFailure(e);
   } catch (const std::length_error &e) {
@@ -104,6 +105,10 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
     s->memory_.push_back(static_cast<uint8_t *>(s->arenas_[def.arena()]) +
                          def.offset());
   }
+  StatusOr<void *> word = s->device_->allocate(sizeof(StatusWord));
+  if (!word.isOk())
+    return word.status();
+  s->statusWord_ = static_cast<StatusWord *>(*word);
   for (uint32_t i = 0; i < buffers.size(); ++i)
     if (buffers.Get(i)->role() == fb::BufferRole::constant)
       MLC_RETURN_IF_ERROR(s->writeConstant(i));
@@ -127,10 +132,13 @@ Status Session::writeConstant(uint32_t buffer) {
 
 Session::~Session() {
   entries_.clear();
-  if (device_)
-    for (void *base : arenas_)
-      if (base)
-        device_->release(base);
+  if (!device_)
+    return;
+  for (void *base : arenas_)
+    if (base)
+      device_->release(base);
+  if (statusWord_)
+    device_->release(statusWord_);
 }
 
 Status Session::prepareEntries() {
@@ -172,6 +180,8 @@ Status Session::prepareEntries() {
         bind(b, entry->outputs_);
 
     uint32_t numCommands = def->commands() ? def->commands()->size() : 0;
+    entry->firstStateWrite_ = numCommands;
+    std::vector<uint32_t> reads, writes;
     for (uint32_t c = 0; c < numCommands; ++c) {
       const fb::Command &cmd = *def->commands()->Get(c);
       std::string where = label + " command " + std::to_string(c);
@@ -179,12 +189,21 @@ Status Session::prepareEntries() {
       StatusOr<std::unique_ptr<PreparedCommand>> prepared =
           cmd.body_type() == fb::CommandBody::Copy
               ? prepareCopy(*cmd.body_as_Copy(), entry->profile_, where)
-              : prepareDispatch(*cmd.body_as_Dispatch(), entry->profile_,
-                                where);
+              : prepareDispatch(*cmd.body_as_Dispatch(), entry->profile_, where,
+                                c);
       if (!prepared.isOk())
         return prepared.status();
       entry->commands_.push_back(std::move(prepared).value());
       entry->commandNames_.push_back(where);
+      commandBuffers(cmd, reads, writes);
+      std::vector<std::vector<int64_t>> shapes;
+      for (uint32_t b : reads)
+        shapes.push_back(descs_[b].shape);
+      entry->operandShapes_.push_back(std::move(shapes));
+      for (uint32_t b : writes)
+        if (fb::keepsValues(bufferDef(b).role()))
+          entry->firstStateWrite_ =
+              std::min<size_t>(entry->firstStateWrite_, c);
     }
     entries_[entry->name_] = std::move(entry);
   }
@@ -194,7 +213,7 @@ Status Session::prepareEntries() {
 StatusOr<std::unique_ptr<PreparedCommand>>
 Session::prepareDispatch(const fb::Dispatch &dispatch,
                          std::vector<CommandProfile> &profiles,
-                         std::string &where) {
+                         std::string &where, uint32_t index) {
   const fb::Kernel &kernel = *program_->kernels()->Get(dispatch.kernel());
   where += " (" + (kernel.name() ? kernel.name()->str() : "?") + ")";
   std::vector<const TensorDesc *> operandDescs, resultDescs;
@@ -211,8 +230,8 @@ Session::prepareDispatch(const fb::Dispatch &dispatch,
     }
   MLC_RETURN_IF_ERROR(
       device_->check(kernel, operandDescs, resultDescs).withContext(where));
-  StatusOr<std::unique_ptr<PreparedCommand>> prepared =
-      prepareCatching(*device_, kernel, operands, results);
+  StatusOr<std::unique_ptr<PreparedCommand>> prepared = prepareCatching(
+      *device_, kernel, operands, results, CommandContext{statusWord_, index});
   if (!prepared.isOk())
     return prepared.status().withContext(where);
   CommandProfile profile;
@@ -318,10 +337,43 @@ StatusOr<Entry *> Session::entryOfKind(fb::EntryKind kind) {
                        fb::EnumNameEntryKind(kind) + " entry point");
 }
 
+Status Session::checkStatusWord(const Entry &entry, bool stateFollows) {
+  StatusWord word;
+  MLC_RETURN_IF_ERROR(
+      device_->copyToHost(&word, statusWord_, sizeof(StatusWord)));
+  if (word.kind() == DataProblem::none)
+    return Status::ok();
+  const StatusWord clear;
+  MLC_RETURN_IF_ERROR(
+      device_->copyToDevice(statusWord_, &clear, sizeof(StatusWord)));
+  // A NaN loss is bad data for a step that would update state with it;
+  // an eval reports it as its loss.
+  if (word.kind() == DataProblem::non_finite_loss && !stateFollows &&
+      entry.firstStateWrite_ == entry.commands_.size())
+    return Status::ok();
+  if (word.command >= entry.commands_.size())
+    return Status::internal("the status word names command " +
+                            std::to_string(word.command) + " of " +
+                            entry.commandNames_.front());
+  const std::vector<std::vector<int64_t>> &shapes =
+      entry.operandShapes_[word.command];
+  std::vector<int64_t> shape = word.operand < shapes.size()
+                                   ? shapes[word.operand]
+                                   : std::vector<int64_t>();
+  lastProblem_ = word.kind();
+  std::string when =
+      stateFollows ? " (found before the call updated any state)" : "";
+  return Status::error(entry.commandNames_[word.command] + ": " +
+                       describeProblem(word, shape) + when);
+}
+
 Status Session::run(Entry &entry) {
   using Clock = std::chrono::steady_clock;
   Clock::time_point last = profiling_ ? Clock::now() : Clock::time_point();
+  lastProblem_ = DataProblem::none;
   for (size_t c = 0; c < entry.commands_.size(); ++c) {
+    if (c == entry.firstStateWrite_)
+      MLC_RETURN_IF_ERROR(checkStatusWord(entry, /*stateFollows=*/true));
     Status s = runCatching(*entry.commands_[c]);
     if (!s.isOk())
       return s.withContext(entry.commandNames_[c]);
@@ -334,7 +386,7 @@ Status Session::run(Entry &entry) {
   }
   if (profiling_)
     ++entry.profiledCalls_;
-  return Status::ok();
+  return checkStatusWord(entry, /*stateFollows=*/false);
 }
 
 } // namespace mlc::rt

@@ -68,6 +68,11 @@ private:
   std::vector<BoundBuffer> inputs_, outputs_;
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
+  /// Each command's operand shapes, to place a problem's index.
+  std::vector<std::vector<std::vector<int64_t>>> operandShapes_;
+  /// The first command that writes state (a parameter, optimizer state,
+  /// accumulator or cache): the status word is read before it runs.
+  size_t firstStateWrite_ = 0;
   std::vector<CommandProfile> profile_;
   uint64_t profiledCalls_ = 0;
   uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0, context_ = 0;
@@ -123,8 +128,17 @@ public:
   }
   /// The first entry point of `kind`, or an error saying there is none.
   StatusOr<Entry *> entryOfKind(fb::EntryKind kind);
-  /// Runs every command of `entry` in order.
+  /// Runs every command of `entry` in order. Bad data a kernel finds (a
+  /// label outside the classes, an id outside its table, a non-finite
+  /// loss) is read from the device's status word before the first command
+  /// that writes state and after the last, and fails the call naming the
+  /// command: a step that fails this way has changed no parameter,
+  /// optimizer state, accumulator or cache. A non-finite loss fails only
+  /// an entry point that writes state (an eval reports its loss as is).
   Status run(Entry &entry);
+  /// What the last failed run() found in the status word; none when it
+  /// failed for another reason or did not fail.
+  DataProblem lastProblem() const { return lastProblem_; }
   /// Times every command of later calls (Entry::profile); off by default,
   /// since reading the clock around each command costs a little.
   void setProfiling(bool on) { profiling_ = on; }
@@ -136,7 +150,8 @@ private:
   /// its profile entry; `where` names it in errors and gains its kernel.
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepareDispatch(const fb::Dispatch &dispatch,
-                  std::vector<CommandProfile> &profiles, std::string &where);
+                  std::vector<CommandProfile> &profiles, std::string &where,
+                  uint32_t index);
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepareCopy(const fb::Copy &copy, std::vector<CommandProfile> &profiles,
               std::string &where);
@@ -154,7 +169,14 @@ private:
   std::vector<void *> memory_;
   std::map<std::string, uint32_t> byName_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
+  /// The device's status word (runtime/DataStatus.h), in its memory.
+  StatusWord *statusWord_ = nullptr;
+  DataProblem lastProblem_ = DataProblem::none;
   bool profiling_ = false;
+
+  /// Reads the status word; an error naming the problem and its command
+  /// when a kernel recorded one (and clears it).
+  Status checkStatusWord(const Entry &entry, bool stateFollows);
 };
 
 } // namespace mlc::rt

@@ -4,7 +4,9 @@
 
 #include "ir/MlcOps.h"
 
-#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <functional>
 
 using namespace mlir;
 
@@ -37,139 +39,193 @@ template <typename ReduceOp> CpuOp reduce(fb::OpKind kind, ReduceOp op) {
   return c;
 }
 
-FailureOr<CpuOp> describe(Operation *op) {
-  using K = fb::OpKind;
-  return llvm::TypeSwitch<Operation *, FailureOr<CpuOp>>(op)
-      .Case([](AddOp) { return CpuOp{K::add}; })
-      .Case([](SubOp) { return CpuOp{K::sub}; })
-      .Case([](MulOp) { return CpuOp{K::mul}; })
-      .Case([](DivOp) { return CpuOp{K::div}; })
-      .Case([](MaxOp) { return CpuOp{K::max}; })
-      .Case([](MinOp) { return CpuOp{K::min}; })
-      .Case([](PowOp) { return CpuOp{K::pow}; })
-      .Case([](NegOp) { return CpuOp{K::neg}; })
-      .Case([](AbsOp) { return CpuOp{K::abs}; })
-      .Case([](ExpOp) { return CpuOp{K::exp}; })
-      .Case([](LogOp) { return CpuOp{K::log}; })
-      .Case([](TanhOp) { return CpuOp{K::tanh}; })
-      .Case([](CosOp) { return CpuOp{K::cos}; })
-      .Case([](SinOp) { return CpuOp{K::sin}; })
-      .Case([](SqrtOp) { return CpuOp{K::sqrt}; })
-      .Case([](RsqrtOp) { return CpuOp{K::rsqrt}; })
-      .Case([](ReluOp) { return CpuOp{K::relu}; })
-      .Case([](SigmoidOp) { return CpuOp{K::sigmoid}; })
-      .Case([](ErfOp) { return CpuOp{K::erf}; })
-      .Case([](SiluOp) { return CpuOp{K::silu}; })
-      .Case([](GeluOp g) {
-        CpuOp k{K::gelu};
-        k.approximate = g.getApproximate() == "tanh"
-                            ? fb::GeluApproximation::tanh
-                            : fb::GeluApproximation::none;
-        return k;
-      })
-      .Case([](CompareOp c) {
-        CpuOp k{K::compare};
-        k.predicate = static_cast<fb::ComparePredicate>(c.getPredicate());
-        return k;
-      })
-      .Case([](SelectOp) { return CpuOp{K::select}; })
-      .Case([](ReduceSumOp r) { return reduce(K::reduce_sum, r); })
-      .Case([](ReduceMeanOp r) { return reduce(K::reduce_mean, r); })
-      .Case([](ReduceMaxOp r) { return reduce(K::reduce_max, r); })
-      .Case([](BroadcastToOp) { return CpuOp{K::broadcast_to}; })
-      .Case([](ReshapeOp) { return CpuOp{K::reshape}; })
-      .Case([](TransposeOp t) {
-        CpuOp k{K::transpose};
-        k.perm.assign(t.getPerm().begin(), t.getPerm().end());
-        return k;
-      })
-      .Case([](CastOp) { return CpuOp{K::cast}; })
-      .Case([](SliceOp s) {
-        CpuOp k{K::slice};
-        k.axis = s.getNormalizedAxis();
-        k.start = static_cast<int64_t>(s.getStart());
-        return k;
-      })
-      .Case([](ConcatOp c) {
-        CpuOp k{K::concat};
-        k.axis = c.getNormalizedAxis();
-        return k;
-      })
-      .Case([](SplitOp s) {
-        CpuOp k{K::split};
-        k.axis = s.getNormalizedAxis();
-        return k;
-      })
-      .Case([](MatmulOp m) {
-        CpuOp k{K::matmul};
-        k.transposeLhs = m.getTransposeLhs();
-        k.transposeRhs = m.getTransposeRhs();
-        return k;
-      })
-      .Case([](SoftmaxOp s) {
-        CpuOp k{K::softmax};
-        k.axis = normalizeAxis(s.getAxis(), s.getInput());
-        return k;
-      })
-      .Case([](LogSoftmaxOp s) {
-        CpuOp k{K::log_softmax};
-        k.axis = s.getNormalizedAxis();
-        return k;
-      })
-      .Case([](LayerNormOp n) {
-        CpuOp k{K::layer_norm};
-        k.eps = n.getEps().convertToDouble();
-        return k;
-      })
-      .Case([](RmsNormOp n) {
-        CpuOp k{K::rms_norm};
-        k.eps = n.getEps().convertToDouble();
-        return k;
-      })
-      .Case([](RopeOp r) {
-        CpuOp k{K::rope};
-        k.theta = r.getTheta().convertToDouble();
-        k.inverse = r.getInverse();
-        return k;
-      })
-      .Case([](CausalMaskOp m) {
-        CpuOp k{K::causal_mask};
-        k.fill = m.getFill().convertToDouble();
-        return k;
-      })
-      .Case<AttentionOp, AttentionGradOp>([](auto a) {
-        CpuOp k{isa<AttentionOp>(a.getOperation()) ? K::attention
-                                                   : K::attention_grad};
-        k.causal = a.getCausal();
-        k.scale = a.getScaleOrDefault();
-        return k;
-      })
-      .Case([](OneHotOp) { return CpuOp{K::one_hot}; })
-      .Case([](EmbeddingOp) { return CpuOp{K::embedding}; })
-      .Case([](EmbeddingGradOp) { return CpuOp{K::embedding_grad}; })
-      .Case([](ArgmaxOp a) {
-        CpuOp k{K::argmax};
-        k.axis = normalizeAxis(a.getAxis(), a.getInput());
-        return k;
-      })
-      .Case([](MseLossOp) { return CpuOp{K::mse_loss}; })
-      .Case(
-          [](SoftmaxCrossEntropyOp) { return CpuOp{K::softmax_cross_entropy}; })
-      .Case([](CacheWriteOp w) {
-        CpuOp k{K::cache_write};
-        k.axis = w.getNormalizedAxis();
-        return k;
-      })
-      .Default([](Operation *op) -> FailureOr<CpuOp> {
-        return op->emitError()
-               << "the cpu target has no kernel for '" << op->getName() << "'"
-               << (isa<EinsumOp>(op) ? " (run -mlc-lower-einsum first)" : "");
-      });
-}
+/// How the cpu target lowers one kind of op: the fields of its CpuKernel,
+/// and whether it may be part of a fused loop (a FusedStep of the same
+/// kind; broadcast_to becomes the broadcast read of its user's load).
+struct KernelRule {
+  std::function<CpuOp(Operation *)> describe;
+  bool fusible = false;
+};
+
+/// The cpu target's kernel for each kind of mlc op it runs, keyed by the
+/// op's TypeID. Which ops a target runs is the target's decision, so the
+/// mapping lives here; registered_ops_test checks that it covers every op
+/// that reaches a target.
+class KernelTable {
+public:
+  KernelTable() {
+    using K = fb::OpKind;
+    // Elementwise: a kernel of its own, or a step of a fused loop.
+    fusible<AddOp>(K::add);
+    fusible<SubOp>(K::sub);
+    fusible<MulOp>(K::mul);
+    fusible<DivOp>(K::div);
+    fusible<MaxOp>(K::max);
+    fusible<MinOp>(K::min);
+    fusible<PowOp>(K::pow);
+    fusible<NegOp>(K::neg);
+    fusible<AbsOp>(K::abs);
+    fusible<ExpOp>(K::exp);
+    fusible<LogOp>(K::log);
+    fusible<TanhOp>(K::tanh);
+    fusible<CosOp>(K::cos);
+    fusible<SinOp>(K::sin);
+    fusible<SqrtOp>(K::sqrt);
+    fusible<RsqrtOp>(K::rsqrt);
+    fusible<ReluOp>(K::relu);
+    fusible<SigmoidOp>(K::sigmoid);
+    fusible<ErfOp>(K::erf);
+    fusible<SiluOp>(K::silu);
+    fusible<GeluOp>([](GeluOp g) {
+      CpuOp k{K::gelu};
+      k.approximate = g.getApproximate() == "tanh"
+                          ? fb::GeluApproximation::tanh
+                          : fb::GeluApproximation::none;
+      return k;
+    });
+    fusible<CompareOp>([](CompareOp c) {
+      CpuOp k{K::compare};
+      k.predicate = static_cast<fb::ComparePredicate>(c.getPredicate());
+      return k;
+    });
+    fusible<SelectOp>(K::select);
+    fusible<CastOp>(K::cast);
+    fusible<BroadcastToOp>(K::broadcast_to);
+
+    // Kernels of their own only.
+    kernel<ReduceSumOp>([](ReduceSumOp r) { return reduce(K::reduce_sum, r); });
+    kernel<ReduceMeanOp>(
+        [](ReduceMeanOp r) { return reduce(K::reduce_mean, r); });
+    kernel<ReduceMaxOp>([](ReduceMaxOp r) { return reduce(K::reduce_max, r); });
+    kernel<ReshapeOp>(K::reshape);
+    kernel<TransposeOp>([](TransposeOp t) {
+      CpuOp k{K::transpose};
+      k.perm.assign(t.getPerm().begin(), t.getPerm().end());
+      return k;
+    });
+    kernel<SliceOp>([](SliceOp s) {
+      CpuOp k{K::slice};
+      k.axis = s.getNormalizedAxis();
+      k.start = static_cast<int64_t>(s.getStart());
+      return k;
+    });
+    alongAxis<ConcatOp>(K::concat);
+    alongAxis<SplitOp>(K::split);
+    kernel<MatmulOp>([](MatmulOp m) {
+      CpuOp k{K::matmul};
+      k.transposeLhs = m.getTransposeLhs();
+      k.transposeRhs = m.getTransposeRhs();
+      return k;
+    });
+    kernel<SoftmaxOp>([](SoftmaxOp s) {
+      CpuOp k{K::softmax};
+      k.axis = normalizeAxis(s.getAxis(), s.getInput());
+      return k;
+    });
+    alongAxis<LogSoftmaxOp>(K::log_softmax);
+    normalization<LayerNormOp>(K::layer_norm);
+    normalization<RmsNormOp>(K::rms_norm);
+    kernel<RopeOp>([](RopeOp r) {
+      CpuOp k{K::rope};
+      k.theta = r.getTheta().convertToDouble();
+      k.inverse = r.getInverse();
+      return k;
+    });
+    kernel<CausalMaskOp>([](CausalMaskOp m) {
+      CpuOp k{K::causal_mask};
+      k.fill = m.getFill().convertToDouble();
+      return k;
+    });
+    kernel<AttentionOp>(
+        [](AttentionOp a) { return attention(K::attention, a); });
+    kernel<AttentionGradOp>(
+        [](AttentionGradOp a) { return attention(K::attention_grad, a); });
+    kernel<OneHotOp>(K::one_hot);
+    kernel<EmbeddingOp>(K::embedding);
+    kernel<EmbeddingGradOp>(K::embedding_grad);
+    kernel<ArgmaxOp>([](ArgmaxOp a) {
+      CpuOp k{K::argmax};
+      k.axis = normalizeAxis(a.getAxis(), a.getInput());
+      return k;
+    });
+    kernel<MseLossOp>(K::mse_loss);
+    kernel<SoftmaxCrossEntropyOp>(K::softmax_cross_entropy);
+    alongAxis<CacheWriteOp>(K::cache_write);
+  }
+
+  /// The rule for ops named `name`, or null if the target has none.
+  const KernelRule *lookup(OperationName name) const {
+    auto it = rules_.find(name.getTypeID());
+    return it == rules_.end() ? nullptr : &it->second;
+  }
+
+private:
+  template <typename Op, typename Describe>
+  void add(Describe describe, bool fusible) {
+    auto [it, inserted] = rules_.try_emplace(
+        TypeID::get<Op>(),
+        KernelRule{[describe](Operation *op) { return describe(cast<Op>(op)); },
+                   fusible});
+    assert(inserted && "one rule per op");
+    (void)it;
+    (void)inserted;
+  }
+  template <typename Op, typename Describe> void kernel(Describe describe) {
+    add<Op>(describe, /*fusible=*/false);
+  }
+  template <typename Op> void kernel(fb::OpKind kind) {
+    add<Op>([kind](Op) { return CpuOp{kind}; }, /*fusible=*/false);
+  }
+  template <typename Op, typename Describe> void fusible(Describe describe) {
+    add<Op>(describe, /*fusible=*/true);
+  }
+  template <typename Op> void fusible(fb::OpKind kind) {
+    add<Op>([kind](Op) { return CpuOp{kind}; }, /*fusible=*/true);
+  }
+
+  /// A kind whose one field is the op's axis, made non-negative.
+  template <typename Op> void alongAxis(fb::OpKind kind) {
+    kernel<Op>([kind](Op op) {
+      CpuOp k{kind};
+      k.axis = op.getNormalizedAxis();
+      return k;
+    });
+  }
+  /// A norm over the last dimension: its one field is eps.
+  template <typename Op> void normalization(fb::OpKind kind) {
+    kernel<Op>([kind](Op op) {
+      CpuOp k{kind};
+      k.eps = op.getEps().convertToDouble();
+      return k;
+    });
+  }
+  template <typename AttentionLike>
+  static CpuOp attention(fb::OpKind kind, AttentionLike a) {
+    CpuOp k{kind};
+    k.causal = a.getCausal();
+    k.scale = a.getScaleOrDefault();
+    return k;
+  }
+
+  llvm::DenseMap<TypeID, KernelRule> rules_;
+};
 
 class CpuTarget final : public Target {
 public:
   llvm::StringRef name() const override { return "cpu"; }
+
+  bool hasKernel(OperationName name) const override {
+    return name.getTypeID() == TypeID::get<FusionOp>() || kernels_.lookup(name);
+  }
+
+  std::optional<std::string> whyNotFusible(OperationName name) const override {
+    const KernelRule *rule = kernels_.lookup(name);
+    if (!rule)
+      return "the cpu target has no kernel for it";
+    if (!rule->fusible)
+      return "the cpu target runs it as a kernel of its own only";
+    return std::nullopt;
+  }
 
   LogicalResult checkOp(Operation *op) const override {
     if (auto fusion = dyn_cast<FusionOp>(op))
@@ -196,10 +252,21 @@ public:
   }
 
 private:
-  /// The cpu device runs regions over f32 and i1 values whose ops have a
-  /// built-in elementwise kind, and (row and column regions) reductions
-  /// of f32 values.
-  static LogicalResult checkFusion(FusionOp fusion) {
+  /// The kernel fields of `op`, or an error at it naming the op.
+  FailureOr<CpuOp> describe(Operation *op) const {
+    if (const KernelRule *rule = kernels_.lookup(op->getName()))
+      return rule->describe(op);
+    return op->emitError() << "the cpu target has no kernel for '"
+                           << op->getName() << "'"
+                           << (isa<EinsumOp>(op)
+                                   ? " (run -mlc-lower-einsum first)"
+                                   : "");
+  }
+
+  /// The cpu device runs regions over f32 and i1 values whose ops are
+  /// fusible (a built-in elementwise kind, or a broadcast) and, in row and
+  /// column regions, reductions of f32 values.
+  LogicalResult checkFusion(FusionOp fusion) const {
     auto registerType = [](Type t) {
       Type e = cast<RankedTensorType>(t).getElementType();
       return e.isF32() || e.isInteger(1);
@@ -212,22 +279,27 @@ private:
                  << "the cpu target runs fused regions over f32 and i1 values "
                     "only, found "
                  << t;
-      if (FusionOp::reducedAxesOf(&op) &&
-          !cast<RankedTensorType>(op.getOperand(0).getType())
-               .getElementType()
-               .isF32())
-        return op.emitError()
-               << "the cpu target reduces f32 values only in fused regions";
-      if (!isa<BroadcastToOp>(op) && failed(describe(&op)))
-        return failure();
+      if (FusionOp::reducedAxesOf(&op)) {
+        if (!cast<RankedTensorType>(op.getOperand(0).getType())
+                 .getElementType()
+                 .isF32())
+          return op.emitError()
+                 << "the cpu target reduces f32 values only in fused regions";
+        if (failed(describe(&op)))
+          return failure();
+        continue;
+      }
+      if (std::optional<std::string> why = whyNotFusible(op.getName()))
+        return op.emitError() << "'" << op.getName()
+                              << "' cannot be part of a fused region: " << *why;
     }
     return success();
   }
 
   /// A loop region as a FusedLoop, a row or column region as a
   /// FusedReduce, both with the steps of buildSteps.
-  static FailureOr<KernelBody>
-  buildFusion(FusionOp fusion, flatbuffers::FlatBufferBuilder &fbb) {
+  FailureOr<KernelBody> buildFusion(FusionOp fusion,
+                                    flatbuffers::FlatBufferBuilder &fbb) const {
     std::vector<fb::FusedStep> steps;
     std::vector<uint16_t> results;
     if (failed(buildSteps(fusion, steps, results)))
@@ -251,9 +323,8 @@ private:
   /// broadcast_to reads its operand at the broadcast index, which every
   /// operand load does already, so it adds none) and one load per block
   /// argument the body reads; `results` are the yielded registers.
-  static LogicalResult buildSteps(FusionOp fusion,
-                                  std::vector<fb::FusedStep> &steps,
-                                  std::vector<uint16_t> &results) {
+  LogicalResult buildSteps(FusionOp fusion, std::vector<fb::FusedStep> &steps,
+                           std::vector<uint16_t> &results) const {
     llvm::DenseMap<Value, uint16_t> reg;
     auto dtypeOf = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getElementType().isInteger(1)
@@ -324,6 +395,8 @@ private:
     b.add_scale(c.scale);
     return {fb::KernelBody::CpuKernel, b.Finish().Union()};
   }
+
+  KernelTable kernels_;
 };
 
 } // namespace

@@ -140,23 +140,21 @@ struct AttentionShape {
   int64_t group() const { return heads / kvHeads; }
 };
 
-/// How many keys query t sees (keys [0, count)), or an error when the
-/// offset leaves it none. `offset` is only read when `hasOffset`.
+/// How many keys query t sees (keys [0, count)), or -1 when the offset
+/// leaves it none: its position `last` is before every key. `offset` is
+/// only read when `hasOffset`.
 struct Visibility {
   bool causal = false, hasOffset = false;
   int64_t offset = 0;
 
-  StatusOr<int64_t> keysOf(int64_t t, const AttentionShape &s) const {
+  int64_t keysOf(int64_t t, const AttentionShape &s, int64_t &last) const {
     if (!causal)
       return s.keys;
     if (hasOffset && offset >= s.keys)
       return s.keys; // (and offset + t cannot overflow below)
-    int64_t last = hasOffset ? offset + t : t + s.keys - s.steps;
+    last = hasOffset ? offset + t : t + s.keys - s.steps;
     if (last < 0)
-      return Status::error("attention: offset " + std::to_string(offset) +
-                           " puts query " + std::to_string(t) +
-                           " at position " + std::to_string(last) +
-                           ", before every key");
+      return -1;
     return std::min(last + 1, s.keys);
   }
 };
@@ -211,21 +209,34 @@ void rowProbabilities(const T *q, const T *kT, int64_t n, int64_t keys,
     p[j] *= inv;
 }
 
-/// The keys each query row sees, or the error of the first that sees none
-/// (checked before anything is written). `offset` is the optional run-time
-/// offset operand.
+/// The keys each query row sees, checked before anything is written. The
+/// first query that sees none (a bad run-time offset, operand
+/// `offsetOperand` of `op`) is reported and gives no counts: the kernels
+/// then write zeros.
 template <typename ReadOffset>
-StatusOr<Shape> visibleKeys(bool causal, const void *offset,
-                            ReadOffset readOffset, const AttentionShape &s) {
+StatusOr<std::optional<Shape>>
+visibleKeys(fb::OpKind op, uint32_t offsetOperand, bool causal,
+            const void *offset, ReadOffset readOffset,
+            const AttentionShape &s) {
   Visibility vis{causal, offset != nullptr, offset ? readOffset(offset) : 0};
   Shape counts(static_cast<size_t>(s.steps));
   for (int64_t t = 0; t < s.steps; ++t) {
-    StatusOr<int64_t> n = vis.keysOf(t, s);
-    if (!n.isOk())
-      return n.status();
-    counts[t] = *n;
+    int64_t last = 0;
+    counts[t] = vis.keysOf(t, s, last);
+    if (counts[t] < 0) {
+      StatusWord problem;
+      problem.problem =
+          static_cast<uint32_t>(DataProblem::attention_offset_before_keys);
+      problem.op = static_cast<uint32_t>(op);
+      problem.operand = offsetOperand;
+      problem.index = t;
+      problem.value = vis.offset;
+      problem.extra = last;
+      MLC_RETURN_IF_ERROR(reportProblem(problem));
+      return std::optional<Shape>();
+    }
   }
-  return counts;
+  return std::optional<Shape>(std::move(counts));
 }
 
 AttentionShape attentionShape(const TensorDesc &q, const TensorDesc &k) {
@@ -334,15 +345,20 @@ CommandOr makeAttention(const fb::CpuKernel &kernel,
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
   return makeCommand([=]() -> Status {
-    StatusOr<Shape> keysOf = visibleKeys(causal, offset, readOffset, s);
+    StatusOr<std::optional<Shape>> keysOf =
+        visibleKeys(fb::OpKind::attention, 3, causal, offset, readOffset, s);
     if (!keysOf.isOk())
       return keysOf.status();
+    if (!*keysOf) {
+      std::fill(out, out + s.batch * s.heads * s.steps * s.width, T(0));
+      return Status::ok();
+    }
     const int64_t qHead = s.steps * s.width, kvHead = s.keys * s.width;
     auto heads = [&](int64_t begin, int64_t end) {
       HeadScratch<T> scratch(s);
       for (int64_t bh = begin; bh < end; ++bh) {
         const int64_t kv = bh / s.heads * s.kvHeads + bh % s.heads / s.group();
-        attendHead(s, *keysOf, scale, q + bh * qHead, k + kv * kvHead,
+        attendHead(s, **keysOf, scale, q + bh * qHead, k + kv * kvHead,
                    v + kv * kvHead, out + bh * qHead, scratch);
       }
     };
@@ -367,9 +383,16 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
   return makeCommand([=]() -> Status {
-    StatusOr<Shape> keysOf = visibleKeys(causal, offset, readOffset, s);
+    StatusOr<std::optional<Shape>> keysOf = visibleKeys(
+        fb::OpKind::attention_grad, 4, causal, offset, readOffset, s);
     if (!keysOf.isOk())
       return keysOf.status();
+    if (!*keysOf) {
+      std::fill(dq, dq + s.batch * s.heads * s.steps * s.width, T(0));
+      std::fill(dk, dk + s.batch * s.kvHeads * s.keys * s.width, T(0));
+      std::fill(dv, dv + s.batch * s.kvHeads * s.keys * s.width, T(0));
+      return Status::ok();
+    }
     // The query heads of kv head i are heads i * group() and on, neighbours
     // in q; so one kv head's query rows are one block.
     const int64_t groupRows = s.group() * s.steps * s.width;
@@ -380,7 +403,7 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
         const int64_t at = kv * groupRows, kvAt = kv * kvHead;
         KvHeadGrad<T> g{q + at,  dout + at, k + kvAt,  v + kvAt,
                         dq + at, dk + kvAt, dv + kvAt, s.group()};
-        attendHeadGrad(s, *keysOf, scale, g, scratch);
+        attendHeadGrad(s, **keysOf, scale, g, scratch);
       }
     };
     parallelFor(s.batch * s.kvHeads,

@@ -48,17 +48,23 @@ CommandOr prepareCache(const fb::CpuKernel &kernel,
   return makeCommand([=]() -> Status {
     int64_t pos = positionType == DType::i64 ? *position.as<const int64_t>()
                                              : *position.as<const int32_t>();
-    if (pos < 0 || pos > c.extent - t)
-      return Status::error(
-          "position " + std::to_string(pos) + " with " + std::to_string(t) +
-          " new tokens lies outside the cache of extent " +
-          std::to_string(c.extent) + " along axis " + std::to_string(axis) +
-          " (positions must satisfy 0 <= position and position + T <= " +
-          std::to_string(c.extent) + ")");
     auto *out = static_cast<uint8_t *>(result.data);
     const auto *in = static_cast<const uint8_t *>(value.data);
     if (result.data != cache.data && cacheBytes)
       std::memcpy(out, cache.data, cacheBytes);
+    if (pos < 0 || pos > c.extent - t) {
+      // Reported; the cache stays as it was.
+      StatusWord problem;
+      problem.problem =
+          static_cast<uint32_t>(DataProblem::cache_position_out_of_range);
+      problem.op = static_cast<uint32_t>(fb::OpKind::cache_write);
+      problem.operand = 2;
+      problem.index = static_cast<int64_t>(axis);
+      problem.value = pos;
+      problem.limit = c.extent;
+      problem.extra = t;
+      return reportProblem(problem);
+    }
     for (int64_t o = 0; o < c.outer; ++o)
       std::memcpy(out + static_cast<size_t>((o * c.extent + pos) * c.inner) *
                             element,

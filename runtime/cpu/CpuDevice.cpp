@@ -1,6 +1,7 @@
 // The CPU device: host memory, built-in kernels, OpenBLAS for GEMM.
 #include "runtime/cpu/CpuDevice.h"
 
+#include "runtime/cpu/KernelUtil.h"
 #include "runtime/cpu/Kernels.h"
 #include "runtime/cpu/Parallel.h"
 
@@ -20,22 +21,50 @@ namespace mlc::rt::cpu {
 
 namespace {
 
+/// The status word of the command running on this thread, if any.
+thread_local const CommandContext *currentContext = nullptr;
+
 /// A command that runs its kernel with the device's pool as the pool of
-/// parallelFor, on the thread that calls run().
+/// parallelFor and its context as the one bad data goes to, on the thread
+/// that calls run().
 class PooledCommand final : public PreparedCommand {
 public:
-  PooledCommand(std::unique_ptr<PreparedCommand> kernel, ThreadPool &pool)
-      : kernel_(std::move(kernel)), pool_(pool) {}
+  PooledCommand(std::unique_ptr<PreparedCommand> kernel, ThreadPool &pool,
+                const CommandContext &context)
+      : kernel_(std::move(kernel)), pool_(pool), context_(context) {}
 
   Status run() override {
     ParallelScope scope(&pool_);
+    ProblemScope problems(context_.status ? &context_ : nullptr);
     return kernel_->run();
   }
 
 private:
   std::unique_ptr<PreparedCommand> kernel_;
   ThreadPool &pool_;
+  CommandContext context_;
 };
+
+} // namespace
+
+ProblemScope::ProblemScope(const CommandContext *context)
+    : saved_(currentContext) {
+  currentContext = context;
+}
+
+ProblemScope::~ProblemScope() { currentContext = saved_; }
+
+Status reportProblem(StatusWord problem, const Shape &operandShape) {
+  if (!currentContext || !currentContext->status)
+    return Status::error(describeProblem(problem, operandShape));
+  problem.command = currentContext->command;
+  StatusWord &word = *currentContext->status;
+  if (word.kind() == DataProblem::none || reportsBefore(problem, word))
+    word = problem;
+  return Status::ok();
+}
+
+namespace {
 
 class CpuDevice final : public Device {
 public:
@@ -107,7 +136,8 @@ public:
 
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepare(const fb::Kernel &kernel, const std::vector<TensorRef> &operands,
-          const std::vector<TensorRef> &results) override {
+          const std::vector<TensorRef> &results,
+          const CommandContext &context) override {
     const fb::FusedLoop *loop = kernel.body_as_FusedLoop();
     const fb::FusedReduce *reduce = kernel.body_as_FusedReduce();
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
@@ -120,7 +150,7 @@ public:
     if (!command.isOk())
       return command.status();
     return std::unique_ptr<PreparedCommand>(
-        new PooledCommand(std::move(command).value(), *pool_));
+        new PooledCommand(std::move(command).value(), *pool_, context));
   }
 
 private:

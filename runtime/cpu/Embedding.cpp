@@ -18,27 +18,30 @@ namespace {
 
 using K = fb::OpKind;
 
-/// "[1, 2]": the multi-index of element `flat` of `shape`.
-std::string positionStr(int64_t flat, const Shape &shape) {
-  Shape index(shape.size());
-  for (size_t d = shape.size(); d-- > 0;) {
-    index[d] = flat % shape[d];
-    flat /= shape[d];
-  }
-  return listStr(index);
+/// Whether id `i` lies in [0, rows).
+template <typename L> bool validId(L id, int64_t rows) {
+  return id >= 0 && static_cast<int64_t>(id) < rows;
 }
 
-/// The first id outside [0, rows), as an error naming its position.
+/// Reports the first id outside [0, rows) (operand `operand` of `op`);
+/// returns whether every id is valid, or the error of a command without a
+/// status word. The kernels then skip the bad ids' rows.
 template <typename L>
-Status checkIds(const char *op, const L *ids, const Shape &shape,
-                int64_t rows) {
+StatusOr<bool> checkIds(K op, uint32_t operand, const L *ids,
+                        const Shape &shape, int64_t rows) {
   for (int64_t i = 0, n = product(shape); i < n; ++i)
-    if (ids[i] < 0 || static_cast<int64_t>(ids[i]) >= rows)
-      return Status::error(std::string(op) + ": ids" + positionStr(i, shape) +
-                           " is " + std::to_string(ids[i]) +
-                           ", expected a value in [0, " + std::to_string(rows) +
-                           ") (the table's rows)");
-  return Status::ok();
+    if (!validId(ids[i], rows)) {
+      StatusWord problem;
+      problem.problem = static_cast<uint32_t>(DataProblem::id_out_of_range);
+      problem.op = static_cast<uint32_t>(op);
+      problem.operand = operand;
+      problem.index = i;
+      problem.value = static_cast<int64_t>(ids[i]);
+      problem.limit = rows;
+      MLC_RETURN_IF_ERROR(reportProblem(problem, shape));
+      return false;
+    }
+  return true;
 }
 
 template <typename T, typename L>
@@ -50,15 +53,22 @@ CommandOr makeEmbedding(const TensorRef &table, const TensorRef &ids,
   int64_t numRows = table.desc->shape[0], width = table.desc->shape[1];
   return makeCommand(
       [rows, in, out, numRows, width, shape = ids.desc->shape]() {
-        MLC_RETURN_IF_ERROR(checkIds("embedding", in, shape, numRows));
+        StatusOr<bool> valid = checkIds(K::embedding, 1, in, shape, numRows);
+        if (!valid.isOk())
+          return valid.status();
         size_t bytes = static_cast<size_t>(width) * sizeof(T);
         if (bytes == 0)
           return Status::ok();
+        // After bad data, a bad id's row is zeros.
         parallelFor(
             product(shape), rowGrain(width), [&](int64_t begin, int64_t end) {
               for (int64_t i = begin; i < end; ++i)
-                std::memcpy(out + i * width,
-                            rows + static_cast<int64_t>(in[i]) * width, bytes);
+                if (*valid || validId(in[i], numRows))
+                  std::memcpy(out + i * width,
+                              rows + static_cast<int64_t>(in[i]) * width,
+                              bytes);
+                else
+                  std::memset(out + i * width, 0, bytes);
             });
         return Status::ok();
       });
@@ -72,7 +82,9 @@ CommandOr makeEmbeddingGrad(const TensorRef &grad, const TensorRef &ids,
   T *out = result.as<T>();
   int64_t numRows = result.desc->shape[0], width = result.desc->shape[1];
   return makeCommand([in, id, out, numRows, width, shape = ids.desc->shape]() {
-    MLC_RETURN_IF_ERROR(checkIds("embedding_grad", id, shape, numRows));
+    StatusOr<bool> valid = checkIds(K::embedding_grad, 1, id, shape, numRows);
+    if (!valid.isOk())
+      return valid.status();
     // One fill on one thread: glibc streams a memset past the cache
     // (non-temporal stores) only when one call is larger than about the
     // L3, 2-4x faster than the cached stores of a fill in parallel pieces
@@ -82,6 +94,7 @@ CommandOr makeEmbeddingGrad(const TensorRef &grad, const TensorRef &ids,
     const int64_t n = product(shape);
     parallelFor(numRows, rowGrain(width), [&](int64_t begin, int64_t end) {
       for (int64_t i = 0; i < n; ++i) {
+        // A bad id (after bad data) lies outside every range.
         const int64_t target = static_cast<int64_t>(id[i]);
         if (target < begin || target >= end)
           continue;

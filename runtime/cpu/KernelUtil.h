@@ -80,6 +80,30 @@ Status expectIndices(const TensorDesc &desc, const std::string &what);
 // Commands
 //===----------------------------------------------------------------------===//
 
+/// Bad data a running kernel found (runtime/DataStatus.h). With a status
+/// word for the command running on this thread (Device::prepare's
+/// CommandContext), the problem is recorded there and this returns OK: the
+/// kernel then computes a harmless value in place of the bad one and
+/// returns normally. Without one, it is the error the kernel's run()
+/// returns. Call it from the thread that called run(), not from a worker
+/// of parallelFor. `op`, `problem`, `index`, `value`, `limit`, `extra` and
+/// `operand` fill the word; `operandShape` places a flat index in the
+/// message.
+Status reportProblem(StatusWord problem, const Shape &operandShape = {});
+
+/// Makes `context` the one reportProblem() uses on this thread for as long
+/// as it lives.
+class ProblemScope {
+public:
+  explicit ProblemScope(const CommandContext *context);
+  ~ProblemScope();
+  ProblemScope(const ProblemScope &) = delete;
+  ProblemScope &operator=(const ProblemScope &) = delete;
+
+private:
+  const CommandContext *saved_;
+};
+
 /// A PreparedCommand whose run() calls a stored callable.
 template <typename F> class FnCommand final : public PreparedCommand {
 public:

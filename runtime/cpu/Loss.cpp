@@ -51,6 +51,18 @@ CommandOr prepareOneHot(const TensorRef &labels, const TensorRef &result) {
 // mse_loss
 //===----------------------------------------------------------------------===//
 
+/// A loss that is NaN or infinite is bad data for the step that computed
+/// it: reported, so that the step stops before it updates any state.
+template <typename T> Status checkLossFinite(K op, T loss) {
+  if (std::isfinite(static_cast<double>(loss)))
+    return Status::ok();
+  StatusWord problem;
+  problem.problem = static_cast<uint32_t>(DataProblem::non_finite_loss);
+  problem.op = static_cast<uint32_t>(op);
+  problem.value = std::isnan(static_cast<double>(loss)) ? 0 : 1;
+  return reportProblem(problem);
+}
+
 /// Mean of (p - t)^2 over all elements; NaN for empty tensors.
 template <typename T>
 CommandOr makeMse(const TensorRef &pred, const TensorRef &target,
@@ -74,7 +86,7 @@ CommandOr makeMse(const TensorRef &pred, const TensorRef &target,
       sum += d * d;
     }
     *out = static_cast<T>(sum / static_cast<double>(n));
-    return Status::ok();
+    return n > 0 ? checkLossFinite(K::mse_loss, *out) : Status::ok();
   });
 }
 
@@ -95,8 +107,8 @@ double crossEntropyRow(const T *row, int64_t classes, int64_t label) {
 }
 
 /// Mean over rows of the cross entropy of softmax(logits row) against the
-/// row's label. A label outside [0, C) fails the run and leaves the result
-/// untouched.
+/// row's label. A label outside [0, C) is reported (the first one) and
+/// makes the loss NaN; its row is never read at the label.
 template <typename T, typename L>
 CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
                            const TensorRef &result) {
@@ -108,11 +120,19 @@ CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
   return makeCommand([x, y, out, rows, classes]() {
     for (int64_t r = 0; r < rows; ++r) {
       int64_t label = static_cast<int64_t>(y[r]);
-      if (label < 0 || label >= classes)
-        return Status::error("softmax_cross_entropy: row " + std::to_string(r) +
-                             " has label " + std::to_string(label) +
-                             ", expected a value in [0, " +
-                             std::to_string(classes) + ")");
+      if (label < 0 || label >= classes) {
+        StatusWord problem;
+        problem.problem =
+            static_cast<uint32_t>(DataProblem::label_out_of_range);
+        problem.op = static_cast<uint32_t>(K::softmax_cross_entropy);
+        problem.operand = 1;
+        problem.index = r;
+        problem.value = label;
+        problem.limit = classes;
+        MLC_RETURN_IF_ERROR(reportProblem(problem));
+        *out = std::numeric_limits<T>::quiet_NaN();
+        return Status::ok();
+      }
     }
     std::vector<double> losses(static_cast<size_t>(rows));
     parallelFor(rows, rowGrain(classes, kMathGrain),
@@ -125,7 +145,8 @@ CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
     for (double loss : losses)
       total += loss;
     *out = static_cast<T>(total / static_cast<double>(rows));
-    return Status::ok();
+    return rows > 0 ? checkLossFinite(K::softmax_cross_entropy, *out)
+                    : Status::ok();
   });
 }
 

@@ -389,7 +389,7 @@ TEST(ParallelKernels, DeviceRunsCommandsOnItsPool) {
       *flatbuffers::GetRoot<fb::Kernel>(fbb.GetBufferPointer());
   ASSERT_TRUE((*device)->check(kernel, {&x.desc}, {&got.desc}).isOk());
   StatusOr<std::unique_ptr<PreparedCommand>> command =
-      (*device)->prepare(kernel, {x.ref()}, {got.ref()});
+      (*device)->prepare(kernel, {x.ref()}, {got.ref()}, {});
   ASSERT_TRUE(command.isOk()) << command.status().message();
   EXPECT_EQ(currentPool(), nullptr);
   Status run = (*command)->run();

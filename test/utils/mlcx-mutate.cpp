@@ -9,14 +9,17 @@
 //   mlcx-mutate IN OUT buffer:B:role=ROLE        (parameter, step_counter, ...)
 //   mlcx-mutate IN OUT buffer:B:init=KIND,FIRST,SECOND
 //   mlcx-mutate IN OUT buffer:B:splat=0|1
-//   mlcx-mutate IN OUT buffer:B:offset=N         (buffer:B:offset=@NAME:
-//   NAME's) mlcx-mutate IN OUT buffer:B:arena=N mlcx-mutate IN OUT
-//   arena:A:size=N            (A: index) mlcx-mutate IN OUT
-//   command:ENTRY:INDEX:operand:J=N mlcx-mutate IN OUT
-//   command:ENTRY:INDEX:result:J=N mlcx-mutate IN OUT
-//   command:ENTRY:INDEX:kernel=N     (a dispatch's) mlcx-mutate IN OUT
-//   entry:ENTRY:kind=KIND|N   (other, train, eval) mlcx-mutate IN OUT
-//   entry:ENTRY:commands=none mlcx-mutate IN OUT entry:ENTRY:outputs=none
+//   mlcx-mutate IN OUT buffer:B:offset=N         (offset=@NAME: NAME's)
+//   mlcx-mutate IN OUT buffer:B:arena=N
+//   mlcx-mutate IN OUT buffer:B:view_of=N        (a view of buffer N)
+//   mlcx-mutate IN OUT buffer:B:view=0|1
+//   mlcx-mutate IN OUT arena:A:size=N            (A: index)
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:operand:J=N
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:result:J=N
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:kernel=N   (a dispatch's)
+//   mlcx-mutate IN OUT entry:ENTRY:kind=KIND|N   (other, train, eval)
+//   mlcx-mutate IN OUT entry:ENTRY:commands=none
+//   mlcx-mutate IN OUT entry:ENTRY:outputs=none
 //   mlcx-mutate IN OUT entry:ENTRY:output:J=N
 //   mlcx-mutate IN OUT kernel:NAME:layout=row|column  (a reduction region's)
 //   mlcx-mutate IN OUT kernel:NAME:axes=0,1
@@ -145,6 +148,14 @@ void mutateBuffer(fb::ProgramT &p, fb::BufferT &b, const std::string &field,
     b.init->second = std::stod(parts[2]);
   } else if (field == "splat") {
     b.splat = value == "1";
+  } else if (field == "view_of") {
+    // view_of=@NAME or an index; makes the buffer a view.
+    b.view = true;
+    b.view_of = value.empty() || value[0] != '@'
+                    ? static_cast<uint32_t>(std::stoul(value))
+                    : bufferIndex(p, value);
+  } else if (field == "view") {
+    b.view = value == "1";
   } else {
     die("unknown buffer field '" + field + "'");
   }

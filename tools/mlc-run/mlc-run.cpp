@@ -512,14 +512,25 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
     StatusOr<double> ran =
         runStep(entries, s, data ? &*data : nullptr,
                 sampler ? &*sampler : nullptr, outputs, where);
-    if (!ran.isOk())
-      return ran.status();
+    std::string last = lastLoss ? "last finite loss " + formatValue(*lastLoss)
+                                : std::string("no finite loss before it");
+    if (!ran.isOk()) {
+      // The loss kernel found it: the step stopped before updating state.
+      if (session_.lastProblem() != DataProblem::non_finite_loss)
+        return ran.status();
+      progress.finish();
+      return Status::error(
+          ran.status().message() + "; " + last +
+          ". Stopping: the parameters hold their values after step " +
+          std::to_string(s) +
+          " and are not saved; earlier checkpoints are intact. Lower the "
+          "learning rate or check the data.");
+    }
     double runSeconds = *ran;
     double loss = outputs.values[0];
     if (!std::isfinite(loss)) {
+      // A loss no kernel checks (one the model composes itself).
       progress.finish();
-      std::string last = lastLoss ? "last finite loss " + formatValue(*lastLoss)
-                                  : std::string("no finite loss before it");
       return Status::error(
           "loss is " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
           " at " + where + " (" + last +
