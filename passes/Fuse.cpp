@@ -241,6 +241,16 @@ private:
   bool accepts(Operation *op) {
     if (isElementwiseCandidate(op)) {
       ArrayRef<int64_t> shape = shapeOf(op->getResult(0));
+      // A column region walks each block of columns down the rows, which
+      // is slower than a loop's walk along them; it pays for values it
+      // keeps out of memory, not for one that is written anyway (a GELU's
+      // gradient that the GEMMs read too: summing the written value
+      // afterwards costs one pass, and keeps the gradient in a loop).
+      if (kind_ == Kind::Column)
+        return shape == ArrayRef<int64_t>(shape_) &&
+               llvm::all_of(op->getUsers(), [&](Operation *user) {
+                 return members_.contains(user);
+               });
       if (shape == ArrayRef<int64_t>(shape_))
         return true;
       if (kind_ != Kind::Row)

@@ -47,9 +47,9 @@ constexpr int64_t kTile = 512;
 /// Elements of a streamed row's piece: a multiple of both accumulators'
 /// lane counts, and small enough for a piece's registers to stay in L1/L2.
 constexpr int64_t kPiece = 2048;
-/// Columns of a block at most (its registers and per-column accumulators
-/// stay in L2).
-constexpr int64_t kColumnBlock = 2048;
+/// Columns of a block at most (its per-column f64 accumulators, 32 KiB a
+/// reduction, stay in L2).
+constexpr int64_t kColumnBlock = 4096;
 /// Elements of work worth handing to another thread.
 constexpr int64_t kParallelElements = int64_t(1) << 14;
 
@@ -293,6 +293,9 @@ Status analyze(const fb::FusedReduce &program, const Descs &operands,
 /// or whole rows).
 struct Tile {
   int64_t row = 0, rows = 1, col = 0, cols = 1;
+  /// Columns: where the tile's columns start in its block's values per
+  /// output (0 for rows, and for the block itself).
+  int64_t first = 0;
   int64_t size() const { return rows * cols; }
 };
 
@@ -381,8 +384,9 @@ private:
   /// walked in order by one thread, whatever the blocks, so the cut does
   /// not change the bits): long runs of each row, which the prefetcher
   /// follows (blocks of 256 columns of GPT-2's 3072 read rows a third
-  /// slower), at most kColumnBlock so that a block's registers stay in
-  /// L2. A block of every column takes tiles of several whole rows.
+  /// slower), at most kColumnBlock columns of accumulators. A block walks
+  /// each row in tiles of at most kTile columns, whose registers stay in
+  /// L1; a block of every column takes tiles of several whole rows.
   void cutColumns(int threads) {
     int64_t share = (a_.inner + threads - 1) / threads;
     block_ = std::min(
@@ -415,7 +419,7 @@ private:
 
   int64_t tileSize() const {
     if (a_.layout == Layout::column)
-      return rowsPerTile_ * block_;
+      return rowsPerTile_ > 1 ? rowsPerTile_ * block_ : std::min(block_, kTile);
     return streamed_ ? std::min(kPiece, a_.inner) : rowsPerTile_ * a_.inner;
   }
   int64_t outputsPerTile() const {
@@ -491,6 +495,7 @@ private:
         std::fill(spare + r * t.cols, spare + (r + 1) * t.cols, values[r]);
       return spare;
     }
+    values += t.first;
     if (t.rows == 1)
       return values;
     for (int64_t r = 0; r < t.rows; ++r)
@@ -546,8 +551,10 @@ private:
     bool isMax = s.def.op() == K::reduce_max;
     float *out = sc.reducedSlot(s.slot);
     if (a_.layout == Layout::column) {
-      double *sums = sc.columnSums.data() + s.accumulator * sc.outputSize;
-      float *maxima = sc.columnMaxima.data() + s.accumulator * sc.outputSize;
+      double *sums =
+          sc.columnSums.data() + s.accumulator * sc.outputSize + t.first;
+      float *maxima =
+          sc.columnMaxima.data() + s.accumulator * sc.outputSize + t.first;
       for (int64_t r = 0; r < t.rows; ++r, x += t.cols)
         for (int64_t j = 0; j < t.cols; ++j) {
           if (isMax)
@@ -665,12 +672,15 @@ private:
       runStep(i, outputs, false, sc);
     std::fill(sc.columnSums.begin(), sc.columnSums.end(), 0.0);
     std::fill(sc.columnMaxima.begin(), sc.columnMaxima.end(), lowest<float>());
-    for (int64_t row = 0; row < a_.outer; row += rowsPerTile_) {
-      Tile t{row, std::min(rowsPerTile_, a_.outer - row), col, cols};
-      for (int i : schedule_.body)
-        runStep(i, t, false, sc);
-      storeAll(true, t, sc);
-    }
+    const int64_t piece = rowsPerTile_ > 1 ? cols : std::min(cols, kTile);
+    for (int64_t row = 0; row < a_.outer; row += rowsPerTile_)
+      for (int64_t j = 0; j < cols; j += piece) {
+        Tile t{row, std::min(rowsPerTile_, a_.outer - row), col + j,
+               std::min(piece, cols - j), j};
+        for (int i : schedule_.body)
+          runStep(i, t, false, sc);
+        storeAll(true, t, sc);
+      }
     finishReductions(cols, sc, [&](const Step &s, int64_t j) {
       size_t at = static_cast<size_t>(s.accumulator * sc.outputSize + j);
       return s.def.op() == K::reduce_max
