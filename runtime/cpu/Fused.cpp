@@ -110,11 +110,11 @@ void withUnary(K op, fb::GeluApproximation approximate, DType to, F &&fn) {
   case K::abs:
     return fn([](float a) { return std::fabs(a); });
   case K::exp:
-    return fn([](float a) { return std::exp(a); });
+    return fn([](float a) { return scalar::exp(a); });
   case K::log:
-    return fn([](float a) { return std::log(a); });
+    return fn([](float a) { return scalar::log(a); });
   case K::tanh:
-    return fn([](float a) { return std::tanh(a); });
+    return fn([](float a) { return scalar::tanh(a); });
   case K::sqrt:
     return fn([](float a) { return std::sqrt(a); });
   case K::rsqrt:
@@ -128,7 +128,7 @@ void withUnary(K op, fb::GeluApproximation approximate, DType to, F &&fn) {
   case K::sin:
     return fn([](float a) { return std::sin(a); });
   case K::erf:
-    return fn([](float a) { return std::erf(a); });
+    return fn([](float a) { return scalar::erf(a); });
   case K::silu:
     return fn([](float a) { return scalar::silu(a); });
   case K::gelu:
