@@ -1,9 +1,12 @@
 // The fused loop interpreter (runtime/cpu/Fused.cpp): a region computes
 // the bits its ops compute one by one, over tiles that do not divide the
-// iteration space, with broadcast, scalar and i1 operands; results may
-// overwrite operands read at the same index; malformed programs are
-// refused with a message naming the step.
+// iteration space, with broadcast, scalar and i1 operands, rows longer
+// and shorter than a tile and unit dims; results may overwrite operands
+// read at the same index, and a result written by its step never changes
+// what a later step reads; malformed programs are refused with a message
+// naming the step.
 #include "CpuKernelsTestUtil.h"
+#include "runtime/cpu/Parallel.h"
 
 namespace mlc::rt::cpu::test {
 namespace {
@@ -164,6 +167,171 @@ TEST(FusedLoop, ResultOverwritesAnOperandReadAtTheSameIndex) {
   ASSERT_TRUE((*cmd)->run().isOk());
   for (int64_t i = 0; i < 3000; ++i)
     ASSERT_EQ(static_cast<float>(p.get(i)), want[i]) << "at " << i;
+}
+
+TEST(FusedLoop, LongRowsReadBroadcastOperandsInPlace) {
+  // z = select(mask, x * col + bias, x * s) over [3, 1100]: rows longer
+  // than a tile are cut into tiles within a row, where `bias` [1100] is a
+  // run of memory, `col` [3, 1] one value and `mask` [1100] i1 is
+  // converted; `s` a scalar.
+  std::mt19937 rng(3);
+  Shape shape{3, 1100};
+  Host x(DType::f32, shape), bias(DType::f32, {1100}), col(DType::f32, {3, 1}),
+      s(DType::f32, {}), mask(DType::i1, {1100});
+  for (Host *h : {&x, &bias, &col, &s})
+    fill(*h, rng);
+  for (int64_t i = 0; i < mask.size(); ++i)
+    mask.bytes[i] = static_cast<uint8_t>(i % 5 == 0 ? 0 : i % 3 + 1);
+  Host xc(DType::f32, shape), a(DType::f32, shape), xs(DType::f32, shape),
+      z(DType::f32, shape);
+  runKernel(kernelOf(OpKind::mul), {&x, &col}, {&xc});
+  runKernel(kernelOf(OpKind::add), {&xc, &bias}, {&a});
+  runKernel(kernelOf(OpKind::mul), {&x, &s}, {&xs});
+  runKernel(kernelOf(OpKind::select), {&mask, &a, &xs}, {&z});
+
+  LoopBuf loop(shape,
+               {load(0), load(1), step(OpKind::mul, 0, 1), load(2),
+                step(OpKind::add, 2, 3), load(3), step(OpKind::mul, 0, 5),
+                load(4, DType::i1), step(OpKind::select, 7, 4, 6)},
+               {8, 4});
+  Host fz(DType::f32, shape), fa(DType::f32, shape);
+  std::vector<Host *> operands{&x, &col, &bias, &s, &mask};
+  ASSERT_TRUE(
+      checkFusedLoop(loop.get(), descs(operands), descs({&fz, &fa})).isOk());
+  auto cmd = prepareFusedLoop(loop.get(), refs(operands), refs({&fz, &fa}));
+  ASSERT_TRUE(cmd.isOk()) << cmd.status().message();
+  ASSERT_TRUE((*cmd)->run().isOk());
+  EXPECT_TRUE(sameBytes(fz, z));
+  EXPECT_TRUE(sameBytes(fa, a));
+}
+
+TEST(FusedLoop, UnitDimsAndShortRows) {
+  // [37, 1, 5] with operands [1, 1, 5] and [37, 1, 1]: the unit dim is
+  // dropped, and rows of 5 are grouped into tiles, their broadcast
+  // operands read row by row.
+  std::mt19937 rng(4);
+  Shape shape{37, 1, 5};
+  Host x(DType::f32, shape), row(DType::f32, {1, 1, 5}),
+      col(DType::f32, {37, 1, 1});
+  for (Host *h : {&x, &row, &col})
+    fill(*h, rng);
+  Host t(DType::f32, shape), y(DType::f32, shape);
+  runKernel(kernelOf(OpKind::sub), {&x, &row}, {&t});
+  runKernel(kernelOf(OpKind::div), {&t, &col}, {&y});
+  LoopBuf loop(shape,
+               {load(0), load(1), step(OpKind::sub, 0, 1), load(2),
+                step(OpKind::div, 2, 3)},
+               {4});
+  Host fy(DType::f32, shape);
+  ASSERT_TRUE(
+      checkFusedLoop(loop.get(), descs({&x, &row, &col}), descs({&fy})).isOk());
+  auto cmd = prepareFusedLoop(loop.get(), refs({&x, &row, &col}), refs({&fy}));
+  ASSERT_TRUE(cmd.isOk());
+  ASSERT_TRUE((*cmd)->run().isOk());
+  EXPECT_TRUE(sameBytes(fy, y));
+}
+
+TEST(FusedLoop, ResultsWrittenEarlyNeverChangeWhatLaterStepsRead) {
+  // A step may write its result straight into the result's buffer, but
+  // not when the buffer is an operand read after that step. Here both
+  // results overwrite operands: r0 = p * 2 into p, whose values step 4
+  // still reads; r1 = g * g into g, whose load comes after.
+  Shape shape{2500};
+  Host p(DType::f32, shape), g(DType::f32, shape), h(DType::f32, shape);
+  std::mt19937 rng(5);
+  fill(p, rng);
+  fill(g, rng);
+  std::vector<float> p0(2500), g0(2500);
+  for (int64_t i = 0; i < 2500; ++i) {
+    p0[i] = static_cast<float>(p.get(i));
+    g0[i] = static_cast<float>(g.get(i));
+  }
+  // 0: p  1: p + p (r0)  2: g  3: g * g (r1)  4: p + r0  5: g again
+  // 6: r2 = (p + r0) - g
+  LoopBuf loop(shape,
+               {load(0), step(OpKind::add, 0, 0), load(1),
+                step(OpKind::mul, 2, 2), step(OpKind::add, 0, 1), load(1),
+                step(OpKind::sub, 4, 5)},
+               {1, 3, 6});
+  ASSERT_TRUE(
+      checkFusedLoop(loop.get(), descs({&p, &g}), descs({&p, &g, &h})).isOk());
+  auto cmd = prepareFusedLoop(loop.get(), refs({&p, &g}), refs({&p, &g, &h}));
+  ASSERT_TRUE(cmd.isOk());
+  ASSERT_TRUE((*cmd)->run().isOk());
+  for (int64_t i = 0; i < 2500; ++i) {
+    float twice = p0[i] + p0[i];
+    ASSERT_EQ(static_cast<float>(p.get(i)), twice) << "at " << i;
+    ASSERT_EQ(static_cast<float>(g.get(i)), g0[i] * g0[i]) << "at " << i;
+    ASSERT_EQ(static_cast<float>(h.get(i)), (p0[i] + twice) - g0[i])
+        << "at " << i;
+  }
+}
+
+TEST(FusedLoop, CastsToF32AndResultsOfLoadsAndScalars) {
+  // cast(i1) and cast(f32) to f32 reuse their operand's values; a result
+  // may be a loaded operand, a cast, or a scalar step (filled).
+  Shape shape{3, 700};
+  Host mask(DType::i1, shape), x(DType::f32, shape), a(DType::f32, {});
+  for (int64_t i = 0; i < mask.size(); ++i)
+    mask.bytes[i] = static_cast<uint8_t>(i % 4 == 0 ? 0 : 9);
+  std::mt19937 rng(6);
+  fill(x, rng);
+  float av = 1.5f;
+  std::memcpy(a.bytes.get(), &av, 4);
+  LoopBuf loop(shape,
+               {load(0, DType::i1), step(OpKind::cast, 0), load(1),
+                step(OpKind::cast, 2), step(OpKind::mul, 1, 3), load(2),
+                step(OpKind::mul, 5, 5)},
+               {4, 2, 1, 6});
+  Host r0(DType::f32, shape), r1(DType::f32, shape), r2(DType::f32, shape),
+      r3(DType::f32, shape);
+  std::vector<Host *> results{&r0, &r1, &r2, &r3};
+  ASSERT_TRUE(checkFusedLoop(loop.get(), descs({&mask, &x, &a}), descs(results))
+                  .isOk());
+  auto cmd = prepareFusedLoop(loop.get(), refs({&mask, &x, &a}), refs(results));
+  ASSERT_TRUE(cmd.isOk());
+  ASSERT_TRUE((*cmd)->run().isOk());
+  for (int64_t i = 0; i < x.size(); ++i) {
+    double m = i % 4 == 0 ? 0.0 : 1.0;
+    ASSERT_EQ(r0.get(i), m * x.get(i)) << "at " << i;
+    ASSERT_EQ(r1.get(i), x.get(i)) << "at " << i;
+    ASSERT_EQ(r2.get(i), m) << "at " << i;
+    ASSERT_EQ(r3.get(i), 2.25) << "at " << i;
+  }
+}
+
+TEST(FusedLoop, SameBitsForAnyThreadCount) {
+  // Tiles are split among threads; every element is computed by the same
+  // loops wherever its tile runs. Long rows (tiles within a row) and
+  // short ones (rows grouped), both splitting unevenly.
+  for (Shape shape : {Shape{7, 30001}, Shape{12001, 7}}) {
+    std::mt19937 rng(8);
+    Host x(DType::f32, shape), row(DType::f32, {shape[1]});
+    fill(x, rng);
+    fill(row, rng);
+    LoopBuf loop(shape,
+                 {load(0), load(1), step(OpKind::sub, 0, 1),
+                  step(OpKind::gelu, 2, 0, 0, DType::f32, P::eq, G::tanh),
+                  step(OpKind::tanh, 3), step(OpKind::mul, 4, 0)},
+                 {5, 3});
+    auto runWith = [&](ThreadPool *pool, Host &a, Host &b) {
+      ParallelScope scope(pool);
+      auto cmd = prepareFusedLoop(loop.get(), refs({&x, &row}), refs({&a, &b}));
+      ASSERT_TRUE(cmd.isOk());
+      ASSERT_TRUE((*cmd)->run().isOk());
+    };
+    Host serial0(DType::f32, shape), serial1(DType::f32, shape);
+    runWith(nullptr, serial0, serial1);
+    for (int threads : {1, 2, 3}) {
+      ThreadPool pool(threads);
+      Host r0(DType::f32, shape), r1(DType::f32, shape);
+      runWith(&pool, r0, r1);
+      EXPECT_TRUE(sameBytes(r0, serial0)) << threads << " threads";
+      EXPECT_TRUE(sameBytes(r1, serial1)) << threads << " threads";
+      if (threads > 1)
+        EXPECT_GT(pool.splitLoops(), 0u);
+    }
+  }
 }
 
 std::string checkError(const LoopBuf &loop, std::vector<Host *> operands,
