@@ -124,6 +124,27 @@ MLC_VECMATH_INLINE void binaryBody(float *out, const float *a, const float *b,
     out[i] = op(x[i], y[i]);
 }
 
+template <Fold F> MLC_VECMATH_INLINE float applyFold(float x, float c) {
+  if constexpr (F == Fold::mul)
+    return x * c;
+  else if constexpr (F == Fold::div)
+    return x / c;
+  else
+    return x;
+}
+
+template <typename Op, Fold FA, Fold FB, ScalarMask S>
+MLC_VECMATH_INLINE void foldedBody(float *out, const float *a, const float *ca,
+                                   const float *b, const float *cb, int64_t n) {
+  Op op;
+  In<(S & 1) != 0> x(a);
+  In<(S & 2) != 0> y(b);
+  const float cx = FA == Fold::none ? 0.0f : *ca;
+  const float cy = FB == Fold::none ? 0.0f : *cb;
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = op(applyFold<FA>(x[i], cx), applyFold<FB>(y[i], cy));
+}
+
 template <ScalarMask S>
 MLC_VECMATH_INLINE void selectBody(float *out, const float *p, const float *t,
                                    const float *f, int64_t n) {
@@ -152,6 +173,11 @@ void selectBase(float *out, const float *p, const float *t, const float *f,
                 int64_t n) {
   selectBody<S>(out, p, t, f, n);
 }
+template <typename Op, Fold FA, Fold FB, ScalarMask S>
+void foldedBase(float *out, const float *a, const float *ca, const float *b,
+                const float *cb, int64_t n) {
+  foldedBody<Op, FA, FB, S>(out, a, ca, b, cb, n);
+}
 
 #if MLC_AVX2_LOOPS
 template <typename Op>
@@ -167,6 +193,11 @@ template <ScalarMask S>
 MLC_TARGET_AVX2 void selectAvx2(float *out, const float *p, const float *t,
                                 const float *f, int64_t n) {
   selectBody<S>(out, p, t, f, n);
+}
+template <typename Op, Fold FA, Fold FB, ScalarMask S>
+MLC_TARGET_AVX2 void foldedAvx2(float *out, const float *a, const float *ca,
+                                const float *b, const float *cb, int64_t n) {
+  foldedBody<Op, FA, FB, S>(out, a, ca, b, cb, n);
 }
 #endif
 
@@ -204,6 +235,55 @@ template <ScalarMask S> Ternary selectForm(Isa isa) {
     return &selectAvx2<S>;
 #endif
   return &selectBase<S>;
+}
+
+template <typename Op, Fold FA, Fold FB, ScalarMask S>
+FoldedBinary foldedForm(Isa isa) {
+#if MLC_AVX2_LOOPS
+  if (isa == Isa::avx2)
+    return &foldedAvx2<Op, FA, FB, S>;
+#endif
+  return &foldedBase<Op, FA, FB, S>;
+}
+
+/// A folded as FA, b as `fb` (b is one value where `scalars` is 2).
+template <typename Op, Fold FA>
+FoldedBinary foldedWithA(Fold fb, ScalarMask scalars, Isa isa) {
+  if constexpr (FA != Fold::none)
+    if (scalars == 2)
+      return foldedForm<Op, FA, Fold::none, 2>(isa);
+  switch (fb) {
+  case Fold::mul:
+    return foldedForm<Op, FA, Fold::mul, 0>(isa);
+  case Fold::div:
+    return foldedForm<Op, FA, Fold::div, 0>(isa);
+  default:
+    if constexpr (FA != Fold::none)
+      return foldedForm<Op, FA, Fold::none, 0>(isa);
+    return nullptr;
+  }
+}
+
+/// The folded forms of one kind: a scalar operand (bit 0 or 1 of
+/// `scalars`) is never folded, and something is.
+template <typename Op>
+FoldedBinary folded(Fold fa, Fold fb, ScalarMask scalars, Isa isa) {
+  bool valid = (fa != Fold::none || fb != Fold::none) && scalars != 3 &&
+               !(scalars == 1 && fa != Fold::none) &&
+               !(scalars == 2 && fb != Fold::none);
+  if (!valid)
+    return nullptr;
+  if (scalars == 1) // a is one value, b folded
+    return fb == Fold::mul ? foldedForm<Op, Fold::none, Fold::mul, 1>(isa)
+                           : foldedForm<Op, Fold::none, Fold::div, 1>(isa);
+  switch (fa) {
+  case Fold::mul:
+    return foldedWithA<Op, Fold::mul>(fb, scalars, isa);
+  case Fold::div:
+    return foldedWithA<Op, Fold::div>(fb, scalars, isa);
+  default:
+    return foldedWithA<Op, Fold::none>(fb, scalars, isa);
+  }
 }
 
 } // namespace
@@ -304,6 +384,19 @@ Ternary selectLoop(ScalarMask scalars, Isa isa) {
     return selectForm<7>(isa);
   default:
     return selectForm<0>(isa);
+  }
+}
+
+FoldedBinary foldedLoop(K op, Fold fa, Fold fb, ScalarMask scalars, Isa isa) {
+  switch (op) {
+  case K::add:
+    return folded<Add>(fa, fb, scalars, isa);
+  case K::sub:
+    return folded<Sub>(fa, fb, scalars, isa);
+  case K::mul:
+    return folded<Mul>(fa, fb, scalars, isa);
+  default:
+    return nullptr;
   }
 }
 

@@ -50,6 +50,23 @@ Binary binaryLoop(fb::OpKind op, fb::ComparePredicate predicate,
 /// select's loop; any operands may be scalars.
 Ternary selectLoop(ScalarMask scalars, Isa isa);
 
+/// An operand computed on the fly from an array x and one value c: x
+/// itself, x * c or x / c (a scaling step folded into its reader).
+enum class Fold : uint8_t { none, mul, div };
+
+/// out[i] = f(fa(a[i], *ca), fb(b[i], *cb)): a two-operand loop whose
+/// operands may be scalings, so that a scaling and the step that reads it
+/// make one pass instead of two; ca and cb are only read where fa and fb
+/// fold.
+using FoldedBinary = void (*)(float *out, const float *a, const float *ca,
+                              const float *b, const float *cb, int64_t n);
+
+/// The loop of add, sub or mul with operands folded as `fa` and `fb`
+/// (not both none), or nullptr for another kind. `scalars` may name one
+/// operand (which then has Fold::none).
+FoldedBinary foldedLoop(fb::OpKind op, Fold fa, Fold fb, ScalarMask scalars,
+                        Isa isa);
+
 } // namespace mlc::rt::cpu::loops
 
 #endif // MLC_RUNTIME_CPU_FLOATLOOPS_H

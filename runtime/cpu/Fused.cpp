@@ -6,7 +6,9 @@
 // run in parallel (parallelFor). Each step is one call of a compiled loop
 // (FloatLoops.h: vectorized, AVX2 where the CPU has it) chosen when the
 // command is prepared, so a tile pays one indirect call per step and no
-// dispatch on kinds. Nothing is compiled at run time.
+// dispatch on kinds; a scaling by one value is folded into the add, sub or
+// mul that reads it, one pass instead of two. Nothing is compiled at run
+// time.
 //
 // Registers hold f32, or i1 as 0.0f / 1.0f. A step whose operands are all
 // scalars (a splat operand, a value computed only from such) is computed
@@ -243,10 +245,16 @@ enum class Exec : uint8_t {
   unary,
   binary,
   select,
+  /// binary, with an operand (or two) computed on the fly by a scaling
+  /// folded into it (see foldScalings).
+  foldedBinary,
+  /// A scaling folded into its only reader: not run itself.
+  folded,
 };
 
 struct Step {
   Exec exec = Exec::scalar;
+  K op = K::copy;
   /// The registers a computed step reads (a copy step: `a` is the
   /// operand).
   int a = 0, b = 0, c = 0;
@@ -255,6 +263,9 @@ struct Step {
   loops::Unary unary = nullptr;
   loops::Binary binary = nullptr;
   loops::Ternary ternary = nullptr;
+  loops::FoldedBinary folded = nullptr;
+  /// foldedBinary: the scalar registers a folded operand scales by, or -1.
+  int ca = -1, cb = -1;
   /// The scratch array of the step's values within a tile, or -1.
   int slot = -1;
   /// A result buffer the step writes directly instead of a scratch
@@ -277,6 +288,12 @@ struct Output {
   /// Written by its step (Step::direct), nothing left to store.
   bool direct = false;
 };
+
+/// Whether a step runs a loop over the tile that writes its own values.
+bool isComputed(Exec exec) {
+  return exec == Exec::unary || exec == Exec::binary || exec == Exec::select ||
+         exec == Exec::foldedBinary;
+}
 
 /// A fused loop bound to its buffers.
 class FusedLoopCommand final : public PreparedCommand {
@@ -353,6 +370,10 @@ private:
     return steps_[reg].exec == Exec::scalar ? &values_[reg] : regs[reg];
   }
 
+  const float *scale(int reg) const {
+    return reg < 0 ? nullptr : &values_[reg];
+  }
+
   void runTile(const Tile &tile, float *scratch,
                std::vector<const float *> &regs) const {
     for (size_t r = 0; r < steps_.size(); ++r) {
@@ -383,6 +404,13 @@ private:
         s.ternary(out, operand(s.a, regs), operand(s.b, regs),
                   operand(s.c, regs), tile.n);
         regs[r] = out;
+        break;
+      case Exec::foldedBinary:
+        s.folded(out, operand(s.a, regs), scale(s.ca), operand(s.b, regs),
+                 scale(s.cb), tile.n);
+        regs[r] = out;
+        break;
+      case Exec::folded:
         break;
       }
     }
@@ -485,6 +513,7 @@ std::vector<Step> describeSteps(const fb::FusedLoop &loop,
   for (uint32_t i = 0; i < defs.size(); ++i) {
     const fb::FusedStep &d = *defs.Get(i);
     Step &s = steps[i];
+    s.op = d.op();
     s.a = d.a();
     s.b = d.b();
     s.c = d.c();
@@ -546,24 +575,89 @@ int64_t planLoads(std::vector<Step> &steps,
   return shape.back();
 }
 
-/// The last step reading each register; results count as read after the
-/// last step, and the reader of an alias reads its operand too.
-std::vector<size_t> lastUses(const fb::FusedLoop &loop,
-                             const std::vector<Step> &steps) {
+/// Who reads each register: the last step that does (results count as
+/// read after the last step, and the reader of an alias reads its
+/// operand too), and how many reads there are (one per result naming it).
+struct Reads {
+  std::vector<size_t> last;
+  std::vector<int> count;
+};
+
+Reads readsOf(const fb::FusedLoop &loop, const std::vector<Step> &steps) {
   const auto &defs = *loop.steps();
-  std::vector<size_t> lastUse(defs.size(), 0);
+  Reads reads{std::vector<size_t>(defs.size(), 0),
+              std::vector<int>(defs.size(), 0)};
   for (uint32_t i = 0; i < defs.size(); ++i) {
     const fb::FusedStep &d = *defs.Get(i);
     uint16_t regs[3] = {d.a(), d.b(), d.c()};
-    for (int k = 0; k < arity(d.op()); ++k)
-      lastUse[regs[k]] = i;
+    for (int k = 0; k < arity(d.op()); ++k) {
+      reads.last[regs[k]] = i;
+      ++reads.count[regs[k]];
+    }
   }
-  for (uint16_t reg : *loop.results())
-    lastUse[reg] = defs.size();
+  for (uint16_t reg : *loop.results()) {
+    reads.last[reg] = defs.size();
+    ++reads.count[reg];
+  }
   for (size_t i = steps.size(); i-- > 0;)
     if (steps[i].exec == Exec::alias)
-      lastUse[steps[i].a] = std::max(lastUse[steps[i].a], lastUse[i]);
-  return lastUse;
+      reads.last[steps[i].a] = std::max(reads.last[steps[i].a], reads.last[i]);
+  return reads;
+}
+
+/// The fold of step `x` into a reader: a multiplication of an array by
+/// one value (either side), or a division of an array by one value;
+/// Fold::none for any other step.
+loops::Fold foldOf(const std::vector<Step> &steps, const Step &x) {
+  if (x.exec != Exec::binary)
+    return loops::Fold::none;
+  bool aScalar = steps[x.a].exec == Exec::scalar;
+  bool bScalar = steps[x.b].exec == Exec::scalar;
+  if (x.op == K::mul && aScalar != bScalar)
+    return loops::Fold::mul;
+  if (x.op == K::div && bScalar && !aScalar)
+    return loops::Fold::div;
+  return loops::Fold::none;
+}
+
+/// Folds scalings (x * c, c * x, x / c with c one value) into the add, sub
+/// or mul that is their only reader, which then computes them on the fly:
+/// one pass over the tile instead of two, the same operations in the same
+/// order (an optimizer's m * beta1 + g * (1 - beta1) becomes one step;
+/// c * x is computed as x * c, the same value). The reader then reads the
+/// scaled arrays itself: `reads.last` is updated.
+void foldScalings(std::vector<Step> &steps, Reads &reads, loops::Isa isa) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    Step &s = steps[i];
+    if (s.exec != Exec::binary ||
+        (s.op != K::add && s.op != K::sub && s.op != K::mul))
+      continue;
+    int *operands[2] = {&s.a, &s.b}, *scales[2] = {&s.ca, &s.cb};
+    loops::Fold folds[2];
+    loops::ScalarMask scalars = 0;
+    for (int k = 0; k < 2; ++k) {
+      int reg = *operands[k];
+      int readsHere = (s.a == reg) + (s.b == reg);
+      folds[k] = reads.count[reg] == readsHere ? foldOf(steps, steps[reg])
+                                               : loops::Fold::none;
+      if (steps[reg].exec == Exec::scalar)
+        scalars |= 1u << k;
+    }
+    s.folded = loops::foldedLoop(s.op, folds[0], folds[1], scalars, isa);
+    if (!s.folded)
+      continue;
+    for (int k = 0; k < 2; ++k) {
+      if (folds[k] == loops::Fold::none)
+        continue;
+      Step &x = steps[*operands[k]];
+      bool arrayFirst = steps[x.a].exec != Exec::scalar;
+      *operands[k] = arrayFirst ? x.a : x.b;
+      *scales[k] = arrayFirst ? x.b : x.a;
+      x.exec = Exec::folded;
+      reads.last[*operands[k]] = std::max(reads.last[*operands[k]], i);
+    }
+    s.exec = Exec::foldedBinary;
+  }
 }
 
 bool overlaps(const void *a, size_t aBytes, const void *b, size_t bBytes) {
@@ -583,8 +677,7 @@ void planDirectResults(std::vector<Step> &steps, std::vector<Output> &outputs,
   for (Output &o : outputs) {
     Step &s = steps[o.reg];
     auto r = static_cast<size_t>(o.reg);
-    bool computed = s.exec == Exec::unary || s.exec == Exec::binary ||
-                    s.exec == Exec::select;
+    bool computed = isComputed(s.exec);
     if (o.dtype != DType::f32 || !computed || s.direct)
       continue;
     size_t bytes = static_cast<size_t>(total) * 4;
@@ -612,10 +705,7 @@ int assignSlots(std::vector<Step> &steps, const std::vector<size_t> &lastUse) {
   int slots = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
     Step &s = steps[i];
-    bool needsSlot = s.exec == Exec::load ||
-                     ((s.exec == Exec::unary || s.exec == Exec::binary ||
-                       s.exec == Exec::select) &&
-                      !s.direct);
+    bool needsSlot = s.exec == Exec::load || (isComputed(s.exec) && !s.direct);
     if (needsSlot) {
       if (freeSlots.empty()) {
         s.slot = slots++;
@@ -641,13 +731,14 @@ CommandOr prepareFusedLoop(const fb::FusedLoop &loop,
   std::vector<Step> steps =
       describeSteps(loop, operands, shape, loops::hostIsa());
   int64_t inner = planLoads(steps, operands, shape);
-  std::vector<size_t> lastUse = lastUses(loop, steps);
+  Reads reads = readsOf(loop, steps);
+  foldScalings(steps, reads, loops::hostIsa());
   std::vector<Output> outputs;
   for (uint32_t i = 0; i < results.size(); ++i)
     outputs.push_back({loop.results()->Get(i), results[i].desc->dtype,
                        static_cast<uint8_t *>(results[i].data)});
-  planDirectResults(steps, outputs, lastUse, total);
-  int slots = assignSlots(steps, lastUse);
+  planDirectResults(steps, outputs, reads.last, total);
+  int slots = assignSlots(steps, reads.last);
   return std::unique_ptr<PreparedCommand>(new FusedLoopCommand(
       std::move(steps), std::move(outputs), TilePlan(total, inner), slots));
 }

@@ -193,6 +193,57 @@ TEST(FloatLoops, BinaryKindsComputeTheirScalarDefinitionInEveryForm) {
       }
 }
 
+TEST(FloatLoops, FoldedScalingsComputeBothStepsInOrder) {
+  using loops::Fold;
+  struct Main {
+    const char *name;
+    OpKind op;
+    std::function<float(float, float)> f;
+  };
+  std::vector<Main> mains = {
+      {"add", OpKind::add, [](float a, float b) { return a + b; }},
+      {"sub", OpKind::sub, [](float a, float b) { return a - b; }},
+      {"mul", OpKind::mul, [](float a, float b) { return a * b; }},
+  };
+  auto apply = [](Fold f, float x, float c) {
+    return f == Fold::mul ? x * c : f == Fold::div ? x / c : x;
+  };
+  std::vector<float> as = inputs(1100, 8), bs = inputs(1100, 9);
+  const float ca = 0.37f, cb = -3.1f;
+  const Fold all[] = {Fold::none, Fold::mul, Fold::div};
+  for (const Main &m : mains)
+    for (Isa isa : isas())
+      for (loops::ScalarMask scalars : {0u, 1u, 2u})
+        for (Fold fa : all)
+          for (Fold fb : all) {
+            loops::FoldedBinary loop =
+                loops::foldedLoop(m.op, fa, fb, scalars, isa);
+            bool valid = (fa != Fold::none || fb != Fold::none) &&
+                         !(scalars & 1 && fa != Fold::none) &&
+                         !(scalars & 2 && fb != Fold::none);
+            ASSERT_EQ(loop != nullptr, valid) << m.name;
+            if (!loop)
+              continue;
+            for (int64_t n : kLengths) {
+              std::vector<float> out(n + 1, 7.0f);
+              loop(out.data(), as.data(), &ca, bs.data(), &cb, n);
+              for (int64_t i = 0; i < n; ++i) {
+                float x = scalars & 1 ? as[0] : as[i];
+                float y = scalars & 2 ? bs[0] : bs[i];
+                float want = m.f(apply(fa, x, ca), apply(fb, y, cb));
+                ASSERT_TRUE(same(out[i], want))
+                    << m.name << " folds " << static_cast<int>(fa) << ", "
+                    << static_cast<int>(fb) << " form " << scalars << " at "
+                    << i;
+              }
+              EXPECT_EQ(out[n], 7.0f);
+            }
+          }
+  EXPECT_EQ(
+      loops::foldedLoop(OpKind::div, Fold::mul, Fold::none, 0, Isa::baseline),
+      nullptr);
+}
+
 TEST(FloatLoops, SelectInEveryForm) {
   std::vector<float> ps = inputs(1100, 4), ts = inputs(1100, 5),
                      fs = inputs(1100, 6);

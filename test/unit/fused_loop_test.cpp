@@ -300,6 +300,95 @@ TEST(FusedLoop, CastsToF32AndResultsOfLoadsAndScalars) {
   }
 }
 
+TEST(FusedLoop, FoldedScalingsGiveTheOpByOpBits) {
+  // AdamW's shape of program: m2 = m * b1 + g * c1 and v2 = c2 * v + (g *
+  // g) * c3 (scalings folded into the add that reads them), p2 = p - (m2
+  // / d) / lr with d = sqrt(v2) / s + eps (a division by one value
+  // folded into an add with one value). Then two scalings that must not
+  // fold: g * c1 read by two steps, and v * c3 a result.
+  Shape shape{3, 1500};
+  std::mt19937 rng(9);
+  Host p(DType::f32, shape), m(DType::f32, shape), v(DType::f32, shape),
+      g(DType::f32, shape);
+  for (Host *h : {&p, &m, &v, &g})
+    fill(*h, rng);
+  for (int64_t i = 0; i < v.size(); ++i) { // v >= 0, as a second moment
+    float x = std::fabs(static_cast<float>(v.get(i)));
+    std::memcpy(v.bytes.get() + 4 * i, &x, 4);
+  }
+  std::vector<Host> scalars;
+  for (float c : {0.9f, 0.1f, 0.999f, 0.001f, 0.03f, 1e-8f, 1e4f}) {
+    scalars.emplace_back(DType::f32, Shape{});
+    std::memcpy(scalars.back().bytes.get(), &c, 4);
+  }
+  Host &b1 = scalars[0], &c1 = scalars[1], &c2 = scalars[2], &c3 = scalars[3],
+       &s = scalars[4], &eps = scalars[5], &lr = scalars[6];
+
+  // Op by op.
+  auto tmp = [&] { return Host(DType::f32, shape); };
+  Host mb = tmp(), gc = tmp(), m2 = tmp(), vc = tmp(), gg = tmp(), ggc = tmp(),
+       v2 = tmp(), sq = tmp(), sqs = tmp(), d = tmp(), md = tmp(), mdl = tmp(),
+       p2 = tmp(), twice = tmp();
+  runKernel(kernelOf(OpKind::mul), {&m, &b1}, {&mb});
+  runKernel(kernelOf(OpKind::mul), {&g, &c1}, {&gc});
+  runKernel(kernelOf(OpKind::add), {&mb, &gc}, {&m2});
+  runKernel(kernelOf(OpKind::mul), {&c2, &v}, {&vc});
+  runKernel(kernelOf(OpKind::mul), {&g, &g}, {&gg});
+  runKernel(kernelOf(OpKind::mul), {&gg, &c3}, {&ggc});
+  runKernel(kernelOf(OpKind::add), {&vc, &ggc}, {&v2});
+  runKernel(kernelOf(OpKind::sqrt), {&v2}, {&sq});
+  runKernel(kernelOf(OpKind::div), {&sq, &s}, {&sqs});
+  runKernel(kernelOf(OpKind::add), {&sqs, &eps}, {&d});
+  runKernel(kernelOf(OpKind::div), {&m2, &d}, {&md});
+  runKernel(kernelOf(OpKind::div), {&md, &lr}, {&mdl});
+  runKernel(kernelOf(OpKind::sub), {&p, &mdl}, {&p2});
+  runKernel(kernelOf(OpKind::add), {&gc, &m2}, {&twice});
+
+  // Operands: 0 p, 1 m, 2 v, 3 g, 4 b1, 5 c1, 6 c2, 7 c3, 8 s, 9 eps,
+  // 10 lr.
+  LoopBuf loop(shape,
+               {load(1),
+                load(4),
+                step(OpKind::mul, 0, 1), // 2 m * b1
+                load(3),
+                load(5),
+                step(OpKind::mul, 3, 4), // 5 g * c1
+                step(OpKind::add, 2, 5), // 6 m2
+                load(6),
+                load(2),
+                step(OpKind::mul, 7, 8), // 9 c2 * v
+                step(OpKind::mul, 3, 3),
+                load(7),                   // 10 g * g
+                step(OpKind::mul, 10, 11), // 12
+                step(OpKind::add, 9, 12),  // 13 v2
+                step(OpKind::sqrt, 13),
+                load(8), // 14
+                step(OpKind::div, 14, 15),
+                load(9),                   // 16
+                step(OpKind::add, 16, 17), // 18 d
+                step(OpKind::div, 6, 18),
+                load(10), // 19
+                step(OpKind::div, 19, 20),
+                load(0),                   // 21
+                step(OpKind::sub, 22, 21), // 23 p2
+                step(OpKind::add, 5, 6)},  // 24 twice
+               {6, 13, 23, 24, 9});
+  Host fm = tmp(), fv = tmp(), fp = tmp(), ftwice = tmp(), fvc = tmp();
+  std::vector<Host *> operands{&p,  &m,  &v, &g,   &b1, &c1,
+                               &c2, &c3, &s, &eps, &lr};
+  std::vector<Host *> results{&fm, &fv, &fp, &ftwice, &fvc};
+  ASSERT_TRUE(
+      checkFusedLoop(loop.get(), descs(operands), descs(results)).isOk());
+  auto cmd = prepareFusedLoop(loop.get(), refs(operands), refs(results));
+  ASSERT_TRUE(cmd.isOk());
+  ASSERT_TRUE((*cmd)->run().isOk());
+  EXPECT_TRUE(sameBytes(fm, m2));
+  EXPECT_TRUE(sameBytes(fv, v2));
+  EXPECT_TRUE(sameBytes(fp, p2));
+  EXPECT_TRUE(sameBytes(ftwice, twice));
+  EXPECT_TRUE(sameBytes(fvc, vc));
+}
+
 TEST(FusedLoop, SameBitsForAnyThreadCount) {
   // Tiles are split among threads; every element is computed by the same
   // loops wherever its tile runs. Long rows (tiles within a row) and
