@@ -77,7 +77,7 @@ MLC_UNARY(Identity, a)
 
 MLC_BINARY(Add, a + b)
 MLC_BINARY(Sub, a - b)
-MLC_BINARY(Mul, a *b)
+MLC_BINARY(Mul, (a * b))
 MLC_BINARY(Div, a / b)
 MLC_BINARY(Max, scalar::max(a, b))
 MLC_BINARY(Min, scalar::min(a, b))

@@ -5,6 +5,10 @@
 // f32 exp, log, tanh and erf, and sigmoid, silu and gelu built on them, are
 // the branch-free approximations of VecMath.h, which loops vectorize; f64
 // keeps libm (it never runs in a fused loop, and nothing in it is hot).
+// The activations' error is that of their formulas' own roundings, about
+// what the same formulas give on libm's functions: within 2.5 ulp for
+// sigmoid and silu, 2 ulp for both gelus where x >= 0, and 4e-6 absolute
+// on [-30, 30] (test/unit/vecmath_test.cpp).
 // sqrt is exactly rounded either way; sin, cos and pow are libm's in both
 // types (not hot, and a vector sin would need a table-driven argument
 // reduction for large |x|).
