@@ -15,6 +15,22 @@
 
 namespace mlc::rt {
 
+/// What a kernel region (a fused kernel) wrote in one run, counted by its
+/// interpreter as it runs. A region is meant to write its results once and
+/// nothing else: the values between its ops live in per-thread scratch
+/// sized to stay in cache. `scratch` is what went there; when a region's
+/// scratch is too large to stay in cache (kResidentScratchBytes), it is
+/// intermediate tensors by another name, and counts as `intermediates`.
+struct RegionWrites {
+  uint64_t results = 0;
+  uint64_t scratch = 0;
+  uint64_t intermediates = 0;
+};
+
+/// Scratch per thread that a region's interpreter may use and still count
+/// it as held in cache: half of a 512 KiB L2.
+constexpr uint64_t kResidentScratchBytes = 256 * 1024;
+
 /// One command bound to its buffers, ready to run any number of times.
 class PreparedCommand {
 public:
@@ -24,6 +40,8 @@ public:
   /// fails the run with a message naming it; never crashes on valid
   /// buffers.
   virtual Status run() = 0;
+  /// Kernel regions: what the last run wrote. nullptr for other commands.
+  virtual const RegionWrites *lastWrites() const { return nullptr; }
 };
 
 struct DeviceOptions {

@@ -122,12 +122,21 @@ Status writeProfile(const Session &session, const std::string &path) {
     for (size_t c = 0; c < entry->profile().size(); ++c) {
       const CommandProfile &p = entry->profile()[c];
       total += p.seconds;
-      commands.push_back({{"index", c},
-                          {"kernel", p.kernel},
-                          {"kind", p.kind},
-                          {"fused_ops", p.fusedOps},
-                          {"bytes", p.bytes},
-                          {"seconds_per_call", p.seconds / calls}});
+      nlohmann::ordered_json command = {
+          {"index", c},
+          {"kernel", p.kernel},
+          {"kind", p.kind},
+          {"fused_ops", p.fusedOps},
+          {"bytes", p.bytes},
+          {"result_bytes", p.resultBytes},
+          {"seconds_per_call", p.seconds / calls}};
+      if (p.region)
+        command["written_per_call"] = {
+            {"results", static_cast<double>(p.written.results) / calls},
+            {"scratch", static_cast<double>(p.written.scratch) / calls},
+            {"intermediates",
+             static_cast<double>(p.written.intermediates) / calls}};
+      commands.push_back(std::move(command));
     }
     entries.push_back({{"name", entry->name()},
                        {"kind", fb::EnumNameEntryKind(entry->kind())},

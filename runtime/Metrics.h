@@ -57,8 +57,11 @@ private:
 /// (Session::setProfiling) to `path` as one JSON object:
 ///   {"entries": [{"name", "kind", "calls", "seconds_per_call",
 ///                 "commands": [{"index", "kernel", "kind", "fused_ops",
-///                               "bytes", "seconds_per_call"}]}]}
-/// ("bytes": the operand and result bytes one call of the command touches).
+///                               "bytes", "result_bytes", "seconds_per_call",
+///                               "written_per_call"}]}]}
+/// ("bytes": the operand and result bytes one call of the command touches;
+/// "written_per_call", kernel regions only: the bytes its interpreter
+/// wrote into results, scratch and intermediate tensors, RegionWrites).
 /// Entry points never called while profiling are left out.
 Status writeProfile(const Session &session, const std::string &path);
 

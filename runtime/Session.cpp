@@ -243,7 +243,9 @@ Session::prepareDispatch(const fb::Dispatch &dispatch,
   for (const TensorDesc *d : operandDescs)
     profile.bytes += d->byteSize();
   for (const TensorDesc *d : resultDescs)
-    profile.bytes += d->byteSize();
+    profile.resultBytes += d->byteSize();
+  profile.bytes += profile.resultBytes;
+  profile.region = (*prepared)->lastWrites() != nullptr;
   if (kernel.fused_ops())
     for (const flatbuffers::String *op : *kernel.fused_ops())
       profile.fusedOps.push_back(op->str());
@@ -379,8 +381,13 @@ Status Session::run(Entry &entry) {
       return s.withContext(entry.commandNames_[c]);
     if (profiling_) {
       Clock::time_point now = Clock::now();
-      entry.profile_[c].seconds +=
-          std::chrono::duration<double>(now - last).count();
+      CommandProfile &profile = entry.profile_[c];
+      profile.seconds += std::chrono::duration<double>(now - last).count();
+      if (const RegionWrites *w = entry.commands_[c]->lastWrites()) {
+        profile.written.results += w->results;
+        profile.written.scratch += w->scratch;
+        profile.written.intermediates += w->intermediates;
+      }
       last = now;
     }
   }

@@ -34,7 +34,11 @@ struct CommandProfile {
   std::string kind;                   // "matmul", "fused", ...
   std::vector<std::string> fusedOps;  // the source ops it computes
   uint64_t bytes = 0;                 // operand + result bytes of one call
+  uint64_t resultBytes = 0;           // result bytes of one call
   double seconds = 0;                 // summed over every profiled call
+  /// Kernel regions: what they wrote, summed over every profiled call.
+  bool region = false;
+  RegionWrites written;
 };
 
 /// One entry point with every command bound to its buffers.

@@ -38,6 +38,9 @@ public:
     ProblemScope problems(context_.status ? &context_ : nullptr);
     return kernel_->run();
   }
+  const RegionWrites *lastWrites() const override {
+    return kernel_->lastWrites();
+  }
 
 private:
   std::unique_ptr<PreparedCommand> kernel_;

@@ -27,6 +27,7 @@
 #include "runtime/cpu/Parallel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 namespace mlc::rt::cpu {
@@ -340,15 +341,26 @@ public:
   Status run() override {
     evaluateScalars();
     int64_t grain = std::max<int64_t>(1, kChunkElements / plan_.longest);
+    std::atomic<uint64_t> results{0}, scratched{0};
     parallelFor(plan_.count, grain, [&](int64_t first, int64_t last) {
       std::vector<float> scratch(static_cast<size_t>(slots_) *
                                  static_cast<size_t>(plan_.longest));
       std::vector<const float *> regs(steps_.size());
+      RegionWrites w;
       for (int64_t t = first; t < last; ++t)
-        runTile(tileAt(plan_, t), scratch.data(), regs);
+        runTile(tileAt(plan_, t), scratch.data(), regs, w);
+      results += w.results;
+      scratched += w.scratch;
     });
+    uint64_t scratchBytes = static_cast<uint64_t>(slots_) * plan_.longest * 4;
+    writes_.results = results;
+    writes_.scratch = scratched;
+    writes_.intermediates =
+        scratchBytes > kResidentScratchBytes ? writes_.scratch : 0;
     return Status::ok();
   }
+
+  const RegionWrites *lastWrites() const override { return &writes_; }
 
 private:
   /// The steps that are the same for every tile, with the loops the tiles
@@ -409,11 +421,14 @@ private:
   }
 
   void runTile(const Tile &tile, float *scratch,
-               std::vector<const float *> &regs) const {
+               std::vector<const float *> &regs, RegionWrites &w) const {
+    const uint64_t tileBytes = static_cast<uint64_t>(tile.n) * 4;
     for (size_t r = 0; r < steps_.size(); ++r) {
       const Step &s = steps_[r];
       float *slot = s.slot < 0 ? nullptr : scratch + s.slot * plan_.longest;
       float *out = s.direct ? s.direct + tile.begin : slot;
+      if (isComputed(s.exec))
+        (s.direct ? w.results : w.scratch) += tileBytes;
       switch (s.exec) {
       case Exec::scalar:
         break;
@@ -422,6 +437,8 @@ private:
         break;
       case Exec::load:
         regs[r] = loadTile(s, tile, slot);
+        if (regs[r] == slot)
+          w.scratch += tileBytes;
         break;
       case Exec::alias:
         regs[r] = regs[s.a];
@@ -448,19 +465,20 @@ private:
         break;
       }
     }
-    storeResults(tile, regs);
+    storeResults(tile, regs, w);
   }
 
   /// Results not written by their step: after every step of the tile has
   /// read its operands, so a result may share memory with an operand read
   /// at the same index.
-  void storeResults(const Tile &tile,
-                    const std::vector<const float *> &regs) const {
+  void storeResults(const Tile &tile, const std::vector<const float *> &regs,
+                    RegionWrites &w) const {
     for (const Output &o : outputs_) {
       if (o.direct)
         continue;
       bool isScalar = steps_[o.reg].exec == Exec::scalar;
       const float *values = isScalar ? &values_[o.reg] : regs[o.reg];
+      w.results += static_cast<uint64_t>(tile.n) * dtypeSize(o.dtype);
       if (o.dtype == DType::i1) {
         uint8_t *dst = o.base + tile.begin;
         for (int64_t i = 0; i < tile.n; ++i)
@@ -481,6 +499,7 @@ private:
   int slots_;
   /// Values of the scalar steps during a run.
   std::vector<float> values_;
+  RegionWrites writes_;
 };
 
 /// The iteration shape with its dims of size 1 dropped and each pair of

@@ -33,6 +33,7 @@
 #include "runtime/cpu/FusedSteps.h"
 #include "runtime/cpu/Kernels.h"
 
+#include <atomic>
 #include <cstring>
 
 namespace mlc::rt::cpu {
@@ -348,6 +349,26 @@ public:
     for (size_t s = 0; s < steps_.size(); ++s)
       if (steps_[s].level == Level::uniform)
         values_[s] = evaluateUniform(s);
+    Counters counters;
+    runTiles(counters);
+    writes_.results = counters.results;
+    writes_.scratch = counters.scratch;
+    writes_.intermediates =
+        counters.scratchBytes > kResidentScratchBytes ? writes_.scratch : 0;
+    return Status::ok();
+  }
+
+  const RegionWrites *lastWrites() const override { return &writes_; }
+
+private:
+  struct Scratch;
+  /// What the threads of a run wrote, and the scratch each one used.
+  struct Counters {
+    std::atomic<uint64_t> results{0}, scratch{0}, scratchBytes{0};
+    void add(const Scratch &sc);
+  };
+
+  void runTiles(Counters &counters) {
     if (a_.layout == Layout::column) {
       ThreadPool *pool = currentPool();
       cutColumns(pool ? pool->threads() : 1);
@@ -359,8 +380,9 @@ public:
         for (int64_t b = first; b < last; ++b)
           runColumns(b * block_, std::min(block_, a_.inner - b * block_),
                      scratch);
+        counters.add(scratch);
       });
-      return Status::ok();
+      return;
     }
     int64_t units = (a_.outer + rowsPerTile_ - 1) / rowsPerTile_;
     int64_t grain =
@@ -375,11 +397,10 @@ public:
         else
           runRows(row, rows, scratch);
       }
+      counters.add(scratch);
     });
-    return Status::ok();
   }
 
-private:
   /// Blocks of neighbouring columns, one per thread (a column's rows are
   /// walked in order by one thread, whatever the blocks, so the cut does
   /// not change the bits): long runs of each row, which the prefetcher
@@ -408,8 +429,14 @@ private:
 
     float *fullSlot(int slot) { return full.data() + slot * tileSize; }
     float *reducedSlot(int slot) { return reduced.data() + slot * outputSize; }
+    uint64_t bytes() const {
+      return (full.size() + reduced.size() + columnMaxima.size()) * 4 +
+             columnSums.size() * 8;
+    }
 
     int64_t tileSize, outputSize;
+    /// This thread's writes (RegionWrites).
+    uint64_t resultBytes = 0, scratchBytes = 0;
     std::vector<float> full, reduced;
     std::vector<const float *> regs;
     std::vector<RowAccumulator> rowAccumulators;
@@ -493,6 +520,7 @@ private:
       }
       for (int64_t r = 0; r < t.rows; ++r)
         std::fill(spare + r * t.cols, spare + (r + 1) * t.cols, values[r]);
+      sc.scratchBytes += static_cast<uint64_t>(t.size()) * 4;
       return spare;
     }
     values += t.first;
@@ -500,6 +528,7 @@ private:
       return values;
     for (int64_t r = 0; r < t.rows; ++r)
       std::memcpy(spare + r * t.cols, values, t.cols * 4);
+    sc.scratchBytes += static_cast<uint64_t>(t.size()) * 4;
     return spare;
   }
 
@@ -515,6 +544,7 @@ private:
     float *out =
         s.level == Level::full ? sc.fullSlot(s.slot) : sc.reducedSlot(s.slot);
     gather(s, begin, begin + n, out);
+    sc.scratchBytes += static_cast<uint64_t>(n) * 4;
     sc.regs[i] = out;
   }
 
@@ -532,7 +562,9 @@ private:
     }
     bool full = s.level == Level::full;
     float *out = full ? sc.fullSlot(s.slot) : sc.reducedSlot(s.slot);
-    runFusedStep(s.def, args, scalars, out, full ? t.size() : outputCount(t));
+    int64_t count = full ? t.size() : outputCount(t);
+    runFusedStep(s.def, args, scalars, out, count);
+    sc.scratchBytes += static_cast<uint64_t>(count) * 4;
     sc.regs[i] = out;
   }
 
@@ -546,6 +578,7 @@ private:
     std::vector<float> spread;
     if (scalar) { // a uniform input: the value at every index
       spread.assign(static_cast<size_t>(t.size()), *x);
+      sc.scratchBytes += static_cast<uint64_t>(t.size()) * 4;
       x = spread.data();
     }
     bool isMax = s.def.op() == K::reduce_max;
@@ -562,6 +595,7 @@ private:
           else
             sums[j] += static_cast<double>(x[j]);
         }
+      sc.scratchBytes += static_cast<uint64_t>(t.size()) * (isMax ? 4 : 8);
       return;
     }
     if (streamed_) {
@@ -577,6 +611,7 @@ private:
                            : reduceLanes<RowSum>(x, t.cols);
       out[r] = static_cast<float>(total / s.divisor);
     }
+    sc.scratchBytes += static_cast<uint64_t>(t.rows) * 4;
     sc.regs[i] = out;
   }
 
@@ -600,6 +635,7 @@ private:
             : view(o.reg, Level::reduced, t, sc, nullptr, &scalar);
     int64_t begin = o.full ? t.row * a_.inner + t.col : outputBegin(t);
     int64_t n = o.full ? t.size() : outputCount(t);
+    sc.resultBytes += static_cast<uint64_t>(n) * dtypeSize(o.dtype);
     if (o.dtype == DType::i1) {
       for (int64_t k = 0; k < n; ++k)
         o.base[begin + k] = values[scalar ? 0 : k] != 0.0f ? 1 : 0;
@@ -629,6 +665,7 @@ private:
       float *out = sc.reducedSlot(s.slot);
       for (int64_t j = 0; j < count; ++j)
         out[j] = static_cast<float>(total(s, j) / s.divisor);
+      sc.scratchBytes += static_cast<uint64_t>(count) * 4;
       sc.regs[i] = out;
     }
   }
@@ -699,7 +736,14 @@ private:
   int64_t rowsPerTile_ = 1, block_ = 1;
   /// Values of the uniform steps during a run.
   std::vector<float> values_;
+  RegionWrites writes_;
 };
+
+void FusedReduceCommand::Counters::add(const Scratch &sc) {
+  results += sc.resultBytes;
+  scratch += sc.scratchBytes;
+  scratchBytes = sc.bytes();
+}
 
 using Command = FusedReduceCommand;
 

@@ -107,6 +107,13 @@ TEST(FusedLoop, MatchesOpByOpBitForBit) {
   EXPECT_TRUE(sameBytes(fy, y));
   EXPECT_TRUE(sameBytes(fm, m));
   EXPECT_TRUE(sameBytes(fz, z));
+  // Each result written once; the values between the ops in scratch.
+  const RegionWrites *w = (*cmd)->lastWrites();
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->results,
+            fy.desc.byteSize() + fm.desc.byteSize() + fz.desc.byteSize());
+  EXPECT_GT(w->scratch, 0u);
+  EXPECT_EQ(w->intermediates, 0u);
 }
 
 TEST(FusedLoop, ScalarStepsAndI1Operands) {
@@ -160,6 +167,9 @@ TEST(FusedLoop, ResultOverwritesAnOperandReadAtTheSameIndex) {
   ASSERT_TRUE((*cmd)->run().isOk());
   for (int64_t i = 0; i < 3000; ++i)
     ASSERT_EQ(static_cast<float>(p.get(i)), want[i]) << "at " << i;
+  // lr * g is folded into the subtraction, which writes p directly.
+  EXPECT_EQ((*cmd)->lastWrites()->results, p.desc.byteSize());
+  EXPECT_EQ((*cmd)->lastWrites()->scratch, 0u);
 }
 
 TEST(FusedLoop, LongRowsReadBroadcastOperandsInPlace) {

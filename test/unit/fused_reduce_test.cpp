@@ -33,9 +33,11 @@ public:
     return s.isOk() ? "ok" : s.message();
   }
 
-  /// checkFusedReduce, prepareFusedReduce and one run().
+  /// checkFusedReduce, prepareFusedReduce and one run(); `writes` gets
+  /// what the run wrote.
   Status run(const std::vector<Host *> &operands,
-             const std::vector<Host *> &results) const {
+             const std::vector<Host *> &results,
+             RegionWrites *writes = nullptr) const {
     MLC_RETURN_IF_ERROR(
         checkFusedReduce(program(), descsOf(operands), descsOf(results)));
     std::vector<TensorRef> operandRefs, resultRefs;
@@ -46,7 +48,10 @@ public:
     auto cmd = prepareFusedReduce(program(), operandRefs, resultRefs);
     if (!cmd)
       return cmd.status();
-    return (*cmd)->run();
+    MLC_RETURN_IF_ERROR((*cmd)->run());
+    if (writes)
+      *writes = *(*cmd)->lastWrites();
+    return Status::ok();
   }
 
 private:
@@ -590,6 +595,87 @@ TEST(FusedReduce, RefusesMalformedPrograms) {
                  {&x}, {&out}),
       "result 0 broadcasts a column's reduction, which is complete only "
       "after the last row");
+}
+
+//===----------------------------------------------------------------------===//
+// What a run writes
+//===----------------------------------------------------------------------===//
+
+uint64_t bytesOf(const std::vector<Host *> &hosts) {
+  uint64_t bytes = 0;
+  for (const Host *h : hosts)
+    bytes += h->desc.byteSize();
+  return bytes;
+}
+
+TEST(FusedReduce, WritesEachResultOnceAndNoIntermediateTensors) {
+  // Rows held whole in cache, a streamed long row and blocks of columns,
+  // with 1 and 2 threads: every result byte written once, values between
+  // the ops in scratch only.
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(std::to_string(threads) + " threads");
+    ThreadPool pool(threads);
+    ParallelScope scope(&pool);
+    NormRows n;
+    Host xhat(DType::f32, n.shape), y(DType::f32, n.shape),
+        rstd(DType::f32, {37, 1}), ymax(DType::f32, {37}),
+        mean(DType::f32, {37});
+    std::vector<Host *> results{&xhat, &y, &rstd, &ymax, &mean};
+    RegionWrites w;
+    ASSERT_TRUE(n.region().run({&n.x, &n.w, &n.eps}, results, &w).isOk());
+    EXPECT_EQ(w.results, bytesOf(results));
+    EXPECT_GT(w.scratch, 0u);
+    EXPECT_EQ(w.intermediates, 0u);
+
+    Shape wide{2, 100003};
+    Host x(DType::f32, wide), e(DType::f32, wide), sum(DType::f32, {2, 1});
+    std::mt19937 rng(2);
+    fill(x, rng);
+    ASSERT_TRUE(Region(Layout::row, wide, {1},
+                       {fusedLoad(0), fusedStep(OpKind::exp, 0),
+                        fusedStep(OpKind::reduce_sum, 1)},
+                       {1, 2})
+                    .run({&x}, {&e, &sum}, &w)
+                    .isOk());
+    EXPECT_EQ(w.results, bytesOf({&e, &sum}));
+    EXPECT_EQ(w.intermediates, 0u);
+
+    Shape tall{300, 70};
+    Host g(DType::f32, tall), colsum(DType::f32, {70});
+    fill(g, rng);
+    ASSERT_TRUE(Region(Layout::column, tall, {0},
+                       {fusedLoad(0), fusedStep(OpKind::mul, 0, 0),
+                        fusedStep(OpKind::reduce_sum, 1)},
+                       {2})
+                    .run({&g}, {&colsum}, &w)
+                    .isOk());
+    EXPECT_EQ(w.results, bytesOf({&colsum}));
+    EXPECT_GT(w.scratch, 0u);
+    EXPECT_EQ(w.intermediates, 0u);
+  }
+}
+
+TEST(FusedReduce, RowsTooLongForCacheCountAsIntermediateTensors) {
+  // A softmax over rows of 100003 read back after its reductions: a row's
+  // registers (400 KB each) are kept whole, more scratch than stays in
+  // cache, so everything written there is counted.
+  Shape shape{2, 100003};
+  Host x(DType::f32, shape), y(DType::f32, shape);
+  std::mt19937 rng(4);
+  fill(x, rng);
+  RegionWrites w;
+  ASSERT_TRUE(
+      Region(Layout::row, shape, {1},
+             {fusedLoad(0), fusedStep(OpKind::reduce_max, 0),
+              fusedStep(OpKind::sub, 0, 1), fusedStep(OpKind::exp, 2),
+              fusedStep(OpKind::reduce_sum, 3), fusedStep(OpKind::div, 3, 4)},
+             {5})
+          .run({&x}, {&y}, &w)
+          .isOk());
+  EXPECT_EQ(w.results, bytesOf({&y}));
+  // x - max, exp and the quotient's row values at least, per row.
+  EXPECT_GE(w.scratch, 2u * 100003 * 4 * 2);
+  EXPECT_EQ(w.intermediates, w.scratch);
 }
 
 } // namespace

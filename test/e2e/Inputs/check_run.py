@@ -27,6 +27,10 @@
   check_run.py eval-below-bigram METRICS TEXT
       the last eval loss is below the entropy of a byte given the one
       before it in TEXT: the model uses more context than one byte
+  check_run.py region-writes PROFILE ENTRY
+      every kernel region of ENTRY in PROFILE (mlc-run --profile) wrote
+      each byte of its results once per call and no intermediate tensor;
+      prints the regions by kind
 """
 import json
 import os
@@ -170,6 +174,29 @@ def main(argv):
             if not total > 0 or abs(total - entry["seconds_per_call"]) > 1e-9 * max(1, total):
                 fail(f"{entry['name']}: commands sum to {total}, entry says {entry['seconds_per_call']}")
             print(f"{entry['name']}: {len(got)} commands, {entry['calls']} calls, {total:.3g} s/call")
+    elif command == "region-writes":
+        profile = json.load(open(argv[2]))
+        entry = [e for e in profile["entries"] if e["name"] == argv[3]]
+        if not entry:
+            fail(f"{argv[2]}: no profiled entry point {argv[3]}")
+        kinds = {}
+        for c in entry[0]["commands"]:
+            if c["kind"] not in ("FusedLoop", "FusedReduce"):
+                if "written_per_call" in c:
+                    fail(f"command {c['index']} ({c['kind']}) reports region writes")
+                continue
+            w = c.get("written_per_call")
+            if w is None:
+                fail(f"region {c['index']} ({c['kernel']}) reports no writes")
+            if w["results"] != c["result_bytes"]:
+                fail(f"region {c['index']} ({c['kernel']}) wrote {w['results']} result "
+                     f"bytes per call, its results have {c['result_bytes']}")
+            if w["intermediates"] != 0:
+                fail(f"region {c['index']} ({c['kernel']}, ops {c['fused_ops']}) wrote "
+                     f"{w['intermediates']} bytes of intermediate tensors per call")
+            kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+        print(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) +
+              ": results written once, no intermediate tensors")
     else:
         fail("unknown command " + command)
 
