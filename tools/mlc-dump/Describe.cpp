@@ -215,15 +215,30 @@ Json describeAttributes(const fb::CpuKernel &cpu) {
   }
 }
 
+/// A kernel region's iteration space and program: its shape, the reduced
+/// axes and their layout, and how many steps it runs.
+Json describeRegion(const fb::Kernel &kernel) {
+  if (const fb::FusedLoop *loop = kernel.body_as_FusedLoop())
+    return {{"shape", list(loop->shape())},
+            {"steps", loop->steps() ? loop->steps()->size() : 0}};
+  if (const fb::FusedReduce *reduce = kernel.body_as_FusedReduce())
+    return {{"layout", enumName(reduce->layout(), fb::EnumNameReduceLayout)},
+            {"shape", list(reduce->shape())},
+            {"axes", list(reduce->axes())},
+            {"steps", reduce->steps() ? reduce->steps()->size() : 0}};
+  return Json::object();
+}
+
 Json describeKernel(uint32_t index, const fb::Kernel &kernel) {
   const fb::CpuKernel *cpu = kernel.body_as_CpuKernel();
-  return {{"index", index},
-          {"name", str(kernel.name())},
-          {"body", enumName(kernel.body_type(), fb::EnumNameKernelBody)},
-          {"op",
-           cpu ? Json(enumName(cpu->op(), fb::EnumNameOpKind)) : Json(nullptr)},
-          {"attributes", cpu ? describeAttributes(*cpu) : Json::object()},
-          {"fused_ops", strings(kernel.fused_ops())}};
+  return {
+      {"index", index},
+      {"name", str(kernel.name())},
+      {"body", enumName(kernel.body_type(), fb::EnumNameKernelBody)},
+      {"op",
+       cpu ? Json(enumName(cpu->op(), fb::EnumNameOpKind)) : Json(nullptr)},
+      {"attributes", cpu ? describeAttributes(*cpu) : describeRegion(kernel)},
+      {"fused_ops", strings(kernel.fused_ops())}};
 }
 
 /// Why a copy runs: the value of state before the step changes it (an
