@@ -21,6 +21,12 @@ benchmark's token file, read the way `mlc-run --sample sequential` reads
 them: step s, row b is window w = s * B + b, tokens [w T, w T + T) and
 targets shifted by one. Each step is timed whole (batch, forward, backward,
 optimizer, reading the loss). Writes the step times and losses as JSON.
+
+With --profile-steps K, K more steps run under torch's autograd profiler
+after the timed ones, and the JSON gains the time of torch's GEMM ops
+(aten::mm, addmm, bmm, baddbmm; their own time, which is OpenBLAS's) per
+profiled step next to the profiled step's time: what the GEMMs alone cost
+torch, which no faster non-GEMM code can take away.
 """
 import argparse
 import ctypes
@@ -37,6 +43,10 @@ import torch.nn.functional as F
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools", "py"))
 import safetensors_io  # noqa: E402
+
+# The ops whose own time is a GEMM (aten::matmul and aten::linear dispatch
+# to them).
+GEMM_OPS = ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm")
 
 DECAYED = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight",
            "mlp.c_proj.weight")
@@ -120,6 +130,8 @@ def main():
     for name in ("lr", "weight-decay", "beta1", "beta2", "eps"):
         parser.add_argument("--" + name, type=float, required=True)
     parser.add_argument("--norm-eps", type=float, default=1e-5)
+    parser.add_argument("--profile-steps", type=int, default=0,
+                        help="steps profiled after the timed ones")
     parser.add_argument("--json", required=True, help="write results here")
     args = parser.parse_args()
 
@@ -149,7 +161,7 @@ def main():
                  args.data)
     stream = torch.from_numpy(np.asarray(data[0], dtype=np.int64).ravel())
     b, t = args.batch, args.seq
-    total = args.warmup + args.steps
+    total = args.warmup + args.steps + args.profile_steps
     if stream.numel() < (total * b) * t + 1:
         sys.exit("gpt2_torch.py: %s holds %d tokens, %d steps need %d" %
                  (args.data, stream.numel(), total, total * b * t + 1))
@@ -157,9 +169,7 @@ def main():
     mask = torch.ones(context, context, dtype=torch.bool).tril()
     offsets = torch.arange(t)
 
-    losses, seconds = [], []
-    for step in range(total):
-        start = time.perf_counter()
+    def train_step(step):
         starts = (step * b + torch.arange(b)) * t
         window = starts[:, None] + offsets[None, :]
         tokens, targets = stream[window], stream[window + 1]
@@ -168,12 +178,30 @@ def main():
         loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(loss.item())
+        return loss.item()
+
+    losses, seconds = [], []
+    for step in range(args.warmup + args.steps):
+        start = time.perf_counter()
+        losses.append(train_step(step))
         seconds.append(time.perf_counter() - start)
+    result = {"torch": torch.__version__, "threads": args.threads,
+              "openblas_core": core, "losses": losses,
+              "step_seconds": seconds}
+    if args.profile_steps > 0:
+        gemm_us = step_us = 0.0
+        for step in range(args.warmup + args.steps, total):
+            start = time.perf_counter()
+            with torch.autograd.profiler.profile() as prof:
+                train_step(step)
+            step_us += (time.perf_counter() - start) * 1e6
+            gemm_us += sum(e.self_cpu_time_total for e in prof.key_averages()
+                           if e.key in GEMM_OPS)
+        result.update({"profiled_steps": args.profile_steps,
+                       "profiled_step_s": step_us / 1e6 / args.profile_steps,
+                       "gemm_s": gemm_us / 1e6 / args.profile_steps})
     with open(args.json, "w") as f:
-        json.dump({"torch": torch.__version__, "threads": args.threads,
-                   "openblas_core": core, "losses": losses,
-                   "step_seconds": seconds}, f)
+        json.dump(result, f)
 
 
 if __name__ == "__main__":
