@@ -9,6 +9,7 @@
 #include "frontend/ModelGen.h"
 #include "passes/Passes.h"
 #include "passes/Pipelines.h"
+#include "tools/mlc/Analyze.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -18,6 +19,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -33,9 +35,14 @@ constexpr const char *kVersion = "0.1.0";
 cl::OptionCategory mlcCategory("mlc options");
 cl::SubCommand compileCommand("compile",
                               "Compile a model file into an .mlcx executable");
+cl::SubCommand
+    analyzeCommand("analyze",
+                   "Report what a compiled model costs (FLOPs, bytes, memory) "
+                   "without running it");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
-                               cl::Required, cl::sub(compileCommand), cl::cat(mlcCategory));
+                               cl::Required, cl::sub(compileCommand),
+                               cl::sub(analyzeCommand), cl::cat(mlcCategory));
 cl::opt<std::string> outputFile("o",
                                 cl::desc("Output executable (default: "
                                          "the model name with .mlcx; with "
@@ -46,21 +53,25 @@ cl::opt<std::string> trainSpec(
     "train",
     cl::desc("Build a training step: optimizer and options, e.g. "
              "sgd,lr=0.1,momentum=0.9 or adamw,lr=1e-3,weight-decay=0.01"),
-    cl::value_desc("spec"), cl::sub(compileCommand), cl::cat(mlcCategory));
+    cl::value_desc("spec"), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::cat(mlcCategory));
 cl::opt<std::string> targetName("target", cl::desc("Target device (cpu)"),
                                 cl::init("cpu"), cl::sub(compileCommand), cl::cat(mlcCategory));
 cl::opt<std::string> funcName("func", cl::desc("Model function"),
-                              cl::init("forward"), cl::sub(compileCommand), cl::cat(mlcCategory));
+                              cl::init("forward"), cl::sub(compileCommand),
+                              cl::sub(analyzeCommand), cl::cat(mlcCategory));
 cl::opt<std::string> evalFuncName(
     "eval-func",
     cl::desc("Export this function of the model file as the eval entry "
              "point (the model's parameters, inputs of another batch size) "
              "instead of the one derived from --func"),
-    cl::value_desc("name"), cl::sub(compileCommand), cl::cat(mlcCategory));
+    cl::value_desc("name"), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::cat(mlcCategory));
 cl::opt<bool> noFuse("no-fuse",
                      cl::desc("Compile op by op, without kernel regions "
                               "(to measure what fusion brings)"),
-                     cl::sub(compileCommand), cl::cat(mlcCategory));
+                     cl::sub(compileCommand), cl::sub(analyzeCommand),
+                     cl::cat(mlcCategory));
 cl::opt<bool> emitMlir("emit-mlir",
                        cl::desc("Print the compiled IR instead of writing an "
                                 "executable"),
@@ -70,7 +81,11 @@ cl::opt<bool> planMemory(
     cl::desc("Plan memory: reuse the memory of dead values and compute "
              "updates in place (default; --plan-memory=false gives every "
              "value memory of its own)"),
-    cl::init(true), cl::sub(compileCommand), cl::cat(mlcCategory));
+    cl::init(true), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::cat(mlcCategory));
+
+cl::opt<bool> analyzeJson("json", cl::desc("Print the report as JSON"),
+                          cl::sub(analyzeCommand), cl::cat(mlcCategory));
 
 cl::SubCommand genCommand(
     "gen", "Write a GPT-2 or LLaMA model file (mlc gen gpt2 --layers 2 ...)");
@@ -266,32 +281,25 @@ OwningOpRef<ModuleOp> verifiedModel(llvm::StringRef text,
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }
 
-int compile() {
-  mlc::TargetRegistry targets;
-  mlc::registerAllTargets(targets);
-  const mlc::Target *target = targets.lookup(targetName);
-  if (!target)
-    return fail("unknown target '" + targetName +
-                "' (this build has: " + targets.names() + ")");
-  std::string path = outputFile.empty()
-                         ? (emitMlir ? std::string("-")
-                                     : defaultOutput(inputFile))
-                         : std::string(outputFile);
-  // The same file by identity (links included): writing would destroy the
-  // model.
-  if (path != "-" && inputFile != "-" && sameFile(path, inputFile))
-    return fail("the output '" + path + "' is the model file '" + inputFile +
-                "'; give another -o");
-
+/// The model file compiled as the options say, with the context and the
+/// diagnostics its messages need.
+struct CompiledModel {
   MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics{sourceMgr, &context};
+  OwningOpRef<ModuleOp> module;
+};
+
+/// Parses the model file and runs the compile pipeline the options
+/// describe on it; 0, or the exit code after reporting what failed.
+int compileModel(CompiledModel &model) {
+  MLIRContext &context = model.context;
+  OwningOpRef<ModuleOp> &module = model.module;
   // Diagnostics name the op and its location; a dump of the whole
   // function in generic form would bury them.
   context.printOpOnDiagnostic(false);
   mlc::loadModelDialects(context);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      mlc::parseModelFile(inputFile, context, sourceMgr);
+  module = mlc::parseModelFile(inputFile, context, model.sourceMgr);
   if (!module)
     return 1;
 
@@ -312,6 +320,44 @@ int compile() {
   }
   if (failed(pm.run(*module)))
     return 1;
+  return 0;
+}
+
+/// `mlc analyze`: the compile pipeline, then the report instead of an
+/// executable.
+int analyze() {
+  CompiledModel model;
+  if (int rc = compileModel(model))
+    return rc;
+  llvm::json::Value report = mlc::analyzeModule(*model.module);
+  if (analyzeJson)
+    llvm::outs() << llvm::formatv("{0:2}", report) << "\n";
+  else
+    llvm::outs() << mlc::renderAnalysis(report);
+  llvm::outs().flush();
+  return 0;
+}
+
+int compile() {
+  mlc::TargetRegistry targets;
+  mlc::registerAllTargets(targets);
+  const mlc::Target *target = targets.lookup(targetName);
+  if (!target)
+    return fail("unknown target '" + targetName +
+                "' (this build has: " + targets.names() + ")");
+  std::string path = outputFile.empty() ? (emitMlir ? std::string("-")
+                                                    : defaultOutput(inputFile))
+                                        : std::string(outputFile);
+  // The same file by identity (links included): writing would destroy the
+  // model.
+  if (path != "-" && inputFile != "-" && sameFile(path, inputFile))
+    return fail("the output '" + path + "' is the model file '" + inputFile +
+                "'; give another -o");
+
+  CompiledModel model;
+  if (int rc = compileModel(model))
+    return rc;
+  OwningOpRef<ModuleOp> &module = model.module;
 
   std::string bytes;
   if (emitMlir) {
@@ -574,6 +620,7 @@ int main(int argc, char **argv) {
   // --help lists mlc's options, not those LLVM's libraries register.
   cl::HideUnrelatedOptions(mlcCategory);
   cl::HideUnrelatedOptions(mlcCategory, compileCommand);
+  cl::HideUnrelatedOptions(mlcCategory, analyzeCommand);
   cl::HideUnrelatedOptions(mlcCategory, genCommand);
   cl::HideUnrelatedOptions(mlcCategory, importCommand);
   cl::HideUnrelatedOptions(mlcCategory, exportCommand);
@@ -583,6 +630,8 @@ int main(int argc, char **argv) {
                               "mlc compiler driver\n\n"
                               "  mlc compile model.mlir --train sgd,lr=0.1 "
                               "[--target cpu] -o model.mlcx\n"
+                              "  mlc analyze model.mlir --train adamw "
+                              "[--json]\n"
                               "  mlc gen gpt2 --layers 2 --heads 4 --dim 128 "
                               "--vocab 256 --context 128 --batch 8 --seq 64 "
                               "-o model.mlir\n"
@@ -592,6 +641,8 @@ int main(int argc, char **argv) {
                               "-o HF_FOLDER\n");
   if (compileCommand)
     return compile();
+  if (analyzeCommand)
+    return analyze();
   if (genCommand)
     return gen();
   if (importCommand)
