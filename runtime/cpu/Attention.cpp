@@ -14,8 +14,7 @@
 // the gradient, with the values) run across keys over a transposed copy of
 // the head, so that the loop vectorizes while each dot still adds its
 // products in order of d. A row's f32 exponentials run through the compiled
-// loop of FloatLoops.h (vectorized, the same bits with or without AVX2); a
-// masked score of -inf gives exactly 0.
+// loop of FloatLoops.h (vectorized, the same bits with or without AVX2).
 #include "runtime/cpu/FloatLoops.h"
 #include "runtime/cpu/KernelUtil.h"
 
