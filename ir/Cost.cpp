@@ -109,6 +109,10 @@ uint64_t MseLossOp::getFlops() { return 3 * elementsOf(getPrediction()); }
 uint64_t SoftmaxCrossEntropyOp::getFlops() {
   return 5 * elementsOf(getLogits());
 }
+/// The loss's 5 per element and the gradient's divide, subtract, multiply.
+uint64_t SoftmaxCrossEntropyWithGradOp::getFlops() {
+  return 8 * elementsOf(getLogits());
+}
 /// One addition per element of the adjoint rows it sums.
 uint64_t EmbeddingGradOp::getFlops() { return elementsOf(getGrad()); }
 

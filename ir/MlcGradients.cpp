@@ -534,6 +534,10 @@ StringRef FullOp::getNoGradientReason() { return "it has no operands"; }
 StringRef OneHotOp::getNoGradientReason() {
   return "its operand is integer labels";
 }
+StringRef SoftmaxCrossEntropyWithGradOp::getNoGradientReason() {
+  return "it is formed after autodiff, and its gradient result is a "
+         "gradient already";
+}
 StringRef ArgmaxOp::getNoGradientReason() {
   return "its result is integer indices";
 }

@@ -594,19 +594,42 @@ LogicalResult MseLossOp::verify() {
   return success();
 }
 
-LogicalResult SoftmaxCrossEntropyOp::verify() {
-  auto logits = getLogits().getType();
-  auto labels = getLabels().getType();
+/// Logits [..., C] and labels [...] of a cross-entropy.
+static LogicalResult verifyLogitsAndLabels(Operation *op,
+                                           RankedTensorType logits,
+                                           RankedTensorType labels) {
   if (logits.getRank() < 1)
-    return emitOpError("logits must have a class dimension");
+    return op->emitOpError("logits must have a class dimension");
   if (labels.getShape() != logits.getShape().drop_back())
-    return emitOpError("labels shape must be ")
+    return op->emitOpError("labels shape must be ")
            << formatShape(logits.getShape().drop_back())
            << " (the logits without their class dimension), found "
            << formatShape(labels.getShape());
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  auto logits = getLogits().getType();
+  if (failed(verifyLogitsAndLabels(*this, logits, getLabels().getType())))
+    return failure();
   if (getType().getElementType() != logits.getElementType())
     return emitOpError("result element type must be ")
            << logits.getElementType();
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyWithGradOp::verify() {
+  auto logits = getLogits().getType();
+  Type element = logits.getElementType();
+  if (failed(verifyLogitsAndLabels(*this, logits, getLabels().getType())))
+    return failure();
+  if (getScale().getType().getElementType() != element)
+    return emitOpError("scale element type must be ") << element;
+  if (getLoss().getType().getElementType() != element)
+    return emitOpError("loss element type must be ") << element;
+  if (getGrad().getType() != logits)
+    return emitOpError("gradient type must be the logits' ")
+           << logits << ", found " << getGrad().getType();
   return success();
 }
 

@@ -426,6 +426,28 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
   let hasVerifier = 1;
 }
 
+def Mlc_SoftmaxCrossEntropyWithGradOp
+    : Mlc_Op<"softmax_cross_entropy_with_grad", [Pure, NoGradient, Cost]> {
+  let summary = "softmax_cross_entropy and its logits' gradient, in one pass";
+  let description = [{
+    `%loss, %dlogits = mlc.softmax_cross_entropy_with_grad %logits,
+    %labels, %scale : (tensor<4x10xf32>, tensor<4xi64>, tensor<f32>) ->
+    (tensor<f32>, tensor<4x10xf32>)`: the loss of `mlc.softmax_cross_entropy
+    %logits, %labels` and `(softmax(logits) - one_hot(labels)) * scale`,
+    the gradient that autodiff writes for it, with `scale` the loss's
+    upstream gradient divided by the rows. `-mlc-fuse-cross-entropy` forms
+    it where a train step computes both, so that a kernel reads the logits
+    once for the loss and the gradient. Labels outside [0, C) are an error
+    at run time (the loss is then NaN and the gradient zero).
+  }];
+  let arguments = (ins Mlc_FloatTensor:$logits, Mlc_IntTensor:$labels,
+                       Mlc_FloatScalar:$scale);
+  let results = (outs Mlc_FloatScalar:$loss, Mlc_FloatTensor:$grad);
+  let assemblyFormat = "$logits `,` $labels `,` $scale attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 include "ir/MlcTransformerOps.td"
 include "ir/MlcCacheOps.td"
 include "ir/MlcFusionOps.td"

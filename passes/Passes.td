@@ -154,6 +154,24 @@ def EvalFunc : Pass<"mlc-eval-func", "mlir::ModuleOp"> {
   ];
 }
 
+def FuseCrossEntropy : Pass<"mlc-fuse-cross-entropy", "mlir::func::FuncOp"> {
+  let summary = "Compute softmax_cross_entropy and its gradient in one op";
+  let description = [{
+    Autodiff writes the logits' gradient of `mlc.softmax_cross_entropy
+    %logits, %labels` as `(softmax(logits) - one_hot(labels)) * scale`,
+    a second pass over the logits after the loss's. Where a function
+    computes both (a train step: the scale is the seed over the rows) and
+    the scale is a scalar defined before the loss, the pass replaces the
+    loss and that product by one `mlc.softmax_cross_entropy_with_grad`
+    standing where the loss stood, and erases the softmax, one_hot and
+    subtraction left without users. It does not apply when the scale is
+    computed after the loss (an upstream gradient that depends on the
+    loss's value), when the softmax is over another axis or the one_hot
+    of other labels, or without a gradient (an eval function).
+  }];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
 def Fuse : Pass<"mlc-fuse", "mlir::func::FuncOp"> {
   let summary = "Group reductions and elementwise graph ops into kernel "
                 "regions";

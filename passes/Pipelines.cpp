@@ -133,8 +133,10 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (options.fuse)
+  if (options.fuse) {
+    pm.addNestedPass<func::FuncOp>(createFuseCrossEntropy());
     pm.addNestedPass<func::FuncOp>(createFuse());
+  }
   // Last: the plan describes the functions as they are exported.
   if (options.planMemory)
     pm.addPass(createPlanMemory());
@@ -146,7 +148,8 @@ void registerCompilePipeline() {
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), build the train step (train=SPEC) or "
-      "the eval entry point, canonicalize, CSE, fuse (unless fuse=false), "
+      "the eval entry point, canonicalize, CSE, fuse the cross-entropy with "
+      "its gradient and fuse (unless fuse=false), "
       "plan memory (unless plan-memory=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {

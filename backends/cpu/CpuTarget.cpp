@@ -150,6 +150,7 @@ public:
     });
     kernel<MseLossOp>(K::mse_loss);
     kernel<SoftmaxCrossEntropyOp>(K::softmax_cross_entropy);
+    kernel<SoftmaxCrossEntropyWithGradOp>(K::softmax_cross_entropy_with_grad);
     alongAxis<CacheWriteOp>(K::cache_write);
   }
 

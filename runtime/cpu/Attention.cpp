@@ -13,7 +13,9 @@
 // the serial order of operations. Its dot products with the keys (and, in
 // the gradient, with the values) run across keys over a transposed copy of
 // the head, so that the loop vectorizes while each dot still adds its
-// products in order of d.
+// products in order of d. A row's f32 exponentials run through the compiled
+// loop of FloatLoops.h (vectorized, the same bits with or without AVX2).
+#include "runtime/cpu/FloatLoops.h"
 #include "runtime/cpu/KernelUtil.h"
 
 #include <algorithm>
@@ -192,18 +194,24 @@ void dotsWithRows(const T *x, const T *columns, int64_t n, int64_t keys,
 /// head's keys transposed.
 template <typename T>
 void rowProbabilities(const T *q, const T *kT, int64_t n, int64_t keys,
-                      int64_t width, T scale, T *p) {
+                      int64_t width, T scale, loops::Binary expDifference,
+                      T *p) {
   dotsWithRows(q, kT, n, keys, width, p);
   T max = -std::numeric_limits<T>::infinity();
   for (int64_t j = 0; j < n; ++j) {
     p[j] *= scale;
     max = maxPropagatingNaN(max, p[j]);
   }
-  T sum = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    p[j] = std::exp(p[j] - max);
-    sum += p[j];
+  // exp(p - max): f32 through the compiled loop, f64 through libm.
+  if constexpr (std::is_same_v<T, float>) {
+    expDifference(p, p, &max, n);
+  } else {
+    for (int64_t j = 0; j < n; ++j)
+      p[j] = std::exp(p[j] - max);
   }
+  T sum = 0;
+  for (int64_t j = 0; j < n; ++j)
+    sum += p[j];
   const T inv = T(1) / sum;
   for (int64_t j = 0; j < n; ++j)
     p[j] *= inv;
@@ -257,10 +265,13 @@ template <typename T> struct HeadScratch {
   std::vector<T> p, dp;  ///< One query row's probabilities and dp.
   std::vector<T> acc;    ///< One output row.
 
-  explicit HeadScratch(const AttentionShape &s)
+  /// exp(x - c) over a row of f32 scores (FloatLoops.h).
+  loops::Binary expDifference;
+
+  HeadScratch(const AttentionShape &s, loops::Binary expDifference)
       : kT(static_cast<size_t>(s.keys * s.width)), vT(kT.size()),
         p(static_cast<size_t>(s.keys)), dp(p.size()),
-        acc(static_cast<size_t>(s.width)) {}
+        acc(static_cast<size_t>(s.width)), expDifference(expDifference) {}
 };
 
 /// attention of one (batch, head): `q` and `out` are its [T, D] rows,
@@ -273,7 +284,8 @@ void attendHead(const AttentionShape &s, const Shape &keysOf, T scale,
   T *p = scratch.p.data(), *acc = scratch.acc.data();
   for (int64_t t = 0; t < s.steps; ++t) {
     const int64_t n = keysOf[t], row = t * s.width;
-    rowProbabilities(q + row, scratch.kT.data(), n, s.keys, s.width, scale, p);
+    rowProbabilities(q + row, scratch.kT.data(), n, s.keys, s.width, scale,
+                     scratch.expDifference, p);
     std::fill(acc, acc + s.width, T(0));
     for (int64_t j = 0; j < n; ++j) {
       const T *vj = vHead + j * s.width;
@@ -309,7 +321,8 @@ void attendHeadGrad(const AttentionShape &s, const Shape &keysOf, T scale,
     for (int64_t t = 0; t < s.steps; ++t) {
       const int64_t n = keysOf[t], row = (h * s.steps + t) * s.width;
       const T *qRow = g.q + row, *gRow = g.dout + row;
-      rowProbabilities(qRow, scratch.kT.data(), n, s.keys, s.width, scale, p);
+      rowProbabilities(qRow, scratch.kT.data(), n, s.keys, s.width, scale,
+                       scratch.expDifference, p);
       dotsWithRows(gRow, scratch.vT.data(), n, s.keys, s.width, dp);
       T weighted = 0;
       for (int64_t j = 0; j < n; ++j)
@@ -344,6 +357,8 @@ CommandOr makeAttention(const fb::CpuKernel &kernel,
   T *out = result.as<T>();
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
+  const loops::Binary expDifference =
+      loops::expDifferenceLoop(loops::hostIsa());
   return makeCommand([=]() -> Status {
     StatusOr<std::optional<Shape>> keysOf =
         visibleKeys(fb::OpKind::attention, 3, causal, offset, readOffset, s);
@@ -355,7 +370,7 @@ CommandOr makeAttention(const fb::CpuKernel &kernel,
     }
     const int64_t qHead = s.steps * s.width, kvHead = s.keys * s.width;
     auto heads = [&](int64_t begin, int64_t end) {
-      HeadScratch<T> scratch(s);
+      HeadScratch<T> scratch(s, expDifference);
       for (int64_t bh = begin; bh < end; ++bh) {
         const int64_t kv = bh / s.heads * s.kvHeads + bh % s.heads / s.group();
         attendHead(s, **keysOf, scale, q + bh * qHead, k + kv * kvHead,
@@ -382,6 +397,8 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
   T *dv = results[2].as<T>();
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
+  const loops::Binary expDifference =
+      loops::expDifferenceLoop(loops::hostIsa());
   return makeCommand([=]() -> Status {
     StatusOr<std::optional<Shape>> keysOf = visibleKeys(
         fb::OpKind::attention_grad, 4, causal, offset, readOffset, s);
@@ -398,7 +415,7 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
     const int64_t groupRows = s.group() * s.steps * s.width;
     const int64_t kvHead = s.keys * s.width;
     auto kvHeads = [&](int64_t begin, int64_t end) {
-      HeadScratch<T> scratch(s);
+      HeadScratch<T> scratch(s, expDifference);
       for (int64_t kv = begin; kv < end; ++kv) {
         const int64_t at = kv * groupRows, kvAt = kv * kvHead;
         KvHeadGrad<T> g{q + at,  dout + at, k + kvAt,  v + kvAt,

@@ -78,6 +78,7 @@ Family familyOf(fb::OpKind op) {
   case K::one_hot:
   case K::mse_loss:
   case K::softmax_cross_entropy:
+  case K::softmax_cross_entropy_with_grad:
     return Family::loss;
   case K::embedding:
   case K::embedding_grad:

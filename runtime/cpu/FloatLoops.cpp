@@ -88,6 +88,7 @@ MLC_BINARY(Lt, a < b ? 1.0f : 0.0f)
 MLC_BINARY(Le, a <= b ? 1.0f : 0.0f)
 MLC_BINARY(Gt, a > b ? 1.0f : 0.0f)
 MLC_BINARY(Ge, a >= b ? 1.0f : 0.0f)
+MLC_BINARY(ExpDifference, scalar::exp(a - b))
 
 #undef MLC_UNARY
 #undef MLC_BINARY
@@ -399,5 +400,7 @@ FoldedBinary foldedLoop(K op, Fold fa, Fold fb, ScalarMask scalars, Isa isa) {
     return nullptr;
   }
 }
+
+Binary expDifferenceLoop(Isa isa) { return binaryForm<ExpDifference, 2>(isa); }
 
 } // namespace mlc::rt::cpu::loops

@@ -67,6 +67,12 @@ using FoldedBinary = void (*)(float *out, const float *a, const float *ca,
 FoldedBinary foldedLoop(fb::OpKind op, Fold fa, Fold fb, ScalarMask scalars,
                         Isa isa);
 
+/// out[i] = exp(a[i] - *b), b one value: the exponentials of a row shifted
+/// by its maximum, the inner loop of softmax, log_softmax, cross-entropy
+/// and attention (runtime/cpu/SoftmaxRows.h). One pass rather than a sub
+/// and an exp loop; the same operations, so the same bits.
+Binary expDifferenceLoop(Isa isa);
+
 } // namespace mlc::rt::cpu::loops
 
 #endif // MLC_RUNTIME_CPU_FLOATLOOPS_H

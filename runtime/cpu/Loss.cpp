@@ -1,10 +1,13 @@
-// Label and loss CPU kernels: one_hot, mse_loss and softmax_cross_entropy.
+// Label and loss CPU kernels: one_hot, mse_loss, softmax_cross_entropy and
+// softmax_cross_entropy_with_grad.
 //
 // Losses accumulate in double in a fixed order (deterministic).
-// softmax_cross_entropy splits its rows among threads and sums the row
-// losses on one thread, in row order. mse_loss reduces every element into
+// softmax_cross_entropy (with its gradient or not) splits its rows among
+// threads, computes each with SoftmaxRows.h and sums the row losses on one
+// thread, in row order. mse_loss reduces every element into
 // one value and one_hot is one large fill; both run on one thread.
 #include "runtime/cpu/KernelUtil.h"
+#include "runtime/cpu/SoftmaxRows.h"
 
 #include <algorithm>
 #include <cmath>
@@ -94,21 +97,42 @@ CommandOr makeMse(const TensorRef &pred, const TensorRef &target,
 // softmax_cross_entropy
 //===----------------------------------------------------------------------===//
 
-/// logsumexp(row) - row[label], stable (the row max is subtracted before
-/// exp) with the sum of exponentials accumulated in double.
+/// The first label outside [0, classes), reported as the problem of
+/// operand 1 of `op`; false when every label is in range.
+template <typename L>
+StatusOr<bool> findBadLabel(K op, const L *y, int64_t rows, int64_t classes) {
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t label = static_cast<int64_t>(y[r]);
+    if (label < 0 || label >= classes) {
+      StatusWord problem;
+      problem.problem = static_cast<uint32_t>(DataProblem::label_out_of_range);
+      problem.op = static_cast<uint32_t>(op);
+      problem.operand = 1;
+      problem.index = r;
+      problem.value = label;
+      problem.limit = classes;
+      MLC_RETURN_IF_ERROR(reportProblem(problem));
+      return true;
+    }
+  }
+  return false;
+}
+
+/// The mean of the row losses, added on one thread in row order, checked
+/// for a non-finite result.
 template <typename T>
-double crossEntropyRow(const T *row, int64_t classes, int64_t label) {
-  const T max = rowMax(row, classes);
-  double sum = 0;
-  for (int64_t c = 0; c < classes; ++c)
-    sum += static_cast<double>(std::exp(row[c] - max));
-  return static_cast<double>(max) + std::log(sum) -
-         static_cast<double>(row[label]);
+Status storeMeanLoss(K op, const std::vector<double> &losses, T *out) {
+  double total = 0;
+  for (double loss : losses)
+    total += loss;
+  *out = static_cast<T>(total / static_cast<double>(losses.size()));
+  return losses.empty() ? Status::ok() : checkLossFinite(op, *out);
 }
 
 /// Mean over rows of the cross entropy of softmax(logits row) against the
-/// row's label. A label outside [0, C) is reported (the first one) and
-/// makes the loss NaN; its row is never read at the label.
+/// row's label (SoftmaxRows.h's crossEntropyRow). A label outside [0, C)
+/// is reported (the first one) and makes the loss NaN; its row is never
+/// read at the label.
 template <typename T, typename L>
 CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
                            const TensorRef &result) {
@@ -117,36 +141,63 @@ CommandOr makeCrossEntropy(const TensorRef &logits, const TensorRef &labels,
   T *out = result.as<T>();
   int64_t rows = labels.desc->numElements();
   int64_t classes = logits.desc->shape.back();
-  return makeCommand([x, y, out, rows, classes]() {
-    for (int64_t r = 0; r < rows; ++r) {
-      int64_t label = static_cast<int64_t>(y[r]);
-      if (label < 0 || label >= classes) {
-        StatusWord problem;
-        problem.problem =
-            static_cast<uint32_t>(DataProblem::label_out_of_range);
-        problem.op = static_cast<uint32_t>(K::softmax_cross_entropy);
-        problem.operand = 1;
-        problem.index = r;
-        problem.value = label;
-        problem.limit = classes;
-        MLC_RETURN_IF_ERROR(reportProblem(problem));
-        *out = std::numeric_limits<T>::quiet_NaN();
-        return Status::ok();
-      }
+  return makeCommand([x, y, out, rows, classes,
+                      loops = RowLoops::forIsa(loops::hostIsa())]() {
+    StatusOr<bool> bad =
+        findBadLabel(K::softmax_cross_entropy, y, rows, classes);
+    if (!bad.isOk())
+      return bad.status();
+    if (*bad) {
+      *out = std::numeric_limits<T>::quiet_NaN();
+      return Status::ok();
     }
     std::vector<double> losses(static_cast<size_t>(rows));
     parallelFor(rows, rowGrain(classes, kMathGrain),
                 [&](int64_t begin, int64_t end) {
+                  std::vector<T> scratch(static_cast<size_t>(classes));
                   for (int64_t r = begin; r < end; ++r)
-                    losses[r] = crossEntropyRow(x + r * classes, classes,
-                                                static_cast<int64_t>(y[r]));
+                    losses[r] = crossEntropyRow(loops, x + r * classes, classes,
+                                                static_cast<int64_t>(y[r]),
+                                                scratch.data());
                 });
-    double total = 0;
-    for (double loss : losses)
-      total += loss;
-    *out = static_cast<T>(total / static_cast<double>(rows));
-    return rows > 0 ? checkLossFinite(K::softmax_cross_entropy, *out)
-                    : Status::ok();
+    return storeMeanLoss(K::softmax_cross_entropy, losses, out);
+  });
+}
+
+/// softmax_cross_entropy_with_grad: the loss as makeCrossEntropy computes
+/// it and, in the same pass over each row, the logits' gradient
+/// (softmax - one_hot) * scale. A bad label gives a NaN loss and a zero
+/// gradient.
+template <typename T, typename L>
+CommandOr makeCrossEntropyWithGrad(const std::vector<TensorRef> &operands,
+                                   const std::vector<TensorRef> &results) {
+  const T *x = operands[0].as<const T>();
+  const L *y = operands[1].as<const L>();
+  const T *scale = operands[2].as<const T>();
+  T *loss = results[0].as<T>(), *grad = results[1].as<T>();
+  int64_t rows = operands[1].desc->numElements();
+  int64_t classes = operands[0].desc->shape.back();
+  return makeCommand([x, y, scale, loss, grad, rows, classes,
+                      loops = RowLoops::forIsa(loops::hostIsa())]() {
+    const K op = K::softmax_cross_entropy_with_grad;
+    StatusOr<bool> bad = findBadLabel(op, y, rows, classes);
+    if (!bad.isOk())
+      return bad.status();
+    if (*bad) {
+      *loss = std::numeric_limits<T>::quiet_NaN();
+      std::fill(grad, grad + rows * classes, T(0));
+      return Status::ok();
+    }
+    const T s = *scale;
+    std::vector<double> losses(static_cast<size_t>(rows));
+    parallelFor(
+        rows, rowGrain(classes, kMathGrain), [&](int64_t begin, int64_t end) {
+          for (int64_t r = begin; r < end; ++r)
+            losses[r] = crossEntropyGradRow(loops, x + r * classes, classes,
+                                            static_cast<int64_t>(y[r]), s,
+                                            grad + r * classes);
+        });
+    return storeMeanLoss(op, losses, loss);
   });
 }
 
@@ -190,6 +241,16 @@ Status checkCrossEntropy(const TensorDesc &logits, const TensorDesc &labels,
   return expectResult(result, TensorDesc{logits.dtype, {}});
 }
 
+Status checkCrossEntropyWithGrad(const Descs &operands, const Descs &results) {
+  MLC_RETURN_IF_ERROR(
+      checkCrossEntropy(*operands[0], *operands[1], *results[0]));
+  const TensorDesc &logits = *operands[0];
+  MLC_RETURN_IF_ERROR(expectResult(*operands[2], TensorDesc{logits.dtype, {}})
+                          .withContext("operand 2 (the scale)"));
+  return expectResult(*results[1], logits)
+      .withContext("result 1 (the gradient)");
+}
+
 } // namespace
 
 Status checkLoss(const fb::CpuKernel &kernel, const Descs &operands,
@@ -204,6 +265,9 @@ Status checkLoss(const fb::CpuKernel &kernel, const Descs &operands,
   case K::softmax_cross_entropy:
     MLC_RETURN_IF_ERROR(checkArity(operands, results, 2, 1));
     return checkCrossEntropy(*operands[0], *operands[1], *results[0]);
+  case K::softmax_cross_entropy_with_grad:
+    MLC_RETURN_IF_ERROR(checkArity(operands, results, 3, 2));
+    return checkCrossEntropyWithGrad(operands, results);
   default:
     return Status::error("not a loss op");
   }
@@ -220,6 +284,9 @@ CommandOr prepareLoss(const fb::CpuKernel &kernel,
                : makeMse<float>(operands[0], operands[1], results[0]);
   return visitIndices(operands[1].desc->dtype, [&](auto label) {
     using L = decltype(label);
+    if (kernel.op() == K::softmax_cross_entropy_with_grad)
+      return f64 ? makeCrossEntropyWithGrad<double, L>(operands, results)
+                 : makeCrossEntropyWithGrad<float, L>(operands, results);
     return f64 ? makeCrossEntropy<double, L>(operands[0], operands[1],
                                              results[0])
                : makeCrossEntropy<float, L>(operands[0], operands[1],

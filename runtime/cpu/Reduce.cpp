@@ -2,10 +2,14 @@
 // softmax, log_softmax and argmax.
 //
 // Float sums accumulate in double in a fixed order, so results are
-// bit-identical from run to run. Threads split the output elements (rows,
-// for softmax): each output is reduced by one thread, in the same order
-// whatever the thread count.
+// bit-identical from run to run. Softmax rows are SoftmaxRows.h's (f32
+// through the compiled loops); a strided softmax calls ScalarOps.h's exp,
+// which vectorizes across its inner positions. Threads split the output
+// elements (rows, for softmax): each output is reduced by one thread, in the
+// same order whatever the thread count.
 #include "runtime/cpu/KernelUtil.h"
+#include "runtime/cpu/ScalarOps.h"
+#include "runtime/cpu/SoftmaxRows.h"
 
 #include <cmath>
 #include <limits>
@@ -269,35 +273,26 @@ CommandOr prepareReduceAxes(const fb::CpuKernel &kernel,
 /// log_softmax of a row from its shifted values x - max and their sum of
 /// exponentials, as torch computes it: (x - max) - log(sum).
 template <typename T>
-void logSoftmaxRow(const T *shifted, double sum, T *out, int64_t n,
-                   int64_t stride) {
+void logSoftmaxFromSum(const T *shifted, double sum, T *out, int64_t n,
+                       int64_t stride) {
   const T logSum = static_cast<T>(std::log(sum));
   for (int64_t c = 0; c < n; ++c)
     out[c * stride] = shifted[c * stride] - logSum;
 }
 
 /// Softmax (or log_softmax) of rows that are contiguous (the axis is the
-/// last non-unit dim).
+/// last non-unit dim), one row at a time (SoftmaxRows.h); log_softmax
+/// keeps a row's exponentials in `scratch`.
 template <typename T>
-void softmaxRows(const T *in, T *out, AxisView v, bool log) {
+void softmaxRows(const RowLoops &loops, const T *in, T *out, AxisView v,
+                 bool log, std::vector<T> &scratch) {
+  if (log)
+    scratch.resize(static_cast<size_t>(v.extent));
   for (int64_t o = 0; o < v.outer; ++o, in += v.extent, out += v.extent) {
-    T max = rowMax(in, v.extent);
-    double sum = 0;
-    if (log) {
-      for (int64_t c = 0; c < v.extent; ++c) {
-        out[c] = in[c] - max;
-        sum += std::exp(out[c]);
-      }
-      logSoftmaxRow(out, sum, out, v.extent, 1);
-      continue;
-    }
-    for (int64_t c = 0; c < v.extent; ++c) {
-      out[c] = std::exp(in[c] - max);
-      sum += out[c];
-    }
-    const T total = static_cast<T>(sum);
-    for (int64_t c = 0; c < v.extent; ++c)
-      out[c] /= total;
+    if (log)
+      logSoftmaxRow(loops, in, v.extent, out, scratch.data());
+    else
+      softmaxRow(loops, in, v.extent, out);
   }
 }
 
@@ -318,15 +313,15 @@ void softmaxStrided(const T *in, T *out, AxisView v, int64_t count, bool log,
       for (int64_t j = 0; j < count; ++j) {
         T shifted = in[c * v.inner + j] - max[j];
         out[c * v.inner + j] = shifted;
-        sum[j] += std::exp(shifted);
+        sum[j] += scalar::exp(shifted);
       }
     for (int64_t j = 0; j < count; ++j)
-      logSoftmaxRow(out + j, sum[j], out + j, v.extent, v.inner);
+      logSoftmaxFromSum(out + j, sum[j], out + j, v.extent, v.inner);
     return;
   }
   for (int64_t c = 0; c < v.extent; ++c)
     for (int64_t j = 0; j < count; ++j) {
-      T e = std::exp(in[c * v.inner + j] - max[j]);
+      T e = scalar::exp(in[c * v.inner + j] - max[j]);
       out[c * v.inner + j] = e;
       sum[j] += e;
     }
@@ -360,12 +355,14 @@ CommandOr makeSoftmax(AxisView view, bool log, const TensorRef &operand,
   T *out = result.as<T>();
   const int64_t grain = rowGrain(view.extent, kMathGrain);
   if (view.inner == 1)
-    return makeCommand([view, log, in, out, grain]() {
+    return makeCommand([view, log, in, out, grain,
+                        loops = RowLoops::forIsa(loops::hostIsa())]() {
       parallelFor(view.outer, grain, [&](int64_t begin, int64_t end) {
         AxisView rows = view;
         rows.outer = end - begin;
-        softmaxRows(in + begin * view.extent, out + begin * view.extent, rows,
-                    log);
+        std::vector<T> scratch;
+        softmaxRows(loops, in + begin * view.extent, out + begin * view.extent,
+                    rows, log, scratch);
       });
       return Status::ok();
     });

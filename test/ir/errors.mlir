@@ -705,6 +705,30 @@ func.func @cross_entropy_result_element(%a: tensor<4x10xf32>, %l: tensor<4xi64>)
 
 // -----
 
+func.func @cross_entropy_grad_labels(%a: tensor<4x10xf32>, %l: tensor<5xi64>, %s: tensor<f32>) -> tensor<4x10xf32> {
+  // expected-error @+1 {{'mlc.softmax_cross_entropy_with_grad' op labels shape must be 4 (the logits without their class dimension), found 5}}
+  %0:2 = mlc.softmax_cross_entropy_with_grad %a, %l, %s : (tensor<4x10xf32>, tensor<5xi64>, tensor<f32>) -> (tensor<f32>, tensor<4x10xf32>)
+  return %0#1 : tensor<4x10xf32>
+}
+
+// -----
+
+func.func @cross_entropy_grad_type(%a: tensor<4x10xf32>, %l: tensor<4xi64>, %s: tensor<f32>) -> tensor<4x9xf32> {
+  // expected-error @+1 {{'mlc.softmax_cross_entropy_with_grad' op gradient type must be the logits' 'tensor<4x10xf32>', found 'tensor<4x9xf32>'}}
+  %0:2 = mlc.softmax_cross_entropy_with_grad %a, %l, %s : (tensor<4x10xf32>, tensor<4xi64>, tensor<f32>) -> (tensor<f32>, tensor<4x9xf32>)
+  return %0#1 : tensor<4x9xf32>
+}
+
+// -----
+
+func.func @cross_entropy_grad_scale(%a: tensor<4x10xf32>, %l: tensor<4xi64>, %s: tensor<f64>) -> tensor<4x10xf32> {
+  // expected-error @+1 {{'mlc.softmax_cross_entropy_with_grad' op scale element type must be 'f32'}}
+  %0:2 = mlc.softmax_cross_entropy_with_grad %a, %l, %s : (tensor<4x10xf32>, tensor<4xi64>, tensor<f64>) -> (tensor<f32>, tensor<4x10xf32>)
+  return %0#1 : tensor<4x10xf32>
+}
+
+// -----
+
 func.func @cross_entropy_float_labels(%a: tensor<4x10xf32>, %l: tensor<4xf32>) -> tensor<f32> {
   // expected-error @+1 {{'mlc.softmax_cross_entropy' op operand #1 must be statically shaped tensor of 32-bit signless integer or 64-bit signless integer values}}
   %0 = mlc.softmax_cross_entropy %a, %l : (tensor<4x10xf32>, tensor<4xf32>) -> tensor<f32>

@@ -351,6 +351,8 @@ func.func @classification(%logits: tensor<4x10xf32>, %labels: tensor<4xi64>) -> 
   %3 = mlc.mse_loss %logits, %1 : (tensor<4x10xf32>, tensor<4x10xf32>) -> tensor<f32>
   // CHECK: mlc.softmax_cross_entropy %[[LOGITS]], %[[LABELS]] : (tensor<4x10xf32>, tensor<4xi64>) -> tensor<f32>
   %4 = mlc.softmax_cross_entropy %logits, %labels : (tensor<4x10xf32>, tensor<4xi64>) -> tensor<f32>
+  // CHECK: mlc.softmax_cross_entropy_with_grad %[[LOGITS]], %[[LABELS]], %{{.*}} : (tensor<4x10xf32>, tensor<4xi64>, tensor<f32>) -> (tensor<f32>, tensor<4x10xf32>)
+  %fused:2 = mlc.softmax_cross_entropy_with_grad %logits, %labels, %4 : (tensor<4x10xf32>, tensor<4xi64>, tensor<f32>) -> (tensor<f32>, tensor<4x10xf32>)
   return %0, %1, %2, %3, %4, %5 : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4xi32>, tensor<f32>, tensor<f32>, tensor<10xi64>
 }
 

@@ -337,6 +337,13 @@ TEST(CpuKernels, CheckRejectsBadLosses) {
   expectRejected(sce, {f32({4, 5}), f32({4})}, {f32({})},
                  "expected i32 or i64");
   expectRejected(sce, {f32({}), of(D::i32, {})}, {f32({})}, "rank >= 1");
+  fb::CpuKernelT fused = kernelOf(OpKind::softmax_cross_entropy_with_grad);
+  expectRejected(fused, {f32({4, 5}), of(D::i32, {4}), f32({1})},
+                 {f32({}), f32({4, 5})}, "operand 2 (the scale)");
+  expectRejected(fused, {f32({4, 5}), of(D::i32, {4}), f32({})},
+                 {f32({}), f32({4, 6})}, "result 1 (the gradient)");
+  expectRejected(fused, {f32({4, 5}), of(D::i32, {4})}, {f32({}), f32({4, 5})},
+                 "expected 3 operands");
 }
 
 TEST(CpuKernels, CheckMessagesNameTheOp) {
@@ -369,6 +376,7 @@ int arityOf(OpKind op) {
   switch (op) {
   case OpKind::select:
   case OpKind::cache_write:
+  case OpKind::softmax_cross_entropy_with_grad:
     return 3;
   case OpKind::add:
   case OpKind::sub:
@@ -402,6 +410,10 @@ std::optional<Example> exampleOf(OpKind op) {
   case OpKind::softmax_cross_entropy:
     e.operands = {f32({2, 3}), of(DType::i64, {2})};
     e.results = {f32({})};
+    return e;
+  case OpKind::softmax_cross_entropy_with_grad:
+    e.operands = {f32({2, 3}), of(DType::i64, {2}), f32({})};
+    e.results = {f32({}), f32({2, 3})};
     return e;
   case OpKind::mse_loss:
     e.operands = {f32({2, 3}), f32({2, 3})};

@@ -39,12 +39,17 @@ func.func @forward(
 }
 )mlir";
 
-std::unique_ptr<Session> compile(const char *model, const char *optimizer) {
+/// `fuseLoss` runs -mlc-fuse-cross-entropy, as `mlc compile` does: the
+/// loss and its gradient are then one softmax_cross_entropy_with_grad.
+std::unique_ptr<Session> compile(const char *model, const char *optimizer,
+                                 bool fuseLoss = false) {
   std::string error;
   std::string bytes = test::compileToExecutable(
       model,
       std::string("mlc-train-step{optimizer=") + optimizer +
-          " lr=0.1}, canonicalize, cse, func.func(mlc-fuse), mlc-plan-memory",
+          " lr=0.1}, canonicalize, cse, func.func(" +
+          (fuseLoss ? "mlc-fuse-cross-entropy, " : "") +
+          "mlc-fuse), mlc-plan-memory",
       error);
   EXPECT_FALSE(bytes.empty()) << error;
   test::Loaded loaded = test::loadAndCreateSession(bytes);
@@ -126,6 +131,42 @@ TEST(DataStatus, ANonFiniteLossStopsATrainStepButNotAnEval) {
   ASSERT_TRUE(eval.isOk()) << eval.status().message();
   EXPECT_TRUE(std::isnan(eval->at("loss")[0]));
   EXPECT_EQ(s->lastProblem(), DataProblem::none);
+}
+
+TEST(DataStatus, TheFusedLossAndGradientReportBadLabelsAndNaN) {
+  std::unique_ptr<Session> s = compile(kClassifier, "adam", /*fuseLoss=*/true);
+  ASSERT_TRUE(s);
+  Entry *step = &entryOf(*s, "train_step");
+  ASSERT_TRUE(test::writeAs(*s, "x", kX).isOk());
+  ASSERT_TRUE(test::writeAs(*s, "y", {0, 4, 7, 1}).isOk());
+  auto before = state(*s);
+  Status failed = s->run(*step);
+  ASSERT_FALSE(failed.isOk());
+  EXPECT_NE(failed.message().find("softmax_cross_entropy_with_grad: row 2 has "
+                                  "label 7, expected a value in [0, 5) (found "
+                                  "before the call updated any state)"),
+            std::string::npos)
+      << failed.message();
+  EXPECT_EQ(s->lastProblem(), DataProblem::label_out_of_range);
+  EXPECT_EQ(state(*s), before);
+
+  std::vector<double> x = kX;
+  x[4] = std::nan("");
+  ASSERT_TRUE(test::writeAs(*s, "x", x).isOk());
+  ASSERT_TRUE(test::writeAs(*s, "y", {0, 4, 2, 1}).isOk());
+  failed = s->run(*step);
+  ASSERT_FALSE(failed.isOk());
+  EXPECT_NE(
+      failed.message().find("softmax_cross_entropy_with_grad: the loss is NaN"),
+      std::string::npos)
+      << failed.message();
+  EXPECT_EQ(s->lastProblem(), DataProblem::non_finite_loss);
+  EXPECT_EQ(state(*s), before);
+
+  ASSERT_TRUE(test::writeAs(*s, "x", kX).isOk());
+  Status ok = s->run(*step);
+  ASSERT_TRUE(ok.isOk()) << ok.message();
+  EXPECT_NE(state(*s)["w"], before["w"]);
 }
 
 TEST(DataStatus, AnIdOutsideTheTableNamesItsPosition) {

@@ -282,6 +282,31 @@ TEST(FloatLoops, LoopsMayWriteOverAnOperandReadAtTheSameIndex) {
   }
 }
 
+TEST(FloatLoops, ExpDifferenceIsExpOfTheDifference) {
+  for (float shift : {0.0f, 2.5f, -80.0f, 1e4f}) {
+    std::vector<float> a = inputs(1000 + 3, 21);
+    a.push_back(-std::numeric_limits<float>::infinity());
+    for (int64_t n : kLengths)
+      for (int64_t offset : kOffsets) {
+        std::vector<float> want(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+          want[i] = scalar::exp(a[offset + i] - shift);
+        for (Isa isa : isas()) {
+          std::vector<float> out(static_cast<size_t>(n));
+          loops::expDifferenceLoop(isa)(out.data(), a.data() + offset, &shift,
+                                        n);
+          for (int64_t i = 0; i < n; ++i)
+            ASSERT_TRUE(same(out[i], want[i]))
+                << "isa " << static_cast<int>(isa) << ", n " << n
+                << ", element " << i << ": " << out[i] << " vs " << want[i];
+        }
+      }
+    float last = 0;
+    loops::expDifferenceLoop(loops::hostIsa())(&last, &a.back(), &shift, 1);
+    EXPECT_EQ(bitsOf(last), 0u) << "exp(-inf - c) is +0";
+  }
+}
+
 TEST(FloatLoops, HostIsaIsSupported) {
   EXPECT_TRUE(loops::supported(loops::hostIsa()));
   EXPECT_TRUE(loops::supported(Isa::baseline));

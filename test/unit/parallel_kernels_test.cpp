@@ -225,6 +225,11 @@ TEST(ParallelKernels, CrossEntropy) {
     Host labels = randomHost(DType::i32, {7, 29}, 0, 1008, 18);
     expectSameBitsForAnyThreadCount(kernelOf(OpKind::softmax_cross_entropy),
                                     {&logits, &labels}, {{dtype, {}}});
+    Host scale(dtype, {});
+    scale.set(0, 1.0 / 203);
+    expectSameBitsForAnyThreadCount(
+        kernelOf(OpKind::softmax_cross_entropy_with_grad),
+        {&logits, &labels, &scale}, {{dtype, {}}, {dtype, {7, 29, 1009}}});
   }
 }
 
