@@ -2,6 +2,7 @@
 #ifndef MLC_RUNTIME_SESSION_H
 #define MLC_RUNTIME_SESSION_H
 
+#include "runtime/Channel.h"
 #include "runtime/Device.h"
 #include "runtime/Executable.h"
 
@@ -81,13 +82,18 @@ private:
 
 class Session {
 public:
-  /// Allocates the arenas of program `rank` on `device` (one block each;
-  /// buffers are slices of them), copies constants
-  /// and checks every command of every entry point against the device, so
-  /// that nothing fails half-way through a step for a reason known now.
+  /// Allocates the arenas of the program of `rank` on `device` (one block
+  /// each; buffers are slices of them), copies constants and checks every
+  /// command of every entry point against the device, so that nothing
+  /// fails half-way through a step for a reason known now. Collectives run
+  /// on groups split from `world`, a channel of every rank of the mesh
+  /// (rank() == `rank`, size() == the mesh's ranks), which must outlive the
+  /// session; every rank creates its session in the same order, since
+  /// splitting is collective. Without one, a one-rank executable gets a
+  /// loopback channel and a larger mesh is an error.
   static StatusOr<std::unique_ptr<Session>>
   create(std::shared_ptr<const Executable> executable, size_t rank,
-         std::unique_ptr<Device> device);
+         std::unique_ptr<Device> device, Channel *world = nullptr);
   ~Session();
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
@@ -155,6 +161,13 @@ private:
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepareCopy(const fb::Copy &copy, std::vector<CommandProfile> &profiles,
               std::string &where);
+  /// Binds a collective to its buffers and to the channel of its group.
+  StatusOr<std::unique_ptr<PreparedCommand>>
+  prepareCollective(const fb::Collective &collective,
+                    std::vector<CommandProfile> &profiles, std::string &where);
+  /// Splits the world into the groups the executable's collectives run
+  /// over (of every program, in one order on every rank).
+  Status createGroups(Channel &world);
   /// Fills constant `buffer` from the executable (splats expanded).
   Status writeConstant(uint32_t buffer);
 
@@ -169,6 +182,11 @@ private:
   std::vector<void *> memory_;
   std::map<std::string, uint32_t> byName_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
+  /// The rank this session runs, and a channel per set of mesh axes its
+  /// collectives run over.
+  size_t rank_ = 0;
+  std::unique_ptr<Channel> loopback_;
+  std::map<std::vector<uint32_t>, std::unique_ptr<Channel>> groups_;
   /// The device's status word (runtime/DataStatus.h), in its memory.
   StatusWord *statusWord_ = nullptr;
   DataProblem lastProblem_ = DataProblem::none;

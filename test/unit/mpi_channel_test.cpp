@@ -3,7 +3,9 @@
 // groups over mesh axes, the counters, and a collective that times out
 // because a peer is late. Only rank 0 prints; other ranks report their
 // failures on stderr, and any failing rank fails the run.
+#include "runtime/Session.h"
 #include "runtime/mpi/MpiChannel.h"
+#include "test/unit/SmallExecutable.h"
 
 #include <gtest/gtest.h>
 
@@ -231,6 +233,34 @@ TEST(Mpi, ACollectiveWaitingForALatePeerTimesOut) {
     ASSERT_TRUE(other.isOk());
   }
   ASSERT_TRUE(c.barrier().isOk());
+}
+
+TEST(Mpi, SessionsReduceABucketOverTheMesh) {
+  Channel &c = world();
+  auto session = fixtures::sessionFor(
+      fixtures::pack(fixtures::bucketExecutable(c.size())), &c, c.rank());
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  Session &s = **session;
+  // x on rank r: (1..6) * (r + 1); y: -(r + 1). The mean over n ranks:
+  // (1..6) * (n + 1) / 2 and -(n + 1) / 2.
+  float scale = static_cast<float>(c.rank() + 1);
+  std::vector<float> x = {1, 2, 3, 4, 5, 6}, y(4, -scale);
+  for (float &v : x)
+    v *= scale;
+  ASSERT_TRUE(s.write(0, x.data(), 24).isOk());
+  ASSERT_TRUE(s.write(1, y.data(), 16).isOk());
+  uint64_t before = c.counters()[fb::CollectiveKind::all_reduce].bytes;
+  auto entry = s.entry("eval");
+  ASSERT_TRUE(entry.isOk());
+  ASSERT_TRUE(s.run(**entry).isOk());
+  std::vector<float> gx(6), gy(4);
+  ASSERT_TRUE(s.read(2, gx.data(), 24).isOk());
+  ASSERT_TRUE(s.read(3, gy.data(), 16).isOk());
+  float mean = static_cast<float>(c.size() + 1) / 2;
+  for (int i = 0; i < 6; ++i)
+    EXPECT_FLOAT_EQ(gx[size_t(i)], static_cast<float>(i + 1) * mean) << i;
+  EXPECT_EQ(gy, std::vector<float>(4, -mean));
+  EXPECT_EQ(c.counters()[fb::CollectiveKind::all_reduce].bytes - before, 40u);
 }
 
 /// Prints the failures of a rank other than 0 on stderr, with its rank.
