@@ -429,5 +429,6 @@ def Mlc_SoftmaxCrossEntropyOp : Mlc_Op<"softmax_cross_entropy",
 include "ir/MlcTransformerOps.td"
 include "ir/MlcCacheOps.td"
 include "ir/MlcFusionOps.td"
+include "ir/MlcCollectiveOps.td"
 
 #endif // MLC_OPS_TD
