@@ -500,7 +500,7 @@ Status checkCollectiveArity(const fb::Collective &c, const std::string &where) {
   if (operands != wantOperands || results != wantResults)
     return Status::error(where + " has " + std::to_string(operands) +
                          " operands and " + std::to_string(results) +
-                         " results; a " + fb::EnumNameCollectiveKind(c.kind()) +
+                         " results; " + fb::EnumNameCollectiveKind(c.kind()) +
                          " takes " + std::to_string(wantOperands) + " and " +
                          std::to_string(wantResults));
   return Status::ok();

@@ -291,6 +291,14 @@ Status Session::prepareEntries() {
     entry->batchSize_ = def->batch_size();
     entry->microBatches_ = def->micro_batches();
     entry->context_ = def->context();
+    if (def->batch_axes() && def->batch_axes()->size()) {
+      MeshGroup block =
+          meshGroup(executable_->meshSizes(),
+                    {def->batch_axes()->begin(), def->batch_axes()->end()},
+                    static_cast<int>(rank_));
+      entry->batchShards_ = static_cast<uint64_t>(block.size);
+      entry->batchShard_ = static_cast<uint64_t>(block.position);
+    }
     std::string label = "entry point '" + entry->name_ + "'";
     auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
       into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()],

@@ -46,6 +46,12 @@ public:
   const std::vector<BoundBuffer> &outputs() const { return outputs_; }
   /// Leading dimension of the inputs (samples per call); 0 without inputs.
   uint64_t batchSize() const { return batchSize_; }
+  /// The ranks the batch is split over (its mesh axes' sizes multiplied;
+  /// 1 when every rank reads the whole batch), and this rank's block: its
+  /// inputs are rows [batchShard() * B, (batchShard() + 1) * B) of a global
+  /// batch of batchShards() * B rows (B = batchSize()).
+  uint64_t batchShards() const { return batchShards_; }
+  uint64_t batchShard() const { return batchShard_; }
   uint64_t flops() const { return flops_; }
   /// Prefill and decode: the tokens the KV caches hold; 0 when unknown.
   uint64_t context() const { return context_; }
@@ -77,6 +83,7 @@ private:
   std::vector<CommandProfile> profile_;
   uint64_t profiledCalls_ = 0;
   uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0, context_ = 0;
+  uint64_t batchShards_ = 1, batchShard_ = 0;
   fb::EntryKind kind_ = fb::EntryKind::other;
 };
 

@@ -215,7 +215,7 @@ TEST(Collectives, RejectPartsThatDoNotDivide) {
   c.peer = 1;
   EXPECT_EQ(loadError(exe), "");
   c.operands = {0};
-  expectRefused(exe, "(recv) has 1 operands and 1 results; a recv takes 0 "
+  expectRefused(exe, "(recv) has 1 operands and 1 results; recv takes 0 "
                      "and 1");
 }
 
