@@ -118,11 +118,12 @@ rt::Status reportCollectives(Ranks &ranks) {
   rt::CollectiveCounters mine = ranks.world->counters();
   if (ranks.size() == 1 && mine.totalBytes() == 0)
     return rt::Status::ok();
-  // Calls and bytes of each kind, of every rank.
+  // Calls, bytes and microseconds of each kind, of every rank.
   std::vector<int64_t> local;
   for (const rt::CollectiveTally &t : mine.kinds) {
     local.push_back(static_cast<int64_t>(t.calls));
     local.push_back(static_cast<int64_t>(t.bytes));
+    local.push_back(static_cast<int64_t>(t.seconds * 1e6));
   }
   std::vector<int64_t> all(local.size() * size_t(ranks.size()));
   MLC_RETURN_IF_ERROR(ranks.world->allGather(local.data(), all.data(),
@@ -132,15 +133,17 @@ rt::Status reportCollectives(Ranks &ranks) {
   for (int r = 0; r < ranks.size(); ++r) {
     std::string line;
     for (size_t k = 0; k < rt::kNumCollectiveKinds; ++k) {
-      int64_t calls = all[size_t(r) * local.size() + 2 * k];
-      int64_t bytes = all[size_t(r) * local.size() + 2 * k + 1];
-      if (calls == 0)
+      const int64_t *tally = &all[size_t(r) * local.size() + 3 * k];
+      if (tally[0] == 0)
         continue;
+      char time[32];
+      std::snprintf(time, sizeof time, " in %.1f ms",
+                    static_cast<double>(tally[2]) / 1e3);
       line += (line.empty() ? "" : ", ") +
               std::string(fb::EnumNameCollectiveKind(
                   static_cast<fb::CollectiveKind>(k))) +
-              " " + std::to_string(calls) + " calls " + std::to_string(bytes) +
-              " bytes";
+              " " + std::to_string(tally[0]) + " calls " +
+              std::to_string(tally[1]) + " bytes" + time;
     }
     std::printf("collectives of rank %d: %s\n", r,
                 line.empty() ? "none" : line.c_str());

@@ -38,7 +38,8 @@ rt::StatusOr<Ranks> openRanks(const tools::Args &args);
 /// it: each prints the error, they meet, and all leave with status 1.
 rt::Status checkMeshSize(Ranks &ranks, const rt::Executable &executable);
 
-/// Rank 0 prints what every rank handed to each kind of collective, one
+/// Rank 0 prints what every rank handed to each kind of collective (calls,
+/// bytes, and the time spent in them, waiting for the group included), one
 /// line per rank, from the counters of `ranks.world` (gathered from all
 /// ranks; the gathering is not counted).
 rt::Status reportCollectives(Ranks &ranks);
