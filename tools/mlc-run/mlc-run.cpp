@@ -767,8 +767,8 @@ StatusOr<std::vector<int64_t>> parseIds(const std::string &text) {
 
 /// --generate: the prompt through prefill once, then decode per new token.
 /// Text goes to stdout as it is generated (or the ids with --print-ids),
-/// the rate to stderr.
-Status generateText(const tools::Args &args, Session &session) {
+/// the rate to stderr (by the rank that `speaks`).
+Status generateText(const tools::Args &args, Session &session, bool speaks) {
   if (args.has("prompt") == args.has("prompt-ids"))
     return Status::error("--generate needs the prompt: --prompt TEXT or "
                          "--prompt-ids 1,2,3 (one of them)");
@@ -846,12 +846,13 @@ Status generateText(const tools::Args &args, Session &session) {
   if (!generated.isOk())
     return generated.status();
   MLC_RETURN_IF_ERROR(printing);
-  std::fprintf(
-      stderr,
-      "generated %zu tokens after a prompt of %zu in %s: %.1f "
-      "tokens/s\n",
-      generated->size(), prompt.size(), formatDuration(seconds).c_str(),
-      seconds > 0 ? static_cast<double>(generated->size()) / seconds : 0.0);
+  if (speaks) // every rank generates the same; rank 0 reports
+    std::fprintf(
+        stderr,
+        "generated %zu tokens after a prompt of %zu in %s: %.1f "
+        "tokens/s\n",
+        generated->size(), prompt.size(), formatDuration(seconds).c_str(),
+        seconds > 0 ? static_cast<double>(generated->size()) / seconds : 0.0);
   return Status::ok();
 }
 
@@ -1034,7 +1035,7 @@ Status runMain(int argc, char **argv, std::optional<run::Ranks> &ranks) {
     return status.isOk() ? written : status;
   };
   if (generate)
-    return finish(generateText(args, s));
+    return finish(generateText(args, s, ranks->speaks()));
 
   Runner runner(args, s, *ranks);
   runner.evalBatches = cfg.evalBatches;
