@@ -16,6 +16,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <optional>
 
 using namespace mlir;
 
@@ -252,6 +253,8 @@ struct BufferInfo {
   /// Where the memory plan puts the buffer; null without a plan (the
   /// exporter then gives each buffer a slice of its own).
   SliceAttr slice;
+  /// A view of this buffer (the result of a reshape the plan aliases).
+  std::optional<uint32_t> viewOf;
 };
 
 class Exporter {
@@ -680,6 +683,25 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
       continue;
     }
 
+    // A reshape the plan gives its operand's slice is a view of the
+    // operand's buffer: no bytes and no command of its own.
+    if (auto reshape = dyn_cast<ReshapeOp>(op); reshape && (*slices)[0]) {
+      uint32_t source = bufferOf.lookup(reshape.getInput());
+      uint32_t root = buffers_[source].viewOf.value_or(source);
+      if (buffers_[root].slice == (*slices)[0] &&
+          buffers_[root].role == fb::BufferRole::activation) {
+        FailureOr<uint32_t> b = addTensorBuffer(
+            entryName + ".t" + std::to_string(id), reshape.getType(),
+            fb::BufferRole::activation, op.getLoc());
+        if (failed(b))
+          return failure();
+        buffers_[*b].slice = (*slices)[0];
+        buffers_[*b].viewOf = root;
+        bufferOf[reshape.getResult()] = *b;
+        continue;
+      }
+    }
+
     // Each result gets a buffer of its own ("<entry>.t<id>", or
     // "<entry>.t<id>.<result>" for ops with several), unless the plan
     // computes it into the state it updates.
@@ -914,7 +936,8 @@ FailureOr<std::string> Exporter::run() {
     buffers.push_back(fb::CreateBuffer(
         fbb_, fbb_.CreateString(b.name), b.dtype, fbb_.CreateVector(b.shape),
         bytes, b.role, init, data, b.trainable, b.splat,
-        arenaIndex[static_cast<size_t>(fb::arenaKindOf(b.role))], offsets[i]));
+        arenaIndex[static_cast<size_t>(fb::arenaKindOf(b.role))], offsets[i],
+        b.viewOf.has_value(), b.viewOf.value_or(0)));
     if (b.role == fb::BufferRole::parameter)
       paramNames.push_back(b.name);
   }

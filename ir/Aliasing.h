@@ -9,12 +9,15 @@
 
 namespace mlc {
 
-/// Whether the op owning `use` reads that operand only at the index it
-/// writes, so that its result may be computed into the operand's memory:
-/// elementwise ops on an operand of the result's shape, and a cache write
-/// into its cache (operand 0), which it leaves as it is outside the rows
-/// it writes. Ops that fuse elementwise work extend the rule here.
-bool canWriteOverOperand(mlir::OpOperand &use);
+/// Whether the op owning `use` reads that operand only at the indices it
+/// writes `result`, so that the result may be computed into the operand's
+/// memory: elementwise ops and loop regions on an operand of the result's
+/// shape, row and column regions where both have the iteration shape (the
+/// result computed at each index) or are both values per output, and a
+/// cache write into its cache (operand 0), which it leaves as it is
+/// outside the rows it writes. Ops that fuse elementwise work extend the
+/// rule here.
+bool canWriteOverOperand(mlir::OpOperand &use, mlir::OpResult result);
 
 /// Whether `update`, a result of `func` giving the new value of a
 /// parameter, state or cache, may be computed directly into the old

@@ -210,26 +210,41 @@ def BucketAllReduce : Pass<"mlc-bucket-all-reduce", "mlir::func::FuncOp"> {
 }
 
 def Fuse : Pass<"mlc-fuse", "mlir::func::FuncOp"> {
-  let summary = "Group elementwise graph ops into kernel regions";
+  let summary = "Group reductions and elementwise graph ops into kernel "
+                "regions";
   let description = [{
-    Groups ops into `mlc.fusion "loop"` regions, one future kernel each, so
-    that values computed inside a region never reach memory: chains of
-    elementwise ops (the `Elementwise` trait, `mlc.broadcast_to` included)
-    over the same iteration shape, with operands of smaller shapes read at
-    their broadcast index. A group grows from its last op up through the
-    producers of its operands; a producer joins when every use of it lies
-    in the group or after the group's last op (a multi-output region: the
-    value is also a result), so regions never form cycles. The whole
-    AdamW update of one parameter (moments and parameter) becomes one
-    region. Groups of a single op stay as they are. Values are f32 (i1
-    masks of mlc.compare too); other element types stay unfused.
+    Groups ops into `mlc.fusion` regions, one future kernel each, so that
+    values computed inside a region never reach memory. First around
+    reductions (reduce_sum, reduce_mean, reduce_max over f32): `"row"`
+    regions for reductions over the trailing dims, holding the
+    elementwise ops that produce their input and those that consume
+    their result per row, broadcast back over the row (a norm's backward
+    pass, a softmax); then `"column"` regions for reductions over the
+    leading dims (bias gradients) with their producers, sibling sums over
+    the same axes that read a common value joining one region. Then
+    `"loop"` regions: chains of elementwise ops (the `Elementwise`
+    trait, `mlc.broadcast_to` included) over the same iteration shape,
+    with operands of smaller shapes read at their broadcast index.
+
+    A group grows from its last op up through the producers of its
+    operands; a producer joins when every use of it lies in the group or
+    after the group's last op (then it is also a result), or lies before
+    it in ops that can move after the region (nothing before the region
+    depends on them), so regions never form cycles. The whole AdamW
+    update of one parameter becomes one loop region. Groups of a single
+    op stay as they are. Values are f32 (i1 masks of mlc.compare too);
+    other element types stay unfused.
 
     `min-ops` (default 2) is the smallest group made into a region; a
     large value turns fusion off so that its effect can be measured.
+    `reductions=false` forms loop regions only, to measure what reduction
+    fusion brings.
   }];
   let options = [
     Option<"minOps", "min-ops", "unsigned", /*default=*/"2",
            "Smallest number of ops a region holds">,
+    Option<"reductions", "reductions", "bool", /*default=*/"true",
+           "Form \"row\" and \"column\" regions around reductions">,
   ];
   let dependentDialects = ["::mlc::MlcDialect"];
 }

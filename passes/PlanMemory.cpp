@@ -303,17 +303,38 @@ PlanMemoryPass::planWorkspace(func::FuncOp func,
   // region counting as the top-level op holding it. Values the function
   // returns stay live to the end: updates that are not computed in place
   // are copied into their state after the last op.
+  //
+  // A reshape of a workspace value is a view of it: the result takes the
+  // operand's bytes, which stay live until the last reader of either (the
+  // exporter then writes a view buffer and no command). A reshape of an
+  // argument, a constant or an output is a copy: those bytes are not the
+  // workspace's, and a parameter may be updated in place while a view of
+  // it would still be read.
   std::vector<Lifetime> values;
+  llvm::DenseMap<Value, size_t> lifetimeOf;
+  llvm::DenseMap<Value, Value> viewOf;
   for (Operation &op : body.without_terminator())
     for (Value result : op.getResults()) {
       if (planned.count(result))
         continue;
-      FailureOr<uint64_t> size = valueBytes(result.getType(), op.getLoc());
-      if (failed(size))
-        return failure();
       unsigned first = position[&op], last = first;
       for (Operation *user : result.getUsers())
         last = std::max(last, position[body.findAncestorOpInBlock(*user)]);
+      if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+        Value root = viewOf.lookup(reshape.getInput());
+        if (!root)
+          root = reshape.getInput();
+        auto it = lifetimeOf.find(root);
+        if (it != lifetimeOf.end()) {
+          viewOf[result] = root;
+          values[it->second].last = std::max(values[it->second].last, last);
+          continue;
+        }
+      }
+      FailureOr<uint64_t> size = valueBytes(result.getType(), op.getLoc());
+      if (failed(size))
+        return failure();
+      lifetimeOf[result] = values.size();
       values.push_back({result, *size, first, last});
     }
   std::vector<uint64_t> offsets;
@@ -325,6 +346,8 @@ PlanMemoryPass::planWorkspace(func::FuncOp func,
   for (size_t i = 0; i < values.size(); ++i)
     planned[values[i].value] = SliceAttr::get(
         &getContext(), ArenaKind::workspace, offsets[i], values[i].size);
+  for (auto [view, root] : viewOf)
+    planned[view] = planned.lookup(root);
   return peak;
 }
 

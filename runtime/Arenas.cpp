@@ -79,6 +79,41 @@ Status checkSlice(const fb::Program &program, uint32_t index) {
   return Status::ok();
 }
 
+/// A view shares the slice of its base, an activation of its dtype and
+/// byte size that is no view itself.
+Status checkView(const fb::Program &program, uint32_t index) {
+  const auto &buffers = *program.buffers();
+  const fb::Buffer &view = *buffers.Get(index);
+  std::string label = bufferLabel(index, view);
+  if (view.view_of() >= buffers.size() || view.view_of() == index)
+    return Status::error(label + " is a view of buffer " +
+                         std::to_string(view.view_of()) +
+                         ", which is not another buffer of the program");
+  const fb::Buffer &base = *buffers.Get(view.view_of());
+  std::string of = " is a view of " + bufferLabel(view.view_of(), base);
+  if (base.view())
+    return Status::error(label + of + ", itself a view");
+  if (view.role() != fb::BufferRole::activation ||
+      base.role() != fb::BufferRole::activation)
+    return Status::error(label + of + "; only activations may be views");
+  if (view.dtype() != base.dtype() || view.byte_size() != base.byte_size())
+    return Status::error(label + of + " but their dtypes or byte sizes "
+                                      "differ");
+  if (view.arena() != base.arena() || view.offset() != base.offset())
+    return Status::error(label + of + " but lies elsewhere (arena " +
+                         std::to_string(view.arena()) + " offset " +
+                         std::to_string(view.offset()) + ", not arena " +
+                         std::to_string(base.arena()) + " offset " +
+                         std::to_string(base.offset()) + ")");
+  return Status::ok();
+}
+
+/// The buffer whose bytes `b` names: its base when it is a view.
+uint32_t rootOf(const fb::Program &program, uint32_t b) {
+  const fb::Buffer &buffer = *program.buffers()->Get(b);
+  return buffer.view() ? buffer.view_of() : b;
+}
+
 /// Outside the workspace every buffer keeps its value for the whole
 /// session (or is the caller's to write and read at any time), so no two
 /// slices of one arena may share a byte.
@@ -130,6 +165,14 @@ Status workspaceLiveness(const fb::Program &program,
   std::vector<uint32_t> reads, writes;
   for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
     commandBuffers(*entry.commands()->Get(c), reads, writes);
+    for (uint32_t b : writes)
+      if (buffers.Get(b)->view())
+        return Status::error(label + " command " + std::to_string(c) +
+                             " writes " + bufferLabel(b, *buffers.Get(b)) +
+                             ", a view; views are only read");
+    // A view is its base: reading it keeps the base's bytes live.
+    for (uint32_t &b : reads)
+      b = rootOf(program, b);
     for (uint32_t b : reads) {
       if (buffers.Get(b)->role() != fb::BufferRole::activation)
         continue;
@@ -260,8 +303,11 @@ void commandBuffers(const fb::Command &command, std::vector<uint32_t> &reads,
 
 Status checkArenas(const fb::Program &program) {
   MLC_RETURN_IF_ERROR(checkArenaTable(program));
-  for (uint32_t i = 0; i < program.buffers()->size(); ++i)
+  for (uint32_t i = 0; i < program.buffers()->size(); ++i) {
     MLC_RETURN_IF_ERROR(checkSlice(program, i));
+    if (program.buffers()->Get(i)->view())
+      MLC_RETURN_IF_ERROR(checkView(program, i));
+  }
   MLC_RETURN_IF_ERROR(checkArenaSizes(program));
   MLC_RETURN_IF_ERROR(checkDisjoint(program));
   Liveness live;

@@ -244,7 +244,7 @@ public:
   buildKernel(Operation *op,
               flatbuffers::FlatBufferBuilder &fbb) const override {
     if (auto fusion = dyn_cast<FusionOp>(op))
-      return buildFusedLoop(fusion, fbb);
+      return buildFusion(fusion, fbb);
     FailureOr<CpuOp> c = describe(op);
     if (failed(c))
       return failure();
@@ -263,8 +263,9 @@ private:
                                    : "");
   }
 
-  /// The cpu device runs "loop" regions over f32 and i1 values whose ops
-  /// are fusible: a built-in elementwise kind, or a broadcast.
+  /// The cpu device runs regions over f32 and i1 values whose ops are
+  /// fusible (a built-in elementwise kind, or a broadcast) and, in row and
+  /// column regions, reductions of f32 values.
   LogicalResult checkFusion(FusionOp fusion) const {
     auto registerType = [](Type t) {
       Type e = cast<RankedTensorType>(t).getElementType();
@@ -275,22 +276,55 @@ private:
            llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
         if (!registerType(t))
           return op.emitError()
-                 << "the cpu target runs fused loops over f32 and i1 values "
+                 << "the cpu target runs fused regions over f32 and i1 values "
                     "only, found "
                  << t;
+      if (FusionOp::reducedAxesOf(&op)) {
+        if (!cast<RankedTensorType>(op.getOperand(0).getType())
+                 .getElementType()
+                 .isF32())
+          return op.emitError()
+                 << "the cpu target reduces f32 values only in fused regions";
+        if (failed(describe(&op)))
+          return failure();
+        continue;
+      }
       if (std::optional<std::string> why = whyNotFusible(op.getName()))
         return op.emitError() << "'" << op.getName()
-                              << "' cannot be part of a fused loop: " << *why;
+                              << "' cannot be part of a fused region: " << *why;
     }
     return success();
   }
 
-  /// One step per body op (broadcast_to reads its operand at the broadcast
-  /// index, which every operand load does already, so it adds none) and one
-  /// load per block argument the body reads.
-  FailureOr<KernelBody>
-  buildFusedLoop(FusionOp fusion, flatbuffers::FlatBufferBuilder &fbb) const {
+  /// A loop region as a FusedLoop, a row or column region as a
+  /// FusedReduce, both with the steps of buildSteps.
+  FailureOr<KernelBody> buildFusion(FusionOp fusion,
+                                    flatbuffers::FlatBufferBuilder &fbb) const {
     std::vector<fb::FusedStep> steps;
+    std::vector<uint16_t> results;
+    if (failed(buildSteps(fusion, steps, results)))
+      return failure();
+    std::vector<int64_t> shape(fusion.getIterationShape().begin(),
+                               fusion.getIterationShape().end());
+    if (!fusion.isReduction()) {
+      auto loop = fb::CreateFusedLoopDirect(fbb, &shape, &steps, &results);
+      return KernelBody{fb::KernelBody::FusedLoop, loop.Union()};
+    }
+    SmallVector<int64_t> reduced = fusion.getReducedAxes();
+    std::vector<int64_t> axes(reduced.begin(), reduced.end());
+    auto layout = fusion.getKind() == "row" ? fb::ReduceLayout::row
+                                            : fb::ReduceLayout::column;
+    auto reduce = fb::CreateFusedReduceDirect(fbb, layout, &shape, &axes,
+                                              &steps, &results);
+    return KernelBody{fb::KernelBody::FusedReduce, reduce.Union()};
+  }
+
+  /// One step per body op (a reduction reads its input's register;
+  /// broadcast_to reads its operand at the broadcast index, which every
+  /// operand load does already, so it adds none) and one load per block
+  /// argument the body reads; `results` are the yielded registers.
+  LogicalResult buildSteps(FusionOp fusion, std::vector<fb::FusedStep> &steps,
+                           std::vector<uint16_t> &results) const {
     llvm::DenseMap<Value, uint16_t> reg;
     auto dtypeOf = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getElementType().isInteger(1)
@@ -319,21 +353,16 @@ private:
       for (auto [i, operand] : llvm::enumerate(op.getOperands()))
         operands[i] = registerOf(operand);
       if (steps.size() >= 65535)
-        return fusion.emitError()
-               << "a fused loop holds at most 65535 steps";
+        return fusion.emitError() << "a fused region holds at most 65535 steps";
       steps.emplace_back(c->kind, dtypeOf(op.getResult(0)), c->predicate,
                          c->approximate, operands[0], operands[1],
                          operands[2]);
       reg[op.getResult(0)] = static_cast<uint16_t>(steps.size() - 1);
     }
-    std::vector<uint16_t> results;
     auto yield = cast<YieldOp>(fusion.getBody().front().getTerminator());
     for (Value v : yield.getValues())
       results.push_back(registerOf(v));
-    std::vector<int64_t> shape(fusion.getIterationShape().begin(),
-                               fusion.getIterationShape().end());
-    auto loop = fb::CreateFusedLoopDirect(fbb, &shape, &steps, &results);
-    return KernelBody{fb::KernelBody::FusedLoop, loop.Union()};
+    return success();
   }
 
   static KernelBody write(const CpuOp &c, flatbuffers::FlatBufferBuilder &fbb) {

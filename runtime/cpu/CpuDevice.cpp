@@ -91,6 +91,8 @@ public:
                const std::vector<const TensorDesc *> &results) const override {
     if (const fb::FusedLoop *loop = kernel.body_as_FusedLoop())
       return checkFusedLoop(*loop, operands, results);
+    if (const fb::FusedReduce *reduce = kernel.body_as_FusedReduce())
+      return checkFusedReduce(*reduce, operands, results);
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
     if (!body)
       return Status::error(std::string("kernel body is '") +
@@ -137,12 +139,14 @@ public:
           const std::vector<TensorRef> &results,
           const CommandContext &context) override {
     const fb::FusedLoop *loop = kernel.body_as_FusedLoop();
+    const fb::FusedReduce *reduce = kernel.body_as_FusedReduce();
     const fb::CpuKernel *body = kernel.body_as_CpuKernel();
-    if (!loop && !body)
+    if (!loop && !reduce && !body)
       return Status::internal("the cpu device can only prepare cpu kernels");
     StatusOr<std::unique_ptr<PreparedCommand>> command =
-        loop ? prepareFusedLoop(*loop, operands, results)
-             : prepareKernel(*body, operands, results);
+        loop     ? prepareFusedLoop(*loop, operands, results)
+        : reduce ? prepareFusedReduce(*reduce, operands, results)
+                 : prepareKernel(*body, operands, results);
     if (!command.isOk())
       return command.status();
     return std::unique_ptr<PreparedCommand>(

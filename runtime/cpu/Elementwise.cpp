@@ -6,6 +6,7 @@
 // so results do not depend on the thread count. Integer arithmetic wraps
 // around (it is done in the unsigned type), so no input makes it undefined
 // behaviour.
+#include "runtime/cpu/FloatLoops.h"
 #include "runtime/cpu/KernelUtil.h"
 #include "runtime/cpu/ScalarOps.h"
 
@@ -266,6 +267,32 @@ CommandOr prepareArithmetic(K op, const std::vector<TensorRef> &operands,
   return Status::error("not a binary arithmetic op");
 }
 
+/// Elements of a loop over the vectorized math of VecMath.h (gelu: about
+/// 2 ns each).
+constexpr int64_t kVectorMathGrain = 1 << 14;
+
+/// f32 math through the loops the fused interpreter runs (FloatLoops.h):
+/// the same compiled loop, at the widest instruction set of this CPU.
+CommandOr makeFloatMath(const fb::CpuKernel &kernel, const TensorRef &operand,
+                        const TensorRef &result) {
+  K op = kernel.op();
+  loops::Unary loop =
+      loops::unaryLoop(op, kernel.approximate(), DType::f32, loops::hostIsa());
+  if (!loop)
+    return Status::error("not a unary math op");
+  // sin and cos call libm per element.
+  int64_t grain = op == K::sin || op == K::cos ? kMathGrain : kVectorMathGrain;
+  const float *in = operand.as<const float>();
+  float *out = result.as<float>();
+  int64_t n = result.desc->numElements();
+  return makeCommand([in, out, n, loop, grain]() {
+    parallelFor(n, grain, [&](int64_t begin, int64_t end) {
+      loop(out + begin, in + begin, end - begin);
+    });
+    return Status::ok();
+  });
+}
+
 template <typename T>
 CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
                            const TensorRef &operand, const TensorRef &result) {
@@ -280,18 +307,20 @@ CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
   default:
     break;
   }
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (std::is_same_v<T, float>) {
+    return makeFloatMath(kernel, operand, result);
+  } else if constexpr (std::is_floating_point_v<T>) {
     // Calls into libm: a smaller grain than the arithmetic above.
     auto math = [&](auto fn) {
       return makeUnary<T, T>(operand, result, fn, kMathGrain);
     };
     switch (op) {
     case K::exp:
-      return math([](T a) { return std::exp(a); });
+      return math([](T a) { return scalar::exp(a); });
     case K::log:
-      return math([](T a) { return std::log(a); });
+      return math([](T a) { return scalar::log(a); });
     case K::tanh:
-      return math([](T a) { return std::tanh(a); });
+      return math([](T a) { return scalar::tanh(a); });
     case K::cos:
       return math([](T a) { return std::cos(a); });
     case K::sin:
@@ -304,7 +333,7 @@ CommandOr prepareUnaryMath(const fb::CpuKernel &kernel,
     case K::sigmoid:
       return math([](T a) { return scalar::sigmoid(a); });
     case K::erf:
-      return math([](T a) { return std::erf(a); });
+      return math([](T a) { return scalar::erf(a); });
     case K::silu:
       return math([](T a) { return scalar::silu(a); });
     case K::gelu:

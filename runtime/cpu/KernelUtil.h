@@ -195,31 +195,81 @@ template <typename T> T lowest() {
     return std::numeric_limits<T>::min();
 }
 
-/// Maximum of x[0..n) (lowest<T>() when n is 0); NaN if any element is NaN.
-/// Kept in kLanes independent lanes, with the NaN test in lanes of its own,
-/// so that the compiler turns them into vector registers. The lane loop
-/// must not be unrolled before vectorization, hence the pragma.
-template <typename T> T rowMax(const T *x, int64_t n) {
-  constexpr int kLanes = 16;
+/// A maximum in kLanes independent lanes, with the NaN test in lanes of its
+/// own, so that the compiler turns them into vector registers; then the
+/// lanes and the remainder in order. A run may be added in pieces whose
+/// lengths are multiples of kLanes (the last one aside, which finish()
+/// takes): the same bits as the run at once. The lane loop must not be
+/// unrolled before vectorization, hence the pragma.
+template <typename T> struct LaneMax {
+  static constexpr int kLanes = 16;
   T lanes[kLanes], nans[kLanes];
-  for (int k = 0; k < kLanes; ++k)
-    lanes[k] = nans[k] = lowest<T>();
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    const T *chunk = x + i;
+
+  LaneMax() {
+    for (int k = 0; k < kLanes; ++k)
+      lanes[k] = nans[k] = lowest<T>();
+  }
+  /// Adds x[0..n), n a multiple of kLanes.
+  void add(const T *x, int64_t n) {
+    for (int64_t i = 0; i + kLanes <= n; i += kLanes) {
+      const T *chunk = x + i;
 #pragma GCC unroll 1
-    for (int k = 0; k < kLanes; ++k) {
-      const T v = chunk[k];
-      lanes[k] = v > lanes[k] ? v : lanes[k];
-      nans[k] = v != v ? v : nans[k];
+      for (int k = 0; k < kLanes; ++k) {
+        const T v = chunk[k];
+        lanes[k] = v > lanes[k] ? v : lanes[k];
+        nans[k] = v != v ? v : nans[k];
+      }
     }
   }
-  T acc = lowest<T>();
-  for (int k = 0; k < kLanes; ++k)
-    acc = maxPropagatingNaN(maxPropagatingNaN(acc, lanes[k]), nans[k]);
-  for (; i < n; ++i)
-    acc = maxPropagatingNaN(acc, x[i]);
-  return acc;
+  /// The maximum of everything added and of rest[0..n).
+  T finish(const T *rest, int64_t n) const {
+    T acc = lowest<T>();
+    for (int k = 0; k < kLanes; ++k)
+      acc = maxPropagatingNaN(maxPropagatingNaN(acc, lanes[k]), nans[k]);
+    for (int64_t i = 0; i < n; ++i)
+      acc = maxPropagatingNaN(acc, rest[i]);
+    return acc;
+  }
+};
+
+/// A sum in kLanes interleaved partial sums of type Acc, then the lanes'
+/// total and the remainder in order: a fixed order (so deterministic) that
+/// the compiler vectorizes. Pieces as for LaneMax.
+template <typename T, typename Acc> struct LaneSum {
+  static constexpr int kLanes = 8;
+  Acc lanes[kLanes] = {};
+
+  /// Adds x[0..n), n a multiple of kLanes.
+  void add(const T *x, int64_t n) {
+    for (int64_t i = 0; i + kLanes <= n; i += kLanes) {
+      const T *chunk = x + i;
+#pragma GCC unroll 1
+      for (int k = 0; k < kLanes; ++k)
+        lanes[k] += static_cast<Acc>(chunk[k]);
+    }
+  }
+  /// The sum of everything added, then of rest[0..n) one by one.
+  Acc finish(const T *rest, int64_t n) const {
+    Acc sum = 0;
+    for (int k = 0; k < kLanes; ++k)
+      sum += lanes[k];
+    for (int64_t i = 0; i < n; ++i)
+      sum += static_cast<Acc>(rest[i]);
+    return sum;
+  }
+};
+
+/// Reduces x[0..n) with a lane accumulator (LaneMax or LaneSum).
+template <typename Lanes, typename T> auto reduceLanes(const T *x, int64_t n) {
+  Lanes lanes;
+  const int64_t whole = n / Lanes::kLanes * Lanes::kLanes;
+  lanes.add(x, whole);
+  return lanes.finish(x + whole, n - whole);
+}
+
+/// Maximum of x[0..n) (lowest<T>() when n is 0); NaN if any element is NaN.
+template <typename T> T rowMax(const T *x, int64_t n) {
+  return reduceLanes<LaneMax<T>>(x, n);
 }
 
 //===----------------------------------------------------------------------===//

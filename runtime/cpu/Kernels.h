@@ -31,6 +31,22 @@ prepareFusedLoop(const fb::FusedLoop &loop,
                  const std::vector<TensorRef> &operands,
                  const std::vector<TensorRef> &results);
 
+/// Checks a reduction region (fb::FusedReduce) against its operands and
+/// results: the layout matches the axes, steps as in a fused loop plus
+/// reductions of f32 values, no column reduction read by a step, results
+/// of the iteration shape or (values per output) of the reduced shape,
+/// and a result sharing an operand's buffer only where it is read at the
+/// index written.
+Status checkFusedReduce(const fb::FusedReduce &program,
+                        const std::vector<const TensorDesc *> &operands,
+                        const std::vector<const TensorDesc *> &results);
+
+/// Binds a reduction region that passed checkFusedReduce() to its buffers.
+StatusOr<std::unique_ptr<PreparedCommand>>
+prepareFusedReduce(const fb::FusedReduce &program,
+                   const std::vector<TensorRef> &operands,
+                   const std::vector<TensorRef> &results);
+
 } // namespace mlc::rt::cpu
 
 #endif // MLC_RUNTIME_CPU_KERNELS_H

@@ -88,24 +88,10 @@ template <typename T> struct SumPolicy {
   static Acc combine(Acc acc, T x) { return acc + static_cast<Acc>(x); }
   static Acc merge(Acc a, Acc b) { return a + b; }
 
-  /// Sum of a contiguous run in kLanes interleaved partial sums: a fixed
-  /// order (so still deterministic) that the compiler vectorizes.
+  /// Sum of a contiguous run in interleaved partial sums (LaneSum): a
+  /// fixed order (so still deterministic) that the compiler vectorizes.
   static Acc row(const T *x, int64_t n) {
-    constexpr int kLanes = 8;
-    Acc lanes[kLanes] = {};
-    int64_t i = 0;
-    for (; i + kLanes <= n; i += kLanes) {
-      const T *chunk = x + i;
-#pragma GCC unroll 1
-      for (int k = 0; k < kLanes; ++k)
-        lanes[k] += static_cast<Acc>(chunk[k]);
-    }
-    Acc sum = 0;
-    for (int k = 0; k < kLanes; ++k)
-      sum += lanes[k];
-    for (; i < n; ++i)
-      sum += static_cast<Acc>(x[i]);
-    return sum;
+    return reduceLanes<LaneSum<T, Acc>>(x, n);
   }
 };
 

@@ -23,8 +23,10 @@ mkdir -p "$work/seeds" "$work/corpus"
 "$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam --mesh dp=2 --bucket-mb 0.01 --no-fuse -o "$work/dp2_unfused.mlcx"
 "$bin/mlcx-mutate" "$work/dp2_unfused.mlcx" "$work/seeds/digits_dp1.mlcx" mesh:0:size=1 rank_programs=none
 # Crafted layouts the loader must refuse: live activations sharing bytes,
-# a misaligned slice, a slice past its arena.
-"$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/overlap.mlcx" buffer:train_step.t7:offset=@train_step.t6
+# a misaligned slice, a slice past its arena. Compiled op by op, so that
+# the buffers named are single ops' results.
+"$bin/mlc" compile "$src/models/mlp.mlir" --train sgd,lr=0.1,momentum=0.9 --no-fuse -o "$work/seeds/mlp_ops.mlcx"
+"$bin/mlcx-mutate" "$work/seeds/mlp_ops.mlcx" "$work/seeds/overlap.mlcx" buffer:train_step.t7:offset=@train_step.t6
 "$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/misaligned.mlcx" buffer:w1:offset=32
 "$bin/mlcx-mutate" "$work/seeds/mlp.mlcx" "$work/seeds/small-arena.mlcx" arena:0:size=64
 cd "$work"

@@ -4,6 +4,7 @@
 // RUN: mlc-opt %t/sgd.mlir -mlc-plan-memory | FileCheck %s --check-prefix=SGD
 // RUN: mlc-opt %t/unsafe.mlir -mlc-plan-memory | FileCheck %s --check-prefix=UNSAFE
 // RUN: mlc-opt %t/sgd.mlir -mlc-plan-memory -mlc-plan-memory | FileCheck %s --check-prefix=SGD
+// RUN: mlc-opt %t/views.mlir -mlc-plan-memory | FileCheck %s --check-prefix=VIEWS
 // RUN: mlc-opt %t/errors.mlir -split-input-file -verify-diagnostics -mlc-plan-memory
 
 //--- sgd.mlir
@@ -111,6 +112,34 @@ func.func @train_step(%m: tensor<16xf32> {mlc.state = "m", mlc.init = #mlc.init<
   %one = mlc.constant dense<1> : tensor<i64>
   %step2 = mlc.add %step, %one : (tensor<i64>, tensor<i64>) -> tensor<i64>
   return %m2, %q2, %p2, %step2, %p, %p : tensor<16xf32>, tensor<4x4xf32>, tensor<16xf32>, tensor<i64>, tensor<16xf32>, tensor<16xf32>
+}
+
+//--- views.mlir
+// A reshape of a workspace value is a view: it takes the operand's slice
+// (a reshape of it too), and those bytes stay live until the last reader
+// of any of them, so the relu reading the view gets bytes of its own. A
+// reshape of an input is a copy into the workspace.
+// VIEWS-LABEL: func.func @eval(
+// VIEWS-SAME: mlc.workspace = 640 : i64
+// VIEWS: mlc.reshape %arg0 {mlc.slices = [#mlc.slice<workspace, [[XR:[0-9]+]], 128>]}
+// VIEWS: mlc.matmul {{.*}} {mlc.slices = [#mlc.slice<workspace, [[H:[0-9]+]], 256>]}
+// VIEWS: mlc.reshape {{.*}} {mlc.slices = [#mlc.slice<workspace, [[H]], 256>]}
+// VIEWS: mlc.reshape {{.*}} {mlc.slices = [#mlc.slice<workspace, [[H]], 256>]}
+// VIEWS: mlc.relu {{.*}} {mlc.slices = [#mlc.slice<workspace, 256, 256>]}
+module {
+func.func @eval(%x: tensor<4x8xf32> {mlc.input = "x"},
+                %w: tensor<8x16xf32> {mlc.param = "w", mlc.init = #mlc.init<zeros>})
+    -> (tensor<f32> {mlc.output = "s"}) attributes {mlc.kind = "eval"} {
+  %xr = mlc.reshape %x : (tensor<4x8xf32>) -> tensor<32xf32>
+  %h = mlc.matmul %x, %w : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  %v = mlc.reshape %h : (tensor<4x16xf32>) -> tensor<64xf32>
+  %v2 = mlc.reshape %v : (tensor<64xf32>) -> tensor<8x8xf32>
+  %r = mlc.relu %v2 : tensor<8x8xf32>
+  %rs = mlc.reduce_sum %r axes = [0, 1] : (tensor<8x8xf32>) -> tensor<f32>
+  %xs = mlc.reduce_sum %xr axes = [0] : (tensor<32xf32>) -> tensor<f32>
+  %t = mlc.add %rs, %xs : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  return %t : tensor<f32>
+}
 }
 
 //--- errors.mlir

@@ -106,6 +106,20 @@ struct Host {
   }
 };
 
+/// Steps of fused programs (fb::FusedStep): a load of command operand
+/// `operand`, and a step of kind `op` on registers a, b, c.
+inline fb::FusedStep fusedLoad(uint16_t operand, DType dtype = DType::f32) {
+  return fb::FusedStep(OpKind::copy, dtype, fb::ComparePredicate::eq,
+                       fb::GeluApproximation::none, operand, 0, 0);
+}
+inline fb::FusedStep
+fusedStep(OpKind op, uint16_t a, uint16_t b = 0, uint16_t c = 0,
+          DType dtype = DType::f32,
+          fb::ComparePredicate predicate = fb::ComparePredicate::eq,
+          fb::GeluApproximation approx = fb::GeluApproximation::none) {
+  return fb::FusedStep(op, dtype, predicate, approx, a, b, c);
+}
+
 inline std::string descStr(DType dtype, const Shape &shape) {
   return TensorDesc{dtype, shape}.str();
 }

@@ -9,14 +9,17 @@
 //   mlcx-mutate IN OUT buffer:B:role=ROLE        (parameter, step_counter, ...)
 //   mlcx-mutate IN OUT buffer:B:init=KIND,FIRST,SECOND
 //   mlcx-mutate IN OUT buffer:B:splat=0|1
-//   mlcx-mutate IN OUT buffer:B:offset=N         (buffer:B:offset=@NAME:
-//   NAME's) mlcx-mutate IN OUT buffer:B:arena=N mlcx-mutate IN OUT
-//   arena:A:size=N            (A: index) mlcx-mutate IN OUT
-//   command:ENTRY:INDEX:operand:J=N mlcx-mutate IN OUT
-//   command:ENTRY:INDEX:result:J=N mlcx-mutate IN OUT
-//   command:ENTRY:INDEX:kernel=N     (a dispatch's) mlcx-mutate IN OUT
-//   entry:ENTRY:kind=KIND|N   (other, train, eval) mlcx-mutate IN OUT
-//   entry:ENTRY:commands=none mlcx-mutate IN OUT entry:ENTRY:outputs=none
+//   mlcx-mutate IN OUT buffer:B:offset=N         (offset=@NAME: NAME's)
+//   mlcx-mutate IN OUT buffer:B:arena=N
+//   mlcx-mutate IN OUT buffer:B:view_of=N        (a view of buffer N)
+//   mlcx-mutate IN OUT buffer:B:view=0|1
+//   mlcx-mutate IN OUT arena:A:size=N            (A: index)
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:operand:J=N
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:result:J=N
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:kernel=N   (a dispatch's)
+//   mlcx-mutate IN OUT entry:ENTRY:kind=KIND|N   (other, train, eval)
+//   mlcx-mutate IN OUT entry:ENTRY:commands=none
+//   mlcx-mutate IN OUT entry:ENTRY:outputs=none
 //   mlcx-mutate IN OUT entry:ENTRY:output:J=N
 //   mlcx-mutate IN OUT entry:ENTRY:batch_axes=0,1 (or none)
 //   mlcx-mutate IN OUT command:ENTRY:INDEX:axes=0,1   (a collective's; none)
@@ -24,6 +27,8 @@
 //   mlcx-mutate IN OUT command:ENTRY:INDEX:collective=KIND|N
 //   mlcx-mutate IN OUT mesh:A:size=N  mesh:A:name=TEXT
 //   mlcx-mutate IN OUT rank_programs=0,1 (or none)
+//   mlcx-mutate IN OUT kernel:NAME:layout=row|column  (a reduction region's)
+//   mlcx-mutate IN OUT kernel:NAME:axes=0,1
 //
 // Operands and results of commands are those of a dispatch or a
 // collective.
@@ -185,8 +190,42 @@ void mutateBuffer(fb::ProgramT &p, fb::BufferT &b, const std::string &field,
     b.init->second = std::stod(parts[2]);
   } else if (field == "splat") {
     b.splat = value == "1";
+  } else if (field == "view_of") {
+    // view_of=@NAME or an index; makes the buffer a view.
+    b.view = true;
+    b.view_of = value.empty() || value[0] != '@'
+                    ? static_cast<uint32_t>(std::stoul(value))
+                    : bufferIndex(p, value);
+  } else if (field == "view") {
+    b.view = value == "1";
   } else {
     die("unknown buffer field '" + field + "'");
+  }
+}
+
+/// The reduction region (FusedReduce body) of kernel `name`.
+fb::FusedReduceT &reduction(fb::ProgramT &p, const std::string &name) {
+  for (auto &k : p.kernels)
+    if (k->name == name) {
+      if (fb::FusedReduceT *r = k->body.AsFusedReduce())
+        return *r;
+      die("kernel '" + name + "' is not a reduction region");
+    }
+  die("no kernel '" + name + "'");
+}
+
+void mutateReduction(fb::FusedReduceT &r, const std::string &field,
+                     const std::string &value) {
+  if (field == "layout") {
+    r.layout =
+        enumValue<fb::ReduceLayout>(value, fb::EnumNamesReduceLayout(),
+                                    static_cast<int>(fb::ReduceLayout::MAX));
+  } else if (field == "axes") {
+    r.axes.clear();
+    for (const std::string &axis : split(value, ','))
+      r.axes.push_back(std::stoll(axis));
+  } else {
+    die("unknown kernel field '" + field + "'");
   }
 }
 
@@ -242,6 +281,8 @@ void apply(fb::ExecutableT &exe, const std::string &mutation) {
       die("unknown mesh field '" + path[2] + "'");
   } else if (path.size() == 1 && path[0] == "rank_programs") {
     exe.rank_programs = indexList(value);
+  } else if (path.size() == 3 && path[0] == "kernel") {
+    mutateReduction(reduction(program, path[1]), path[2], value);
   } else if (path.size() == 4 && path[0] == "command" && path[3] == "kernel") {
     command(program, path[1], std::stoul(path[2])).kernel =
         static_cast<uint32_t>(std::stoul(value));

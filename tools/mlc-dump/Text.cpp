@@ -174,6 +174,8 @@ std::string bufferNotes(const Json &buffer) {
     notes.push_back(constantText(buffer["constant"]));
   if (buffer["frozen"].get<bool>())
     notes.push_back("frozen");
+  if (!buffer["view_of"].is_null())
+    notes.push_back("view of #" + buffer["view_of"].dump());
   return join(notes, ", ");
 }
 
