@@ -43,8 +43,16 @@ Status Channel::timedOut(const std::string &what, double waited,
   char text[96];
   std::snprintf(text, sizeof text, " waited %.1f s (the timeout is %g s)",
                 waited, timeout);
-  return Status::unavailable(what + ": rank " +
-                             std::to_string(worldRanks_[size_t(rank_)]) + text +
+  std::string me = "rank " + std::to_string(worldRanks_[size_t(rank_)]);
+  // A group of two has one peer to blame; in a larger one, every rank
+  // that waits knows only that someone did not come.
+  if (size_ == 2)
+    return Status::unavailable(what + ": " + me + text + " for rank " +
+                               std::to_string(worldRanks_[size_t(1 - rank_)]) +
+                               ", the other rank of its group; rank " +
+                               std::to_string(worldRanks_[size_t(1 - rank_)]) +
+                               " is missing, hung or dead");
+  return Status::unavailable(what + ": " + me + text +
                              " for the other ranks of its group; one of them "
                              "is missing, hung or dead");
 }

@@ -4,6 +4,7 @@
 #include "runtime/Arenas.h"
 #include "runtime/Init.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -272,6 +273,7 @@ Status Session::writeConstant(uint32_t buffer) {
 }
 
 Session::~Session() {
+  commThread_.reset();
   entries_.clear();
   if (!device_)
     return;
@@ -357,9 +359,50 @@ Status Session::prepareEntries() {
           entry->firstStateWrite_ =
               std::min<size_t>(entry->firstStateWrite_, c);
     }
+    planCollectiveWaits(*entry, *def);
     entries_[entry->name_] = std::move(entry);
   }
   return Status::ok();
+}
+
+void Session::planCollectiveWaits(Entry &entry, const fb::EntryPoint &def) {
+  size_t numCommands = entry.commands_.size();
+  entry.isCollective_.assign(numCommands, false);
+  entry.waitFor_.assign(numCommands, -1);
+  // The bytes each command names, views included (a view is its base's
+  // bytes), so that reuse of an operand's bytes by the plan is seen too.
+  using Span = std::pair<const uint8_t *, const uint8_t *>;
+  std::vector<std::vector<Span>> spans(numCommands);
+  std::vector<uint32_t> reads, writes;
+  for (size_t c = 0; c < numCommands; ++c) {
+    const fb::Command &cmd = *def.commands()->Get(c);
+    entry.isCollective_[c] = cmd.body_type() == fb::CommandBody::Collective;
+    commandBuffers(cmd, reads, writes);
+    reads.insert(reads.end(), writes.begin(), writes.end());
+    for (uint32_t b : reads) {
+      const uint8_t *at = static_cast<const uint8_t *>(memory_[b]);
+      spans[c].push_back({at, at + descs_[b].byteSize()});
+    }
+  }
+  auto touches = [&](size_t a, size_t b) {
+    for (const Span &x : spans[a])
+      for (const Span &y : spans[b])
+        if (x.first < y.second && y.first < x.second)
+          return true;
+    return false;
+  };
+  for (size_t c = 0; c < numCommands; ++c) {
+    if (!entry.isCollective_[c])
+      continue;
+    int64_t ordinal = static_cast<int64_t>(entry.collectives_.size());
+    entry.collectives_.push_back(static_cast<uint32_t>(c));
+    // Later collectives run after it on the same thread.
+    for (size_t later = c + 1; later < numCommands; ++later)
+      if (!entry.isCollective_[later] && touches(c, later)) {
+        entry.waitFor_[later] = std::max(entry.waitFor_[later], ordinal);
+        break;
+      }
+  }
 }
 
 StatusOr<std::unique_ptr<PreparedCommand>>
@@ -560,13 +603,20 @@ Status Session::checkStatusWord(const Entry &entry, bool stateFollows) {
 }
 
 Status Session::run(Entry &entry) {
+  if (overlap_ && !entry.collectives_.empty())
+    return runOverlapped(entry);
   using Clock = std::chrono::steady_clock;
   Clock::time_point last = profiling_ ? Clock::now() : Clock::time_point();
   lastProblem_ = DataProblem::none;
   for (size_t c = 0; c < entry.commands_.size(); ++c) {
     if (c == entry.firstStateWrite_)
       MLC_RETURN_IF_ERROR(checkStatusWord(entry, /*stateFollows=*/true));
+    bool collective = entry.isCollective_[c];
+    Clock::time_point start = collective ? Clock::now() : Clock::time_point();
     Status s = runCatching(*entry.commands_[c]);
+    if (collective)
+      collectiveWaitSeconds_ +=
+          std::chrono::duration<double>(Clock::now() - start).count();
     if (!s.isOk())
       return s.withContext(entry.commandNames_[c]);
     if (profiling_) {
@@ -576,6 +626,71 @@ Status Session::run(Entry &entry) {
       last = now;
     }
   }
+  if (profiling_)
+    ++entry.profiledCalls_;
+  return checkStatusWord(entry, /*stateFollows=*/false);
+}
+
+Status Session::runOverlapped(Entry &entry) {
+  using Clock = std::chrono::steady_clock;
+  if (!commThread_)
+    commThread_ = std::make_unique<CommThread>();
+  lastProblem_ = DataProblem::none;
+  // Every way out waits for the collectives issued: the next call starts
+  // with none in flight, and every rank has made the same calls.
+  auto leave = [&](Status status) {
+    Status pending = commThread_->drain();
+    return status.isOk() ? pending : status;
+  };
+  Clock::time_point last = profiling_ ? Clock::now() : Clock::time_point();
+  // Blocks until collective `ordinal` is done; the time is the
+  // collective's in the profile.
+  auto waitFor = [&](int64_t ordinal, bool all) {
+    Clock::time_point start = Clock::now();
+    Status s = all ? commThread_->drain()
+                   : commThread_->wait(static_cast<uint64_t>(ordinal));
+    Clock::time_point now = Clock::now();
+    collectiveWaitSeconds_ +=
+        std::chrono::duration<double>(now - start).count();
+    if (profiling_) {
+      entry.profile_[entry.collectives_[ordinal]].seconds +=
+          std::chrono::duration<double>(now - last).count();
+      last = now;
+    }
+    return s;
+  };
+  int64_t issued = 0, done = -1;
+  for (size_t c = 0; c < entry.commands_.size(); ++c) {
+    if (entry.waitFor_[c] > done) {
+      done = entry.waitFor_[c];
+      Status s = waitFor(done, /*all=*/false);
+      if (!s.isOk())
+        return leave(s);
+    }
+    if (c == entry.firstStateWrite_) {
+      Status s = checkStatusWord(entry, /*stateFollows=*/true);
+      if (!s.isOk())
+        return leave(s);
+    }
+    if (entry.isCollective_[c]) {
+      PreparedCommand *command = entry.commands_[c].get();
+      const std::string &name = entry.commandNames_[c];
+      commThread_->issue(
+          [command, &name] { return runCatching(*command).withContext(name); });
+      ++issued;
+    } else {
+      Status s = runCatching(*entry.commands_[c]);
+      if (!s.isOk())
+        return leave(s.withContext(entry.commandNames_[c]));
+    }
+    if (profiling_) {
+      Clock::time_point now = Clock::now();
+      entry.profile_[c].seconds +=
+          std::chrono::duration<double>(now - last).count();
+      last = now;
+    }
+  }
+  MLC_RETURN_IF_ERROR(waitFor(issued - 1, /*all=*/true));
   if (profiling_)
     ++entry.profiledCalls_;
   return checkStatusWord(entry, /*stateFollows=*/false);

@@ -3,6 +3,7 @@
 #define MLC_RUNTIME_SESSION_H
 
 #include "runtime/Channel.h"
+#include "runtime/CommThread.h"
 #include "runtime/Device.h"
 #include "runtime/Executable.h"
 
@@ -68,6 +69,10 @@ public:
   const std::vector<CommandProfile> &profile() const { return profile_; }
   /// Calls made while profiling was on.
   uint64_t profiledCalls() const { return profiledCalls_; }
+  /// For each command, the last collective (counting the entry point's
+  /// collectives from 0) that must be complete before it runs when
+  /// collectives overlap, or -1.
+  const std::vector<int64_t> &collectiveWaits() const { return waitFor_; }
 
 private:
   friend class Session;
@@ -75,6 +80,16 @@ private:
   std::vector<BoundBuffer> inputs_, outputs_;
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
+  /// The commands that are collectives, in order; for each command, the
+  /// last of them (an index into collectives_) that must be complete
+  /// before it runs when collectives overlap the commands after them
+  /// (Session::setOverlap), or -1. A command waits for a collective whose
+  /// bytes it reads or writes (a result it reads, an operand's bytes the
+  /// memory plan gives it); the thread runs them in order, so waiting for
+  /// one waits for those before it.
+  std::vector<uint32_t> collectives_;
+  std::vector<bool> isCollective_;
+  std::vector<int64_t> waitFor_;
   /// Each command's operand shapes, to place a problem's index.
   std::vector<std::vector<std::vector<int64_t>>> operandShapes_;
   /// The first command that writes state (a parameter, optimizer state,
@@ -155,6 +170,17 @@ public:
   /// Times every command of later calls (Entry::profile); off by default,
   /// since reading the clock around each command costs a little.
   void setProfiling(bool on) { profiling_ = on; }
+  /// Whether collectives run on a communication thread while the device
+  /// runs the commands after them (on by default). A command waits only
+  /// for the collectives whose bytes it touches, so results are those of
+  /// running in order; off, each collective blocks where it stands.
+  void setOverlap(bool on) { overlap_ = on; }
+  bool overlap() const { return overlap_; }
+  /// Seconds run() spent blocked on collectives: running them itself
+  /// without overlap, waiting for the communication thread with it. This
+  /// is what communication adds to a step; the channel's counters also
+  /// hold the time the thread spent while the device computed.
+  double collectiveWaitSeconds() const { return collectiveWaitSeconds_; }
 
 private:
   Session() = default;
@@ -198,10 +224,20 @@ private:
   StatusWord *statusWord_ = nullptr;
   DataProblem lastProblem_ = DataProblem::none;
   bool profiling_ = false;
+  bool overlap_ = true;
+  double collectiveWaitSeconds_ = 0;
+  /// Runs collectives when they overlap; started by the first run that
+  /// has any. Stopped first on destruction (it uses the channels).
+  std::unique_ptr<CommThread> commThread_;
 
   /// Reads the status word; an error naming the problem and its command
   /// when a kernel recorded one (and clears it).
   Status checkStatusWord(const Entry &entry, bool stateFollows);
+  /// Finds, for each collective of `entry`, the first later command that
+  /// touches its bytes (Entry::waitFor_).
+  void planCollectiveWaits(Entry &entry, const fb::EntryPoint &def);
+  /// run() with collectives on the communication thread.
+  Status runOverlapped(Entry &entry);
 };
 
 } // namespace mlc::rt

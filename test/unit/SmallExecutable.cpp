@@ -142,6 +142,27 @@ fb::ExecutableT bucketExecutable(uint32_t ranks) {
   return exe;
 }
 
+fb::ExecutableT overlapExecutable() {
+  fb::ExecutableT exe = bucketExecutable(1);
+  fb::ProgramT &program = *exe.programs[0];
+  addBuffer(program, "z", {2, 2}, fb::BufferRole::input);
+  addBuffer(program, "w", {2, 2}, fb::BufferRole::output);
+  addBuffer(program, "t", {2, 3}, fb::BufferRole::output);
+  fb::EntryPointT &entry = *program.entry_points[0];
+  entry.inputs.push_back(binding("z", 5));
+  entry.outputs.push_back(binding("w", 6));
+  entry.outputs.push_back(binding("t", 7));
+  for (auto [source, target] : {std::pair<uint32_t, uint32_t>{5, 6}, {2, 7}}) {
+    fb::CopyT copy;
+    copy.source = source;
+    copy.target = target;
+    auto command = std::make_unique<fb::CommandT>();
+    command->body.Set(std::move(copy));
+    entry.commands.push_back(std::move(command));
+  }
+  return exe;
+}
+
 fb::DispatchT &dispatch(fb::ExecutableT &exe, size_t entry, size_t command) {
   return *exe.programs[0]
               ->entry_points[entry]

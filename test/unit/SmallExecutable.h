@@ -21,6 +21,12 @@ fb::ExecutableT smallExecutable();
 /// all_reduce (mean over dp) of the bucket x, y into gx, gy.
 fb::ExecutableT bucketExecutable(uint32_t ranks);
 
+/// bucketExecutable(1) with an input z [2,2] (5) and outputs w [2,2] (6)
+/// and t [2,3] (7), and after the all_reduce two copies: z to w, which
+/// touches nothing of the collective's, then gx to t, which reads its
+/// result.
+fb::ExecutableT overlapExecutable();
+
 /// The bytes of `exe` as an .mlcx file. A program without arenas gets each
 /// buffer a slice of its own first (giveOwnSlices), as the exporter lays
 /// out a module without a memory plan.

@@ -111,6 +111,44 @@ TEST(Collectives, ProfilesNameTheCollective) {
   EXPECT_EQ(e.profile()[0].bytes, 80u);
 }
 
+TEST(Collectives, OverlappedCommandsWaitOnlyForWhatTheyTouch) {
+  auto session = sessionOn(overlapExecutable(), nullptr);
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  StatusOr<Entry *> entry = (*session)->entry("eval");
+  ASSERT_TRUE(entry.isOk());
+  // The copy of z runs while the all_reduce may be in flight; the copy of
+  // its result gx waits for it (collective 0).
+  EXPECT_EQ((*entry)->collectiveWaits(), (std::vector<int64_t>{-1, -1, 0}));
+}
+
+TEST(Collectives, OverlapGivesTheResultsOfRunningInOrder) {
+  std::vector<float> x = {1, 2, 3, 4, 5, 6}, y = {-1, -2, -3, -4},
+                     z = {9, 8, 7, 6};
+  for (bool overlap : {true, false}) {
+    std::unique_ptr<Channel> world = createLoopbackChannel();
+    auto session = sessionOn(overlapExecutable(), world.get());
+    ASSERT_TRUE(session.isOk()) << session.status().message();
+    Session &s = **session;
+    s.setOverlap(overlap);
+    ASSERT_TRUE(s.write(0, x.data(), 24).isOk());
+    ASSERT_TRUE(s.write(1, y.data(), 16).isOk());
+    ASSERT_TRUE(s.write(5, z.data(), 16).isOk());
+    auto entry = s.entry("eval");
+    ASSERT_TRUE(entry.isOk());
+    for (int call = 0; call < 3; ++call)
+      ASSERT_TRUE(s.run(**entry).isOk()) << "overlap " << overlap;
+    std::vector<float> gy(4), w(4), t(6);
+    ASSERT_TRUE(s.read(3, gy.data(), 16).isOk());
+    ASSERT_TRUE(s.read(6, w.data(), 16).isOk());
+    ASSERT_TRUE(s.read(7, t.data(), 24).isOk());
+    EXPECT_EQ(gy, y);
+    EXPECT_EQ(w, z);
+    EXPECT_EQ(t, x);
+    EXPECT_EQ(world->counters()[fb::CollectiveKind::all_reduce].calls, 3u);
+    EXPECT_GE(s.collectiveWaitSeconds(), 0.0);
+  }
+}
+
 TEST(Collectives, RejectBuffersThatDoNotPair) {
   fb::ExecutableT exe = bucket();
   collective(exe).results = {2};

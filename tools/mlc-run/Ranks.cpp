@@ -55,6 +55,16 @@ void declareRankOptions(tools::Args &args) {
   args.option("collective-timeout", "S",
               "seconds a collective waits for the other ranks before the run "
               "fails naming them (default 30; 0 waits forever)");
+  args.option("overlap", "on|off",
+              "run collectives on a communication thread while the step "
+              "computes on (default on; off: each blocks where it stands)");
+}
+
+rt::StatusOr<bool> overlapOption(const tools::Args &args) {
+  std::string value = args.get("overlap", "on");
+  if (value != "on" && value != "off")
+    return rt::Status::error("--overlap takes on or off, not '" + value + "'");
+  return value == "on";
 }
 
 rt::StatusOr<Ranks> openRanks(const tools::Args &args) {
@@ -114,7 +124,7 @@ rt::Status checkMeshSize(Ranks &ranks, const rt::Executable &executable) {
   leave(&ranks, 1);
 }
 
-rt::Status reportCollectives(Ranks &ranks) {
+rt::Status reportCollectives(Ranks &ranks, double blockedSeconds) {
   rt::CollectiveCounters mine = ranks.world->counters();
   if (ranks.size() == 1 && mine.totalBytes() == 0)
     return rt::Status::ok();
@@ -125,6 +135,7 @@ rt::Status reportCollectives(Ranks &ranks) {
     local.push_back(static_cast<int64_t>(t.bytes));
     local.push_back(static_cast<int64_t>(t.seconds * 1e6));
   }
+  local.push_back(static_cast<int64_t>(blockedSeconds * 1e6));
   std::vector<int64_t> all(local.size() * size_t(ranks.size()));
   MLC_RETURN_IF_ERROR(ranks.world->allGather(local.data(), all.data(),
                                              local.size(), rt::DType::i64));
@@ -145,8 +156,14 @@ rt::Status reportCollectives(Ranks &ranks) {
               " " + std::to_string(tally[0]) + " calls " +
               std::to_string(tally[1]) + " bytes" + time;
     }
-    std::printf("collectives of rank %d: %s\n", r,
-                line.empty() ? "none" : line.c_str());
+    // The time the rank's steps waited: all of the calls' time without
+    // overlap, what the communication thread did not hide with it.
+    char blocked[48];
+    std::snprintf(blocked, sizeof blocked, "; blocked %.1f ms",
+                  static_cast<double>(all[size_t(r + 1) * local.size() - 1]) /
+                      1e3);
+    std::printf("collectives of rank %d: %s%s\n", r,
+                line.empty() ? "none" : line.c_str(), blocked);
   }
   std::fflush(stdout);
   return rt::Status::ok();

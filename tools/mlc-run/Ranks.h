@@ -24,7 +24,7 @@ struct Ranks {
   bool speaks() const { return world->rank() == 0; }
 };
 
-/// Declares --comm and --collective-timeout.
+/// Declares --comm, --collective-timeout and --overlap.
 void declareRankOptions(tools::Args &args);
 
 /// The communicator of --comm (default: mpi when mpirun started the
@@ -32,6 +32,10 @@ void declareRankOptions(tools::Args &args);
 /// --collective-timeout. Ranks other than 0 stop printing on stdout, and
 /// every rank says which rank it is when mpirun stops it.
 rt::StatusOr<Ranks> openRanks(const tools::Args &args);
+
+/// --overlap on|off (default on): whether collectives run on a
+/// communication thread while the steps go on computing.
+rt::StatusOr<bool> overlapOption(const tools::Args &args);
 
 /// Refuses, naming both numbers, an executable compiled for another number
 /// of ranks than the job has. In a job of several ranks every rank finds
@@ -41,8 +45,9 @@ rt::Status checkMeshSize(Ranks &ranks, const rt::Executable &executable);
 /// Rank 0 prints what every rank handed to each kind of collective (calls,
 /// bytes, and the time spent in them, waiting for the group included), one
 /// line per rank, from the counters of `ranks.world` (gathered from all
-/// ranks; the gathering is not counted).
-rt::Status reportCollectives(Ranks &ranks);
+/// ranks; the gathering is not counted), and how long the rank's calls
+/// were `blocked` on them (Session::collectiveWaitSeconds).
+rt::Status reportCollectives(Ranks &ranks, double blockedSeconds);
 
 /// "rank 1: " in a job of several ranks, "" alone.
 std::string rankPrefix(const Ranks *ranks);

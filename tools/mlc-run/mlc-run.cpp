@@ -640,7 +640,8 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                    total) +
                unit + " overall";
   std::printf("%s\n", summary.c_str());
-  MLC_RETURN_IF_ERROR(run::reportCollectives(ranks_));
+  MLC_RETURN_IF_ERROR(
+      run::reportCollectives(ranks_, session_.collectiveWaitSeconds()));
   MLC_RETURN_IF_ERROR(save(steps));
   return evalIfAsked(steps, "");
 }
@@ -983,6 +984,10 @@ Status runMain(int argc, char **argv, std::optional<run::Ranks> &ranks) {
   if (!session.isOk())
     return session.status();
   Session &s = **session;
+  StatusOr<bool> overlap = run::overlapOption(args);
+  if (!overlap.isOk())
+    return overlap.status();
+  s.setOverlap(*overlap);
   bool generate = args.has("generate");
   for (const char *name : {"prompt", "prompt-ids", "max-new-tokens",
                            "temperature", "top-k", "top-p", "print-ids"})
@@ -1066,7 +1071,8 @@ Status runMain(int argc, char **argv, std::optional<run::Ranks> &ranks) {
       MLC_RETURN_IF_ERROR(
           saveOutputs(s, **eval, args.get("save-outputs"),
                       {{"mlc.step", std::to_string(firstStep)}}));
-    MLC_RETURN_IF_ERROR(run::reportCollectives(*ranks));
+    MLC_RETURN_IF_ERROR(
+        run::reportCollectives(*ranks, s.collectiveWaitSeconds()));
     return finish(Status::ok());
   }
   return finish(runner.train(cfg, firstStep));
