@@ -303,6 +303,16 @@ private:
   dispatchCommand(uint32_t kernel, const std::vector<uint32_t> &operands,
                   const std::vector<uint32_t> &results);
   flatbuffers::Offset<fb::Command> copyCommand(uint32_t from, uint32_t to);
+  /// A collective op (an all-reduce, an all-gather) as a command over the
+  /// mesh axes it names.
+  FailureOr<flatbuffers::Offset<fb::Command>>
+  collectiveCommand(Operation *op, const std::vector<uint32_t> &operands,
+                    const std::vector<uint32_t> &results);
+  /// Indices into the module's mesh of the axes `names` names.
+  FailureOr<std::vector<uint32_t>> meshAxes(ArrayAttr names, Location loc);
+  /// The module's mesh, and every rank's program (one for all of them).
+  flatbuffers::Offset<fb::Mesh> buildMesh();
+  std::vector<uint32_t> rankPrograms() const;
 
   ModuleOp module_;
   const Target &target_;
@@ -510,6 +520,76 @@ flatbuffers::Offset<fb::Command> Exporter::copyCommand(uint32_t from,
   return fb::CreateCommand(fbb_, fb::CommandBody::Copy, copy.Union());
 }
 
+FailureOr<std::vector<uint32_t>> Exporter::meshAxes(ArrayAttr names,
+                                                    Location loc) {
+  MeshAttr mesh = getMesh(module_);
+  std::vector<uint32_t> axes;
+  for (Attribute name : names) {
+    std::optional<unsigned> axis =
+        mesh ? mesh.axisIndex(cast<StringAttr>(name).getValue()) : std::nullopt;
+    if (!axis)
+      return emitError(loc) << "names mesh axis " << name
+                            << ", which the module's mesh does not have";
+    axes.push_back(*axis);
+  }
+  // The format lists a group's axes in mesh order.
+  std::sort(axes.begin(), axes.end());
+  return axes;
+}
+
+FailureOr<flatbuffers::Offset<fb::Command>>
+Exporter::collectiveCommand(Operation *op,
+                            const std::vector<uint32_t> &operands,
+                            const std::vector<uint32_t> &results) {
+  fb::CollectiveKind kind;
+  fb::Reduction reduction = fb::Reduction::sum;
+  ArrayAttr names;
+  if (auto allReduce = dyn_cast<AllReduceOp>(op)) {
+    kind = fb::CollectiveKind::all_reduce;
+    names = allReduce.getAxes();
+    switch (allReduce.getReduction()) {
+    case Reduction::sum:
+      reduction = fb::Reduction::sum;
+      break;
+    case Reduction::mean:
+      reduction = fb::Reduction::mean;
+      break;
+    case Reduction::max:
+      reduction = fb::Reduction::max;
+      break;
+    case Reduction::min:
+      reduction = fb::Reduction::min;
+      break;
+    }
+  } else if (auto gather = dyn_cast<AllGatherOp>(op)) {
+    kind = fb::CollectiveKind::all_gather;
+    names = gather.getAxes();
+  } else {
+    return op->emitError() << "is a collective the exporter cannot write";
+  }
+  FailureOr<std::vector<uint32_t>> axes = meshAxes(names, op->getLoc());
+  if (failed(axes))
+    return failure();
+  auto body = fb::CreateCollectiveDirect(fbb_, kind, &operands, &results,
+                                         reduction, &*axes);
+  return fb::CreateCommand(fbb_, fb::CommandBody::Collective, body.Union());
+}
+
+flatbuffers::Offset<fb::Mesh> Exporter::buildMesh() {
+  std::vector<flatbuffers::Offset<fb::MeshAxis>> axes;
+  if (MeshAttr mesh = getMesh(module_))
+    for (auto [name, size] : llvm::zip(mesh.getNames(), mesh.getSizes()))
+      axes.push_back(fb::CreateMeshAxis(fbb_, fbb_.CreateString(name.str()),
+                                        static_cast<uint32_t>(size)));
+  return fb::CreateMesh(fbb_, fbb_.CreateVector(axes));
+}
+
+std::vector<uint32_t> Exporter::rankPrograms() const {
+  // Data parallelism: every rank runs the one program.
+  MeshAttr mesh = getMesh(module_);
+  return std::vector<uint32_t>(mesh ? mesh.numRanks() : 1, 0);
+}
+
 fb::EntryKind entryKind(func::FuncOp func) {
   auto kind = func->getAttrOfType<StringAttr>(attr::kKind);
   if (kind && kind.getValue() == kTrainKind)
@@ -650,12 +730,20 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
       bufferOf[result] = *b;
     }
 
-    FailureOr<uint32_t> kernel = kernelFor(&op);
-    if (failed(kernel))
-      return failure();
     std::vector<uint32_t> operandBuffers;
     for (Value operand : op.getOperands())
       operandBuffers.push_back(bufferOf.lookup(operand));
+    if (op.hasTrait<trait::Collective>()) {
+      FailureOr<flatbuffers::Offset<fb::Command>> command =
+          collectiveCommand(&op, operandBuffers, resultBuffers);
+      if (failed(command))
+        return failure();
+      commands.push_back(*command);
+      continue;
+    }
+    FailureOr<uint32_t> kernel = kernelFor(&op);
+    if (failed(kernel))
+      return failure();
     commands.push_back(dispatchCommand(*kernel, operandBuffers, resultBuffers));
     flops += countFlops(&op);
   }
@@ -744,10 +832,17 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
     applyFlops_ = flops;
     microBatches_ = microBatches;
   }
+  std::vector<uint32_t> batchAxes;
+  if (auto names = func->getAttrOfType<ArrayAttr>(attr::kBatchAxes)) {
+    FailureOr<std::vector<uint32_t>> axes = meshAxes(names, func.getLoc());
+    if (failed(axes))
+      return failure();
+    batchAxes = std::move(*axes);
+  }
   entries_.push_back(fb::CreateEntryPoint(
       fbb_, fbb_.CreateString(entryName), fbb_.CreateVector(inputs),
       fbb_.CreateVector(outputs), fbb_.CreateVector(commands), flops, batch,
-      kind, microBatches, cacheContext(func)));
+      kind, microBatches, cacheContext(func), fbb_.CreateVector(batchAxes)));
   return success();
 }
 
@@ -850,16 +945,15 @@ FailureOr<std::string> Exporter::run() {
       fb::CreateProgram(fbb_, 0, fbb_.CreateString(target_.name().str()),
                         fbb_.CreateVector(buffers), fbb_.CreateVector(kernels_),
                         fbb_.CreateVector(entries_), fbb_.CreateVector(arenas));
-  auto mesh = fb::CreateMesh(
-      fbb_,
-      fbb_.CreateVector(std::vector<flatbuffers::Offset<fb::MeshAxis>>{}));
+  auto mesh = buildMesh();
   auto metadata = fb::CreateMetadata(
       fbb_, fbb_.CreateString(options_.modelName),
       fbb_.CreateString(options_.producer), fbb_.CreateString(optimizer_),
       fbb_.CreateVectorOfStrings(paramNames), stepFlops());
-  auto exe =
-      fb::CreateExecutable(fbb_, fb::kFormatVersion, mesh,
-                           fbb_.CreateVector(std::vector{program}), metadata);
+  std::vector<uint32_t> ranks = rankPrograms();
+  auto exe = fb::CreateExecutable(
+      fbb_, fb::kFormatVersion, mesh, fbb_.CreateVector(std::vector{program}),
+      metadata, ranks.size() > 1 ? fbb_.CreateVector(ranks) : 0);
   fb::FinishExecutableBuffer(fbb_, exe);
   return std::string(reinterpret_cast<const char *>(fbb_.GetBufferPointer()),
                      fbb_.GetSize());

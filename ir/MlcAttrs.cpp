@@ -1,5 +1,5 @@
-// Attributes of the mlc dialect: the parameter initializer #mlc.init and
-// the memory slice #mlc.slice.
+// Attributes of the mlc dialect: the parameter initializer #mlc.init, the
+// memory slice #mlc.slice and the mesh of ranks #mlc.mesh.
 #include "ir/MlcDialect.h"
 
 #include "mlir/IR/Builders.h"
@@ -164,4 +164,81 @@ bool SliceAttr::overlaps(SliceAttr other) const {
   return getArena() == other.getArena() &&
          getOffset() < other.getOffset() + other.getSize() &&
          other.getOffset() < getOffset() + getSize();
+}
+
+/// Parses `<>` or `<name = size (, name = size)*>`.
+Attribute MeshAttr::parse(AsmParser &parser, Type) {
+  if (parser.parseLess())
+    return {};
+  SmallVector<StringAttr> names;
+  SmallVector<int64_t> sizes;
+  if (failed(parser.parseOptionalGreater())) {
+    do {
+      StringRef name;
+      int64_t size;
+      if (parser.parseKeyword(&name) || parser.parseEqual() ||
+          parser.parseInteger(size))
+        return {};
+      names.push_back(StringAttr::get(parser.getContext(), name));
+      sizes.push_back(size);
+    } while (succeeded(parser.parseOptionalComma()));
+    if (parser.parseGreater())
+      return {};
+  }
+  return parser.getChecked<MeshAttr>(parser.getContext(), names, sizes);
+}
+
+void MeshAttr::print(AsmPrinter &printer) const {
+  printer << "<";
+  for (auto [i, name] : llvm::enumerate(getNames()))
+    printer << (i ? ", " : "") << name.getValue() << " = " << getSizes()[i];
+  printer << ">";
+}
+
+LogicalResult MeshAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               ArrayRef<StringAttr> names,
+                               ArrayRef<int64_t> sizes) {
+  if (names.size() != sizes.size())
+    return emitError() << "a mesh has one size per axis name, found "
+                       << names.size() << " names and " << sizes.size()
+                       << " sizes";
+  int64_t ranks = 1;
+  for (auto [i, name] : llvm::enumerate(names)) {
+    if (name.getValue().empty())
+      return emitError() << "mesh axis #" << i << " has no name";
+    for (size_t j = 0; j < i; ++j)
+      if (names[j] == name)
+        return emitError() << "mesh axis '" << name.getValue()
+                           << "' appears twice";
+    if (sizes[i] < 1)
+      return emitError() << "mesh axis '" << name.getValue() << "' has size "
+                         << sizes[i] << "; sizes are >= 1";
+    ranks *= sizes[i];
+    if (ranks > (int64_t(1) << 20))
+      return emitError() << "a mesh has at most 2^20 ranks";
+  }
+  return success();
+}
+
+std::optional<unsigned> MeshAttr::axisIndex(StringRef name) const {
+  for (auto [i, n] : llvm::enumerate(getNames()))
+    if (n.getValue() == name)
+      return static_cast<unsigned>(i);
+  return std::nullopt;
+}
+
+int64_t MeshAttr::numRanks() const {
+  int64_t ranks = 1;
+  for (int64_t size : getSizes())
+    ranks *= size;
+  return ranks;
+}
+
+int64_t MeshAttr::groupSize(ArrayAttr axes) const {
+  int64_t size = 1;
+  for (Attribute axis : axes)
+    if (std::optional<unsigned> i =
+            axisIndex(cast<StringAttr>(axis).getValue()))
+      size *= getSizes()[*i];
+  return size;
 }

@@ -90,6 +90,37 @@ def Mlc_SliceAttr : AttrDef<Mlc_Dialect, "Slice"> {
   }];
 }
 
+def Mlc_MeshAttr : AttrDef<Mlc_Dialect, "Mesh"> {
+  let mnemonic = "mesh";
+  let summary = "A mesh of ranks: named axes and their sizes";
+  let description = [{
+    `#mlc.mesh<dp = 2, tp = 4>`: 8 ranks, numbered row-major (the last
+    axis varies fastest). On a module (`mlc.mesh`), the mesh its entry
+    points are partitioned over; collectives name its axes. Axis names are
+    identifiers, each once; sizes are at least 1.
+  }];
+  let parameters = (ins ArrayRefParameter<"::mlir::StringAttr">:$names,
+                        ArrayRefParameter<"int64_t">:$sizes);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The position of axis `name`, or nothing.
+    std::optional<unsigned> axisIndex(::llvm::StringRef name) const;
+    /// The ranks in all: the product of the sizes.
+    int64_t numRanks() const;
+    /// The ranks of a group over `axes` (names the mesh has).
+    int64_t groupSize(::mlir::ArrayAttr axes) const;
+  }];
+}
+
+def Mlc_Reduction : I32EnumAttr<"Reduction",
+    "how a collective combines the ranks' values", [
+    I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>,
+    I32EnumAttrCase<"max", 2>, I32EnumAttrCase<"min", 3>,
+  ]> {
+  let cppNamespace = "::mlc";
+}
+
 def Mlc_ComparePredicate : I32EnumAttr<"ComparePredicate",
     "comparison predicate", [
     I32EnumAttrCase<"eq", 0>, I32EnumAttrCase<"ne", 1>,

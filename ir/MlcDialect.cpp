@@ -344,6 +344,29 @@ static LogicalResult verifySlices(Operation *op, Attribute value) {
   return success();
 }
 
+/// mlc.batch_axes on a function: names of axes of the module's mesh, each
+/// once.
+static LogicalResult verifyBatchAxes(Operation *op, Attribute value) {
+  auto axes = dyn_cast<ArrayAttr>(value);
+  if (!axes || !llvm::all_of(axes, llvm::IsaPred<StringAttr>))
+    return op->emitError() << "'" << attr::kBatchAxes
+                           << "' must be an array of mesh axis names, found "
+                           << value;
+  MeshAttr mesh = getMesh(op);
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    StringRef name = cast<StringAttr>(axis).getValue();
+    if (!mesh || !mesh.axisIndex(name))
+      return op->emitError()
+             << "'" << attr::kBatchAxes << "' names axis '" << name
+             << "', which the module's mesh does not have";
+    for (size_t j = 0; j < i; ++j)
+      if (axes[j] == axis)
+        return op->emitError() << "'" << attr::kBatchAxes << "' names axis '"
+                               << name << "' twice";
+  }
+  return success();
+}
+
 /// mlc.arenas on a module: the size of each arena the plan made, by kind.
 static LogicalResult verifyArenas(Operation *op, Attribute value) {
   auto arenas = dyn_cast<DictionaryAttr>(value);
@@ -521,6 +544,15 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
   }
   if (key == attr::kTransformer && isa<ModuleOp>(op))
     return verifyTransformerConfig(op, attribute.getValue());
+  if (key == attr::kMesh && isa<ModuleOp>(op)) {
+    if (isa<MeshAttr>(attribute.getValue()))
+      return success();
+    return op->emitError() << "'" << attr::kMesh
+                           << "' must be a #mlc.mesh<...>, found "
+                           << attribute.getValue();
+  }
+  if (key == attr::kBatchAxes && onFunction)
+    return verifyBatchAxes(op, attribute.getValue());
   if (key == attr::kMicroBatches && onFunction)
     return verifyMicroBatches(op, attribute.getValue());
   if (key == attr::kSlices && !onFunction && !isa<ModuleOp>(op))
@@ -537,9 +569,10 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
   }
   return op->emitError() << "unknown mlc attribute '" << key
                          << "' on an operation (functions take mlc.kind and "
-                            "mlc.optimizer, both strings, mlc.micro_batches "
-                            "and mlc.workspace; modules take mlc.transformer "
-                            "and mlc.arenas; other ops mlc.slices)";
+                            "mlc.optimizer, both strings, mlc.micro_batches, "
+                            "mlc.workspace and mlc.batch_axes; modules take "
+                            "mlc.transformer, mlc.arenas and mlc.mesh; other "
+                            "ops mlc.slices)";
 }
 
 LogicalResult MlcDialect::verifyRegionResultAttribute(

@@ -45,6 +45,12 @@ def Mlc_LoweredBeforeExport : NativeOpTrait<"LoweredBeforeExport"> {
   let cppNamespace = "::mlc::trait";
 }
 
+// The op exchanges data between the ranks of a mesh (ir/MlcTraits.h): the
+// exporter writes a collective command for it, not a kernel.
+def Mlc_Collective : NativeOpTrait<"Collective"> {
+  let cppNamespace = "::mlc::trait";
+}
+
 class Mlc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Mlc_Dialect, mnemonic, [Mlc_SupportedTensorSizes] # traits>;
 

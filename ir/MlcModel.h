@@ -68,6 +68,12 @@ inline constexpr llvm::StringLiteral kSlices = "mlc.slices";
 inline constexpr llvm::StringLiteral kArenas = "mlc.arenas";
 /// Function: the planned peak of its activations in the workspace arena.
 inline constexpr llvm::StringLiteral kWorkspace = "mlc.workspace";
+/// Module: the #mlc.mesh of ranks the entry points are partitioned over;
+/// collectives name its axes.
+inline constexpr llvm::StringLiteral kMesh = "mlc.mesh";
+/// Function: the mesh axes (an array of names) its inputs' batch is split
+/// over: each rank's inputs hold its block of the global batch.
+inline constexpr llvm::StringLiteral kBatchAxes = "mlc.batch_axes";
 /// Module: the configuration of a generated or imported transformer (family,
 /// sizes, eps, rope theta, tied embeddings), for `mlc export-hf`.
 inline constexpr llvm::StringLiteral kTransformer = "mlc.transformer";
@@ -88,6 +94,9 @@ inline constexpr llvm::StringLiteral kDecodeKind = "decode";
 
 /// Whether `func` is a prefill or decode function (mlc.kind).
 bool isInferenceKind(mlir::Operation *func);
+
+/// The mesh of the module holding `op` (mlc.mesh), or null.
+MeshAttr getMesh(mlir::Operation *op);
 
 /// One argument of a model function.
 struct ModelArg {

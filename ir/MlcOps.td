@@ -451,5 +451,6 @@ def Mlc_SoftmaxCrossEntropyWithGradOp
 include "ir/MlcTransformerOps.td"
 include "ir/MlcCacheOps.td"
 include "ir/MlcFusionOps.td"
+include "ir/MlcCollectiveOps.td"
 
 #endif // MLC_OPS_TD

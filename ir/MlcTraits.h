@@ -38,6 +38,12 @@ template <typename ConcreteType>
 class LoweredBeforeExport
     : public mlir::OpTrait::TraitBase<ConcreteType, LoweredBeforeExport> {};
 
+/// The op exchanges data between the ranks of the module's mesh (an
+/// all-reduce, an all-gather): every rank runs it, in the same order, and
+/// the exporter writes it as a collective command rather than a kernel.
+template <typename ConcreteType>
+class Collective : public mlir::OpTrait::TraitBase<ConcreteType, Collective> {};
+
 } // namespace trait
 } // namespace mlc
 

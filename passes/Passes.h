@@ -18,6 +18,15 @@ namespace mlc {
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 
+/// A mesh as `--mesh dp=2` gives it: axis names and sizes, in order.
+using MeshSpec = llvm::SmallVector<std::pair<std::string, int64_t>>;
+
+/// Parses "dp=2" into `axes`; fails with `error` naming the part that is
+/// not axis=size, an unknown axis or one not supported yet (tp, pp: only
+/// data parallelism is), a size below 1, an axis given twice.
+llvm::LogicalResult parseMeshSpec(llvm::StringRef spec, MeshSpec &axes,
+                                  std::string &error);
+
 /// The function of `module` other than `model` that -mlc-eval-func made the
 /// eval entry point (mlc.kind = "eval"), or null. When there is one,
 /// -mlc-train-step and -mlc-eval-entry erase the model function instead of

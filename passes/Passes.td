@@ -172,6 +172,61 @@ def FuseCrossEntropy : Pass<"mlc-fuse-cross-entropy", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlc::MlcDialect"];
 }
 
+def DataParallel : Pass<"mlc-data-parallel", "mlir::ModuleOp"> {
+  let summary = "Split the batch of every entry point over the dp axis of a "
+                "mesh (SPMD: one program for every rank)";
+  let description = [{
+    Records `mesh` (e.g. `dp=4`) as the module's `mlc.mesh` and rewrites
+    each function that takes batched inputs (the model function and eval
+    functions; prefill and decode stay whole on every rank) into the
+    program of one rank of the `dp` axis: its inputs hold B/N of the B rows
+    (an error names the function when N does not divide B), and the
+    batch's split is followed through every op, changing the types of the
+    values that carry it. Parameters and what is computed from them alone
+    are the same on every rank. A reduction over the split rows (a loss's
+    mean, a sum) gives each rank a partial value; the function reports its
+    mean (or sum) over the ranks through an `mlc.all_reduce`, and an
+    output that keeps the split rows (logits) is gathered back whole with
+    `mlc.all_gather`. A partial value that a non-linear op uses is
+    all-reduced before it. The function gets `mlc.batch_axes = ["dp"]`;
+    `-mlc-train-step` then all-reduces (sums) the gradients, which are
+    partial: the loss's all-reduce passes 1/N of its adjoint to each rank,
+    so the sum is the mean over the ranks of each rank's gradient.
+
+    Run after inlining and `-mlc-lower-einsum`, before `-mlc-train-step`.
+    Only `dp` is supported so far: a mesh naming `tp` or `pp` is an error
+    that says so. An op the split cannot go through (a softmax or a norm
+    over the batch dimension, a parameter the size of the batch combined
+    with it) is an error at that op.
+  }];
+  let options = [
+    Option<"mesh", "mesh", "std::string", /*default=*/"\"\"",
+           "The mesh, axis=size pairs separated by commas (dp=2)">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def BucketAllReduce : Pass<"mlc-bucket-all-reduce", "mlir::func::FuncOp"> {
+  let summary = "Merge all-reduces into buckets, each issued as soon as its "
+                "values exist";
+  let description = [{
+    Groups the `mlc.all_reduce` ops of a function that share a reduction,
+    mesh axes and element type into buckets of at most `bucket-mb` MiB
+    (a larger value is a bucket of its own; 0 puts every value in its own),
+    filled in the order their inputs are computed, so that the gradients
+    of the last layers, which the backward pass computes first, share the
+    first bucket. Each bucket becomes one `mlc.all_reduce` placed right
+    after the op computing its last input: its communication can start
+    while the rest of the backward pass runs (PyTorch DDP's buckets). A
+    value joins a bucket only if every use of the bucket's results comes
+    after that point.
+  }];
+  let options = [
+    Option<"bucketMb", "bucket-mb", "double", /*default=*/"25.0",
+           "Largest bucket, in MiB (2^20 bytes)">,
+  ];
+}
+
 def Fuse : Pass<"mlc-fuse", "mlir::func::FuncOp"> {
   let summary = "Group reductions and elementwise graph ops into kernel "
                 "regions";

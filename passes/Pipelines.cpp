@@ -8,6 +8,8 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace mlc {
@@ -62,30 +64,45 @@ FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
   return options;
 }
 
-FailureOr<std::string> compilePipelineText(StringRef func, StringRef train,
-                                           std::string &error,
-                                           StringRef evalFunc, bool fuse,
-                                           bool planMemory) {
-  if (!isPlainWord(func)) {
-    error = "--func '" + func.str() + "' is not a function name";
+FailureOr<std::string> compilePipelineText(const CompileSettings &settings,
+                                           std::string &error) {
+  if (!isPlainWord(settings.func)) {
+    error = "--func '" + settings.func + "' is not a function name";
     return failure();
   }
-  std::string text = "mlc-compile{func=" + func.str();
-  if (!evalFunc.empty()) {
-    if (!isPlainWord(evalFunc)) {
-      error = "--eval-func '" + evalFunc.str() + "' is not a function name";
+  std::string text = "mlc-compile{func=" + settings.func;
+  if (!settings.evalFunc.empty()) {
+    if (!isPlainWord(settings.evalFunc)) {
+      error = "--eval-func '" + settings.evalFunc + "' is not a function name";
       return failure();
     }
-    text += " eval-func=" + evalFunc.str();
+    text += " eval-func=" + settings.evalFunc;
   }
-  if (!train.empty()) {
-    if (failed(trainSpecToPassOptions(train, error)))
+  if (!settings.train.empty()) {
+    if (failed(trainSpecToPassOptions(settings.train, error)))
       return failure();
-    text += " train=" + train.str();
+    text += " train=" + settings.train;
   }
-  if (!fuse)
+  if (!settings.mesh.empty()) {
+    MeshSpec axes;
+    if (failed(parseMeshSpec(settings.mesh, axes, error)))
+      return failure();
+    std::string canonical;
+    for (auto &[name, size] : axes)
+      canonical +=
+          (canonical.empty() ? "" : ",") + name + "=" + std::to_string(size);
+    text += " mesh=" + canonical;
+  }
+  if (!(settings.bucketMb >= 0) || !std::isfinite(settings.bucketMb)) {
+    error = "--bucket-mb must be a number of MiB >= 0, found " +
+            std::to_string(settings.bucketMb);
+    return failure();
+  }
+  if (settings.bucketMb != 25.0)
+    text += " bucket-mb=" + std::to_string(settings.bucketMb);
+  if (!settings.fuse)
     text += " fuse=false";
-  if (!planMemory)
+  if (!settings.planMemory)
     text += " plan-memory=false";
   return text + "}";
 }
@@ -109,6 +126,15 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
     evalFunc.evalFuncName = options.evalFunc;
     pm.addPass(createEvalFunc(evalFunc));
   }
+  if (!options.mesh.empty()) {
+    MeshSpec axes;
+    std::string error;
+    if (failed(parseMeshSpec(options.mesh, axes, error)))
+      return errorHandler(error);
+    DataParallelOptions dp;
+    dp.mesh = options.mesh;
+    pm.addPass(createDataParallel(dp));
+  }
   if (options.train.empty()) {
     EvalEntryOptions eval;
     eval.funcName = options.func;
@@ -131,6 +157,13 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
       return failure();
     pm.addPass(std::move(trainStep));
   }
+  if (!options.mesh.empty()) {
+    if (!(options.bucketMb >= 0))
+      return errorHandler("bucket-mb must be >= 0");
+    BucketAllReduceOptions buckets;
+    buckets.bucketMb = options.bucketMb;
+    pm.addNestedPass<func::FuncOp>(createBucketAllReduce(buckets));
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.fuse) {
@@ -147,9 +180,10 @@ void registerCompilePipeline() {
   registerPassPipeline(
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
-      "eval function (eval-func=NAME), build the train step (train=SPEC) or "
-      "the eval entry point, canonicalize, CSE, fuse the cross-entropy with "
-      "its gradient and fuse (unless fuse=false), "
+      "eval function (eval-func=NAME), split the batch over a mesh "
+      "(mesh=dp=N), build the train step (train=SPEC) or the eval entry "
+      "point, bucket the all-reduces (bucket-mb=S), canonicalize, CSE, fuse "
+      "the cross-entropy with its gradient and fuse (unless fuse=false), "
       "plan memory (unless plan-memory=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {

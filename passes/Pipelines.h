@@ -34,6 +34,26 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                      "value gets memory of its own and no update is computed "
                      "in place"),
       llvm::cl::init(true)};
+  Option<std::string> mesh{
+      *this, "mesh",
+      llvm::cl::desc("Partition over a mesh of ranks, e.g. dp=2 "
+                     "(-mlc-data-parallel); without it one rank")};
+  Option<double> bucketMb{
+      *this, "bucket-mb",
+      llvm::cl::desc("With a mesh: gradients are all-reduced in buckets of "
+                     "at most this many MiB (-mlc-bucket-all-reduce)"),
+      llvm::cl::init(25.0)};
+};
+
+/// What `mlc compile` asks of the pipeline, as plain values.
+struct CompileSettings {
+  std::string func = "forward";
+  std::string train;    // a --train spec, or empty for inference
+  std::string evalFunc; // empty: the eval entry point comes from func
+  bool fuse = true;
+  bool planMemory = true;
+  std::string mesh; // "dp=2", or empty for one rank
+  double bucketMb = 25.0;
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -42,20 +62,18 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
 llvm::FailureOr<std::string> trainSpecToPassOptions(llvm::StringRef spec,
                                                     std::string &error);
 
-/// The text form of -mlc-compile with these options, for parsePassPipeline.
-/// Fails with `error` set if `func` is not a plain name or `train` is not a
-/// valid spec (so that neither can change the pipeline's syntax).
-llvm::FailureOr<std::string> compilePipelineText(llvm::StringRef func,
-                                                 llvm::StringRef train,
-                                                 std::string &error,
-                                                 llvm::StringRef evalFunc = "",
-                                                 bool fuse = true,
-                                                 bool planMemory = true);
+/// The text form of -mlc-compile with these settings, for
+/// parsePassPipeline. Fails with `error` set if `func` is not a plain name,
+/// `train` is not a valid spec or `mesh` not a mesh this compiler supports
+/// (so that none can change the pipeline's syntax).
+llvm::FailureOr<std::string>
+compilePipelineText(const CompileSettings &settings, std::string &error);
 
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
-/// inline, lower-einsum, eval-func (with eval-func), then train-step (or
-/// eval-entry without --train), canonicalize, CSE, fuse (unless fuse=false)
-/// and plan-memory (unless plan-memory=false). A bad spec or option fails
+/// inline, lower-einsum, eval-func (with eval-func), data-parallel (with a
+/// mesh), then train-step (or eval-entry without --train), bucket-all-reduce
+/// (with a mesh), canonicalize, CSE, fuse (unless fuse=false) and
+/// plan-memory (unless plan-memory=false). A bad spec or option fails
 /// through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,

@@ -317,6 +317,31 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     }
   };
 
+  /// A model split over mesh axes (-mlc-data-parallel) computes on each
+  /// rank the gradient of its part of the loss, which the loss's
+  /// all-reduce scales by 1/N: the gradient of the whole loss is their sum
+  /// over the ranks, all-reduced here before anything (clipping, the
+  /// optimizer) reads it. -mlc-bucket-all-reduce groups these into buckets.
+  static void reduceOverBatchAxes(OpBuilder &builder, Location loc,
+                                  func::FuncOp forward,
+                                  MutableArrayRef<Value> grads) {
+    auto axes = forward->getAttrOfType<ArrayAttr>(attr::kBatchAxes);
+    if (!axes)
+      return;
+    for (Value &g : grads)
+      if (g)
+        g = AllReduceOp::create(builder, loc, ValueRange{g}, Reduction::sum,
+                                axes)
+                ->getResult(0);
+  }
+
+  /// An entry point that takes the model's inputs takes them split as the
+  /// model function does.
+  static void copyBatchAxes(func::FuncOp forward, func::FuncOp entry) {
+    if (Attribute axes = forward->getAttr(attr::kBatchAxes))
+      entry->setAttr(attr::kBatchAxes, axes);
+  }
+
   /// Returns `results` from `func`'s block, erases the arguments in
   /// `unusedArgs` and dead ops, and marks the function as `kind`.
   static LogicalResult finishEntry(OpBuilder &builder, func::FuncOp func,
@@ -426,6 +451,7 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     if (failed(
             finishEntry(builder, func, results, unusedArgs, kAccumulateKind)))
       return failure();
+    copyBatchAxes(forward, func);
     return accumulated;
   }
 
@@ -502,6 +528,9 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
           continue;
         }
         Value sum = block->getArgument(accumulatorArg.lookup(i));
+        SmallVector<Value> sums = {sum};
+        reduceOverBatchAxes(builder, loc, forward, sums);
+        sum = sums[0];
         Type element = params[i]->type.getElementType();
         grads.push_back(
             DivOp::create(builder, loc, sum,
@@ -516,6 +545,7 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       if (failed(fromLoss))
         return failure();
       grads = std::move(*fromLoss);
+      reduceOverBatchAxes(builder, loc, forward, grads);
     }
 
     Value oldStep, newStep;
@@ -585,6 +615,8 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
     if (failed(finishEntry(builder, step, results, unusedArgs,
                            accumulated ? kApplyKind : kTrainKind)))
       return failure();
+    if (!accumulated)
+      copyBatchAxes(forward, step);
     step->setAttr(attr::kOptimizer, builder.getStringAttr(config.describe()));
     if (accumulated)
       step->setAttr(attr::kMicroBatches, builder.getI64IntegerAttr(accumulate));

@@ -291,6 +291,13 @@ void commandBuffers(const fb::Command &command, std::vector<uint32_t> &reads,
   } else if (const fb::Copy *copy = command.body_as_Copy()) {
     reads.push_back(copy->source());
     writes.push_back(copy->target());
+  } else if (const fb::Collective *collective = command.body_as_Collective()) {
+    if (collective->operands())
+      reads.assign(collective->operands()->begin(),
+                   collective->operands()->end());
+    if (collective->results())
+      writes.assign(collective->results()->begin(),
+                    collective->results()->end());
   }
 }
 

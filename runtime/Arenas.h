@@ -16,7 +16,8 @@ namespace mlc::rt {
 inline constexpr uint64_t kMaxArenaBytes = uint64_t(1) << 44;
 
 /// The buffers a command reads and writes (a copy reads its source and
-/// writes its target). The command's indices must have been checked.
+/// writes its target, a collective its operands and results). The
+/// command's indices must have been checked.
 void commandBuffers(const fb::Command &command, std::vector<uint32_t> &reads,
                     std::vector<uint32_t> &writes);
 

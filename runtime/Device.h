@@ -4,11 +4,10 @@
 #define MLC_RUNTIME_DEVICE_H
 
 #include "runtime/DataStatus.h"
+#include "runtime/Registry.h"
 #include "runtime/Status.h"
 #include "runtime/Tensor.h"
 
-#include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -93,22 +92,12 @@ public:
           const CommandContext &context) = 0;
 };
 
-using DeviceFactory =
-    std::function<StatusOr<std::unique_ptr<Device>>(const DeviceOptions &)>;
-
-/// The devices a process can create, by name. Tools build one and pass it
-/// down; nothing registers itself behind their back.
-class DeviceRegistry {
+/// The devices a process can create, by name.
+class DeviceRegistry : public Registry<Device, DeviceOptions> {
 public:
-  void add(const std::string &name, DeviceFactory factory);
-  bool contains(const std::string &name) const;
-  std::vector<std::string> names() const;
-  StatusOr<std::unique_ptr<Device>> create(const std::string &name,
-                                           const DeviceOptions &options) const;
-
-private:
-  std::map<std::string, DeviceFactory> factories_;
+  DeviceRegistry() : Registry("device") {}
 };
+using DeviceFactory = DeviceRegistry::Factory;
 
 /// Registers the devices this build has: cpu always, cuda where built.
 void registerBuiltinDevices(DeviceRegistry &registry);

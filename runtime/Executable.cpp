@@ -440,8 +440,188 @@ Status checkCopy(const fb::Copy &copy, const fb::Program &program,
   return Status::ok();
 }
 
+/// The size of each mesh axis, in order.
+using MeshSizes = std::vector<uint32_t>;
+
+/// Mesh axes named by a collective or an entry point: indices into the
+/// mesh, increasing (so each at most once).
+Status checkMeshAxes(const flatbuffers::Vector<uint32_t> *axes,
+                     const MeshSizes &mesh, const std::string &what) {
+  if (!axes)
+    return Status::ok();
+  int64_t previous = -1;
+  for (uint32_t a : *axes) {
+    if (a >= mesh.size())
+      return Status::error(what + " names mesh axis " + std::to_string(a) +
+                           ", but the mesh has " + std::to_string(mesh.size()) +
+                           (mesh.size() == 1 ? " axis" : " axes"));
+    if (static_cast<int64_t>(a) <= previous)
+      return Status::error(what + " lists mesh axes out of order or twice (" +
+                           std::to_string(previous) + " before " +
+                           std::to_string(a) + "); they must increase");
+    previous = a;
+  }
+  return Status::ok();
+}
+
+/// The ranks in a group over `axes` (checked) of the mesh.
+uint64_t groupSize(const flatbuffers::Vector<uint32_t> &axes,
+                   const MeshSizes &mesh) {
+  uint64_t size = 1;
+  for (uint32_t a : axes)
+    size *= mesh[a];
+  return size;
+}
+
+/// How many operands and results a collective of `kind` takes: all_reduce
+/// takes a bucket (one or more of each, pairwise); the others one buffer
+/// on each side they have.
+Status checkCollectiveArity(const fb::Collective &c, const std::string &where) {
+  size_t operands = c.operands() ? c.operands()->size() : 0;
+  size_t results = c.results() ? c.results()->size() : 0;
+  size_t wantOperands = 1, wantResults = 1;
+  switch (c.kind()) {
+  case fb::CollectiveKind::all_reduce:
+    if (operands == 0 || operands != results)
+      return Status::error(where + " has " + std::to_string(operands) +
+                           " operands and " + std::to_string(results) +
+                           " results; an all_reduce takes one or more "
+                           "operands and a result for each");
+    return Status::ok();
+  case fb::CollectiveKind::send:
+    wantResults = 0;
+    break;
+  case fb::CollectiveKind::recv:
+    wantOperands = 0;
+    break;
+  default:
+    break;
+  }
+  if (operands != wantOperands || results != wantResults)
+    return Status::error(where + " has " + std::to_string(operands) +
+                         " operands and " + std::to_string(results) +
+                         " results; " + fb::EnumNameCollectiveKind(c.kind()) +
+                         " takes " + std::to_string(wantOperands) + " and " +
+                         std::to_string(wantResults));
+  return Status::ok();
+}
+
+/// What a reduction can reduce: floats and 32/64-bit integers; the mean
+/// only floats.
+Status checkReducible(const fb::Collective &c, DType dtype,
+                      const std::string &where) {
+  if (static_cast<unsigned>(c.reduction()) >
+      static_cast<unsigned>(fb::Reduction::MAX))
+    return Status::error(where + " has an unknown reduction " +
+                         std::to_string(static_cast<int>(c.reduction())));
+  bool isFloat = dtype == DType::f32 || dtype == DType::f64;
+  bool isInt = dtype == DType::i32 || dtype == DType::i64;
+  if (!isFloat && !isInt)
+    return Status::error(where + " reduces " + dtypeName(dtype) +
+                         " elements; collectives reduce f32, f64, i32 and "
+                         "i64");
+  if (c.reduction() == fb::Reduction::mean && !isFloat)
+    return Status::error(where + " takes the mean of " + dtypeName(dtype) +
+                         " elements; the mean is of floats only");
+  return Status::ok();
+}
+
+/// The buffers of a collective against one another: an all_reduce's pairs
+/// and a broadcast's buffer of one type (the result may be the operand,
+/// in place), an all_reduce's bucket of one dtype; reduce_scatter's result
+/// 1/size of its operand and all_gather's size times it, distinct buffers.
+Status checkCollectiveBuffers(const fb::Collective &c,
+                              const fb::Program &program, uint64_t group,
+                              const std::string &where) {
+  auto desc = [&](uint32_t b) {
+    return Executable::bufferDesc(*program.buffers()->Get(b));
+  };
+  auto label = [&](uint32_t b) {
+    return bufferLabel(b, *program.buffers()->Get(b));
+  };
+  if (c.kind() == fb::CollectiveKind::send ||
+      c.kind() == fb::CollectiveKind::recv)
+    return Status::ok();
+  uint32_t first = c.operands()->Get(0);
+  std::set<uint32_t> written;
+  for (uint32_t i = 0; i < c.operands()->size(); ++i) {
+    uint32_t in = c.operands()->Get(i), out = c.results()->Get(i);
+    TensorDesc from = desc(in), to = desc(out);
+    if (!written.insert(out).second)
+      return Status::error(where + " writes " + label(out) + " twice");
+    if (from.dtype != desc(first).dtype)
+      return Status::error(where + " mixes " + dtypeName(desc(first).dtype) +
+                           " (" + label(first) + ") and " +
+                           dtypeName(from.dtype) + " (" + label(in) +
+                           ") in one bucket; a bucket has one dtype");
+    if (c.kind() == fb::CollectiveKind::all_reduce ||
+        c.kind() == fb::CollectiveKind::broadcast) {
+      if (from != to)
+        return Status::error(where + " writes " + label(in) + " (" +
+                             from.str() + ") into " + label(out) + " (" +
+                             to.str() +
+                             "); they need the same dtype and "
+                             "shape");
+      continue;
+    }
+    if (in == out)
+      return Status::error(where + " writes over its operand " + label(in));
+    bool gather = c.kind() == fb::CollectiveKind::all_gather;
+    uint64_t part =
+        static_cast<uint64_t>(gather ? from.numElements() : to.numElements());
+    uint64_t whole =
+        static_cast<uint64_t>(gather ? to.numElements() : from.numElements());
+    if (from.dtype != to.dtype || part * group != whole)
+      return Status::error(where + " takes " + label(in) + " (" + from.str() +
+                           ") to " + label(out) + " (" + to.str() +
+                           "); over a group of " + std::to_string(group) +
+                           " ranks the " + (gather ? "result" : "operand") +
+                           " has " + std::to_string(group) +
+                           " times the elements of the " +
+                           (gather ? "operand" : "result") + ", in one dtype");
+  }
+  return Status::ok();
+}
+
+Status checkCollective(const fb::Collective &c, const fb::Program &program,
+                       const MeshSizes &mesh, const std::string &where) {
+  if (static_cast<unsigned>(c.kind()) >
+      static_cast<unsigned>(fb::CollectiveKind::MAX))
+    return Status::error(where + " is a collective of unknown kind " +
+                         std::to_string(static_cast<int>(c.kind())));
+  std::string what = where + " (" + fb::EnumNameCollectiveKind(c.kind()) + ")";
+  uint32_t numBuffers = program.buffers()->size();
+  MLC_RETURN_IF_ERROR(
+      checkIndices(c.operands(), numBuffers, what + " operands"));
+  MLC_RETURN_IF_ERROR(checkIndices(c.results(), numBuffers, what + " results"));
+  if (c.results())
+    for (uint32_t r : *c.results())
+      MLC_RETURN_IF_ERROR(checkWritable(r, program, what));
+  MLC_RETURN_IF_ERROR(checkCollectiveArity(c, what));
+  if (!c.axes() || c.axes()->size() == 0)
+    return Status::error(what + " names no mesh axis to run over");
+  MLC_RETURN_IF_ERROR(checkMeshAxes(c.axes(), mesh, what));
+  uint64_t group = groupSize(*c.axes(), mesh);
+  if (c.kind() == fb::CollectiveKind::all_reduce ||
+      c.kind() == fb::CollectiveKind::reduce_scatter)
+    MLC_RETURN_IF_ERROR(checkReducible(
+        c,
+        Executable::bufferDesc(*program.buffers()->Get(c.operands()->Get(0)))
+            .dtype,
+        what));
+  if (c.kind() == fb::CollectiveKind::broadcast && c.root() >= group)
+    return Status::error(what + " has root " + std::to_string(c.root()) +
+                         " in a group of " + std::to_string(group) + " ranks");
+  bool pointToPoint = c.kind() == fb::CollectiveKind::send ||
+                      c.kind() == fb::CollectiveKind::recv;
+  if (pointToPoint && c.peer() >= group)
+    return Status::error(what + " has peer " + std::to_string(c.peer()) +
+                         " in a group of " + std::to_string(group) + " ranks");
+  return checkCollectiveBuffers(c, program, group, what);
+}
+
 Status checkCommand(const fb::Command &command, const fb::Program &program,
-                    const std::string &where) {
+                    const MeshSizes &mesh, const std::string &where) {
   // The verifier accepts a union type without its table.
   if (!command.body())
     return Status::error(where + " has no body");
@@ -451,6 +631,7 @@ Status checkCommand(const fb::Command &command, const fb::Program &program,
   case fb::CommandBody::Copy:
     return checkCopy(*command.body_as_Copy(), program, where);
   case fb::CommandBody::Collective:
+    return checkCollective(*command.body_as_Collective(), program, mesh, where);
   case fb::CommandBody::Barrier:
     return Status::error(where + " is a " +
                          fb::EnumNameCommandBody(command.body_type()) +
@@ -462,8 +643,8 @@ Status checkCommand(const fb::Command &command, const fb::Program &program,
                        std::to_string(static_cast<int>(command.body_type())));
 }
 
-Status checkEntryPoint(const fb::EntryPoint &entry,
-                       const fb::Program &program) {
+Status checkEntryPoint(const fb::EntryPoint &entry, const fb::Program &program,
+                       const MeshSizes &mesh) {
   uint32_t numBuffers = program.buffers()->size();
   if (!entry.name() || entry.name()->size() == 0)
     return Status::error("an entry point has no name");
@@ -474,23 +655,29 @@ Status checkEntryPoint(const fb::EntryPoint &entry,
       checkBindings(entry.outputs(), numBuffers, label + " output"));
   MLC_RETURN_IF_ERROR(checkTokenWindows(entry, program, label));
   MLC_RETURN_IF_ERROR(checkKind(entry, program, label));
+  MLC_RETURN_IF_ERROR(
+      checkMeshAxes(entry.batch_axes(), mesh, label + " splits its batch and"));
   if (!entry.commands())
     return Status::ok();
   for (uint32_t c = 0; c < entry.commands()->size(); ++c)
-    MLC_RETURN_IF_ERROR(checkCommand(*entry.commands()->Get(c), program,
+    MLC_RETURN_IF_ERROR(checkCommand(*entry.commands()->Get(c), program, mesh,
                                      label + " command " + std::to_string(c)));
   return Status::ok();
 }
 
-Status checkProgram(uint32_t rank, const fb::Program &program) {
-  if (program.rank() != rank)
-    return Status::error("program " + std::to_string(rank) +
-                         " says it is rank " + std::to_string(program.rank()));
+/// Program `index`, run first by rank `firstRank`.
+Status checkProgram(uint32_t index, uint32_t firstRank,
+                    const fb::Program &program, const MeshSizes &mesh) {
+  if (program.rank() != firstRank)
+    return Status::error("program " + std::to_string(index) +
+                         " says its first rank is " +
+                         std::to_string(program.rank()) + ", but it is rank " +
+                         std::to_string(firstRank));
   if (!program.target() || program.target()->size() == 0)
-    return Status::error("program " + std::to_string(rank) +
+    return Status::error("program " + std::to_string(index) +
                          " names no target");
   if (!program.buffers())
-    return Status::error("program " + std::to_string(rank) +
+    return Status::error("program " + std::to_string(index) +
                          " has no buffer table");
   std::set<std::string> names;
   for (uint32_t i = 0; i < program.buffers()->size(); ++i) {
@@ -511,13 +698,13 @@ Status checkProgram(uint32_t rank, const fb::Program &program) {
                                " has misaligned attributes");
     }
   if (!program.entry_points() || program.entry_points()->size() == 0)
-    return Status::error("program " + std::to_string(rank) +
+    return Status::error("program " + std::to_string(index) +
                          " has no entry points");
   std::set<std::string> entryNames;
   std::set<uint32_t> written;
   std::vector<uint32_t> reads, writes;
   for (const fb::EntryPoint *entry : *program.entry_points()) {
-    MLC_RETURN_IF_ERROR(checkEntryPoint(*entry, program));
+    MLC_RETURN_IF_ERROR(checkEntryPoint(*entry, program, mesh));
     if (!entryNames.insert(entry->name()->str()).second)
       return Status::error("entry point '" + entry->name()->str() +
                            "' appears twice");
@@ -537,6 +724,33 @@ Status checkProgram(uint32_t rank, const fb::Program &program) {
   return checkArenas(program);
 }
 
+/// The mesh's axes: named (names safetensors and logs can hold, each
+/// once), of size at least 1, at most 2^20 ranks in all; their sizes go to
+/// `sizes`.
+Status checkMesh(const fb::Executable &exe, MeshSizes &sizes) {
+  if (!exe.mesh() || !exe.mesh()->axes())
+    return Status::ok();
+  std::set<std::string> names;
+  uint64_t ranks = 1;
+  for (uint32_t i = 0; i < exe.mesh()->axes()->size(); ++i) {
+    const fb::MeshAxis *axis = exe.mesh()->axes()->Get(i);
+    std::string name = axis->name() ? axis->name()->str() : "";
+    std::string what = "mesh axis " + std::to_string(i);
+    std::string badName = checkName(name);
+    if (!badName.empty())
+      return Status::error("the name of " + what + " " + badName);
+    if (!names.insert(name).second)
+      return Status::error(what + " ('" + name + "') repeats an axis name");
+    if (axis->size() == 0)
+      return Status::error(what + " ('" + name + "') has size 0");
+    ranks *= axis->size();
+    if (ranks > (1u << 20))
+      return Status::error("mesh is too large");
+    sizes.push_back(axis->size());
+  }
+  return Status::ok();
+}
+
 Status checkMeaning(const fb::Executable &exe) {
   uint32_t version = exe.format_version();
   if (version == 0)
@@ -554,21 +768,44 @@ Status checkMeaning(const fb::Executable &exe) {
                          "); recompile the model with this mlc");
   if (!exe.programs() || exe.programs()->size() == 0)
     return Status::error("no programs");
+  MeshSizes mesh;
+  MLC_RETURN_IF_ERROR(checkMesh(exe, mesh));
   uint64_t meshSize = 1;
-  if (exe.mesh() && exe.mesh()->axes())
-    for (const fb::MeshAxis *axis : *exe.mesh()->axes()) {
-      if (axis->size() == 0)
-        return Status::error("mesh axis of size 0");
-      meshSize *= axis->size();
-      if (meshSize > (1u << 20))
-        return Status::error("mesh is too large");
+  for (uint32_t size : mesh)
+    meshSize *= size;
+  // The program of each rank, and the first rank that runs each program.
+  uint32_t numPrograms = exe.programs()->size();
+  std::vector<int64_t> firstRank(numPrograms, -1);
+  if (!exe.rank_programs() || exe.rank_programs()->size() == 0) {
+    if (meshSize != numPrograms)
+      return Status::error("mesh has " + std::to_string(meshSize) +
+                           " ranks but the file has " +
+                           std::to_string(numPrograms) +
+                           " programs and no rank_programs to share them");
+    for (uint32_t r = 0; r < numPrograms; ++r)
+      firstRank[r] = r;
+  } else {
+    if (exe.rank_programs()->size() != meshSize)
+      return Status::error(
+          "rank_programs has " + std::to_string(exe.rank_programs()->size()) +
+          " entries for a mesh of " + std::to_string(meshSize) + " ranks");
+    for (uint32_t r = 0; r < meshSize; ++r) {
+      uint32_t p = exe.rank_programs()->Get(r);
+      if (p >= numPrograms)
+        return Status::error("rank " + std::to_string(r) + " runs program " +
+                             std::to_string(p) + ", but the file has " +
+                             std::to_string(numPrograms) + " programs");
+      if (firstRank[p] < 0)
+        firstRank[p] = r;
     }
-  if (meshSize != exe.programs()->size())
-    return Status::error("mesh has " + std::to_string(meshSize) +
-                         " ranks but the file has " +
-                         std::to_string(exe.programs()->size()) + " programs");
-  for (uint32_t r = 0; r < exe.programs()->size(); ++r)
-    MLC_RETURN_IF_ERROR(checkProgram(r, *exe.programs()->Get(r)));
+    for (uint32_t p = 0; p < numPrograms; ++p)
+      if (firstRank[p] < 0)
+        return Status::error("program " + std::to_string(p) +
+                             " is run by no rank");
+  }
+  for (uint32_t p = 0; p < numPrograms; ++p)
+    MLC_RETURN_IF_ERROR(checkProgram(p, static_cast<uint32_t>(firstRank[p]),
+                                     *exe.programs()->Get(p), mesh));
   return Status::ok();
 }
 
@@ -605,6 +842,12 @@ Executable::verify(std::unique_ptr<Executable> exe, const uint8_t *data,
                 "failed)");
   exe->root_ = fb::GetExecutable(data);
   MLC_RETURN_IF_ERROR(checkMeaning(*exe->root_).withContext(origin));
+  MeshSizes mesh;
+  MLC_RETURN_IF_ERROR(checkMesh(*exe->root_, mesh)); // checked: sizes only
+  exe->meshSizes_ = mesh;
+  exe->meshRanks_ = 1;
+  for (uint32_t size : mesh)
+    exe->meshRanks_ *= size;
   return exe;
 }
 
@@ -629,6 +872,23 @@ Executable::loadFile(const std::string &path) {
   const uint8_t *data = exe->mapped_.data();
   size_t size = exe->mapped_.size();
   return verify(std::move(exe), data, size);
+}
+
+size_t Executable::programIndex(size_t rank) const {
+  const auto *map = root_->rank_programs();
+  if (!map || map->size() == 0)
+    return rank;
+  return map->Get(static_cast<flatbuffers::uoffset_t>(rank));
+}
+
+std::string Executable::describeMesh() const {
+  std::string text;
+  if (!root_->mesh() || !root_->mesh()->axes())
+    return text;
+  for (const fb::MeshAxis *axis : *root_->mesh()->axes())
+    text += (text.empty() ? "" : ",") + axis->name()->str() + "=" +
+            std::to_string(axis->size());
+  return text;
 }
 
 const fb::EntryPoint *findEntryPoint(const fb::Program &program,

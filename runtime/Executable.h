@@ -28,9 +28,21 @@ public:
 
   const fb::Executable &root() const { return *root_; }
   const std::string &origin() const { return origin_; }
-  size_t numRanks() const { return root_->programs()->size(); }
+  /// Ranks of the mesh (1 without one).
+  size_t numRanks() const { return meshSizes_.empty() ? 1 : meshRanks_; }
+  /// The size of each mesh axis, in order (empty: one rank).
+  const std::vector<uint32_t> &meshSizes() const { return meshSizes_; }
+  /// "dp=2,tp=2" ("" without a mesh), for messages.
+  std::string describeMesh() const;
+  /// The program rank `rank` runs.
   const fb::Program &program(size_t rank) const {
-    return *root_->programs()->Get(static_cast<flatbuffers::uoffset_t>(rank));
+    return programAt(programIndex(rank));
+  }
+  /// Distinct programs (one per role), and which one a rank runs.
+  size_t numPrograms() const { return root_->programs()->size(); }
+  size_t programIndex(size_t rank) const;
+  const fb::Program &programAt(size_t index) const {
+    return *root_->programs()->Get(static_cast<flatbuffers::uoffset_t>(index));
   }
   /// The description of buffer `index` of `program`.
   static TensorDesc bufferDesc(const fb::Buffer &buffer);
@@ -45,6 +57,8 @@ private:
   std::vector<uint8_t> bytes_; // or those given to loadBytes()
   const fb::Executable *root_ = nullptr;
   std::string origin_;
+  std::vector<uint32_t> meshSizes_;
+  size_t meshRanks_ = 1;
 };
 
 /// Looks up an entry point by name; null if absent.

@@ -4,8 +4,10 @@
 #include "runtime/Arenas.h"
 #include "runtime/Init.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <set>
 
 namespace mlc::rt {
 
@@ -48,6 +50,94 @@ private:
   size_t bytes_;
 };
 
+/// A collective on its group's channel. A bucket of several buffers is
+/// packed into one staging block of device memory, reduced there in one
+/// call and unpacked, as PyTorch DDP's buckets are; one buffer goes to the
+/// channel as it is.
+class CollectiveCommand final : public PreparedCommand {
+public:
+  CollectiveCommand(Device &device, Channel &channel,
+                    const fb::Collective &collective,
+                    std::vector<TensorRef> operands,
+                    std::vector<TensorRef> results, void *staging,
+                    size_t stagingBytes)
+      : device_(device), channel_(channel), kind_(collective.kind()),
+        reduction_(collective.reduction()),
+        root_(static_cast<int>(collective.root())),
+        peer_(static_cast<int>(collective.peer())),
+        operands_(std::move(operands)), results_(std::move(results)),
+        staging_(staging), stagingBytes_(stagingBytes) {}
+  ~CollectiveCommand() override {
+    if (staging_)
+      device_.release(staging_);
+  }
+
+  Status run() override {
+    switch (kind_) {
+    case fb::CollectiveKind::all_reduce:
+      return allReduce();
+    case fb::CollectiveKind::reduce_scatter:
+      return channel_.reduceScatter(operands_[0].data, results_[0].data,
+                                    elements(results_[0]), dtype(), reduction_);
+    case fb::CollectiveKind::all_gather:
+      return channel_.allGather(operands_[0].data, results_[0].data,
+                                elements(operands_[0]), dtype());
+    case fb::CollectiveKind::broadcast:
+      if (operands_[0].data != results_[0].data)
+        MLC_RETURN_IF_ERROR(device_.copy(results_[0].data, operands_[0].data,
+                                         operands_[0].desc->byteSize()));
+      return channel_.broadcast(results_[0].data, elements(results_[0]),
+                                dtype(), root_);
+    case fb::CollectiveKind::send:
+      return channel_.send(operands_[0].data, operands_[0].desc->byteSize(),
+                           peer_);
+    case fb::CollectiveKind::recv:
+      return channel_.recv(results_[0].data, results_[0].desc->byteSize(),
+                           peer_);
+    }
+    return Status::internal("a collective of unknown kind");
+  }
+
+private:
+  static size_t elements(const TensorRef &t) {
+    return static_cast<size_t>(t.desc->numElements());
+  }
+  DType dtype() const {
+    return (operands_.empty() ? results_ : operands_)[0].desc->dtype;
+  }
+
+  Status allReduce() {
+    if (!staging_)
+      return channel_.allReduce(operands_[0].data, results_[0].data,
+                                elements(operands_[0]), dtype(), reduction_);
+    uint8_t *block = static_cast<uint8_t *>(staging_);
+    size_t at = 0;
+    for (const TensorRef &in : operands_) {
+      MLC_RETURN_IF_ERROR(
+          device_.copy(block + at, in.data, in.desc->byteSize()));
+      at += in.desc->byteSize();
+    }
+    MLC_RETURN_IF_ERROR(channel_.allReduce(
+        block, block, stagingBytes_ / dtypeSize(dtype()), dtype(), reduction_));
+    at = 0;
+    for (const TensorRef &out : results_) {
+      MLC_RETURN_IF_ERROR(
+          device_.copy(out.data, block + at, out.desc->byteSize()));
+      at += out.desc->byteSize();
+    }
+    return Status::ok();
+  }
+
+  Device &device_;
+  Channel &channel_;
+  fb::CollectiveKind kind_;
+  fb::Reduction reduction_;
+  int root_, peer_;
+  std::vector<TensorRef> operands_, results_;
+  void *staging_;
+  size_t stagingBytes_;
+};
+
 Status runCatching(PreparedCommand &command) {
   try {
     return command.run();
@@ -62,15 +152,42 @@ Status runCatching(PreparedCommand &command) {
 
 StatusOr<std::unique_ptr<Session>>
 Session::create(std::shared_ptr<const Executable> executable, size_t rank,
-                std::unique_ptr<Device> device) {
+                std::unique_ptr<Device> device, Channel *world) {
+  std::string mesh = executable->describeMesh();
+  std::string meshText = "a mesh of " + std::to_string(executable->numRanks()) +
+                         (executable->numRanks() == 1 ? " rank" : " ranks") +
+                         (mesh.empty() ? "" : " (" + mesh + ")");
   if (rank >= executable->numRanks())
     return Status::error("rank " + std::to_string(rank) +
                          " is outside the mesh of " +
                          std::to_string(executable->numRanks()) + " ranks");
+  if (world && static_cast<size_t>(world->size()) != executable->numRanks())
+    return Status::error("the " + std::string(world->name()) +
+                         " communicator has " + std::to_string(world->size()) +
+                         (world->size() == 1 ? " rank" : " ranks") + " but " +
+                         executable->origin() + " was compiled for " +
+                         meshText);
+  if (world && static_cast<size_t>(world->rank()) != rank)
+    return Status::internal("session of rank " + std::to_string(rank) +
+                            " given the channel of rank " +
+                            std::to_string(world->rank()));
+  if (!world && executable->numRanks() > 1)
+    return Status::error(executable->origin() + " was compiled for " +
+                         meshText + "; it needs a communicator of as many");
   std::unique_ptr<Session> s(new Session());
   s->executable_ = std::move(executable);
   s->program_ = &s->executable_->program(rank);
+  s->rank_ = rank;
   s->device_ = std::move(device);
+  if (!world) {
+    s->loopback_ = createLoopbackChannel();
+    world = s->loopback_.get();
+  }
+  if (std::string(world->deviceName()) != s->device_->name())
+    return Status::error("the " + std::string(world->name()) +
+                         " communicator exchanges " + world->deviceName() +
+                         " memory; it cannot serve the " + s->device_->name() +
+                         " device");
   std::string target = s->program_->target()->str();
   if (target != s->device_->name())
     return Status::error(s->executable_->origin() + ": compiled for target '" +
@@ -112,9 +229,34 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
   for (uint32_t i = 0; i < buffers.size(); ++i)
     if (buffers.Get(i)->role() == fb::BufferRole::constant)
       MLC_RETURN_IF_ERROR(s->writeConstant(i));
+  MLC_RETURN_IF_ERROR(s->createGroups(*world));
   MLC_RETURN_IF_ERROR(
       s->prepareEntries().withContext(s->executable_->origin()));
   return s;
+}
+
+Status Session::createGroups(Channel &world) {
+  // Every rank splits the same groups in the same order: those of every
+  // program (a rank that does not run a collective still takes part in
+  // splitting its group), sorted.
+  std::set<std::vector<uint32_t>> axesSets;
+  for (size_t p = 0; p < executable_->numPrograms(); ++p)
+    for (const fb::EntryPoint *entry :
+         *executable_->programAt(p).entry_points()) {
+      if (!entry->commands())
+        continue;
+      for (const fb::Command *cmd : *entry->commands())
+        if (const fb::Collective *c = cmd->body_as_Collective())
+          axesSets.insert({c->axes()->begin(), c->axes()->end()});
+    }
+  for (const std::vector<uint32_t> &axes : axesSets) {
+    StatusOr<std::unique_ptr<Channel>> group =
+        splitMeshGroup(world, executable_->meshSizes(), axes);
+    if (!group.isOk())
+      return group.status().withContext(executable_->origin());
+    groups_[axes] = std::move(group).value();
+  }
+  return Status::ok();
 }
 
 Status Session::writeConstant(uint32_t buffer) {
@@ -131,6 +273,7 @@ Status Session::writeConstant(uint32_t buffer) {
 }
 
 Session::~Session() {
+  commThread_.reset();
   entries_.clear();
   if (!device_)
     return;
@@ -150,6 +293,14 @@ Status Session::prepareEntries() {
     entry->batchSize_ = def->batch_size();
     entry->microBatches_ = def->micro_batches();
     entry->context_ = def->context();
+    if (def->batch_axes() && def->batch_axes()->size()) {
+      MeshGroup block =
+          meshGroup(executable_->meshSizes(),
+                    {def->batch_axes()->begin(), def->batch_axes()->end()},
+                    static_cast<int>(rank_));
+      entry->batchShards_ = static_cast<uint64_t>(block.size);
+      entry->batchShard_ = static_cast<uint64_t>(block.position);
+    }
     std::string label = "entry point '" + entry->name_ + "'";
     auto bind = [&](const fb::Binding *b, std::vector<BoundBuffer> &into) {
       into.push_back({b->name()->str(), b->buffer(), &descs_[b->buffer()],
@@ -185,10 +336,13 @@ Status Session::prepareEntries() {
     for (uint32_t c = 0; c < numCommands; ++c) {
       const fb::Command &cmd = *def->commands()->Get(c);
       std::string where = label + " command " + std::to_string(c);
-      // The loader admits dispatches and copies only.
+      // The loader admits dispatches, copies and collectives.
       StatusOr<std::unique_ptr<PreparedCommand>> prepared =
           cmd.body_type() == fb::CommandBody::Copy
               ? prepareCopy(*cmd.body_as_Copy(), entry->profile_, where)
+          : cmd.body_type() == fb::CommandBody::Collective
+              ? prepareCollective(*cmd.body_as_Collective(), entry->profile_,
+                                  where)
               : prepareDispatch(*cmd.body_as_Dispatch(), entry->profile_, where,
                                 c);
       if (!prepared.isOk())
@@ -205,9 +359,50 @@ Status Session::prepareEntries() {
           entry->firstStateWrite_ =
               std::min<size_t>(entry->firstStateWrite_, c);
     }
+    planCollectiveWaits(*entry, *def);
     entries_[entry->name_] = std::move(entry);
   }
   return Status::ok();
+}
+
+void Session::planCollectiveWaits(Entry &entry, const fb::EntryPoint &def) {
+  size_t numCommands = entry.commands_.size();
+  entry.isCollective_.assign(numCommands, false);
+  entry.waitFor_.assign(numCommands, -1);
+  // The bytes each command names, views included (a view is its base's
+  // bytes), so that reuse of an operand's bytes by the plan is seen too.
+  using Span = std::pair<const uint8_t *, const uint8_t *>;
+  std::vector<std::vector<Span>> spans(numCommands);
+  std::vector<uint32_t> reads, writes;
+  for (size_t c = 0; c < numCommands; ++c) {
+    const fb::Command &cmd = *def.commands()->Get(c);
+    entry.isCollective_[c] = cmd.body_type() == fb::CommandBody::Collective;
+    commandBuffers(cmd, reads, writes);
+    reads.insert(reads.end(), writes.begin(), writes.end());
+    for (uint32_t b : reads) {
+      const uint8_t *at = static_cast<const uint8_t *>(memory_[b]);
+      spans[c].push_back({at, at + descs_[b].byteSize()});
+    }
+  }
+  auto touches = [&](size_t a, size_t b) {
+    for (const Span &x : spans[a])
+      for (const Span &y : spans[b])
+        if (x.first < y.second && y.first < x.second)
+          return true;
+    return false;
+  };
+  for (size_t c = 0; c < numCommands; ++c) {
+    if (!entry.isCollective_[c])
+      continue;
+    int64_t ordinal = static_cast<int64_t>(entry.collectives_.size());
+    entry.collectives_.push_back(static_cast<uint32_t>(c));
+    // Later collectives run after it on the same thread.
+    for (size_t later = c + 1; later < numCommands; ++later)
+      if (!entry.isCollective_[later] && touches(c, later)) {
+        entry.waitFor_[later] = std::max(entry.waitFor_[later], ordinal);
+        break;
+      }
+  }
 }
 
 StatusOr<std::unique_ptr<PreparedCommand>>
@@ -266,6 +461,46 @@ Session::prepareCopy(const fb::Copy &copy,
   profiles.push_back(std::move(profile));
   return std::unique_ptr<PreparedCommand>(new CopyCommand(
       *device_, memory_[copy.target()], memory_[copy.source()], bytes));
+}
+
+StatusOr<std::unique_ptr<PreparedCommand>>
+Session::prepareCollective(const fb::Collective &collective,
+                           std::vector<CommandProfile> &profiles,
+                           std::string &where) {
+  const char *kind = fb::EnumNameCollectiveKind(collective.kind());
+  where += std::string(" (") + kind + ")";
+  std::vector<TensorRef> operands, results;
+  CommandProfile profile;
+  profile.kernel = kind;
+  profile.kind = kind;
+  if (collective.operands())
+    for (uint32_t b : *collective.operands()) {
+      operands.push_back({&descs_[b], memory_[b]});
+      profile.bytes += descs_[b].byteSize();
+    }
+  if (collective.results())
+    for (uint32_t b : *collective.results()) {
+      results.push_back({&descs_[b], memory_[b]});
+      profile.bytes += descs_[b].byteSize();
+    }
+  Channel &channel =
+      *groups_.at({collective.axes()->begin(), collective.axes()->end()});
+  // A bucket is reduced in one block of device memory.
+  void *staging = nullptr;
+  size_t stagingBytes = 0;
+  if (collective.kind() == fb::CollectiveKind::all_reduce &&
+      operands.size() > 1) {
+    for (const TensorRef &t : operands)
+      stagingBytes += t.desc->byteSize();
+    StatusOr<void *> block = device_->allocate(stagingBytes);
+    if (!block.isOk())
+      return block.status().withContext(where);
+    staging = *block;
+  }
+  profiles.push_back(std::move(profile));
+  return std::unique_ptr<PreparedCommand>(
+      new CollectiveCommand(*device_, channel, collective, std::move(operands),
+                            std::move(results), staging, stagingBytes));
 }
 
 Status Session::initialize(uint64_t seed) {
@@ -370,13 +605,20 @@ Status Session::checkStatusWord(const Entry &entry, bool stateFollows) {
 }
 
 Status Session::run(Entry &entry) {
+  if (overlap_ && !entry.collectives_.empty())
+    return runOverlapped(entry);
   using Clock = std::chrono::steady_clock;
   Clock::time_point last = profiling_ ? Clock::now() : Clock::time_point();
   lastProblem_ = DataProblem::none;
   for (size_t c = 0; c < entry.commands_.size(); ++c) {
     if (c == entry.firstStateWrite_)
       MLC_RETURN_IF_ERROR(checkStatusWord(entry, /*stateFollows=*/true));
+    bool collective = entry.isCollective_[c];
+    Clock::time_point start = collective ? Clock::now() : Clock::time_point();
     Status s = runCatching(*entry.commands_[c]);
+    if (collective)
+      collectiveWaitSeconds_ +=
+          std::chrono::duration<double>(Clock::now() - start).count();
     if (!s.isOk())
       return s.withContext(entry.commandNames_[c]);
     if (profiling_) {
@@ -391,6 +633,71 @@ Status Session::run(Entry &entry) {
       last = now;
     }
   }
+  if (profiling_)
+    ++entry.profiledCalls_;
+  return checkStatusWord(entry, /*stateFollows=*/false);
+}
+
+Status Session::runOverlapped(Entry &entry) {
+  using Clock = std::chrono::steady_clock;
+  if (!commThread_)
+    commThread_ = std::make_unique<CommThread>();
+  lastProblem_ = DataProblem::none;
+  // Every way out waits for the collectives issued: the next call starts
+  // with none in flight, and every rank has made the same calls.
+  auto leave = [&](Status status) {
+    Status pending = commThread_->drain();
+    return status.isOk() ? pending : status;
+  };
+  Clock::time_point last = profiling_ ? Clock::now() : Clock::time_point();
+  // Blocks until collective `ordinal` is done; the time is the
+  // collective's in the profile.
+  auto waitFor = [&](int64_t ordinal, bool all) {
+    Clock::time_point start = Clock::now();
+    Status s = all ? commThread_->drain()
+                   : commThread_->wait(static_cast<uint64_t>(ordinal));
+    Clock::time_point now = Clock::now();
+    collectiveWaitSeconds_ +=
+        std::chrono::duration<double>(now - start).count();
+    if (profiling_) {
+      entry.profile_[entry.collectives_[ordinal]].seconds +=
+          std::chrono::duration<double>(now - last).count();
+      last = now;
+    }
+    return s;
+  };
+  int64_t issued = 0, done = -1;
+  for (size_t c = 0; c < entry.commands_.size(); ++c) {
+    if (entry.waitFor_[c] > done) {
+      done = entry.waitFor_[c];
+      Status s = waitFor(done, /*all=*/false);
+      if (!s.isOk())
+        return leave(s);
+    }
+    if (c == entry.firstStateWrite_) {
+      Status s = checkStatusWord(entry, /*stateFollows=*/true);
+      if (!s.isOk())
+        return leave(s);
+    }
+    if (entry.isCollective_[c]) {
+      PreparedCommand *command = entry.commands_[c].get();
+      const std::string &name = entry.commandNames_[c];
+      commThread_->issue(
+          [command, &name] { return runCatching(*command).withContext(name); });
+      ++issued;
+    } else {
+      Status s = runCatching(*entry.commands_[c]);
+      if (!s.isOk())
+        return leave(s.withContext(entry.commandNames_[c]));
+    }
+    if (profiling_) {
+      Clock::time_point now = Clock::now();
+      entry.profile_[c].seconds +=
+          std::chrono::duration<double>(now - last).count();
+      last = now;
+    }
+  }
+  MLC_RETURN_IF_ERROR(waitFor(issued - 1, /*all=*/true));
   if (profiling_)
     ++entry.profiledCalls_;
   return checkStatusWord(entry, /*stateFollows=*/false);

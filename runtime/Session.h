@@ -2,6 +2,8 @@
 #ifndef MLC_RUNTIME_SESSION_H
 #define MLC_RUNTIME_SESSION_H
 
+#include "runtime/Channel.h"
+#include "runtime/CommThread.h"
 #include "runtime/Device.h"
 #include "runtime/Executable.h"
 
@@ -49,6 +51,12 @@ public:
   const std::vector<BoundBuffer> &outputs() const { return outputs_; }
   /// Leading dimension of the inputs (samples per call); 0 without inputs.
   uint64_t batchSize() const { return batchSize_; }
+  /// The ranks the batch is split over (its mesh axes' sizes multiplied;
+  /// 1 when every rank reads the whole batch), and this rank's block: its
+  /// inputs are rows [batchShard() * B, (batchShard() + 1) * B) of a global
+  /// batch of batchShards() * B rows (B = batchSize()).
+  uint64_t batchShards() const { return batchShards_; }
+  uint64_t batchShard() const { return batchShard_; }
   uint64_t flops() const { return flops_; }
   /// Prefill and decode: the tokens the KV caches hold; 0 when unknown.
   uint64_t context() const { return context_; }
@@ -65,6 +73,10 @@ public:
   const std::vector<CommandProfile> &profile() const { return profile_; }
   /// Calls made while profiling was on.
   uint64_t profiledCalls() const { return profiledCalls_; }
+  /// For each command, the last collective (counting the entry point's
+  /// collectives from 0) that must be complete before it runs when
+  /// collectives overlap, or -1.
+  const std::vector<int64_t> &collectiveWaits() const { return waitFor_; }
 
 private:
   friend class Session;
@@ -72,6 +84,16 @@ private:
   std::vector<BoundBuffer> inputs_, outputs_;
   std::vector<std::unique_ptr<PreparedCommand>> commands_;
   std::vector<std::string> commandNames_;
+  /// The commands that are collectives, in order; for each command, the
+  /// last of them (an index into collectives_) that must be complete
+  /// before it runs when collectives overlap the commands after them
+  /// (Session::setOverlap), or -1. A command waits for a collective whose
+  /// bytes it reads or writes (a result it reads, an operand's bytes the
+  /// memory plan gives it); the thread runs them in order, so waiting for
+  /// one waits for those before it.
+  std::vector<uint32_t> collectives_;
+  std::vector<bool> isCollective_;
+  std::vector<int64_t> waitFor_;
   /// Each command's operand shapes, to place a problem's index.
   std::vector<std::vector<std::vector<int64_t>>> operandShapes_;
   /// The first command that writes state (a parameter, optimizer state,
@@ -80,18 +102,24 @@ private:
   std::vector<CommandProfile> profile_;
   uint64_t profiledCalls_ = 0;
   uint64_t batchSize_ = 0, flops_ = 0, microBatches_ = 0, context_ = 0;
+  uint64_t batchShards_ = 1, batchShard_ = 0;
   fb::EntryKind kind_ = fb::EntryKind::other;
 };
 
 class Session {
 public:
-  /// Allocates the arenas of program `rank` on `device` (one block each;
-  /// buffers are slices of them), copies constants
-  /// and checks every command of every entry point against the device, so
-  /// that nothing fails half-way through a step for a reason known now.
+  /// Allocates the arenas of the program of `rank` on `device` (one block
+  /// each; buffers are slices of them), copies constants and checks every
+  /// command of every entry point against the device, so that nothing
+  /// fails half-way through a step for a reason known now. Collectives run
+  /// on groups split from `world`, a channel of every rank of the mesh
+  /// (rank() == `rank`, size() == the mesh's ranks), which must outlive the
+  /// session; every rank creates its session in the same order, since
+  /// splitting is collective. Without one, a one-rank executable gets a
+  /// loopback channel and a larger mesh is an error.
   static StatusOr<std::unique_ptr<Session>>
   create(std::shared_ptr<const Executable> executable, size_t rank,
-         std::unique_ptr<Device> device);
+         std::unique_ptr<Device> device, Channel *world = nullptr);
   ~Session();
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
@@ -146,6 +174,17 @@ public:
   /// Times every command of later calls (Entry::profile); off by default,
   /// since reading the clock around each command costs a little.
   void setProfiling(bool on) { profiling_ = on; }
+  /// Whether collectives run on a communication thread while the device
+  /// runs the commands after them (on by default). A command waits only
+  /// for the collectives whose bytes it touches, so results are those of
+  /// running in order; off, each collective blocks where it stands.
+  void setOverlap(bool on) { overlap_ = on; }
+  bool overlap() const { return overlap_; }
+  /// Seconds run() spent blocked on collectives: running them itself
+  /// without overlap, waiting for the communication thread with it. This
+  /// is what communication adds to a step; the channel's counters also
+  /// hold the time the thread spent while the device computed.
+  double collectiveWaitSeconds() const { return collectiveWaitSeconds_; }
 
 private:
   Session() = default;
@@ -159,6 +198,13 @@ private:
   StatusOr<std::unique_ptr<PreparedCommand>>
   prepareCopy(const fb::Copy &copy, std::vector<CommandProfile> &profiles,
               std::string &where);
+  /// Binds a collective to its buffers and to the channel of its group.
+  StatusOr<std::unique_ptr<PreparedCommand>>
+  prepareCollective(const fb::Collective &collective,
+                    std::vector<CommandProfile> &profiles, std::string &where);
+  /// Splits the world into the groups the executable's collectives run
+  /// over (of every program, in one order on every rank).
+  Status createGroups(Channel &world);
   /// Fills constant `buffer` from the executable (splats expanded).
   Status writeConstant(uint32_t buffer);
 
@@ -173,14 +219,29 @@ private:
   std::vector<void *> memory_;
   std::map<std::string, uint32_t> byName_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
+  /// The rank this session runs, and a channel per set of mesh axes its
+  /// collectives run over.
+  size_t rank_ = 0;
+  std::unique_ptr<Channel> loopback_;
+  std::map<std::vector<uint32_t>, std::unique_ptr<Channel>> groups_;
   /// The device's status word (runtime/DataStatus.h), in its memory.
   StatusWord *statusWord_ = nullptr;
   DataProblem lastProblem_ = DataProblem::none;
   bool profiling_ = false;
+  bool overlap_ = true;
+  double collectiveWaitSeconds_ = 0;
+  /// Runs collectives when they overlap; started by the first run that
+  /// has any. Stopped first on destruction (it uses the channels).
+  std::unique_ptr<CommThread> commThread_;
 
   /// Reads the status word; an error naming the problem and its command
   /// when a kernel recorded one (and clears it).
   Status checkStatusWord(const Entry &entry, bool stateFollows);
+  /// Finds, for each collective of `entry`, the first later command that
+  /// touches its bytes (Entry::waitFor_).
+  void planCollectiveWaits(Entry &entry, const fb::EntryPoint &def);
+  /// run() with collectives on the communication thread.
+  Status runOverlapped(Entry &entry);
 };
 
 } // namespace mlc::rt

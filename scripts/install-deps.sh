@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything mlc needs to build and test on Debian 12 (bookworm):
-# LLVM/MLIR 22, FlatBuffers, OpenBLAS, the build tools, and the Python
+# LLVM/MLIR 22, FlatBuffers, OpenBLAS, OpenMPI, the build tools, and the Python
 # references (NumPy, PyTorch, scikit-learn) the tests compare against.
 set -euo pipefail
 
@@ -9,6 +9,8 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libzstd-dev
   # runtime and executable format
   flatbuffers-compiler libflatbuffers-dev libopenblas-dev nlohmann-json3-dev
+  # communicators between ranks (mpirun)
+  libopenmpi-dev openmpi-bin
   # build
   cmake ninja-build ccache g++ git
   # tests: GoogleTest, libFuzzer (clang), references

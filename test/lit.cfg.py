@@ -27,6 +27,13 @@ for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "HOME"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
+# Ranks on this machine: mpirun with the flags the build chose, launching
+# without ssh (lit's environment is small).
+if config.mpirun:
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpirun", config.mpirun))
+    config.environment["OMPI_MCA_plm_rsh_agent"] = ""
+
 config.substitutions.append(("%mlc_src", config.mlc_src_root))
 config.substitutions.append(("%mlc_bin", config.mlc_tools_dir))
 config.substitutions.append(("%python", config.python_executable))

@@ -15,6 +15,13 @@ mkdir -p "$work/seeds" "$work/corpus"
 # A tiny GPT-2: workspace reuse across entry points, KV caches in place.
 "$bin/mlc" gen gpt2 --layers 1 --heads 2 --dim 8 --vocab 16 --context 8 --batch 2 --seq 8 --prefill 4 -o "$work/gpt2.mlir"
 "$bin/mlc" compile "$work/gpt2.mlir" --train adamw -o "$work/seeds/gpt2.mlcx"
+# Data parallelism: collective commands, one program for both ranks; the
+# same file with a mesh of one rank runs its collectives on the loopback
+# (compiled without fusion: mlcx-mutate's round trip through the object API
+# drops empty vectors, and a scalar fused loop needs its empty shape).
+"$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam --mesh dp=2 --bucket-mb 0.01 -o "$work/seeds/digits_dp2.mlcx"
+"$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam --mesh dp=2 --bucket-mb 0.01 --no-fuse -o "$work/dp2_unfused.mlcx"
+"$bin/mlcx-mutate" "$work/dp2_unfused.mlcx" "$work/seeds/digits_dp1.mlcx" mesh:0:size=1 rank_programs=none
 # Crafted layouts the loader must refuse: live activations sharing bytes,
 # a misaligned slice, a slice past its arena. Compiled op by op, so that
 # the buffers named are single ops' results.

@@ -155,3 +155,15 @@ func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> (tensor<f32>, tensor<
   %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
   return %0, %w : tensor<f32>, tensor<4xf32>
 }
+
+// -----
+
+// The maximum over ranks has no gradient.
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @forward(%w: tensor<4xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %0 = mlc.reduce_sum %w axes = [0] : (tensor<4xf32>) -> tensor<f32>
+  // expected-error @+1 {{'mlc.all_reduce' op has no gradient: the adjoint of a max over ranks would go to the rank that holds it, which no rank knows}}
+  %1 = mlc.all_reduce max over ["dp"] %0 : tensor<f32>
+  return %1 : tensor<f32>
+}
+}

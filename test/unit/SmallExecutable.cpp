@@ -9,6 +9,38 @@
 
 namespace mlc::rt::fixtures {
 
+namespace {
+
+/// Appends an f32 buffer of `shape` and `role` to `program` (parameters
+/// start as ones).
+void addBuffer(fb::ProgramT &program, const std::string &name,
+               std::vector<int64_t> shape, fb::BufferRole role) {
+  auto b = std::make_unique<fb::BufferT>();
+  b->name = name;
+  b->dtype = fb::DType::f32;
+  b->shape = shape;
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  b->byte_size = static_cast<uint64_t>(n) * 4;
+  b->role = role;
+  if (role == fb::BufferRole::parameter) {
+    b->init = std::make_unique<fb::InitSpecT>();
+    b->init->kind = fb::InitKind::ones;
+  }
+  program.buffers.push_back(std::move(b));
+}
+
+std::unique_ptr<fb::BindingT> binding(const std::string &name,
+                                      uint32_t buffer) {
+  auto b = std::make_unique<fb::BindingT>();
+  b->name = name;
+  b->buffer = buffer;
+  return b;
+}
+
+} // namespace
+
 fb::ExecutableT smallExecutable() {
   fb::ExecutableT exe;
   exe.format_version = fb::kFormatVersion;
@@ -18,20 +50,7 @@ fb::ExecutableT smallExecutable() {
   program->target = "cpu";
   auto buffer = [&](const std::string &name, std::vector<int64_t> shape,
                     fb::BufferRole role) {
-    auto b = std::make_unique<fb::BufferT>();
-    b->name = name;
-    b->dtype = fb::DType::f32;
-    b->shape = shape;
-    int64_t n = 1;
-    for (int64_t d : shape)
-      n *= d;
-    b->byte_size = static_cast<uint64_t>(n) * 4;
-    b->role = role;
-    if (role == fb::BufferRole::parameter) {
-      b->init = std::make_unique<fb::InitSpecT>();
-      b->init->kind = fb::InitKind::ones;
-    }
-    program->buffers.push_back(std::move(b));
+    addBuffer(*program, name, shape, role);
   };
   buffer("x", {2, 3}, fb::BufferRole::input);
   buffer("w", {3, 4}, fb::BufferRole::parameter);
@@ -56,12 +75,7 @@ fb::ExecutableT smallExecutable() {
   auto entry = std::make_unique<fb::EntryPointT>();
   entry->name = "eval";
   entry->batch_size = 2;
-  auto bind = [](const std::string &name, uint32_t buffer) {
-    auto b = std::make_unique<fb::BindingT>();
-    b->name = name;
-    b->buffer = buffer;
-    return b;
-  };
+  auto bind = binding;
   entry->inputs.push_back(bind("x", 0));
   entry->outputs.push_back(bind("out", 2));
   entry->outputs.push_back(bind("sum", 4));
@@ -80,6 +94,72 @@ fb::ExecutableT smallExecutable() {
   program->entry_points.push_back(std::move(entry));
   exe.programs.push_back(std::move(program));
   exe.metadata = std::make_unique<fb::MetadataT>();
+  return exe;
+}
+
+fb::ExecutableT bucketExecutable(uint32_t ranks) {
+  fb::ExecutableT exe;
+  exe.format_version = fb::kFormatVersion;
+  exe.mesh = std::make_unique<fb::MeshT>();
+  auto axis = std::make_unique<fb::MeshAxisT>();
+  axis->name = "dp";
+  axis->size = ranks;
+  exe.mesh->axes.push_back(std::move(axis));
+  auto program = std::make_unique<fb::ProgramT>();
+  program->target = "cpu";
+  auto buffer = [&](const std::string &name, std::vector<int64_t> shape,
+                    fb::BufferRole role) {
+    addBuffer(*program, name, shape, role);
+  };
+  buffer("x", {2, 3}, fb::BufferRole::input);
+  buffer("y", {2, 2}, fb::BufferRole::input);
+  buffer("gx", {2, 3}, fb::BufferRole::output);
+  buffer("gy", {2, 2}, fb::BufferRole::output);
+  buffer("c", {}, fb::BufferRole::constant);
+  program->buffers[4]->data = {0, 0, 128, 63}; // 1.0f
+  auto entry = std::make_unique<fb::EntryPointT>();
+  entry->name = "eval";
+  entry->batch_size = 2;
+  auto bind = binding;
+  entry->inputs.push_back(bind("x", 0));
+  entry->inputs.push_back(bind("y", 1));
+  entry->outputs.push_back(bind("gx", 2));
+  entry->outputs.push_back(bind("gy", 3));
+  fb::CollectiveT c;
+  c.kind = fb::CollectiveKind::all_reduce;
+  c.reduction = fb::Reduction::mean;
+  c.operands = {0, 1};
+  c.results = {2, 3};
+  c.axes = {0};
+  auto command = std::make_unique<fb::CommandT>();
+  command->body.Set(std::move(c));
+  entry->commands.push_back(std::move(command));
+  program->entry_points.push_back(std::move(entry));
+  exe.programs.push_back(std::move(program));
+  if (ranks > 1)
+    exe.rank_programs.assign(ranks, 0);
+  exe.metadata = std::make_unique<fb::MetadataT>();
+  return exe;
+}
+
+fb::ExecutableT overlapExecutable() {
+  fb::ExecutableT exe = bucketExecutable(1);
+  fb::ProgramT &program = *exe.programs[0];
+  addBuffer(program, "z", {2, 2}, fb::BufferRole::input);
+  addBuffer(program, "w", {2, 2}, fb::BufferRole::output);
+  addBuffer(program, "t", {2, 3}, fb::BufferRole::output);
+  fb::EntryPointT &entry = *program.entry_points[0];
+  entry.inputs.push_back(binding("z", 5));
+  entry.outputs.push_back(binding("w", 6));
+  entry.outputs.push_back(binding("t", 7));
+  for (auto [source, target] : {std::pair<uint32_t, uint32_t>{5, 6}, {2, 7}}) {
+    fb::CopyT copy;
+    copy.source = source;
+    copy.target = target;
+    auto command = std::make_unique<fb::CommandT>();
+    command->body.Set(std::move(copy));
+    entry.commands.push_back(std::move(command));
+  }
   return exe;
 }
 
@@ -135,7 +215,8 @@ std::vector<uint8_t> pack(const fb::ExecutableT &exe) {
   return serialize(*copy);
 }
 
-StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes) {
+StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes,
+                                              Channel *world, size_t rank) {
   auto exe = Executable::loadBytes(std::move(bytes), "test.mlcx");
   if (!exe.isOk())
     return exe.status();
@@ -145,7 +226,18 @@ StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes) {
   if (!device.isOk())
     return device.status();
   std::shared_ptr<const Executable> shared(std::move(exe).value());
-  return Session::create(shared, 0, std::move(device).value());
+  return Session::create(shared, rank, std::move(device).value(), world);
+}
+
+std::string loadError(const fb::ExecutableT &exe) {
+  auto loaded = Executable::loadBytes(pack(exe), "test.mlcx");
+  return loaded.isOk() ? "" : loaded.status().message();
+}
+
+void expectRefused(const fb::ExecutableT &exe, const std::string &expected) {
+  std::string e = loadError(exe);
+  EXPECT_NE(e.find(expected), std::string::npos)
+      << "expected: " << expected << "\ngot: " << e;
 }
 
 std::string tempPath(const std::string &name) {

@@ -15,6 +15,18 @@ namespace mlc::rt::fixtures {
 /// constant c[4] added to it -> u (output "sum"), in one entry point "eval".
 fb::ExecutableT smallExecutable();
 
+/// A mesh dp=`ranks` whose one program (every rank runs it) has inputs
+/// x [2,3], y [2,2], outputs gx, gy of the same types (buffers 0-3), a
+/// scalar constant c (4) and an entry point "eval" whose one command is an
+/// all_reduce (mean over dp) of the bucket x, y into gx, gy.
+fb::ExecutableT bucketExecutable(uint32_t ranks);
+
+/// bucketExecutable(1) with an input z [2,2] (5) and outputs w [2,2] (6)
+/// and t [2,3] (7), and after the all_reduce two copies: z to w, which
+/// touches nothing of the collective's, then gx to t, which reads its
+/// result.
+fb::ExecutableT overlapExecutable();
+
 /// The bytes of `exe` as an .mlcx file. A program without arenas gets each
 /// buffer a slice of its own first (giveOwnSlices), as the exporter lays
 /// out a module without a memory plan.
@@ -27,8 +39,17 @@ void giveOwnSlices(fb::ProgramT &program);
 /// Command `command` of entry point `entry` of program 0, a dispatch.
 fb::DispatchT &dispatch(fb::ExecutableT &exe, size_t entry, size_t command);
 
-/// Loads `bytes` (origin "test.mlcx") and creates a one-thread CPU session.
-StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes);
+/// Loads `bytes` (origin "test.mlcx") and creates a one-thread CPU session
+/// of `rank` on `world` (none: a loopback channel).
+StatusOr<std::unique_ptr<Session>> sessionFor(std::vector<uint8_t> bytes,
+                                              Channel *world = nullptr,
+                                              size_t rank = 0);
+
+/// Why loading `exe` (packed, origin "test.mlcx") fails; "" if it loads.
+std::string loadError(const fb::ExecutableT &exe);
+
+/// Expects loading `exe` to fail with a message containing `expected`.
+void expectRefused(const fb::ExecutableT &exe, const std::string &expected);
 
 /// A path in the test temporary folder, unique to this process.
 std::string tempPath(const std::string &name);

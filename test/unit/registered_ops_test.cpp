@@ -1,6 +1,7 @@
 // Every registered mlc op declares what the compiler needs of it: a gradient
 // rule or a reason to have none, a cost model, a cpu kernel (unless it is
-// structural or rewritten away before export), and, if it is Elementwise, a
+// structural, a collective or rewritten away before export), and, if it is
+// Elementwise, a
 // place in the cpu target's fused loops. An op added without one of them
 // fails here, naming the op and what it lacks. The cost model is then
 // checked on ops of known shapes against hand-counted FLOPs, and einsum's
@@ -58,12 +59,14 @@ std::vector<std::string> missingConcerns(RegisteredOperationName name,
   if (!name.hasInterface<CostOpInterface>())
     missing.push_back("no cost model (CostOpInterface: CostPerElement, or "
                       "Cost with a getFlops in ir/Cost.cpp)");
-  // The exporter stores constants as buffers; no kernel computes them.
+  // The exporter stores constants as buffers and writes collectives as
+  // commands of their own; no kernel computes either.
   bool structural = name.hasTrait<mlir::OpTrait::ConstantLike>() ||
-                    name.hasTrait<trait::LoweredBeforeExport>();
+                    name.hasTrait<trait::LoweredBeforeExport>() ||
+                    name.hasTrait<trait::Collective>();
   if (!structural && !cpu.hasKernel(name))
     missing.push_back("no cpu kernel (backends/cpu/CpuTarget.cpp), and it is "
-                      "not LoweredBeforeExport");
+                      "neither LoweredBeforeExport nor a Collective");
   if (structural && cpu.hasKernel(name))
     missing.push_back("a cpu kernel although no target ever sees it");
   if (name.hasTrait<trait::Elementwise>())

@@ -21,8 +21,17 @@
 //   mlcx-mutate IN OUT entry:ENTRY:commands=none
 //   mlcx-mutate IN OUT entry:ENTRY:outputs=none
 //   mlcx-mutate IN OUT entry:ENTRY:output:J=N
+//   mlcx-mutate IN OUT entry:ENTRY:batch_axes=0,1 (or none)
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:axes=0,1   (a collective's; none)
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:reduction=NAME|N
+//   mlcx-mutate IN OUT command:ENTRY:INDEX:collective=KIND|N
+//   mlcx-mutate IN OUT mesh:A:size=N  mesh:A:name=TEXT
+//   mlcx-mutate IN OUT rank_programs=0,1 (or none)
 //   mlcx-mutate IN OUT kernel:NAME:layout=row|column  (a reduction region's)
 //   mlcx-mutate IN OUT kernel:NAME:axes=0,1
+//
+// Operands and results of commands are those of a dispatch or a
+// collective.
 //
 // A buffer B is named, or `role=ROLE` for the first buffer of that role; a
 // buffer index N may be written `@NAME`.
@@ -96,17 +105,50 @@ fb::EntryPointT &entryNamed(fb::ProgramT &p, const std::string &entry) {
   die("no entry point '" + entry + "'");
 }
 
-/// A dispatch command (copies have no operand or kernel to change).
-fb::DispatchT &command(fb::ProgramT &p, const std::string &entry,
-                       size_t index) {
+fb::CommandT &commandAt(fb::ProgramT &p, const std::string &entry,
+                        size_t index) {
   fb::EntryPointT &e = entryNamed(p, entry);
   if (index >= e.commands.size())
     die("entry '" + entry + "' has no command " + std::to_string(index));
-  fb::DispatchT *dispatch = e.commands[index]->body.AsDispatch();
+  return *e.commands[index];
+}
+
+/// A dispatch command (copies have no operand or kernel to change).
+fb::DispatchT &command(fb::ProgramT &p, const std::string &entry,
+                       size_t index) {
+  fb::DispatchT *dispatch = commandAt(p, entry, index).body.AsDispatch();
   if (!dispatch)
     die("command " + std::to_string(index) + " of '" + entry +
         "' is not a dispatch");
   return *dispatch;
+}
+
+fb::CollectiveT &collective(fb::ProgramT &p, const std::string &entry,
+                            size_t index) {
+  fb::CollectiveT *c = commandAt(p, entry, index).body.AsCollective();
+  if (!c)
+    die("command " + std::to_string(index) + " of '" + entry +
+        "' is not a collective");
+  return *c;
+}
+
+/// The operands or results of a dispatch or a collective.
+std::vector<uint32_t> &commandBuffers(fb::ProgramT &p, const std::string &entry,
+                                      size_t index, bool operands) {
+  fb::CommandT &c = commandAt(p, entry, index);
+  if (fb::CollectiveT *col = c.body.AsCollective())
+    return operands ? col->operands : col->results;
+  fb::DispatchT &d = command(p, entry, index);
+  return operands ? d.operands : d.results;
+}
+
+/// "0,1" as indices; "none" is empty.
+std::vector<uint32_t> indexList(const std::string &value) {
+  std::vector<uint32_t> list;
+  if (value != "none")
+    for (const std::string &part : split(value, ','))
+      list.push_back(static_cast<uint32_t>(std::stoul(part)));
+  return list;
 }
 
 std::string fromHex(const std::string &hex) {
@@ -205,12 +247,40 @@ void apply(fb::ExecutableT &exe, const std::string &mutation) {
     program.arenas[a]->size = std::stoull(value);
   } else if (path.size() == 5 && path[0] == "command" &&
              (path[3] == "operand" || path[3] == "result")) {
-    fb::DispatchT &c = command(program, path[1], std::stoul(path[2]));
-    auto &list = path[3] == "operand" ? c.operands : c.results;
+    auto &list = commandBuffers(program, path[1], std::stoul(path[2]),
+                                path[3] == "operand");
     size_t j = std::stoul(path[4]);
     if (j >= list.size())
       die("command has no " + path[3] + " " + path[4]);
     list[j] = bufferIndex(program, value);
+  } else if (path.size() == 4 && path[0] == "command" && path[3] == "axes") {
+    collective(program, path[1], std::stoul(path[2])).axes = indexList(value);
+  } else if (path.size() == 4 && path[0] == "command" &&
+             path[3] == "reduction") {
+    collective(program, path[1], std::stoul(path[2])).reduction =
+        enumValue<fb::Reduction>(value, fb::EnumNamesReduction(),
+                                 static_cast<int>(fb::Reduction::MAX));
+  } else if (path.size() == 4 && path[0] == "command" &&
+             path[3] == "collective") {
+    collective(program, path[1], std::stoul(path[2])).kind =
+        enumValue<fb::CollectiveKind>(
+            value, fb::EnumNamesCollectiveKind(),
+            static_cast<int>(fb::CollectiveKind::MAX));
+  } else if (path.size() == 3 && path[0] == "entry" &&
+             path[2] == "batch_axes") {
+    entryNamed(program, path[1]).batch_axes = indexList(value);
+  } else if (path.size() == 3 && path[0] == "mesh") {
+    size_t a = std::stoul(path[1]);
+    if (!exe.mesh || a >= exe.mesh->axes.size())
+      die("no mesh axis " + path[1]);
+    if (path[2] == "size")
+      exe.mesh->axes[a]->size = static_cast<uint32_t>(std::stoul(value));
+    else if (path[2] == "name")
+      exe.mesh->axes[a]->name = value;
+    else
+      die("unknown mesh field '" + path[2] + "'");
+  } else if (path.size() == 1 && path[0] == "rank_programs") {
+    exe.rank_programs = indexList(value);
   } else if (path.size() == 3 && path[0] == "kernel") {
     mutateReduction(reduction(program, path[1]), path[2], value);
   } else if (path.size() == 4 && path[0] == "command" && path[3] == "kernel") {

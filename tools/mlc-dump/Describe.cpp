@@ -263,9 +263,66 @@ std::string dispatchFlag(const fb::Dispatch &dispatch,
   return "";
 }
 
-/// A dispatch or a copy (the loader admits no other command).
+/// The names of mesh axes given by index ("dp").
+Json axisNames(const flatbuffers::Vector<uint32_t> *axes,
+               const fb::Executable &exe) {
+  Json names = Json::array();
+  if (axes)
+    for (uint32_t a : *axes)
+      names.push_back(str(exe.mesh()->axes()->Get(a)->name()));
+  return names;
+}
+
+/// A collective's kind, group and reduction, for the "collective" key.
+Json describeCollective(const fb::Collective &c, const fb::Executable &exe) {
+  uint64_t group = 1;
+  for (uint32_t a : *c.axes())
+    group *= exe.mesh()->axes()->Get(a)->size();
+  bool reduces = c.kind() == fb::CollectiveKind::all_reduce ||
+                 c.kind() == fb::CollectiveKind::reduce_scatter;
+  bool pointToPoint = c.kind() == fb::CollectiveKind::send ||
+                      c.kind() == fb::CollectiveKind::recv;
+  return {
+      {"kind", enumName(c.kind(), fb::EnumNameCollectiveKind)},
+      {"reduction",
+       reduces ? Json(enumName(c.reduction(), fb::EnumNameReduction)) : Json()},
+      {"axes", axisNames(c.axes(), exe)},
+      {"group_size", group},
+      {"root",
+       c.kind() == fb::CollectiveKind::broadcast ? Json(c.root()) : Json()},
+      {"peer", pointToPoint ? Json(c.peer()) : Json()}};
+}
+
+/// "mean over dp (2 ranks), 3 buffers in one call, 4096 bytes".
+std::string collectiveNote(const fb::Collective &c, const Json &collective,
+                           const fb::Program &program) {
+  std::string over;
+  for (const Json &a : collective["axes"])
+    over += (over.empty() ? "" : "x") + a.get<std::string>();
+  std::string note =
+      collective["reduction"].is_null()
+          ? "over "
+          : collective["reduction"].get<std::string>() + " over ";
+  note += over + " (" + collective["group_size"].dump() + " ranks)";
+  if (!collective["root"].is_null())
+    note += ", root " + collective["root"].dump();
+  if (!collective["peer"].is_null())
+    note += ", peer " + collective["peer"].dump();
+  const auto *buffers =
+      c.operands() && c.operands()->size() ? c.operands() : c.results();
+  uint64_t bytes = 0;
+  for (uint32_t b : *buffers)
+    bytes += program.buffers()->Get(b)->byte_size();
+  if (buffers->size() > 1)
+    note += ", " + std::to_string(buffers->size()) + " buffers in one call";
+  return note + ", " + std::to_string(bytes) + " bytes";
+}
+
+/// A dispatch, a copy or a collective (the loader admits no other
+/// command). Every command has the same keys; "collective" is null but
+/// for collectives.
 Json describeCommand(uint32_t index, const fb::Command &command,
-                     const fb::Program &program) {
+                     const fb::Program &program, const fb::Executable &exe) {
   if (const fb::Copy *copy = command.body_as_Copy())
     return {{"index", index},
             {"type", "copy"},
@@ -274,7 +331,21 @@ Json describeCommand(uint32_t index, const fb::Command &command,
             {"operands", Json::array({copy->source()})},
             {"results", Json::array({copy->target()})},
             {"flag", kCopy},
-            {"note", copyNote(*copy, program)}};
+            {"note", copyNote(*copy, program)},
+            {"collective", nullptr}};
+  if (const fb::Collective *c = command.body_as_Collective()) {
+    Json collective = describeCollective(*c, exe);
+    std::string note = collectiveNote(*c, collective, program);
+    return {{"index", index},
+            {"type", "collective"},
+            {"kernel", nullptr},
+            {"kernel_name", nullptr},
+            {"operands", list(c->operands())},
+            {"results", list(c->results())},
+            {"flag", ""},
+            {"note", std::move(note)},
+            {"collective", std::move(collective)}};
+  }
   const fb::Dispatch &dispatch = *command.body_as_Dispatch();
   const fb::Kernel &kernel = *program.kernels()->Get(dispatch.kernel());
   return {{"index", index},
@@ -284,7 +355,8 @@ Json describeCommand(uint32_t index, const fb::Command &command,
           {"operands", list(dispatch.operands())},
           {"results", list(dispatch.results())},
           {"flag", dispatchFlag(dispatch, program)},
-          {"note", ""}};
+          {"note", ""},
+          {"collective", nullptr}};
 }
 
 Json describeBindings(
@@ -300,14 +372,15 @@ Json describeBindings(
   return out;
 }
 
-Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
+Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program,
+                   const fb::Executable &exe) {
   Json commands = Json::array();
   uint64_t inPlace = 0, copies = 0, workspace = 0;
   std::vector<uint32_t> reads, writes;
   if (entry.commands())
     for (uint32_t c = 0; c < entry.commands()->size(); ++c) {
       const fb::Command &cmd = *entry.commands()->Get(c);
-      Json command = describeCommand(c, cmd, program);
+      Json command = describeCommand(c, cmd, program, exe);
       // Updates, not commands: a fused optimizer region computes a
       // parameter and its moments in place in one dispatch.
       if (const fb::Dispatch *dispatch = cmd.body_as_Dispatch();
@@ -328,6 +401,7 @@ Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
   return {{"name", str(entry.name())},
           {"kind", enumName(entry.kind(), fb::EnumNameEntryKind)},
           {"batch_size", entry.batch_size()},
+          {"batch_axes", axisNames(entry.batch_axes(), exe)},
           {"flops", entry.flops()},
           {"context", entry.context()},
           {"inputs", describeBindings(entry.inputs())},
@@ -338,7 +412,8 @@ Json describeEntry(const fb::EntryPoint &entry, const fb::Program &program) {
           {"commands", std::move(commands)}};
 }
 
-Json describeProgram(const fb::Program &program) {
+Json describeProgram(const fb::Program &program, const fb::Executable &exe,
+                     Json ranks) {
   Json buffers = Json::array(), kernels = Json::array(),
        entries = Json::array();
   for (uint32_t i = 0; i < program.buffers()->size(); ++i)
@@ -347,8 +422,9 @@ Json describeProgram(const fb::Program &program) {
     for (uint32_t k = 0; k < program.kernels()->size(); ++k)
       kernels.push_back(describeKernel(k, *program.kernels()->Get(k)));
   for (const fb::EntryPoint *entry : *program.entry_points())
-    entries.push_back(describeEntry(*entry, program));
+    entries.push_back(describeEntry(*entry, program, exe));
   return {{"rank", program.rank()},
+          {"ranks", std::move(ranks)},
           {"target", str(program.target())},
           {"buffers", std::move(buffers)},
           {"totals", describeTotals(program)},
@@ -357,12 +433,18 @@ Json describeProgram(const fb::Program &program) {
           {"entry_points", std::move(entries)}};
 }
 
-Json describeMesh(const fb::Executable &exe) {
+Json describeMesh(const rt::Executable &exe) {
   Json axes = Json::array();
-  if (exe.mesh() && exe.mesh()->axes())
-    for (const fb::MeshAxis *axis : *exe.mesh()->axes())
+  const fb::Executable &root = exe.root();
+  if (root.mesh() && root.mesh()->axes())
+    for (const fb::MeshAxis *axis : *root.mesh()->axes())
       axes.push_back({{"name", str(axis->name())}, {"size", axis->size()}});
-  return {{"axes", std::move(axes)}, {"ranks", exe.programs()->size()}};
+  Json programOf = Json::array();
+  for (size_t r = 0; r < exe.numRanks(); ++r)
+    programOf.push_back(exe.programIndex(r));
+  return {{"axes", std::move(axes)},
+          {"ranks", exe.numRanks()},
+          {"rank_programs", std::move(programOf)}};
 }
 
 } // namespace
@@ -371,8 +453,13 @@ Json describe(const rt::Executable &exe, const std::string &file) {
   const fb::Executable &root = exe.root();
   const fb::Metadata *meta = root.metadata();
   Json programs = Json::array();
-  for (size_t r = 0; r < exe.numRanks(); ++r)
-    programs.push_back(describeProgram(exe.program(r)));
+  for (size_t p = 0; p < exe.numPrograms(); ++p) {
+    Json ranks = Json::array();
+    for (size_t r = 0; r < exe.numRanks(); ++r)
+      if (exe.programIndex(r) == p)
+        ranks.push_back(r);
+    programs.push_back(describeProgram(exe.programAt(p), root, ranks));
+  }
   return {{"file", file},
           {"format_version", root.format_version()},
           {"producer", meta ? str(meta->producer()) : ""},
@@ -381,7 +468,7 @@ Json describe(const rt::Executable &exe, const std::string &file) {
           {"flops_per_step", meta ? meta->flops_per_step() : 0},
           {"parameter_names",
            meta ? strings(meta->parameter_names()) : Json::array()},
-          {"mesh", describeMesh(root)},
+          {"mesh", describeMesh(exe)},
           {"programs", std::move(programs)}};
 }
 

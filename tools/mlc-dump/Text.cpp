@@ -305,7 +305,9 @@ std::string renderCommands(const Json &entry, const Json &program) {
     std::string note = printable(c["note"].get<std::string>());
     if (!note.empty())
       flow += "  (" + note + ")";
-    std::string kernel = c["kernel_name"].is_null()
+    std::string kernel = !c["collective"].is_null()
+                             ? c["collective"]["kind"].get<std::string>()
+                         : c["kernel_name"].is_null()
                              ? "-"
                              : printable(c["kernel_name"].get<std::string>());
     t.add({c["index"].dump(), kernel, c["flag"].get<std::string>(), flow});
@@ -313,11 +315,18 @@ std::string renderCommands(const Json &entry, const Json &program) {
   return t.render("    ");
 }
 
+/// " per rank, split over dp" when the batch is split over mesh axes.
+std::string splitText(const Json &axes) {
+  if (axes.empty())
+    return "";
+  return " per rank, split over " + joinStrings(axes, "x");
+}
+
 std::string renderEntry(const Json &entry, const Json &program) {
   std::string out =
       "  entry " + printable(entry["name"].get<std::string>()) + " (" +
       entry["kind"].get<std::string>() + "): batch " +
-      entry["batch_size"].dump() + ", " +
+      entry["batch_size"].dump() + splitText(entry["batch_axes"]) + ", " +
       (entry["context"].get<uint64_t>()
            ? "context " + entry["context"].dump() + ", "
            : std::string()) +
@@ -333,7 +342,12 @@ std::string renderEntry(const Json &entry, const Json &program) {
 }
 
 std::string renderProgram(const Json &program) {
-  std::string out = "rank " + program["rank"].dump() + " (target " +
+  std::vector<std::string> ranks;
+  for (const Json &r : program["ranks"])
+    ranks.push_back(r.dump());
+  std::string runBy =
+      ranks.size() == 1 ? "rank " + ranks[0] : "ranks " + join(ranks, ", ");
+  std::string out = runBy + " (target " +
                     printable(program["target"].get<std::string>()) + ")\n\n";
   out += renderBuffers(program) + "\n" + renderTotals(program) + "\n" +
          renderMemory(program) + "\n" + renderKernels(program);

@@ -3,6 +3,7 @@
 // is the one place that reports them; read it top to bottom.
 #include "Paths.h"
 #include "Progress.h"
+#include "Ranks.h"
 
 #include "runtime/Checkpoint.h"
 #include "runtime/Dataset.h"
@@ -90,6 +91,7 @@ tools::Args declareArgs() {
            "--generate: sample among the smallest set of most likely tokens "
            "whose probability reaches P, in (0, 1] (default 1: all)");
   a.flag("print-ids", "--generate: print token ids instead of text");
+  run::declareRankOptions(a);
   a.flag("help", "show this help");
   a.flag("version", "show the version");
   return a;
@@ -233,7 +235,9 @@ StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
   ScalarOutputs outputs(entry);
   std::vector<double> sums(outputs.values.size(), 0.0);
   std::optional<Dataset> data;
-  uint64_t batch = entry.batchSize(), batches = 1;
+  // A batch split over ranks is read whole by the ranks together: each
+  // loads its block of every global batch.
+  uint64_t batch = entry.batchSize() * entry.batchShards(), batches = 1;
   if (!entry.inputs().empty() || !path.empty()) {
     StatusOr<Dataset> opened =
         Dataset::open(path, entry, WindowLayout::Consecutive);
@@ -248,10 +252,10 @@ StatusOr<std::vector<double>> evaluate(Session &session, Entry &entry,
     if (maxBatches)
       batches = std::min(batches, maxBatches);
   }
-  std::vector<uint64_t> rows(batch);
+  std::vector<uint64_t> rows(entry.batchSize());
   for (uint64_t b = 0; b < batches; ++b) {
-    for (uint64_t i = 0; i < batch; ++i)
-      rows[i] = b * batch + i;
+    for (uint64_t i = 0; i < rows.size(); ++i)
+      rows[i] = b * batch + entry.batchShard() * entry.batchSize() + i;
     if (data)
       MLC_RETURN_IF_ERROR(data->load(session, rows));
     MLC_RETURN_IF_ERROR(session.run(entry));
@@ -309,8 +313,8 @@ struct RunConfig {
 
 class Runner {
 public:
-  Runner(const tools::Args &args, Session &session)
-      : args_(args), session_(session) {}
+  Runner(const tools::Args &args, Session &session, run::Ranks &ranks)
+      : args_(args), session_(session), ranks_(ranks) {}
 
   Status train(const RunConfig &cfg, uint64_t firstStep);
   /// Runs optimizer step `s` (0-based), leaving its scalar outputs in
@@ -329,6 +333,8 @@ public:
 private:
   const tools::Args &args_;
   Session &session_;
+  /// Rank 0 writes checkpoints and outputs; every rank runs every step.
+  run::Ranks &ranks_;
   /// The data order and training record, for checkpoints.
   std::map<std::string, std::string> checkpointMetadata_;
 };
@@ -350,13 +356,16 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
   if (metrics)
     MLC_RETURN_IF_ERROR(metrics->write(
         metricRecord("eval", step, ScalarOutputs(**eval), *means)));
-  if (args_.has("save-outputs"))
+  if (args_.has("save-outputs") && ranks_.speaks())
     MLC_RETURN_IF_ERROR(saveOutputs(session_, **eval, args_.get("save-outputs"),
                                     {{"mlc.step", std::to_string(step)}}));
   return Status::ok();
 }
 
 Status Runner::save(uint64_t step) {
+  // The ranks hold the same parameters and state: rank 0 writes them.
+  if (!ranks_.speaks())
+    return Status::ok();
   if (args_.has("save"))
     MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save"), step, true,
                                        checkpointMetadata_));
@@ -382,8 +391,12 @@ StatusOr<double> Runner::runStep(const StepEntries &entries, uint64_t s,
       call += " micro-batch " + std::to_string(k + 1) + "/" +
               std::to_string(entries.microBatches);
     if (data) {
-      const std::vector<uint64_t> &rows =
+      // The sampler picks the global batch; this rank loads its block.
+      const std::vector<uint64_t> &all =
           sampler->rowsForStep(s * entries.microBatches + k);
+      uint64_t b = entries.first->batchSize();
+      auto first = all.begin() + entries.first->batchShard() * b;
+      std::vector<uint64_t> rows(first, first + b);
       MLC_RETURN_IF_ERROR(data->load(session_, rows));
       call += " (batch " + data->describeBatch(rows) + ")";
     }
@@ -416,14 +429,16 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   const StepEntries &entries = *found;
   Entry &step = *entries.first;
   uint64_t microBatches = entries.microBatches;
-  TrainingRecord record{step.batchSize(), microBatches, optimizerOf(session_)};
+  // Rows per batch of all ranks together: a checkpoint resumes on any mesh
+  // that reads the same batches.
+  uint64_t batch = step.batchSize() * step.batchShards();
+  TrainingRecord record{batch, microBatches, optimizerOf(session_)};
   if (cfg.resumedRecord)
     MLC_RETURN_IF_ERROR(cfg.resumedRecord->checkResume(
         args_.get("resume"), session_.executable().origin(), record));
   checkpointMetadata_ = record.toMetadata();
   // A model without inputs (a parameter fit, a prior) trains on no data.
   std::optional<Dataset> data;
-  uint64_t batch = step.batchSize();
   if (!step.inputs().empty()) {
     StatusOr<Dataset> opened =
         Dataset::open(args_.get("data"), step, windowLayoutFor(cfg.sampling));
@@ -461,6 +476,9 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   ScalarOutputs outputs(step);
   if (entries.apply)
     outputs.add(*entries.apply);
+  // Every rank runs the same program on its block: the step's FLOPs are
+  // the program's times the ranks.
+  uint64_t stepFlops = entries.flops() * static_cast<uint64_t>(ranks_.size());
   std::string perStepText = std::to_string(perStep) + " samples";
   if (entries.apply)
     perStepText += " (" + std::to_string(microBatches) + " micro-batches of " +
@@ -472,13 +490,19 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                 static_cast<unsigned long long>(steps - firstStep),
                 perStepText.c_str(), data->path().c_str(),
                 data->describeSize().c_str(),
-                static_cast<double>(entries.flops()) / 1e6);
+                static_cast<double>(stepFlops) / 1e6);
   else
     std::printf("training %s: %llu steps (the model takes no inputs), %.3g "
                 "MFLOP/step\n",
                 session_.executable().origin().c_str(),
                 static_cast<unsigned long long>(steps - firstStep),
-                static_cast<double>(entries.flops()) / 1e6);
+                static_cast<double>(stepFlops) / 1e6);
+  if (ranks_.size() > 1)
+    std::printf("ranks: %d (%s), each reading %llu of the %llu samples of "
+                "a batch\n",
+                ranks_.size(), session_.executable().describeMesh().c_str(),
+                static_cast<unsigned long long>(step.batchSize()),
+                static_cast<unsigned long long>(batch));
   if (!record.optimizer.empty())
     std::printf("optimizer: %s\n", record.optimizer.c_str());
   std::string hidden = unreported(step);
@@ -562,10 +586,10 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                          formatDuration(stepSeconds);
       if (data)
         line += "  " + run::humanCount(samplesPerSecond) + unit;
-      if (entries.flops() > 0) {
+      if (stepFlops > 0) {
         char gflops[32];
         std::snprintf(gflops, sizeof gflops, "  %.3g GFLOP/s",
-                      static_cast<double>(entries.flops()) / stepSeconds / 1e9);
+                      static_cast<double>(stepFlops) / stepSeconds / 1e9);
         line += gflops;
       }
       progress.log(line);
@@ -616,6 +640,8 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                    total) +
                unit + " overall";
   std::printf("%s\n", summary.c_str());
+  MLC_RETURN_IF_ERROR(
+      run::reportCollectives(ranks_, session_.collectiveWaitSeconds()));
   MLC_RETURN_IF_ERROR(save(steps));
   return evalIfAsked(steps, "");
 }
@@ -742,8 +768,8 @@ StatusOr<std::vector<int64_t>> parseIds(const std::string &text) {
 
 /// --generate: the prompt through prefill once, then decode per new token.
 /// Text goes to stdout as it is generated (or the ids with --print-ids),
-/// the rate to stderr.
-Status generateText(const tools::Args &args, Session &session) {
+/// the rate to stderr (by the rank that `speaks`).
+Status generateText(const tools::Args &args, Session &session, bool speaks) {
   if (args.has("prompt") == args.has("prompt-ids"))
     return Status::error("--generate needs the prompt: --prompt TEXT or "
                          "--prompt-ids 1,2,3 (one of them)");
@@ -821,12 +847,13 @@ Status generateText(const tools::Args &args, Session &session) {
   if (!generated.isOk())
     return generated.status();
   MLC_RETURN_IF_ERROR(printing);
-  std::fprintf(
-      stderr,
-      "generated %zu tokens after a prompt of %zu in %s: %.1f "
-      "tokens/s\n",
-      generated->size(), prompt.size(), formatDuration(seconds).c_str(),
-      seconds > 0 ? static_cast<double>(generated->size()) / seconds : 0.0);
+  if (speaks) // every rank generates the same; rank 0 reports
+    std::fprintf(
+        stderr,
+        "generated %zu tokens after a prompt of %zu in %s: %.1f "
+        "tokens/s\n",
+        generated->size(), prompt.size(), formatDuration(seconds).c_str(),
+        seconds > 0 ? static_cast<double>(generated->size()) / seconds : 0.0);
   return Status::ok();
 }
 
@@ -862,7 +889,9 @@ void printProfileSummary(const Session &session) {
   }
 }
 
-Status runMain(int argc, char **argv) {
+/// The run; `ranks` holds the communicator once it is open, for the rank
+/// main() names in errors and for how it leaves.
+Status runMain(int argc, char **argv, std::optional<run::Ranks> &ranks) {
   tools::Args args = declareArgs();
   MLC_RETURN_IF_ERROR(args.parse(argc, argv));
   MLC_RETURN_IF_ERROR(run::checkPaths(args));
@@ -930,25 +959,35 @@ Status runMain(int argc, char **argv) {
     return Status::error("--init-from and --resume both set the parameters; "
                          "give one");
 
+  StatusOr<run::Ranks> opened = run::openRanks(args);
+  if (!opened.isOk())
+    return opened.status();
+  ranks = std::move(opened).value();
   StatusOr<std::unique_ptr<Executable>> exe =
       Executable::loadFile(args.positional()[0]);
   if (!exe.isOk())
     return exe.status();
+  MLC_RETURN_IF_ERROR(run::checkMeshSize(*ranks, **exe));
   DeviceRegistry devices;
   registerBuiltinDevices(devices);
   std::shared_ptr<const Executable> shared(std::move(exe).value());
   DeviceOptions options;
   options.threads = static_cast<int>(threads);
   options.flushDenormals = args.has("flush-denormals");
+  size_t rank = static_cast<size_t>(ranks->rank());
   StatusOr<std::unique_ptr<Device>> device =
-      devices.create(shared->program(0).target()->str(), options);
+      devices.create(shared->program(rank).target()->str(), options);
   if (!device.isOk())
     return device.status();
-  StatusOr<std::unique_ptr<Session>> session =
-      Session::create(shared, 0, std::move(device).value());
+  StatusOr<std::unique_ptr<Session>> session = Session::create(
+      shared, rank, std::move(device).value(), ranks->world.get());
   if (!session.isOk())
     return session.status();
   Session &s = **session;
+  StatusOr<bool> overlap = run::overlapOption(args);
+  if (!overlap.isOk())
+    return overlap.status();
+  s.setOverlap(*overlap);
   bool generate = args.has("generate");
   for (const char *name : {"prompt", "prompt-ids", "max-new-tokens",
                            "temperature", "top-k", "top-p", "print-ids"})
@@ -993,7 +1032,7 @@ Status runMain(int argc, char **argv) {
     s.setProfiling(true);
   // Written however the run ends, so that a failed step is profiled too.
   auto finish = [&](Status status) -> Status {
-    if (!args.has("profile"))
+    if (!args.has("profile") || !ranks->speaks())
       return status;
     Status written = writeProfile(s, args.get("profile"));
     if (status.isOk() && written.isOk())
@@ -1001,11 +1040,11 @@ Status runMain(int argc, char **argv) {
     return status.isOk() ? written : status;
   };
   if (generate)
-    return finish(generateText(args, s));
+    return finish(generateText(args, s, ranks->speaks()));
 
-  Runner runner(args, s);
+  Runner runner(args, s, *ranks);
   runner.evalBatches = cfg.evalBatches;
-  if (args.has("metrics")) {
+  if (args.has("metrics") && ranks->speaks()) {
     StatusOr<std::unique_ptr<MetricsWriter>> m =
         openMetrics(args.get("metrics"), s);
     if (!m.isOk())
@@ -1028,10 +1067,12 @@ Status runMain(int argc, char **argv) {
     if (runner.metrics)
       MLC_RETURN_IF_ERROR(runner.metrics->write(
           metricRecord("eval", firstStep, ScalarOutputs(**eval), *means)));
-    if (args.has("save-outputs"))
+    if (args.has("save-outputs") && ranks->speaks())
       MLC_RETURN_IF_ERROR(
           saveOutputs(s, **eval, args.get("save-outputs"),
                       {{"mlc.step", std::to_string(firstStep)}}));
+    MLC_RETURN_IF_ERROR(
+        run::reportCollectives(*ranks, s.collectiveWaitSeconds()));
     return finish(Status::ok());
   }
   return finish(runner.train(cfg, firstStep));
@@ -1040,11 +1081,16 @@ Status runMain(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
-  Status status = runMain(argc, argv);
+  std::optional<run::Ranks> ranks;
+  Status status = runMain(argc, argv, ranks);
+  const run::Ranks *job = ranks ? &*ranks : nullptr;
   if (!status.isOk()) {
     std::fflush(stdout);
-    std::fprintf(stderr, "mlc-run: error: %s\n", status.message().c_str());
-    return 1;
+    std::fprintf(stderr, "mlc-run: error: %s%s\n", run::rankPrefix(job).c_str(),
+                 status.message().c_str());
+    run::leave(job, 1);
   }
-  return 0;
+  // A session (and the groups it split from the world) goes before the
+  // world channel: runMain's locals are gone by now.
+  run::leave(job, 0);
 }

@@ -87,6 +87,19 @@ cl::opt<bool> planMemory(
 cl::opt<bool> analyzeJson("json", cl::desc("Print the report as JSON"),
                           cl::sub(analyzeCommand), cl::cat(mlcCategory));
 
+cl::opt<std::string> meshSpec(
+    "mesh",
+    cl::desc("Partition over a mesh of ranks, e.g. dp=2: each rank trains on "
+             "its part of the batch and the gradients are all-reduced; run "
+             "the executable with mpirun -np N mlc-run (only dp so far)"),
+    cl::value_desc("axes"), cl::sub(compileCommand), cl::sub(analyzeCommand), cl::cat(mlcCategory));
+cl::opt<double> bucketMb(
+    "bucket-mb",
+    cl::desc("With --mesh: all-reduce gradients in buckets of at most this "
+             "many MiB, each issued as soon as its gradients exist (default "
+             "25; 0: one per gradient)"),
+    cl::init(25.0), cl::sub(compileCommand), cl::sub(analyzeCommand), cl::cat(mlcCategory));
+
 cl::SubCommand genCommand(
     "gen", "Write a GPT-2 or LLaMA model file (mlc gen gpt2 --layers 2 ...)");
 cl::opt<std::string> genFamily(cl::Positional, cl::desc("<gpt2|llama>"),
@@ -304,9 +317,18 @@ int compileModel(CompiledModel &model) {
     return 1;
 
   std::string error;
-  FailureOr<std::string> pipeline =
-      mlc::compilePipelineText(funcName, trainSpec, error, evalFuncName,
-                               /*fuse=*/!noFuse, planMemory);
+  mlc::CompileSettings settings;
+  settings.func = funcName;
+  settings.train = trainSpec;
+  settings.evalFunc = evalFuncName;
+  settings.fuse = !noFuse;
+  settings.planMemory = planMemory;
+  settings.mesh = meshSpec;
+  settings.bucketMb = bucketMb;
+  if (meshSpec.empty() && bucketMb.getNumOccurrences())
+    return fail("--bucket-mb sizes the gradient buckets of a mesh; it needs "
+                "--mesh dp=N");
+  FailureOr<std::string> pipeline = mlc::compilePipelineText(settings, error);
   if (failed(pipeline))
     return fail(error);
   PassManager pm(&context);

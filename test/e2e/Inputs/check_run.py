@@ -11,6 +11,26 @@
       some (A may have logged more before STEP)
   check_run.py same-tensors A B
       two safetensors files hold bit-identical tensors
+  check_run.py close-losses A B RTOL
+      the train losses of two metrics files, logged at the same steps, agree
+      to RTOL relative: |a - b| <= RTOL |b|
+  check_run.py close-tensors A B RTOL [--zero-gradient NAME:START:END]...
+      two safetensors files hold the same tensors, each equal to RTOL
+      relative in the L2 norm, ||a - b|| <= RTOL ||b|| (Adam turns the
+      rounding of a gradient near zero into a step: single elements differ
+      more, as they do between runs of one rank with other BLAS thread
+      counts; the largest such difference is printed). Elements [START,
+      END) of the 1-D tensor NAME, whose gradient is zero in exact
+      arithmetic, are left out: in floating point their gradient is rounding
+      noise, which Adam scales up to a step, different noise for every
+      order of summation. They must hold no more than noise in both files:
+      below 1e-3 of the tensor's scale
+  check_run.py all-reduce-bytes DUMP_JSON LOG STEPS
+      every rank's all-reduce bytes in the LOG of a data-parallel mlc-run
+      ("collectives of rank R: ...") are STEPS times the bytes of the
+      trainable parameters (a gradient each) and of the scalar outputs of the
+      train step (each rank's loss), in STEPS x (1 + 1) calls: one bucket of
+      gradients, one of outputs
   check_run.py eval-bigram-loss METRICS TEXT
       the last eval loss of a byte bigram model is below the unigram
       entropy (in nats) of TEXT, what predicting each byte from its
@@ -141,6 +161,82 @@ def main(argv):
             if a[name].dtype != b[name].dtype or not np.array_equal(a[name], b[name]):
                 fail(f"tensor {name} differs")
         print(f"{len(a)} tensors identical")
+    elif command == "close-losses":
+        a = [(r["step"], r["loss"]) for r in records(argv[2], "train")]
+        b = [(r["step"], r["loss"]) for r in records(argv[3], "train")]
+        rtol = float(argv[4])
+        if len(a) < 2 or [s for s, _ in a] != [s for s, _ in b]:
+            fail(f"expected losses at the same steps, got {a} and {b}")
+        worst = max(abs(x - y) / abs(y) for (_, x), (_, y) in zip(a, b))
+        print(f"{len(a)} logged losses agree to {worst:.2g} relative (at most {rtol:g})")
+        if not worst <= rtol:
+            fail(f"losses differ by {worst:.3g} relative: {a} vs {b}")
+    elif command == "close-tensors":
+        a, _ = safetensors_io.read(argv[2])
+        b, _ = safetensors_io.read(argv[3])
+        rtol = float(argv[4])
+        zero = {}
+        rest = argv[5:]
+        while rest:
+            if rest[0] != "--zero-gradient" or len(rest) < 2:
+                fail(f"unexpected arguments {rest}")
+            name, start, end = rest[1].split(":")
+            zero.setdefault(name, []).append((int(start), int(end)))
+            rest = rest[2:]
+        if sorted(a) != sorted(b):
+            fail(f"different tensors: {sorted(a)} vs {sorted(b)}")
+        worst, where, noise, element = 0.0, None, 0.0, 0.0
+        for name in a:
+            if a[name].dtype != b[name].dtype or a[name].shape != b[name].shape:
+                fail(f"tensor {name}: {a[name].dtype}{a[name].shape} vs {b[name].dtype}{b[name].shape}")
+            x, y = a[name].astype(np.float64), b[name].astype(np.float64)
+            compared = np.ones(x.shape, dtype=bool)
+            scale = np.abs(y).max()
+            for start, end in zero.get(name, []):
+                compared[start:end] = False
+                for t in (x, y):
+                    noise = max(noise, np.abs(t[start:end]).max() / scale)
+            x, y = x[compared], y[compared]
+            norm = np.linalg.norm(y)
+            diff = np.linalg.norm(x - y) / (norm if norm > 0 else 1.0)
+            element = max(element, np.abs(x - y).max() / (scale if scale > 0 else 1.0))
+            if diff > worst:
+                worst, where = diff, name
+        unknown = sorted(set(zero) - set(a))
+        if unknown:
+            fail(f"no tensors {unknown}")
+        print(f"{len(a)} tensors agree to {worst:.2g} relative in norm (at most {rtol:g}; "
+              f"worst {where}); the largest difference of an element is {element:.2g} of its "
+              f"tensor's largest")
+        if zero:
+            print(f"elements of zero gradient hold {noise:.2g} of their tensor's scale (at most 1e-3)")
+        if not worst <= rtol:
+            fail(f"tensor {where} differs by {worst:.3g} relative in norm")
+        if not noise <= 1e-3:
+            fail(f"elements of zero gradient reach {noise:.3g} of their tensor's scale")
+    elif command == "all-reduce-bytes":
+        dump = json.load(open(argv[2]))
+        steps = int(argv[4])
+        program = dump["programs"][0]
+        grads = sum(b["bytes"] for b in program["buffers"]
+                    if b["role"] == "parameter" and not b["frozen"])
+        train = [e for e in program["entry_points"] if e["kind"] == "train"][0]
+        outputs = sum(program["buffers"][o["buffer"]]["bytes"] for o in train["outputs"])
+        want_bytes, want_calls = steps * (grads + outputs), steps * 2
+        lines = [l for l in open(argv[3]) if l.startswith("collectives of rank ")]
+        if len(lines) != dump["mesh"]["ranks"]:
+            fail(f"{len(lines)} ranks report collectives, the mesh has {dump['mesh']['ranks']}")
+        for line in lines:
+            rank, rest = line[len("collectives of rank "):].split(": ", 1)
+            words = rest.split()
+            if words[:1] != ["all_reduce"] or words[2:5:2] != ["calls", "bytes"] or "," in rest:
+                fail(f"rank {rank}: expected all-reduces alone, got: {rest.strip()}")
+            calls, got = int(words[1]), int(words[3])
+            if (calls, got) != (want_calls, want_bytes):
+                fail(f"rank {rank}: {calls} calls, {got} bytes; expected {want_calls} calls, "
+                     f"{want_bytes} = {steps} x ({grads} gradient + {outputs} output bytes)")
+        print(f"{len(lines)} ranks: all_reduce {want_calls} calls, {want_bytes} bytes = "
+              f"{steps} steps x ({grads} bytes of gradients + {outputs} of outputs)")
     elif command == "profile":
         # profile FILE DUMP_JSON ENTRY=CALLS...: the profile has the entry
         # points called, each as often as said, with one record per command
@@ -164,8 +260,11 @@ def main(argv):
             if len(got) != len(want):
                 fail(f"{entry['name']}: {len(got)} commands profiled, the executable has {len(want)}")
             for c, w in zip(got, want):
-                # A copy command has no kernel; the profile calls it "copy".
-                name = "copy" if w["type"] == "copy" else kernels[w["kernel"]]["name"]
+                # A copy command has no kernel; the profile calls it "copy",
+                # a collective by its kind.
+                name = ("copy" if w["type"] == "copy" else
+                        w["collective"]["kind"] if w["type"] == "collective" else
+                        kernels[w["kernel"]]["name"])
                 if c["kernel"] != name:
                     fail(f"command {c['index']} is {c['kernel']}, expected {name}")
                 if c["seconds_per_call"] < 0 or c["bytes"] <= 0:

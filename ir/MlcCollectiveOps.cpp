@@ -1,0 +1,133 @@
+// Collectives of the mlc dialect: verification against the module's mesh,
+// type inference, and their gradients (all_reduce's) or the reason there is
+// none (all_gather's).
+#include "ir/Build.h"
+#include "ir/MlcModel.h"
+#include "ir/MlcOps.h"
+
+using namespace mlir;
+
+namespace mlc {
+
+MeshAttr getMesh(Operation *op) {
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
+  return module ? module->getAttrOfType<MeshAttr>(attr::kMesh) : MeshAttr();
+}
+
+namespace {
+
+/// `axes` of a collective: names of axes of the module's mesh, each once,
+/// at least one.
+LogicalResult verifyAxes(Operation *op, ArrayAttr axes) {
+  MeshAttr mesh = getMesh(op);
+  if (!mesh)
+    return op->emitOpError() << "needs a module with a mesh (mlc.mesh = "
+                                "#mlc.mesh<...>) to name its axes";
+  if (axes.empty())
+    return op->emitOpError() << "names no mesh axis to run over";
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    StringRef name = cast<StringAttr>(axis).getValue();
+    if (!mesh.axisIndex(name))
+      return op->emitOpError()
+             << "runs over axis '" << name << "', which the mesh " << mesh
+             << " does not have";
+    for (size_t j = 0; j < i; ++j)
+      if (axes[j] == axis)
+        return op->emitOpError() << "names axis '" << name << "' twice";
+  }
+  return success();
+}
+
+int64_t groupSizeOf(Operation *op, ArrayAttr axes) {
+  MeshAttr mesh = getMesh(op);
+  return mesh ? mesh.groupSize(axes) : 1;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// all_reduce
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllReduceOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location>,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  for (Value input : adaptor.getInputs())
+    inferred.push_back(input.getType());
+  return success();
+}
+
+LogicalResult AllReduceOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "reduces no values; give it one or more";
+  Type element =
+      cast<RankedTensorType>(getInputs()[0].getType()).getElementType();
+  for (Value input : getInputs())
+    if (cast<RankedTensorType>(input.getType()).getElementType() != element)
+      return emitOpError()
+             << "mixes element types " << element << " and "
+             << cast<RankedTensorType>(input.getType()).getElementType()
+             << "; a bucket has one";
+  if (getReduction() == Reduction::mean && !isa<FloatType>(element))
+    return emitOpError() << "takes the mean of " << element
+                         << " values; the mean is of floats only";
+  return verifyAxes(*this, getAxes());
+}
+
+int64_t AllReduceOp::getGroupSize() { return groupSizeOf(*this, getAxes()); }
+
+LogicalResult AllReduceOp::buildGradients(OpBuilder &b,
+                                          ArrayRef<Value> resultGrads,
+                                          SmallVectorImpl<Value> &grads) {
+  if (getReduction() == Reduction::max || getReduction() == Reduction::min)
+    return emitOpError() << "has no gradient: the adjoint of a "
+                         << stringifyReduction(getReduction())
+                         << " over ranks would go to the rank that holds it, "
+                            "which no rank knows";
+  int64_t n = getGroupSize();
+  for (Value g : resultGrads) {
+    if (!g || getReduction() == Reduction::sum || n == 1) {
+      grads.push_back(g);
+      continue;
+    }
+    Type element = cast<RankedTensorType>(g.getType()).getElementType();
+    grads.push_back(DivOp::create(
+        b, getLoc(), g,
+        buildScalar(b, getLoc(), element, static_cast<double>(n))));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// all_gather
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllGatherOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getResult().getType());
+  if (failed(verifyAxes(*this, getAxes())))
+    return failure();
+  if (in.getRank() == 0)
+    return emitOpError() << "gathers along the leading dimension; a scalar "
+                            "has none";
+  int64_t n = getGroupSize();
+  SmallVector<int64_t> expected(in.getShape());
+  expected[0] *= n;
+  if (out.getElementType() != in.getElementType() ||
+      out.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError() << "gathers " << in << " from " << n << " ranks into "
+                         << out << "; expected " << in.clone(expected);
+  return success();
+}
+
+int64_t AllGatherOp::getGroupSize() { return groupSizeOf(*this, getAxes()); }
+
+StringRef AllGatherOp::getNoGradientReason() {
+  return "its adjoint is this rank's part of the result's, a slice at a rank "
+         "known only when it runs; data parallelism gathers reported outputs, "
+         "which nothing differentiates";
+}
+
+} // namespace mlc

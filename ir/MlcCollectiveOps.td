@@ -1,0 +1,58 @@
+// Collectives: ops that exchange data between the ranks of the module's
+// mesh. Every rank runs the same program, so every rank reaches each one,
+// in the same order.
+#ifndef MLC_COLLECTIVE_OPS_TD
+#define MLC_COLLECTIVE_OPS_TD
+
+def Mlc_AllReduceOp : Mlc_Op<"all_reduce",
+    [Pure, Differentiable, Cost, Mlc_Collective, InferTypeOpAdaptor]> {
+  let summary = "every rank of a group gets the reduction of all ranks' "
+                "values";
+  let description = [{
+    `%g:2 = mlc.all_reduce sum over ["dp"] %a, %b : tensor<8x4xf32>,
+    tensor<4xf32>`: result i is the reduction (`sum`, `mean`, `max`,
+    `min`) of input i over the ranks of a group, the ranks that share this
+    rank's coordinates on every mesh axis not in `axes` (names of the
+    module's `mlc.mesh`). Several inputs form a bucket: one call covers
+    them all, so they share one element type; `mean` is the sum divided by
+    the group's size, floats only.
+
+    The gradient treats the result as one value held by every rank (a
+    replicated value, as data parallelism's loss): the adjoint of a sum
+    passes to each input as it is, that of a mean divided by the group's
+    size. Max and min have none.
+  }];
+  let arguments = (ins Variadic<Mlc_NumericTensor>:$inputs,
+                       Mlc_Reduction:$reduction, StrArrayAttr:$axes);
+  let results = (outs Variadic<Mlc_NumericTensor>:$results);
+  let assemblyFormat =
+      "$reduction `over` $axes $inputs attr-dict `:` type($inputs)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The ranks of the group (1 where the module has no mesh).
+    int64_t getGroupSize();
+  }];
+}
+
+def Mlc_AllGatherOp : Mlc_Op<"all_gather",
+    [Pure, NoGradient, Cost, Mlc_Collective]> {
+  let summary = "the ranks' values of a group, concatenated along dim 0";
+  let description = [{
+    `mlc.all_gather %x over ["dp"] : (tensor<2x16xf32>) -> tensor<4x16xf32>`:
+    every rank of the group (as for `all_reduce`) gets the inputs of all,
+    concatenated along the leading dimension in the order of their
+    positions in the group; the result's leading dimension is the input's
+    times the group's size. Data parallelism gathers the outputs a split
+    batch computes (the logits of each rank's rows). Not differentiable.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, StrArrayAttr:$axes);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "$input `over` $axes attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getGroupSize();
+  }];
+}
+
+#endif // MLC_COLLECTIVE_OPS_TD

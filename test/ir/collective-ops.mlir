@@ -1,0 +1,23 @@
+// The collectives, the mesh and the split batch survive print -> parse ->
+// print, in the custom and in the generic form.
+// RUN: mlc-opt %s | mlc-opt | FileCheck %s
+// RUN: mlc-opt %s -mlir-print-op-generic | mlc-opt | FileCheck %s
+
+// CHECK: module attributes {mlc.mesh = #mlc.mesh<dp = 2, tp = 4>}
+module attributes {mlc.mesh = #mlc.mesh<dp = 2, tp = 4>} {
+// CHECK-LABEL: func.func @collectives
+// CHECK-SAME: attributes {mlc.batch_axes = ["dp"]}
+func.func @collectives(%a: tensor<2x3xf32> {mlc.input = "a"}, %b: tensor<3xf32> {mlc.param = "b", mlc.init = #mlc.init<zeros>})
+    -> (tensor<2x3xf32> {mlc.output = "s"}, tensor<3xf32> {mlc.output = "m"}, tensor<4x3xf32> {mlc.output = "g"}, tensor<3xf32> {mlc.output = "x"})
+    attributes {mlc.batch_axes = ["dp"]} {
+  // CHECK: %[[S:.*]]:2 = mlc.all_reduce sum over ["dp"] %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<3xf32>
+  %s:2 = mlc.all_reduce sum over ["dp"] %a, %b : tensor<2x3xf32>, tensor<3xf32>
+  // CHECK: %[[M:.*]] = mlc.all_reduce mean over ["dp", "tp"] %[[S]]#1 : tensor<3xf32>
+  %m = mlc.all_reduce mean over ["dp", "tp"] %s#1 : tensor<3xf32>
+  // CHECK: %[[X:.*]] = mlc.all_reduce max over ["tp"] %[[M]] : tensor<3xf32>
+  %x = mlc.all_reduce max over ["tp"] %m : tensor<3xf32>
+  // CHECK: %[[G:.*]] = mlc.all_gather %[[S]]#0 over ["dp"] : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  %g = mlc.all_gather %s#0 over ["dp"] : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  return %s#0, %m, %g, %x : tensor<2x3xf32>, tensor<3xf32>, tensor<4x3xf32>, tensor<3xf32>
+}
+}
