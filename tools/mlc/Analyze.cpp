@@ -88,6 +88,9 @@ json::Object analyzeEntry(func::FuncOp func) {
   // Other kernels by op name, in order of first appearance.
   std::vector<std::string> otherOrder;
   std::map<std::string, std::array<uint64_t, 3>> other;
+  // Collectives by kind: calls and the bytes handed over.
+  std::vector<std::string> collectiveOrder;
+  std::map<std::string, std::array<uint64_t, 2>> collectives;
   for (Operation &op : func.getBody().front().without_terminator()) {
     if (movesNothing(func, &op))
       continue;
@@ -131,6 +134,17 @@ json::Object analyzeEntry(func::FuncOp func) {
       continue;
     }
     std::string name = op.getName().getStringRef().str();
+    if (op.hasTrait<trait::Collective>()) {
+      std::string kind = op.getName().stripDialect().str();
+      auto [c, first] =
+          collectives.try_emplace(kind, std::array<uint64_t, 2>{});
+      if (first)
+        collectiveOrder.push_back(kind);
+      c->second[0] += 1;
+      for (Type t : op.getOperandTypes())
+        c->second[1] += bytesOf(t);
+      continue;
+    }
     auto [it, inserted] = other.try_emplace(name, std::array<uint64_t, 3>{});
     if (inserted)
       otherOrder.push_back(name);
@@ -144,6 +158,11 @@ json::Object analyzeEntry(func::FuncOp func) {
     others.push_back(json::Object{
         {"op", name}, {"count", count}, {"flops", f}, {"bytes", b}});
   }
+  json::Array collectiveReport;
+  for (const std::string &kind : collectiveOrder)
+    collectiveReport.push_back(json::Object{{"kind", kind},
+                                            {"calls", collectives[kind][0]},
+                                            {"bytes", collectives[kind][1]}});
   auto kind = func->getAttrOfType<StringAttr>(attr::kKind);
   auto workspace = func->getAttrOfType<IntegerAttr>(attr::kWorkspace);
   return json::Object{
@@ -157,7 +176,8 @@ json::Object analyzeEntry(func::FuncOp func) {
                               : json::Value(nullptr)},
       {"matmuls", std::move(matmuls)},
       {"regions", std::move(regions)},
-      {"other", std::move(others)}};
+      {"other", std::move(others)},
+      {"collectives", std::move(collectiveReport)}};
 }
 
 /// Parameters and optimizer state once each (functions share them by
@@ -285,6 +305,15 @@ std::string renderAnalysis(const json::Value &report) {
       const json::Object &k = *o.getAsObject();
       os << "    " << *k.getString("op") << " x" << u64(k, "count") << ": "
          << u64(k, "flops") << " FLOPs, " << human(u64(k, "bytes")) << "\n";
+    }
+    const json::Array &collectives = *entry.getArray("collectives");
+    if (!collectives.empty()) {
+      os << "  collectives of each rank (bytes handed over)\n";
+      for (const json::Value &c : collectives) {
+        const json::Object &k = *c.getAsObject();
+        os << "    " << *k.getString("kind") << " x" << u64(k, "calls") << ": "
+           << u64(k, "bytes") << " bytes\n";
+      }
     }
   }
   const json::Object &memory = *root.getObject("memory");

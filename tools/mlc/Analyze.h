@@ -18,13 +18,15 @@ namespace mlc {
 ///                                   "flops", "bytes", "intensity"}],
 ///                      "regions": [{"kind", "ops", "shape", "flops",
 ///                                   "bytes", "intensity"}],
-///                      "other": [{"op", "count", "flops", "bytes"}]}],
+///                      "other": [{"op", "count", "flops", "bytes"}],
+///                      "collectives": [{"kind", "calls", "bytes"}]}],
 ///    "memory": {"parameters", "parameter_bytes", "trained_parameters",
 ///               "gradient_bytes", "optimizer_states",
 ///               "optimizer_state_bytes", "arenas": {kind: bytes},
 ///               "planned_bytes"}}
 /// Bytes of a kernel are those it reads and writes once each (operands and
 /// results; views and constants move none), intensity is FLOPs per byte;
+/// a collective's bytes are those each rank hands it (its operands);
 /// docs/analysis.md has the definitions.
 llvm::json::Value analyzeModule(mlir::ModuleOp module);
 

@@ -653,7 +653,7 @@ int main(int argc, char **argv) {
                               "  mlc compile model.mlir --train sgd,lr=0.1 "
                               "[--target cpu] -o model.mlcx\n"
                               "  mlc analyze model.mlir --train adamw "
-                              "[--json]\n"
+                              "[--mesh dp=2] [--json]\n"
                               "  mlc gen gpt2 --layers 2 --heads 4 --dim 128 "
                               "--vocab 256 --context 128 --batch 8 --seq 64 "
                               "-o model.mlir\n"

@@ -25,12 +25,13 @@
       noise, which Adam scales up to a step, different noise for every
       order of summation. They must hold no more than noise in both files:
       below 1e-3 of the tensor's scale
-  check_run.py all-reduce-bytes DUMP_JSON LOG STEPS
+  check_run.py all-reduce-bytes DUMP_JSON LOG STEPS [ANALYSIS_JSON]
       every rank's all-reduce bytes in the LOG of a data-parallel mlc-run
       ("collectives of rank R: ...") are STEPS times the bytes of the
       trainable parameters (a gradient each) and of the scalar outputs of the
       train step (each rank's loss), in STEPS x (1 + 1) calls: one bucket of
-      gradients, one of outputs
+      gradients, one of outputs; and STEPS times the train step's all-reduce
+      calls and bytes in ANALYSIS_JSON (mlc analyze --json) when given
   check_run.py eval-bigram-loss METRICS TEXT
       the last eval loss of a byte bigram model is below the unigram
       entropy (in nats) of TEXT, what predicting each byte from its
@@ -223,6 +224,13 @@ def main(argv):
         train = [e for e in program["entry_points"] if e["kind"] == "train"][0]
         outputs = sum(program["buffers"][o["buffer"]]["bytes"] for o in train["outputs"])
         want_bytes, want_calls = steps * (grads + outputs), steps * 2
+        if len(argv) > 5:
+            analysis = json.load(open(argv[5]))
+            step = [e for e in analysis["entry_points"] if e["kind"] == "train"][0]
+            reduce = [c for c in step["collectives"] if c["kind"] == "all_reduce"]
+            if not reduce or (steps * reduce[0]["calls"], steps * reduce[0]["bytes"]) != (want_calls, want_bytes):
+                fail(f"mlc analyze: train step all-reduces {reduce}, expected "
+                     f"{want_calls // steps} calls of {want_bytes // steps} bytes per step")
         lines = [l for l in open(argv[3]) if l.startswith("collectives of rank ")]
         if len(lines) != dump["mesh"]["ranks"]:
             fail(f"{len(lines)} ranks report collectives, the mesh has {dump['mesh']['ranks']}")
@@ -236,7 +244,8 @@ def main(argv):
                 fail(f"rank {rank}: {calls} calls, {got} bytes; expected {want_calls} calls, "
                      f"{want_bytes} = {steps} x ({grads} gradient + {outputs} output bytes)")
         print(f"{len(lines)} ranks: all_reduce {want_calls} calls, {want_bytes} bytes = "
-              f"{steps} steps x ({grads} bytes of gradients + {outputs} of outputs)")
+              f"{steps} steps x ({grads} bytes of gradients + {outputs} of outputs)" +
+              (", as mlc analyze says" if len(argv) > 5 else ""))
     elif command == "profile":
         # profile FILE DUMP_JSON ENTRY=CALLS...: the profile has the entry
         # points called, each as often as said, with one record per command
