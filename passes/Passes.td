@@ -193,9 +193,10 @@ def DataParallel : Pass<"mlc-data-parallel", "mlir::ModuleOp"> {
     partial: the loss's all-reduce passes 1/N of its adjoint to each rank,
     so the sum is the mean over the ranks of each rank's gradient.
 
-    Run after inlining and `-mlc-lower-einsum`, before `-mlc-train-step`.
-    Only `dp` is supported so far: a mesh naming `tp` or `pp` is an error
-    that says so. An op the split cannot go through (a softmax or a norm
+    Run after inlining and `-mlc-lower-einsum` (and `-mlc-tensor-parallel`,
+    which records the same mesh; the rows go through its f and its
+    all-reduces over tp as they are), before `-mlc-train-step`. A mesh
+    naming `pp` is an error that says it is not supported yet. An op the split cannot go through (a softmax or a norm
     over the batch dimension, a parameter the size of the batch combined
     with it) is an error at that op.
   }];
