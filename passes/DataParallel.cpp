@@ -102,12 +102,13 @@ struct Layout {
   }
 };
 
-/// Whether `op`, an all-reduce, runs over axes other than dp alone (the
-/// g operators of tensor parallelism), so that the batch passes through.
-bool reducesOverOtherAxes(Operation *op) {
-  return llvm::none_of(cast<AllReduceOp>(op).getAxes(), [](Attribute a) {
-    return cast<StringAttr>(a).getValue() == "dp";
-  });
+/// Whether `op`, a collective, runs over axes other than dp alone (tensor
+/// parallelism's), so that the batch passes through.
+bool runsOverOtherAxes(Operation *op) {
+  auto axes = op->getAttrOfType<ArrayAttr>("axes");
+  return axes && llvm::none_of(axes, [](Attribute a) {
+           return cast<StringAttr>(a).getValue() == "dp";
+         });
 }
 
 /// Rewrites one function into the program of a rank of the dp axis.
@@ -328,6 +329,13 @@ FailureOr<SmallVector<Layout>> Partitioner::splitRule(Operation *op) {
               kept.push_back(layoutOf(v));
             return kept;
           })
+      .Case([&](AllGatherOp g) -> FailureOr<SmallVector<Layout>> {
+        // Logits gathered over tp along the vocabulary (dimension 0).
+        if (failed(requireNotSplitAt(op, g.getInput(), 0,
+                                     "it gathers the ranks' values")))
+          return failure();
+        return SmallVector<Layout>{layoutOf(g.getInput())};
+      })
       .Case([&](ReshapeOp r) { return one(reshapeRule(r)); })
       .Case([&](TransposeOp t) -> FailureOr<SmallVector<Layout>> {
         int64_t d = layoutOf(t.getInput()).dim;
@@ -426,8 +434,8 @@ LogicalResult Partitioner::visit(Operation *op) {
   });
   if (!distributed)
     return success(); // every rank computes the same
-  if ((isa<AllReduceOp>(op) && !reducesOverOtherAxes(op)) ||
-      isa<AllGatherOp, CacheWriteOp, EinsumOp>(op))
+  if ((isa<AllReduceOp, AllGatherOp>(op) && !runsOverOtherAxes(op)) ||
+      isa<CacheWriteOp, EinsumOp>(op))
     return error(op) << "it is already partitioned, reads a KV cache or is "
                         "lowered before the split (run -mlc-lower-einsum "
                         "first)";

@@ -9,6 +9,7 @@
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
 #include "passes/Partitioning.h"
+#include "passes/VocabParallel.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
@@ -69,8 +70,12 @@ bool carriesColumns(Operation *op) {
 /// Rewrites one function into the program of a rank of the tp axis.
 class Partitioner : public PartitionerBase<Partitioner, Layout> {
 public:
-  Partitioner(func::FuncOp func, int64_t ranks, ArrayAttr axes)
-      : func_(func), ranks_(ranks), axes_(axes) {}
+  /// `decided`: how functions partitioned before split each parameter, by
+  /// name, which this one follows where its own blocks say nothing (a
+  /// prefill's LM head, which no loss reads).
+  Partitioner(func::FuncOp func, int64_t ranks, ArrayAttr axes,
+              const llvm::StringMap<std::pair<func::FuncOp, Layout>> &decided)
+      : func_(func), ranks_(ranks), axes_(axes), decided_(decided) {}
 
   LogicalResult run();
   /// The parameters split, by argument index.
@@ -100,6 +105,14 @@ private:
   LogicalResult splitParam(BlockArgument arg, Layout l, Operation *where);
   LogicalResult visit(Operation *op);
   LogicalResult columnMatmul(MatmulOp m, int64_t blocks);
+  /// Whether `v` is a token input (an argument with a vocabulary).
+  bool isTokenIds(Value v) const;
+  /// The embedding of tokens with this rank's rows of the vocabulary.
+  LogicalResult vocabEmbedding(EmbeddingOp e);
+  /// The cross-entropy of logits split over the vocabulary.
+  LogicalResult vocabCrossEntropy(SoftmaxCrossEntropyOp ce);
+  /// `v`, split along its last dimension, gathered whole (of type `whole`).
+  Value gatherColumns(OpBuilder &b, Value v, Type whole);
   /// All-reduces (sums) `v`, a partial sum (g), after its op.
   void reduceAfter(Value v);
   FailureOr<SmallVector<Layout>> rule(Operation *op);
@@ -117,6 +130,7 @@ private:
   /// The mlc.fan_out of each replicated value column matmuls read.
   llvm::DenseMap<Value, Value> fannedOut_;
   llvm::DenseMap<unsigned, ParamSplit> splits_;
+  const llvm::StringMap<std::pair<func::FuncOp, Layout>> &decided_;
 };
 
 RankedTensorType Partitioner::wholeType(Value v) const {
@@ -137,6 +151,16 @@ const ModelArg *Partitioner::paramOf(Value v) const {
     if (a.index == arg.getArgNumber())
       return a.kind == ModelArg::Kind::Param ? &a : nullptr;
   return nullptr;
+}
+
+bool Partitioner::isTokenIds(Value v) const {
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg || arg.getOwner()->getParentOp() != func_)
+    return false;
+  return llvm::any_of(sig_.args, [&](const ModelArg &a) {
+    return a.index == arg.getArgNumber() && a.kind == ModelArg::Kind::Input &&
+           a.vocab > 0;
+  });
 }
 
 /// The dimensions of a matmul's rhs: its N (result columns) and K
@@ -167,8 +191,12 @@ std::optional<int64_t> Partitioner::columnBlocks(MatmulOp m) const {
     if (!seen.insert(v).second)
       continue;
     for (Operation *user : v.getUsers()) {
+      // A matmul contracting the columns with a parameter, or a
+      // cross-entropy over them (the vocabulary, split as its logits).
       auto next = dyn_cast<MatmulOp>(user);
-      if (next && next.getLhs() == v && paramOf(next.getRhs())) {
+      auto loss = dyn_cast<SoftmaxCrossEntropyOp>(user);
+      if ((next && next.getLhs() == v && paramOf(next.getRhs())) ||
+          (loss && loss.getLogits() == v)) {
         closed = true;
         continue;
       }
@@ -485,13 +513,75 @@ FailureOr<SmallVector<Layout>> Partitioner::rule(Operation *op) {
       });
 }
 
+LogicalResult Partitioner::vocabEmbedding(EmbeddingOp e) {
+  if (failed(
+          splitParam(cast<BlockArgument>(e.getTable()), Layout::split(0), e)))
+    return failure();
+  OpBuilder b(e);
+  reductions_.insert(
+      buildVocabParallelEmbedding(b, e, ranks_, axes_).getDefiningOp());
+  return success();
+}
+
+LogicalResult Partitioner::vocabCrossEntropy(SoftmaxCrossEntropyOp ce) {
+  Layout l = layoutOf(ce.getLogits());
+  int64_t last = cast<RankedTensorType>(ce.getLogits().getType()).getRank() - 1;
+  if (!(l == Layout::split(last)) || layoutOf(ce.getLabels()).isSplit())
+    return error(ce) << "a cross-entropy is split over the vocabulary (the "
+                        "last dimension of its logits, in one block) or not";
+  OpBuilder b(ce);
+  buildVocabParallelCrossEntropy(b, ce, ranks_, axes_);
+  return success();
+}
+
+Value Partitioner::gatherColumns(OpBuilder &b, Value v, Type whole) {
+  // all_gather joins the ranks' pieces along dimension 0: the vocabulary
+  // goes there and back.
+  Location loc = v.getLoc();
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  SmallVector<int64_t> toFront{rank - 1}, toBack;
+  for (int64_t d = 0; d + 1 < rank; ++d) {
+    toFront.push_back(d);
+    toBack.push_back(d + 1);
+  }
+  toBack.push_back(0);
+  Value front = TransposeOp::create(b, loc, v, toFront);
+  auto frontType = cast<RankedTensorType>(front.getType());
+  SmallVector<int64_t> gathered(frontType.getShape());
+  gathered[0] *= ranks_;
+  Value all =
+      AllGatherOp::create(b, loc, frontType.clone(gathered), front, axes_);
+  Value back = TransposeOp::create(b, loc, all, toBack);
+  assert(back.getType() == whole && "gathered logits of the whole type");
+  (void)whole;
+  return back;
+}
+
 LogicalResult Partitioner::visit(Operation *op) {
   if (reductions_.contains(op) || isa<FanOutOp>(op))
     return success();
-  if (auto m = dyn_cast<MatmulOp>(op);
-      m && !layoutOf(m.getLhs()).isSplit() && !layoutOf(m.getRhs()).isSplit())
-    if (std::optional<int64_t> blocks = columnBlocks(m))
-      return columnMatmul(m, *blocks);
+  if (auto e = dyn_cast<EmbeddingOp>(op);
+      e && isTokenIds(e.getIds()) && paramOf(e.getTable()))
+    return vocabEmbedding(e);
+  if (auto ce = dyn_cast<SoftmaxCrossEntropyOp>(op);
+      ce && layoutOf(ce.getLogits()).isSplit())
+    return vocabCrossEntropy(ce);
+  if (auto m = dyn_cast<MatmulOp>(op); m && !layoutOf(m.getLhs()).isSplit()) {
+    // A weight split by its output features already (a tied embedding
+    // table as the LM head), or one that starts a block.
+    Layout w = layoutOf(m.getRhs());
+    if (w.isSplit() && paramOf(m.getRhs()) && w.dim == rhsDims(m).first)
+      return columnMatmul(m, w.blocks);
+    if (!w.isSplit())
+      if (std::optional<int64_t> blocks = columnBlocks(m))
+        return columnMatmul(m, *blocks);
+    if (const ModelArg *weight = paramOf(m.getRhs()); weight && !w.isSplit()) {
+      auto it = decided_.find(weight->name);
+      if (it != decided_.end() && it->second.second.isSplit() &&
+          it->second.second.dim == rhsDims(m).first)
+        return columnMatmul(m, it->second.second.blocks);
+    }
+  }
   bool split = llvm::any_of(op->getOperands(),
                             [&](Value v) { return layoutOf(v).isSplit(); });
   if (!split)
@@ -533,7 +623,17 @@ LogicalResult Partitioner::run() {
       return r.index == operand.getOperandNumber() &&
              r.kind == ModelResult::Kind::Update;
     });
-    // A cache each rank holds its heads of stays so; an output is whole.
+    // A cache each rank holds its heads of stays so; an output is whole:
+    // logits split over the vocabulary are gathered back.
+    int64_t last =
+        cast<RankedTensorType>(operand.get().getType()).getRank() - 1;
+    if (l == Layout::split(last) && !update) {
+      OpBuilder b(ret);
+      operand.set(gatherColumns(
+          b, operand.get(),
+          func_.getFunctionType().getResult(operand.getOperandNumber())));
+      l = Layout::replicated();
+    }
     if (l.isSplit() && !update)
       return func_.emitError()
              << "result #" << operand.getOperandNumber() << " of @"
@@ -563,7 +663,8 @@ LogicalResult checkTransformer(ModuleOp module, int64_t ranks) {
   for (auto [key, what] :
        {std::pair<StringRef, StringRef>{"heads", "attention heads"},
         {"kv_heads", "key/value heads"},
-        {"ffn_dim", "MLP width (ffn_dim)"}}) {
+        {"ffn_dim", "MLP width (ffn_dim)"},
+        {"vocab", "tokens of the vocabulary"}}) {
     auto value = config.getAs<IntegerAttr>(key);
     if (value && value.getInt() % ranks != 0)
       return module.emitError()
@@ -601,7 +702,7 @@ struct TensorParallelPass : mlc::impl::TensorParallelBase<TensorParallelPass> {
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      Partitioner partitioner(func, ranks, axes);
+      Partitioner partitioner(func, ranks, axes, byName);
       if (failed(partitioner.run()))
         return signalPassFailure();
       for (auto &[index, split] : partitioner.splits())

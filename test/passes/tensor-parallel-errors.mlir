@@ -18,6 +18,13 @@ module attributes {mlc.transformer = {family = "llama", layers = 1 : i64, heads 
 
 // -----
 
+// A vocabulary of 255 tokens.
+// expected-error @below {{tp=2 does not divide the 255 tokens of the vocabulary of the model (mlc.transformer vocab = 255); choose a tp that divides it}}
+module attributes {mlc.transformer = {family = "gpt2", layers = 1 : i64, heads = 2 : i64, kv_heads = 2 : i64, dim = 32 : i64, ffn_dim = 128 : i64, vocab = 255 : i64, context = 32 : i64, norm_eps = 1.0e-05 : f64, rope_theta = 10000.0 : f64, tie_embeddings = true}} {
+}
+
+// -----
+
 // 3 heads of 4 without a configuration: the reshape into heads finds it.
 func.func @three_heads(
     %x: tensor<2x4x12xf32> {mlc.input = "x"},
@@ -88,17 +95,19 @@ func.func @weight_used_whole(
 
 // -----
 
-// A result that keeps the split columns.
+// A result that keeps the split features other than as its last
+// dimension (logits split over the vocabulary are gathered back).
 // expected-error @below {{result #1 of @split_result is split over tp along dimension 1; only whole results can be reported}}
 func.func @split_result(
     %x: tensor<2x8xf32> {mlc.input = "x"},
     %fc: tensor<8x16xf32> {mlc.param = "fc", mlc.init = #mlc.init<normal, std = 0.1>},
     %proj: tensor<16x8xf32> {mlc.param = "proj", mlc.init = #mlc.init<normal, std = 0.1>})
-    -> (tensor<f32> {mlc.output = "loss"}, tensor<2x16xf32> {mlc.output = "hidden"}) {
+    -> (tensor<f32> {mlc.output = "loss"}, tensor<2x4x4xf32> {mlc.output = "heads"}) {
   %h = mlc.matmul %x, %fc : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
+  %heads = mlc.reshape %h : (tensor<2x16xf32>) -> tensor<2x4x4xf32>
   %p = mlc.matmul %h, %proj : (tensor<2x16xf32>, tensor<16x8xf32>) -> tensor<2x8xf32>
   %l = mlc.reduce_mean %p axes = [0, 1] : (tensor<2x8xf32>) -> tensor<f32>
-  return %l, %h : tensor<f32>, tensor<2x16xf32>
+  return %l, %heads : tensor<f32>, tensor<2x4x4xf32>
 }
 
 // -----

@@ -179,3 +179,58 @@ func.func @llama_block(
   %l = mlc.mse_loss %x2, %y : (tensor<2x4x16xf32>, tensor<2x4x16xf32>) -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// -----
+
+// The vocabulary over tp: wte, the table of the token input and tied with
+// the LM head, is split by rows. Each rank looks up the tokens in its
+// block of 8 (its first id from the rank's part of [0, 8]; the others
+// give zeros) and the rows are summed (g). The LM head is then split by
+// columns (f before it), and the cross-entropy works on each rank's 8
+// logits: the row's maximum over the ranks (as an integer, which carries
+// no gradient), the sums of exponentials and the target's logit, each
+// all-reduced; the logits an output returns are gathered along the
+// vocabulary.
+// CHECK-LABEL: func.func @lm
+// CHECK-SAME: %[[IDS:[a-z0-9]+]]: tensor<2x4xi32> {mlc.input = "tokens"
+// CHECK-SAME: %[[WTE:[a-z0-9]+]]: tensor<8x8xf32> {{{[^}]*}}mlc.shard = #mlc.shard<[16, 8], split(0, "tp", 1)>}
+// CHECK: %[[STARTS:.*]] = mlc.constant dense<[0, 8]> : tensor<2xi32>
+// CHECK: %[[MINE:.*]] = mlc.all_slice %[[STARTS]] over ["tp"] : (tensor<2xi32>) -> tensor<1xi32>
+// CHECK: %[[START:.*]] = mlc.reshape %[[MINE]] : (tensor<1xi32>) -> tensor<i32>
+// CHECK: %[[LOCAL:.*]] = mlc.sub %[[IDS]], %[[START]]
+// CHECK: %[[CLAMPED:.*]] = mlc.min
+// CHECK: %[[IN:.*]] = mlc.compare eq, %[[CLAMPED]], %[[LOCAL]]
+// CHECK: %[[ROWS:.*]] = mlc.embedding %[[WTE]], %[[CLAMPED]] : (tensor<8x8xf32>, tensor<2x4xi32>) -> tensor<2x4x8xf32>
+// CHECK: %[[MASKED:.*]] = mlc.mul %[[ROWS]]
+// CHECK: %[[X:.*]] = mlc.all_reduce sum over ["tp"] %[[MASKED]] : tensor<2x4x8xf32>
+// CHECK: %[[H:.*]] = mlc.tanh %[[X]]
+// CHECK: %[[F:.*]] = mlc.fan_out %[[H]] over ["tp"]
+// CHECK: %[[LOGITS:.*]] = mlc.matmul %[[F]], %[[WTE]] transpose_rhs : (tensor<2x4x8xf32>, tensor<8x8xf32>) -> tensor<2x4x8xf32>
+// CHECK: %[[MAX:.*]] = mlc.reduce_max %[[LOGITS]] axes = [2] keepdims
+// CHECK: %[[IMAX:.*]] = mlc.cast %[[MAX]] : tensor<2x4x1xf32> to tensor<2x4x1xi32>
+// CHECK: mlc.all_reduce max over ["tp"] %[[IMAX]] : tensor<2x4x1xi32>
+// CHECK: %[[SUMEXP:.*]] = mlc.reduce_sum %{{.*}} axes = [2] : (tensor<2x4x8xf32>) -> tensor<2x4xf32>
+// CHECK: mlc.all_reduce sum over ["tp"] %[[SUMEXP]] : tensor<2x4xf32>
+// CHECK: mlc.one_hot %{{.*}} : (tensor<2x4xi32>) -> tensor<2x4x8xf32>
+// CHECK: mlc.all_reduce sum over ["tp"] %{{.*}} : tensor<2x4xf32>
+// CHECK: %[[LOSS:.*]] = mlc.reduce_mean %{{.*}} axes = [0, 1] : (tensor<2x4xf32>) -> tensor<f32>
+// CHECK-NOT: mlc.softmax_cross_entropy
+// CHECK: %[[FRONT:.*]] = mlc.transpose %[[LOGITS]] perm = [2, 0, 1] : (tensor<2x4x8xf32>) -> tensor<8x2x4xf32>
+// CHECK: %[[ALL:.*]] = mlc.all_gather %[[FRONT]] over ["tp"] : (tensor<8x2x4xf32>) -> tensor<16x2x4xf32>
+// CHECK: %[[WHOLE:.*]] = mlc.transpose %[[ALL]] perm = [1, 2, 0] : (tensor<16x2x4xf32>) -> tensor<2x4x16xf32>
+// CHECK: return %[[LOSS]], %[[WHOLE]]
+// DPTP-LABEL: func.func @lm
+// DPTP: mlc.all_gather %{{.*}} over ["tp"] : (tensor<8x1x4xf32>) -> tensor<16x1x4xf32>
+// DPTP: mlc.all_reduce mean over ["dp"]
+// DPTP: mlc.all_gather %{{.*}} over ["dp"] : (tensor<1x4x16xf32>) -> tensor<2x4x16xf32>
+func.func @lm(
+    %ids: tensor<2x4xi32> {mlc.input = "tokens", mlc.shift = 0, mlc.vocab = 16},
+    %targets: tensor<2x4xi32> {mlc.input = "targets", mlc.shift = 1, mlc.vocab = 16},
+    %wte: tensor<16x8xf32> {mlc.param = "wte", mlc.init = #mlc.init<normal, std = 0.1>})
+    -> (tensor<f32> {mlc.output = "loss"}, tensor<2x4x16xf32> {mlc.output = "logits"}) {
+  %x = mlc.embedding %wte, %ids : (tensor<16x8xf32>, tensor<2x4xi32>) -> tensor<2x4x8xf32>
+  %h = mlc.tanh %x : tensor<2x4x8xf32>
+  %logits = mlc.matmul %h, %wte transpose_rhs : (tensor<2x4x8xf32>, tensor<16x8xf32>) -> tensor<2x4x16xf32>
+  %l = mlc.softmax_cross_entropy %logits, %targets : (tensor<2x4x16xf32>, tensor<2x4xi32>) -> tensor<f32>
+  return %l, %logits : tensor<f32>, tensor<2x4x16xf32>
+}

@@ -37,10 +37,13 @@
       mlc-run are Megatron's: per step and layer 2 all-reduces of ROWS x
       WIDTH floats in forward (after the row-split matmuls) and 2 in
       backward (the adjoints of the blocks' inputs), ROWS the tokens a rank
-      holds (its rows of the batch times the sequence); with a dp axis as
-      well, the 2 of data parallelism: the rank's gradients (its pieces of
-      the split parameters, as DUMP_JSON lists them) and the loss; the same
-      per step as the train step's collectives in ANALYSIS_JSON when given
+      holds (its rows of the batch times the sequence); the vocabulary-
+      parallel embedding's rows and the LM head's adjoint (ROWS x WIDTH
+      each) and the cross-entropy's maximum, sum of exponentials and target
+      logit (ROWS each; the two sums in one call); with a dp axis as well,
+      the 2 of data parallelism: the rank's gradients (its pieces of the
+      split parameters, as DUMP_JSON lists them) and the loss; the same per
+      step as the train step's collectives in ANALYSIS_JSON when given
   check_run.py eval-bigram-loss METRICS TEXT
       the last eval loss of a byte bigram model is below the unigram
       entropy (in nats) of TEXT, what predicting each byte from its
@@ -274,7 +277,8 @@ def main(argv):
         dump = json.load(open(argv[2]))
         steps, layers, rows, width = (int(a) for a in argv[4:8])
         program = dump["programs"][0]
-        tp_calls, tp_bytes = 4 * layers, 4 * layers * rows * width * 4
+        tp_calls = 4 * layers + 2 + 2
+        tp_bytes = (4 * layers + 2) * rows * width * 4 + 3 * rows * 4
         dp = [a["size"] for a in dump["mesh"]["axes"] if a["name"] == "dp"]
         grads = sum(b["bytes"] for b in program["buffers"]
                     if b["role"] == "parameter" and not b["frozen"])
@@ -283,9 +287,10 @@ def main(argv):
         want_bytes = steps * (tp_bytes + dp_bytes)
         ranks = check_all_reduces(argv[3], dump["mesh"]["ranks"], argv[8] if len(argv) > 8 else None,
                                   steps, want_calls, want_bytes,
-                                  f"{steps} x (4 x {layers} x {rows} x {width} x 4 + {dp_bytes})")
+                                  f"{steps} x ((4 x {layers} + 2) x {rows} x {width} x 4 + 3 x {rows} x 4"
+                                  f" + {dp_bytes})")
         print(f"{ranks} ranks: all_reduce {want_calls} calls, {want_bytes} bytes = {steps} steps x "
-              f"(4 x {layers} layers x {rows} x {width} floats over tp" +
+              f"((4 x {layers} layers + 2) x {rows} x {width} + 3 x {rows} floats over tp" +
               (f" + {grads} bytes of gradients and 4 of the loss over dp)" if dp_calls else ")") +
               (", as mlc analyze says" if len(argv) > 8 else ""))
     elif command == "profile":
