@@ -1,6 +1,6 @@
 // Collectives of the mlc dialect: verification against the module's mesh,
-// type inference, and their gradients (all_reduce's) or the reason there is
-// none (all_gather's).
+// type inference, and their gradients (all_reduce's and fan_out's) or the
+// reason there is none (all_gather's, all_slice's).
 #include "ir/Build.h"
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
@@ -158,6 +158,26 @@ StringRef AllSliceOp::getNoGradientReason() {
   return "whether the adjoint of its replicated input is partial or whole "
          "depends on the strategy that slices it; the pass that uses it "
          "builds the gradient it needs";
+}
+
+//===----------------------------------------------------------------------===//
+// fan_out
+//===----------------------------------------------------------------------===//
+
+LogicalResult FanOutOp::verify() { return verifyAxes(*this, getAxes()); }
+
+LogicalResult FanOutOp::buildGradients(OpBuilder &b,
+                                       ArrayRef<Value> resultGrads,
+                                       SmallVectorImpl<Value> &grads) {
+  // Each rank's adjoint is its part of the sum (the products with its
+  // columns of the weights); every rank needs the whole.
+  Value g = resultGrads[0];
+  if (g)
+    g = AllReduceOp::create(b, getLoc(), ValueRange{g}, Reduction::sum,
+                            getAxes())
+            ->getResult(0);
+  grads.push_back(g);
+  return success();
 }
 
 } // namespace mlc

@@ -80,4 +80,29 @@ def Mlc_AllSliceOp : Mlc_Op<"all_slice",
   }];
 }
 
+def Mlc_FanOutOp : Mlc_Op<"fan_out",
+    [Pure, Differentiable, Cost, Mlc_LoweredBeforeExport,
+     AllTypesMatch<["input", "result"]>]> {
+  let summary = "a value every rank of a group holds, entering per-rank work "
+                "(Megatron's f): identity forward, all-reduced adjoint";
+  let description = [{
+    `%y = mlc.fan_out %x over ["tp"] : tensor<4x32x32xf32>`: the result is
+    the input. It marks where a value that the ranks of a group hold alike
+    feeds computations each rank does on its own piece of the weights (the
+    column-split matmuls of a tensor-parallel block), so that each rank's
+    adjoint of it is partial: its gradient is the `mlc.all_reduce` (sum)
+    of the result's adjoint over `axes`, which gives every rank the whole
+    adjoint. `-mlc-tensor-parallel` places it; the conjugate (g: all-reduce
+    forward, identity backward) is `mlc.all_reduce` itself.
+
+    Once nothing differentiates the function any more (after
+    `-mlc-train-step`), `-mlc-lower-fan-out` replaces it by its input: it
+    is never exported.
+  }];
+  let arguments = (ins Mlc_FloatTensor:$input, StrArrayAttr:$axes);
+  let results = (outs Mlc_FloatTensor:$result);
+  let assemblyFormat = "$input `over` $axes attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 #endif // MLC_COLLECTIVE_OPS_TD

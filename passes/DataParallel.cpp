@@ -7,6 +7,7 @@
 
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
+#include "passes/Partitioning.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
@@ -38,17 +39,17 @@ LogicalResult parseMeshSpec(StringRef spec, MeshSpec &axes,
               "' is not axis=size (e.g. --mesh dp=2)";
       return failure();
     }
-    if (name == "tp" || name == "pp") {
-      error = "--mesh " + spec.str() + ": " +
-              (name == "tp" ? "tensor parallelism (tp)"
-                            : "pipeline parallelism (pp)") +
-              " is not supported yet; this compiler partitions over dp "
-              "(data parallelism) only";
+    if (name == "pp") {
+      error = "--mesh " + spec.str() +
+              ": pipeline parallelism (pp) is not supported yet; this "
+              "compiler partitions over dp (data parallelism) and tp "
+              "(tensor parallelism)";
       return failure();
     }
-    if (name != "dp") {
+    if (name != "dp" && name != "tp") {
       error = "--mesh " + spec.str() + ": unknown axis '" + name.str() +
-              "' (the axes are dp, tp and pp; dp is supported so far)";
+              "' (the axes are dp, tp and pp; dp and tp are supported so "
+              "far)";
       return failure();
     }
     if (n < 1 || n > (1 << 20)) {
@@ -65,6 +66,20 @@ LogicalResult parseMeshSpec(StringRef spec, MeshSpec &axes,
     axes.push_back({name.str(), n});
   }
   return success();
+}
+
+FailureOr<MeshAttr> meshFromSpec(ModuleOp module, StringRef spec) {
+  MeshSpec axes;
+  std::string error;
+  if (failed(parseMeshSpec(spec, axes, error)))
+    return module.emitError() << error;
+  SmallVector<StringAttr> names;
+  SmallVector<int64_t> sizes;
+  for (auto &[name, size] : axes) {
+    names.push_back(StringAttr::get(module.getContext(), name));
+    sizes.push_back(size);
+  }
+  return MeshAttr::get(module.getContext(), names, sizes);
 }
 
 } // namespace mlc
@@ -87,19 +102,32 @@ struct Layout {
   }
 };
 
+/// Whether `op`, a collective, runs over axes other than dp alone (tensor
+/// parallelism's), so that the batch passes through.
+bool runsOverOtherAxes(Operation *op) {
+  auto axes = op->getAttrOfType<ArrayAttr>("axes");
+  return axes && llvm::none_of(axes, [](Attribute a) {
+           return cast<StringAttr>(a).getValue() == "dp";
+         });
+}
+
 /// Rewrites one function into the program of a rank of the dp axis.
-class Partitioner {
+class Partitioner : public PartitionerBase<Partitioner, Layout> {
 public:
   Partitioner(func::FuncOp func, int64_t ranks, ArrayAttr axes)
       : func_(func), ranks_(ranks), axes_(axes) {}
 
   LogicalResult run();
 
-private:
-  Layout layoutOf(Value v) const {
-    auto it = layouts_.find(v);
-    return it == layouts_.end() ? Layout::replicated() : it->second;
+  // What keepingLayoutRule (passes/Partitioning.h) asks, with layoutOf
+  // and requireWhole.
+  LogicalResult requireNotSplitAt(Operation *op, Value v, int64_t d,
+                                  StringRef why);
+  InFlightDiagnostic error(Operation *op) {
+    return op->emitOpError() << "cannot be split over dp=" << ranks_ << ": ";
   }
+
+private:
   /// Gives `v` the layout Split(dim) and its type the rank's extent there.
   LogicalResult setSplit(Value v, int64_t dim, Operation *where);
   LogicalResult visit(Operation *op);
@@ -115,24 +143,15 @@ private:
   /// The layout a partial operand keeps through `op` (linear in it: sums,
   /// scaling, reshapes), or nothing when `op` needs the whole value.
   std::optional<Layout> partialRule(Operation *op);
-  /// The rank's dimension `d` of value `v` when it is split there; for
-  /// ops that need a dimension not to be split (the one they reduce).
-  LogicalResult requireNotSplitAt(Operation *op, Value v, int64_t d,
-                                  StringRef why);
   /// All-reduces `v` (partial) into the value every rank holds.
   Value materialize(OpBuilder &b, Location loc, Value v);
   /// Reports result `v` of the function as one rank would: partial values
   /// all-reduced, split rows gathered.
   FailureOr<Value> combineResult(OpBuilder &b, Value v, unsigned index);
 
-  InFlightDiagnostic error(Operation *op) {
-    return op->emitOpError() << "cannot be split over dp=" << ranks_ << ": ";
-  }
-
   func::FuncOp func_;
   int64_t ranks_;
   ArrayAttr axes_;
-  llvm::DenseMap<Value, Layout> layouts_;
 };
 
 LogicalResult Partitioner::setSplit(Value v, int64_t dim, Operation *where) {
@@ -294,33 +313,29 @@ FailureOr<Layout> Partitioner::reduceRule(Operation *op, ArrayRef<int64_t> axes,
 }
 
 FailureOr<SmallVector<Layout>> Partitioner::splitRule(Operation *op) {
-  auto one = [](FailureOr<Layout> l) -> FailureOr<SmallVector<Layout>> {
-    if (failed(l))
-      return failure();
-    return SmallVector<Layout>{*l};
-  };
-  auto normalized = [](int64_t axis, Value v) {
-    int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
-    return axis < 0 ? axis + rank : axis;
-  };
-  auto lastDims = [&](Value v, int64_t count, StringRef why) {
-    int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
-    for (int64_t d = rank - count; d < rank; ++d)
-      if (failed(requireNotSplitAt(op, v, d, why)))
-        return failure();
-    return success();
-  };
-  auto allReplicated = [&](ValueRange values, StringRef what) {
-    for (Value v : values)
-      if (layoutOf(v).kind != Layout::Replicated)
-        return LogicalResult(error(op)
-                             << "its " << what << " is split over the ranks");
-    return success();
-  };
+  auto one = [](FailureOr<Layout> l) { return oneLayout(l); };
   if (op->hasTrait<trait::Elementwise>())
     return one(elementwiseRule(op));
+  if (auto kept = keepingLayoutRule(op, *this))
+    return *kept;
   return TypeSwitch<Operation *, FailureOr<SmallVector<Layout>>>(op)
       .Case([&](MatmulOp m) { return one(matmulRule(m)); })
+      .Case<FanOutOp, AllReduceOp>(
+          [&](Operation *) -> FailureOr<SmallVector<Layout>> {
+            // Tensor parallelism's f and g, over tp: each dp rank's rows
+            // go through them as they are.
+            SmallVector<Layout> kept;
+            for (Value v : op->getOperands())
+              kept.push_back(layoutOf(v));
+            return kept;
+          })
+      .Case([&](AllGatherOp g) -> FailureOr<SmallVector<Layout>> {
+        // Logits gathered over tp along the vocabulary (dimension 0).
+        if (failed(requireNotSplitAt(op, g.getInput(), 0,
+                                     "it gathers the ranks' values")))
+          return failure();
+        return SmallVector<Layout>{layoutOf(g.getInput())};
+      })
       .Case([&](ReshapeOp r) { return one(reshapeRule(r)); })
       .Case([&](TransposeOp t) -> FailureOr<SmallVector<Layout>> {
         int64_t d = layoutOf(t.getInput()).dim;
@@ -339,70 +354,26 @@ FailureOr<SmallVector<Layout>> Partitioner::splitRule(Operation *op) {
         return one(reduceRule(r, r.getNormalizedAxes(), r.getKeepdims(),
                               Layout::Replicated));
       })
-      .Case<SoftmaxOp, LogSoftmaxOp>(
-          [&](auto s) -> FailureOr<SmallVector<Layout>> {
-            if (failed(requireNotSplitAt(op, s.getInput(),
-                                         normalized(s.getAxis(), s.getInput()),
-                                         "it normalizes")))
-              return failure();
-            return SmallVector<Layout>{layoutOf(s.getInput())};
-          })
-      .Case<LayerNormOp, RmsNormOp>(
-          [&](auto n) -> FailureOr<SmallVector<Layout>> {
-            if (failed(lastDims(n.getInput(), 1, "it normalizes")) ||
-                failed(allReplicated(op->getOperands().drop_front(), "weight")))
-              return failure();
-            return SmallVector<Layout>{layoutOf(n.getInput())};
-          })
-      .Case([&](CausalMaskOp m) -> FailureOr<SmallVector<Layout>> {
-        if (failed(lastDims(m.getInput(), 2, "it masks")))
-          return failure();
-        return SmallVector<Layout>{layoutOf(m.getInput())};
-      })
-      .Case([&](RopeOp r) -> FailureOr<SmallVector<Layout>> {
-        if (failed(lastDims(r.getInput(), 2, "it rotates")) ||
-            failed(allReplicated(r.getPositions(), "positions")))
-          return failure();
-        return SmallVector<Layout>{layoutOf(r.getInput())};
-      })
-      .Case([&](AttentionOp a) -> FailureOr<SmallVector<Layout>> {
-        for (Value v : {a.getQ(), a.getK(), a.getV()})
-          if (!(layoutOf(v) == Layout::split(0)))
-            return error(op) << "attention is split over the batch "
-                                "(dimension 0) of q, k and v alike, or not";
-        return SmallVector<Layout>{Layout::split(0)};
-      })
-      .Case([&](EmbeddingOp e) -> FailureOr<SmallVector<Layout>> {
-        if (failed(allReplicated(e.getTable(), "table")))
-          return failure();
-        return SmallVector<Layout>{layoutOf(e.getIds())};
+      .Case([&](AttentionOp a) {
+        return attentionRule(a, *this, Layout::split(0),
+                             "the batch (dimension 0)");
       })
       .Case([&](OneHotOp o) {
         return SmallVector<Layout>{layoutOf(o.getLabels())};
       })
       .Case([&](ArgmaxOp a) -> FailureOr<SmallVector<Layout>> {
-        int64_t axis = normalized(a.getAxis(), a.getInput());
+        int64_t axis = normalizedAxis(a.getAxis(), a.getInput());
         Layout l = layoutOf(a.getInput());
         if (failed(requireNotSplitAt(op, a.getInput(), axis,
                                      "it takes the largest element")))
           return failure();
         return SmallVector<Layout>{Layout::split(l.dim - (axis < l.dim))};
       })
-      .Case<SliceOp, SplitOp>([&](auto s) -> FailureOr<SmallVector<Layout>> {
+      .Case([&](SplitOp s) -> FailureOr<SmallVector<Layout>> {
         if (failed(requireNotSplitAt(op, s.getInput(), s.getNormalizedAxis(),
                                      "it cuts the value")))
           return failure();
         return SmallVector<Layout>(op->getNumResults(), layoutOf(s.getInput()));
-      })
-      .Case([&](ConcatOp c) -> FailureOr<SmallVector<Layout>> {
-        Layout first = layoutOf(c.getInputs()[0]);
-        for (Value v : c.getInputs())
-          if (!(layoutOf(v) == first))
-            return error(op) << "it joins values split differently";
-        if (failed(requireNotSplitAt(op, c.getInputs()[0],
-                                     c.getNormalizedAxis(), "it joins values")))
-          return failure();
-        return SmallVector<Layout>{first};
       })
       .Case<MseLossOp, SoftmaxCrossEntropyOp>(
           [&](auto) -> FailureOr<SmallVector<Layout>> {
@@ -463,7 +434,8 @@ LogicalResult Partitioner::visit(Operation *op) {
   });
   if (!distributed)
     return success(); // every rank computes the same
-  if (isa<AllReduceOp, AllGatherOp, CacheWriteOp, EinsumOp>(op))
+  if ((isa<AllReduceOp, AllGatherOp>(op) && !runsOverOtherAxes(op)) ||
+      isa<CacheWriteOp, EinsumOp>(op))
     return error(op) << "it is already partitioned, reads a KV cache or is "
                         "lowered before the split (run -mlc-lower-einsum "
                         "first)";
@@ -570,29 +542,27 @@ struct DataParallelPass : mlc::impl::DataParallelBase<DataParallelPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    MeshSpec spec;
-    std::string error;
-    if (failed(parseMeshSpec(mesh, spec, error))) {
-      module.emitError() << error;
+    FailureOr<MeshAttr> meshAttr = meshFromSpec(module, mesh);
+    if (failed(meshAttr))
+      return signalPassFailure();
+    int64_t ranks = axisSize(*meshAttr, "dp");
+    // -mlc-tensor-parallel, run first, records the same mesh; anything
+    // else means the module was partitioned before.
+    bool split = llvm::any_of(module.getOps<func::FuncOp>(), [](auto f) {
+      return f->hasAttr(attr::kBatchAxes);
+    });
+    if (Attribute seen = module->getAttr(attr::kMesh);
+        seen && (seen != *meshAttr || split)) {
+      module.emitError() << "the module is partitioned already (" << seen
+                         << ")";
       return signalPassFailure();
     }
-    if (module->hasAttr(attr::kMesh)) {
-      module.emitError() << "the module is partitioned already ("
-                         << module->getAttr(attr::kMesh) << ")";
-      return signalPassFailure();
-    }
-    SmallVector<StringAttr> names;
-    SmallVector<int64_t> sizes;
-    for (auto &[name, size] : spec) {
-      names.push_back(StringAttr::get(&getContext(), name));
-      sizes.push_back(size);
-    }
-    module->setAttr(attr::kMesh, MeshAttr::get(&getContext(), names, sizes));
-    int64_t ranks = spec.empty() ? 1 : spec[0].second;
+    module->setAttr(attr::kMesh, *meshAttr);
     // One rank holds the whole batch: nothing to split or combine.
     if (ranks == 1)
       return;
-    ArrayAttr axes = ArrayAttr::get(&getContext(), {names[0]});
+    ArrayAttr axes =
+        ArrayAttr::get(&getContext(), {StringAttr::get(&getContext(), "dp")});
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal() || isInferenceKind(func) || !takesBatch(func))
         continue;

@@ -193,9 +193,10 @@ def DataParallel : Pass<"mlc-data-parallel", "mlir::ModuleOp"> {
     partial: the loss's all-reduce passes 1/N of its adjoint to each rank,
     so the sum is the mean over the ranks of each rank's gradient.
 
-    Run after inlining and `-mlc-lower-einsum`, before `-mlc-train-step`.
-    Only `dp` is supported so far: a mesh naming `tp` or `pp` is an error
-    that says so. An op the split cannot go through (a softmax or a norm
+    Run after inlining and `-mlc-lower-einsum` (and `-mlc-tensor-parallel`,
+    which records the same mesh; the rows go through its f and its
+    all-reduces over tp as they are), before `-mlc-train-step`. A mesh
+    naming `pp` is an error that says it is not supported yet. An op the split cannot go through (a softmax or a norm
     over the batch dimension, a parameter the size of the batch combined
     with it) is an error at that op.
   }];
@@ -204,6 +205,58 @@ def DataParallel : Pass<"mlc-data-parallel", "mlir::ModuleOp"> {
            "The mesh, axis=size pairs separated by commas (dp=2)">,
   ];
   let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def TensorParallel : Pass<"mlc-tensor-parallel", "mlir::ModuleOp"> {
+  let summary = "Split the blocks of a model over the tp axis of a mesh "
+                "(Megatron: column- then row-split matmuls)";
+  let description = [{
+    Records `mesh` (e.g. `tp=2` or `dp=2,tp=2`) as the module's `mlc.mesh`
+    and rewrites every function into the program of one rank of the `tp`
+    axis, as Megatron-LM splits a transformer. A block starts at a matmul
+    whose weight is a parameter and whose result reaches, through ops that
+    can carry split columns, a matmul contracting it with another
+    parameter: the first weight is split by columns (its output features;
+    a fused QKV weight, whose columns the model cuts into 3 equal pieces,
+    in 3 blocks, so that each rank holds its heads of q, k and v), and the
+    split is followed op by op (changing the types of the values that
+    carry it) to the second, whose weight is split by rows. Biases of
+    split columns are split as their columns. The block's input, the same
+    on every rank, passes through `mlc.fan_out` (f: identity forward,
+    all-reduced adjoint); the second matmul's product, a partial sum, is
+    all-reduced (g: `mlc.all_reduce` sum, whose adjoint passes as it is).
+    So attention is split by heads (key/value heads too: grouped-query
+    attention keeps each group on one rank) and the MLP by its width. A
+    KV cache written with split heads holds this rank's heads.
+
+    Split parameters get their piece's type and `mlc.shard =
+    #mlc.shard<[whole shape], split(D, "tp", BLOCKS)>`; a parameter is
+    split alike in every function (an error names the two functions
+    otherwise). An op the split cannot go through (a norm or softmax over
+    split features, a value every rank holds combined with split ones) is
+    an error at that op; heads, key/value heads and MLP widths (from
+    `mlc.transformer` and at each op) that do not divide by tp are errors
+    naming the numbers.
+
+    Run after inlining and `-mlc-lower-einsum`, before `-mlc-data-parallel`
+    (which then splits the batch over `dp`) and `-mlc-train-step`;
+    `-mlc-lower-fan-out` removes the f operators once autodiff is done.
+  }];
+  let options = [
+    Option<"mesh", "mesh", "std::string", /*default=*/"\"\"",
+           "The mesh, axis=size pairs separated by commas (dp=2,tp=2)">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def LowerFanOut : Pass<"mlc-lower-fan-out", "mlir::func::FuncOp"> {
+  let summary = "Replace each mlc.fan_out by its input once nothing "
+                "differentiates the function";
+  let description = [{
+    `mlc.fan_out` (tensor parallelism's f) is the identity in forward and
+    exists for its gradient; after `-mlc-train-step` it has none to give,
+    and no target lowers it.
+  }];
 }
 
 def BucketAllReduce : Pass<"mlc-bucket-all-reduce", "mlir::func::FuncOp"> {

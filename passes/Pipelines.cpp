@@ -131,6 +131,13 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
     std::string error;
     if (failed(parseMeshSpec(options.mesh, axes, error)))
       return errorHandler(error);
+    // Tensor parallelism first: it splits the weights and the features
+    // within each rank's rows, which data parallelism then splits.
+    if (llvm::any_of(axes, [](auto &axis) { return axis.first == "tp"; })) {
+      TensorParallelOptions tp;
+      tp.mesh = options.mesh;
+      pm.addPass(createTensorParallel(tp));
+    }
     DataParallelOptions dp;
     dp.mesh = options.mesh;
     pm.addPass(createDataParallel(dp));
@@ -160,6 +167,7 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   if (!options.mesh.empty()) {
     if (!(options.bucketMb >= 0))
       return errorHandler("bucket-mb must be >= 0");
+    pm.addNestedPass<func::FuncOp>(createLowerFanOut());
     BucketAllReduceOptions buckets;
     buckets.bucketMb = options.bucketMb;
     pm.addNestedPass<func::FuncOp>(createBucketAllReduce(buckets));
@@ -181,10 +189,11 @@ void registerCompilePipeline() {
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), split the batch over a mesh "
-      "(mesh=dp=N), build the train step (train=SPEC) or the eval entry "
-      "point, bucket the all-reduces (bucket-mb=S), canonicalize, CSE, fuse "
-      "the cross-entropy with its gradient and fuse (unless fuse=false), "
-      "plan memory (unless plan-memory=false)",
+      "(mesh=dp=N) and its blocks over tp (mesh=tp=N or dp=N,tp=M), build "
+      "the train step (train=SPEC) or the eval entry point, drop the f "
+      "operators of tp, bucket the all-reduces (bucket-mb=S), canonicalize, "
+      "CSE, fuse the cross-entropy with its gradient and fuse (unless "
+      "fuse=false), plan memory (unless plan-memory=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         CompileOptions options;

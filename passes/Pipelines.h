@@ -37,7 +37,8 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<std::string> mesh{
       *this, "mesh",
       llvm::cl::desc("Partition over a mesh of ranks, e.g. dp=2 "
-                     "(-mlc-data-parallel); without it one rank")};
+                     "(-mlc-data-parallel), tp=2 (-mlc-tensor-parallel) or "
+                     "dp=2,tp=2; without it one rank")};
   Option<double> bucketMb{
       *this, "bucket-mb",
       llvm::cl::desc("With a mesh: gradients are all-reduced in buckets of "
@@ -52,7 +53,7 @@ struct CompileSettings {
   std::string evalFunc; // empty: the eval entry point comes from func
   bool fuse = true;
   bool planMemory = true;
-  std::string mesh; // "dp=2", or empty for one rank
+  std::string mesh; // "dp=2", "dp=2,tp=2", or empty for one rank
   double bucketMb = 25.0;
 };
 
@@ -70,9 +71,10 @@ llvm::FailureOr<std::string>
 compilePipelineText(const CompileSettings &settings, std::string &error);
 
 /// Adds the compile pipeline to `pm` (a ModuleOp pass manager):
-/// inline, lower-einsum, eval-func (with eval-func), data-parallel (with a
-/// mesh), then train-step (or eval-entry without --train), bucket-all-reduce
-/// (with a mesh), canonicalize, CSE, fuse (unless fuse=false) and
+/// inline, lower-einsum, eval-func (with eval-func), tensor-parallel (with a
+/// tp axis) and data-parallel (with a mesh), then train-step (or eval-entry
+/// without --train), lower-fan-out and bucket-all-reduce (with a mesh),
+/// canonicalize, CSE, fuse (unless fuse=false) and
 /// plan-memory (unless plan-memory=false). A bad spec or option fails
 /// through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(

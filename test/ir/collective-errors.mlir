@@ -122,3 +122,13 @@ func.func @batch_axes_string(%a: tensor<4xf32>) -> tensor<4xf32> attributes {mlc
   return %a : tensor<4xf32>
 }
 }
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @fan_out_axis(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @below {{'mlc.fan_out' op runs over axis 'tp', which the mesh #mlc.mesh<dp = 2> does not have}}
+  %f = mlc.fan_out %a over ["tp"] : tensor<4xf32>
+  return %f : tensor<4xf32>
+}
+}

@@ -18,6 +18,8 @@ func.func @collectives(%a: tensor<2x3xf32> {mlc.input = "a"}, %b: tensor<3xf32> 
   %x = mlc.all_reduce max over ["tp"] %m : tensor<3xf32>
   // CHECK: %[[G:.*]] = mlc.all_gather %[[S]]#0 over ["dp"] : (tensor<2x3xf32>) -> tensor<4x3xf32>
   %g = mlc.all_gather %s#0 over ["dp"] : (tensor<2x3xf32>) -> tensor<4x3xf32>
-  return %s#0, %m, %g, %x : tensor<2x3xf32>, tensor<3xf32>, tensor<4x3xf32>, tensor<3xf32>
+  // CHECK: mlc.fan_out %[[X]] over ["tp"] : tensor<3xf32>
+  %f = mlc.fan_out %x over ["tp"] : tensor<3xf32>
+  return %s#0, %m, %g, %f : tensor<2x3xf32>, tensor<3xf32>, tensor<4x3xf32>, tensor<3xf32>
 }
 }

@@ -8,6 +8,7 @@
 #include "ir/MlcOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -88,8 +89,9 @@ json::Object analyzeEntry(func::FuncOp func) {
   // Other kernels by op name, in order of first appearance.
   std::vector<std::string> otherOrder;
   std::map<std::string, std::array<uint64_t, 3>> other;
-  // Collectives by kind: calls and the bytes handed over.
-  std::vector<std::string> collectiveOrder;
+  // Collectives by kind and mesh axes ("all_reduce over tp"): calls and
+  // the bytes handed over.
+  std::vector<std::pair<std::string, std::vector<std::string>>> collectiveOrder;
   std::map<std::string, std::array<uint64_t, 2>> collectives;
   for (Operation &op : func.getBody().front().without_terminator()) {
     if (movesNothing(func, &op))
@@ -139,10 +141,13 @@ json::Object analyzeEntry(func::FuncOp func) {
       if (isa<AllSliceOp>(op))
         continue;
       std::string kind = op.getName().stripDialect().str();
-      auto [c, first] =
-          collectives.try_emplace(kind, std::array<uint64_t, 2>{});
+      std::vector<std::string> axes;
+      for (Attribute a : op.getAttrOfType<ArrayAttr>("axes"))
+        axes.push_back(cast<StringAttr>(a).getValue().str());
+      std::string key = kind + " over " + llvm::join(axes, ",");
+      auto [c, first] = collectives.try_emplace(key, std::array<uint64_t, 2>{});
       if (first)
-        collectiveOrder.push_back(kind);
+        collectiveOrder.push_back({kind, axes});
       c->second[0] += 1;
       for (Type t : op.getOperandTypes())
         c->second[1] += bytesOf(t);
@@ -162,10 +167,16 @@ json::Object analyzeEntry(func::FuncOp func) {
         {"op", name}, {"count", count}, {"flops", f}, {"bytes", b}});
   }
   json::Array collectiveReport;
-  for (const std::string &kind : collectiveOrder)
+  for (const auto &[kind, axes] : collectiveOrder) {
+    std::string key = kind + " over " + llvm::join(axes, ",");
+    json::Array axesJson;
+    for (const std::string &a : axes)
+      axesJson.push_back(a);
     collectiveReport.push_back(json::Object{{"kind", kind},
-                                            {"calls", collectives[kind][0]},
-                                            {"bytes", collectives[kind][1]}});
+                                            {"axes", std::move(axesJson)},
+                                            {"calls", collectives[key][0]},
+                                            {"bytes", collectives[key][1]}});
+  }
   auto kind = func->getAttrOfType<StringAttr>(attr::kKind);
   auto workspace = func->getAttrOfType<IntegerAttr>(attr::kWorkspace);
   return json::Object{
@@ -314,7 +325,11 @@ std::string renderAnalysis(const json::Value &report) {
       os << "  collectives of each rank (bytes handed over)\n";
       for (const json::Value &c : collectives) {
         const json::Object &k = *c.getAsObject();
-        os << "    " << *k.getString("kind") << " x" << u64(k, "calls") << ": "
+        std::vector<std::string> axes;
+        for (const json::Value &a : *k.getArray("axes"))
+          axes.push_back(a.getAsString()->str());
+        os << "    " << *k.getString("kind") << " over "
+           << llvm::join(axes, ",") << " x" << u64(k, "calls") << ": "
            << u64(k, "bytes") << " bytes\n";
       }
     }

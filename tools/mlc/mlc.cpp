@@ -89,9 +89,11 @@ cl::opt<bool> analyzeJson("json", cl::desc("Print the report as JSON"),
 
 cl::opt<std::string> meshSpec(
     "mesh",
-    cl::desc("Partition over a mesh of ranks, e.g. dp=2: each rank trains on "
-             "its part of the batch and the gradients are all-reduced; run "
-             "the executable with mpirun -np N mlc-run (only dp so far)"),
+    cl::desc("Partition over a mesh of ranks, e.g. dp=2, tp=2 or dp=2,tp=2: "
+             "over dp each rank trains on its part of the batch and the "
+             "gradients are all-reduced; over tp each rank holds its heads "
+             "and its part of the MLPs (Megatron); run the executable with "
+             "mpirun -np N mlc-run (N the product of the sizes; no pp yet)"),
     cl::value_desc("axes"), cl::sub(compileCommand), cl::sub(analyzeCommand), cl::cat(mlcCategory));
 cl::opt<double> bucketMb(
     "bucket-mb",

@@ -32,6 +32,18 @@
       train step (each rank's loss), in STEPS x (1 + 1) calls: one bucket of
       gradients, one of outputs; and STEPS times the train step's all-reduce
       calls and bytes in ANALYSIS_JSON (mlc analyze --json) when given
+  check_run.py tp-all-reduce-bytes DUMP_JSON LOG STEPS LAYERS ROWS WIDTH [ANALYSIS_JSON]
+      every rank's all-reduce calls and bytes in the LOG of a tensor-parallel
+      mlc-run are Megatron's: per step and layer 2 all-reduces of ROWS x
+      WIDTH floats in forward (after the row-split matmuls) and 2 in
+      backward (the adjoints of the blocks' inputs), ROWS the tokens a rank
+      holds (its rows of the batch times the sequence); the vocabulary-
+      parallel embedding's rows and the LM head's adjoint (ROWS x WIDTH
+      each) and the cross-entropy's maximum, sum of exponentials and target
+      logit (ROWS each; the two sums in one call); with a dp axis as well,
+      the 2 of data parallelism: the rank's gradients (its pieces of the
+      split parameters, as DUMP_JSON lists them) and the loss; the same per
+      step as the train step's collectives in ANALYSIS_JSON when given
   check_run.py eval-bigram-loss METRICS TEXT
       the last eval loss of a byte bigram model is below the unigram
       entropy (in nats) of TEXT, what predicting each byte from its
@@ -88,6 +100,32 @@ def byte_entropies(path):
     bigram = float(-(pairs[seen] * np.log((pairs / np.maximum(rows, 1))[seen])).sum()
                    / pairs.sum())
     return unigram, bigram
+
+
+def check_all_reduces(log, ranks, analysis, steps, want_calls, want_bytes, why):
+    """Every rank of a run's LOG reports WANT_CALLS all-reduces of WANT_BYTES
+    bytes in its STEPS steps (all its collectives), as does the train step
+    of ANALYSIS (mlc analyze --json) per step when not None; WHY says the
+    closed form in the message. Returns the number of ranks."""
+    if analysis:
+        step = [e for e in json.load(open(analysis))["entry_points"] if e["kind"] == "train"][0]
+        reduce = [c for c in step["collectives"] if c["kind"] == "all_reduce"]
+        calls, got = sum(c["calls"] for c in reduce), sum(c["bytes"] for c in reduce)
+        if (steps * calls, steps * got) != (want_calls, want_bytes):
+            fail(f"mlc analyze: train step all-reduces {calls} calls of {got} bytes, expected "
+                 f"{want_calls // steps} calls of {want_bytes // steps} bytes per step")
+    lines = [l for l in open(log) if l.startswith("collectives of rank ")]
+    if len(lines) != ranks:
+        fail(f"{len(lines)} ranks report collectives, the mesh has {ranks}")
+    for line in lines:
+        rank, rest = line[len("collectives of rank "):].split(": ", 1)
+        words = rest.split()
+        if words[:1] != ["all_reduce"] or words[2:5:2] != ["calls", "bytes"] or "," in rest:
+            fail(f"rank {rank}: expected all-reduces alone, got: {rest.strip()}")
+        if (int(words[1]), int(words[3])) != (want_calls, want_bytes):
+            fail(f"rank {rank}: {words[1]} calls, {words[3]} bytes; expected {want_calls} calls, "
+                 f"{want_bytes} = {why}")
+    return len(lines)
 
 
 def fail(message):
@@ -229,28 +267,32 @@ def main(argv):
         train = [e for e in program["entry_points"] if e["kind"] == "train"][0]
         outputs = sum(program["buffers"][o["buffer"]]["bytes"] for o in train["outputs"])
         want_bytes, want_calls = steps * (grads + outputs), steps * 2
-        if len(argv) > 5:
-            analysis = json.load(open(argv[5]))
-            step = [e for e in analysis["entry_points"] if e["kind"] == "train"][0]
-            reduce = [c for c in step["collectives"] if c["kind"] == "all_reduce"]
-            if not reduce or (steps * reduce[0]["calls"], steps * reduce[0]["bytes"]) != (want_calls, want_bytes):
-                fail(f"mlc analyze: train step all-reduces {reduce}, expected "
-                     f"{want_calls // steps} calls of {want_bytes // steps} bytes per step")
-        lines = [l for l in open(argv[3]) if l.startswith("collectives of rank ")]
-        if len(lines) != dump["mesh"]["ranks"]:
-            fail(f"{len(lines)} ranks report collectives, the mesh has {dump['mesh']['ranks']}")
-        for line in lines:
-            rank, rest = line[len("collectives of rank "):].split(": ", 1)
-            words = rest.split()
-            if words[:1] != ["all_reduce"] or words[2:5:2] != ["calls", "bytes"] or "," in rest:
-                fail(f"rank {rank}: expected all-reduces alone, got: {rest.strip()}")
-            calls, got = int(words[1]), int(words[3])
-            if (calls, got) != (want_calls, want_bytes):
-                fail(f"rank {rank}: {calls} calls, {got} bytes; expected {want_calls} calls, "
-                     f"{want_bytes} = {steps} x ({grads} gradient + {outputs} output bytes)")
-        print(f"{len(lines)} ranks: all_reduce {want_calls} calls, {want_bytes} bytes = "
+        ranks = check_all_reduces(argv[3], dump["mesh"]["ranks"], argv[5] if len(argv) > 5 else None,
+                                  steps, want_calls, want_bytes,
+                                  f"{steps} x ({grads} gradient + {outputs} output bytes)")
+        print(f"{ranks} ranks: all_reduce {want_calls} calls, {want_bytes} bytes = "
               f"{steps} steps x ({grads} bytes of gradients + {outputs} of outputs)" +
               (", as mlc analyze says" if len(argv) > 5 else ""))
+    elif command == "tp-all-reduce-bytes":
+        dump = json.load(open(argv[2]))
+        steps, layers, rows, width = (int(a) for a in argv[4:8])
+        program = dump["programs"][0]
+        tp_calls = 4 * layers + 2 + 2
+        tp_bytes = (4 * layers + 2) * rows * width * 4 + 3 * rows * 4
+        dp = [a["size"] for a in dump["mesh"]["axes"] if a["name"] == "dp"]
+        grads = sum(b["bytes"] for b in program["buffers"]
+                    if b["role"] == "parameter" and not b["frozen"])
+        dp_calls, dp_bytes = (2, grads + 4) if dp and dp[0] > 1 else (0, 0)
+        want_calls = steps * (tp_calls + dp_calls)
+        want_bytes = steps * (tp_bytes + dp_bytes)
+        ranks = check_all_reduces(argv[3], dump["mesh"]["ranks"], argv[8] if len(argv) > 8 else None,
+                                  steps, want_calls, want_bytes,
+                                  f"{steps} x ((4 x {layers} + 2) x {rows} x {width} x 4 + 3 x {rows} x 4"
+                                  f" + {dp_bytes})")
+        print(f"{ranks} ranks: all_reduce {want_calls} calls, {want_bytes} bytes = {steps} steps x "
+              f"((4 x {layers} layers + 2) x {rows} x {width} + 3 x {rows} floats over tp" +
+              (f" + {grads} bytes of gradients and 4 of the loss over dp)" if dp_calls else ")") +
+              (", as mlc analyze says" if len(argv) > 8 else ""))
     elif command == "profile":
         # profile FILE DUMP_JSON ENTRY=CALLS...: the profile has the entry
         # points called, each as often as said, with one record per command
