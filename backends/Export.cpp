@@ -253,6 +253,8 @@ struct BufferInfo {
   /// Where the memory plan puts the buffer; null without a plan (the
   /// exporter then gives each buffer a slice of its own).
   SliceAttr slice;
+  /// The piece of a whole tensor a sharded parameter or state holds.
+  ShardAttr shard;
   /// A view of this buffer (the result of a reshape the plan aliases).
   std::optional<uint32_t> viewOf;
 };
@@ -312,6 +314,8 @@ private:
   FailureOr<std::vector<uint32_t>> meshAxes(ArrayAttr names, Location loc);
   /// The module's mesh, and every rank's program (one for all of them).
   flatbuffers::Offset<fb::Mesh> buildMesh();
+  /// The fb::Shard of a sharded buffer (null for one that is not).
+  FailureOr<flatbuffers::Offset<fb::Shard>> buildShard(const BufferInfo &b);
   std::vector<uint32_t> rankPrograms() const;
 
   ModuleOp module_;
@@ -412,6 +416,7 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << " has no mlc.slice, but the module has a memory plan; run "
                 "-mlc-plan-memory after the last pass that changes it";
   }
+  auto shard = func.getArgAttrOfType<ShardAttr>(arg.index, attr::kShard);
   if (it != bufferByName_.end()) {
     const BufferInfo &existing = buffers_[it->second];
     if (existing.type != arg.type || existing.role != role)
@@ -432,11 +437,17 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
              << "argument '" << arg.name << "' of @" << func.getSymName()
              << " has slice " << slice << " but another entry point gives '"
              << name << "' " << existing.slice;
+    if (existing.shard != shard)
+      return emitError(argLoc)
+             << "argument '" << arg.name << "' of @" << func.getSymName()
+             << " is sharded as " << shard << " but another entry point "
+             << "shards '" << name << "' as " << existing.shard;
     return it->second;
   }
   FailureOr<uint32_t> index = addTensorBuffer(name, arg.type, role, argLoc);
   if (failed(index))
     return failure();
+  buffers_[*index].shard = shard;
   buffers_[*index].init = arg.init;
   buffers_[*index].trainable = !arg.frozen;
   buffers_[*index].slice = slice;
@@ -568,6 +579,9 @@ Exporter::collectiveCommand(Operation *op,
   } else if (auto gather = dyn_cast<AllGatherOp>(op)) {
     kind = fb::CollectiveKind::all_gather;
     names = gather.getAxes();
+  } else if (auto slice = dyn_cast<AllSliceOp>(op)) {
+    kind = fb::CollectiveKind::all_slice;
+    names = slice.getAxes();
   } else {
     return op->emitError() << "is a collective the exporter cannot write";
   }
@@ -577,6 +591,28 @@ Exporter::collectiveCommand(Operation *op,
   auto body = fb::CreateCollectiveDirect(fbb_, kind, &operands, &results,
                                          reduction, &*axes);
   return fb::CreateCommand(fbb_, fb::CommandBody::Collective, body.Union());
+}
+
+FailureOr<flatbuffers::Offset<fb::Shard>>
+Exporter::buildShard(const BufferInfo &b) {
+  if (!b.shard)
+    return flatbuffers::Offset<fb::Shard>();
+  std::vector<fb::ShardStep> steps;
+  for (unsigned i = 0; i < b.shard.getAxes().size(); ++i) {
+    std::optional<unsigned> axis =
+        getMesh(module_).axisIndex(b.shard.getAxes()[i].getValue());
+    if (!axis) // the verifier checked the axes against the mesh
+      return emitError(b.loc)
+             << "shard of '" << b.name << "' names an axis the mesh lacks";
+    bool flat = b.shard.isFlat(i);
+    steps.emplace_back(
+        flat ? fb::ShardStepKind::flat : fb::ShardStepKind::split, *axis,
+        flat ? 0u : static_cast<uint32_t>(b.shard.getDims()[i]),
+        static_cast<uint32_t>(b.shard.getBlocks()[i]));
+  }
+  std::vector<int64_t> shape(b.shard.getShape().begin(),
+                             b.shard.getShape().end());
+  return fb::CreateShardDirect(fbb_, &shape, &steps);
 }
 
 flatbuffers::Offset<fb::Mesh> Exporter::buildMesh() {
@@ -937,11 +973,14 @@ FailureOr<std::string> Exporter::run() {
     uint64_t bytes =
         static_cast<uint64_t>(numElements(b.shape)) * fb::elementBytes(b.dtype);
     auto data = b.data.empty() ? 0 : fbb_.CreateVector(b.data);
+    FailureOr<flatbuffers::Offset<fb::Shard>> shard = buildShard(b);
+    if (failed(shard))
+      return failure();
     buffers.push_back(fb::CreateBuffer(
         fbb_, fbb_.CreateString(b.name), b.dtype, fbb_.CreateVector(b.shape),
         bytes, b.role, init, data, b.trainable, b.splat,
         arenaIndex[static_cast<size_t>(fb::arenaKindOf(b.role))], offsets[i],
-        b.viewOf.has_value(), b.viewOf.value_or(0)));
+        b.viewOf.has_value(), b.viewOf.value_or(0), *shard));
     if (b.role == fb::BufferRole::parameter)
       paramNames.push_back(b.name);
   }

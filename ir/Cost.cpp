@@ -125,6 +125,7 @@ uint64_t BroadcastToOp::getFlops() { return 0; }
 uint64_t AllReduceOp::getFlops() { return 0; }
 uint64_t AllGatherOp::getFlops() { return 0; }
 uint64_t ReduceScatterOp::getFlops() { return 0; }
+uint64_t AllSliceOp::getFlops() { return 0; }
 uint64_t ReshapeOp::getFlops() { return 0; }
 uint64_t TransposeOp::getFlops() { return 0; }
 uint64_t CastOp::getFlops() { return 0; }

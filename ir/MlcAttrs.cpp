@@ -1,5 +1,6 @@
 // Attributes of the mlc dialect: the parameter initializer #mlc.init, the
-// memory slice #mlc.slice and the mesh of ranks #mlc.mesh.
+// memory slice #mlc.slice, the mesh of ranks #mlc.mesh and a rank's piece
+// of a tensor #mlc.shard.
 #include "ir/MlcDialect.h"
 
 #include "mlir/IR/Builders.h"
@@ -241,4 +242,124 @@ int64_t MeshAttr::groupSize(ArrayAttr axes) const {
             axisIndex(cast<StringAttr>(axis).getValue()))
       size *= getSizes()[*i];
   return size;
+}
+
+/// Parses `<[d0, d1, ...] (, split(D, "axis", B) | , flat("axis"))*>`.
+Attribute ShardAttr::parse(AsmParser &parser, Type) {
+  SmallVector<int64_t> shape, dims, blocks;
+  SmallVector<StringAttr> axes;
+  auto parseDim = [&]() -> ParseResult {
+    return parser.parseInteger(shape.emplace_back());
+  };
+  if (parser.parseLess() ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, parseDim))
+    return {};
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef kind;
+    std::string axis;
+    SMLoc at = parser.getCurrentLocation();
+    if (parser.parseKeyword(&kind) || parser.parseLParen())
+      return {};
+    if (kind == "split") {
+      int64_t dim, count;
+      if (parser.parseInteger(dim) || parser.parseComma() ||
+          parser.parseString(&axis) || parser.parseComma() ||
+          parser.parseInteger(count))
+        return {};
+      dims.push_back(dim);
+      blocks.push_back(count);
+    } else if (kind == "flat") {
+      if (parser.parseString(&axis))
+        return {};
+      dims.push_back(-1);
+      blocks.push_back(1);
+    } else {
+      parser.emitError(at) << "a shard step is split(dim, \"axis\", blocks) "
+                              "or flat(\"axis\"), found '"
+                           << kind << "'";
+      return {};
+    }
+    axes.push_back(StringAttr::get(parser.getContext(), axis));
+    if (parser.parseRParen())
+      return {};
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<ShardAttr>(parser.getContext(), shape, axes, dims,
+                                      blocks);
+}
+
+void ShardAttr::print(AsmPrinter &printer) const {
+  printer << "<[";
+  llvm::interleaveComma(getShape(), printer);
+  printer << "]";
+  for (unsigned i = 0; i < getAxes().size(); ++i) {
+    if (isFlat(i))
+      printer << ", flat(\"" << getAxes()[i].getValue() << "\")";
+    else
+      printer << ", split(" << getDims()[i] << ", \"" << getAxes()[i].getValue()
+              << "\", " << getBlocks()[i] << ")";
+  }
+  printer << ">";
+}
+
+LogicalResult ShardAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                ArrayRef<int64_t> shape,
+                                ArrayRef<StringAttr> axes,
+                                ArrayRef<int64_t> dims,
+                                ArrayRef<int64_t> blocks) {
+  if (axes.size() != dims.size() || axes.size() != blocks.size())
+    return emitError() << "a shard has one axis, dim and block count per step";
+  for (int64_t d : shape)
+    if (d < 0)
+      return emitError() << "a shard's whole shape has a negative extent " << d;
+  int64_t rank = static_cast<int64_t>(shape.size());
+  for (unsigned i = 0; i < axes.size(); ++i) {
+    if (axes[i].getValue().empty())
+      return emitError() << "shard step #" << i << " names no mesh axis";
+    if (dims[i] < 0) { // flat
+      rank = 1;
+      continue;
+    }
+    if (dims[i] >= rank)
+      return emitError() << "shard step #" << i << " splits dim " << dims[i]
+                         << " of a " << rank << "-d tensor";
+    if (blocks[i] < 1)
+      return emitError() << "shard step #" << i << " splits into " << blocks[i]
+                         << " blocks; at least 1";
+  }
+  return success();
+}
+
+FailureOr<SmallVector<int64_t>>
+ShardAttr::pieceShape(MeshAttr mesh,
+                      function_ref<InFlightDiagnostic()> emitError) const {
+  SmallVector<int64_t> shape(getShape());
+  for (unsigned i = 0; i < getAxes().size(); ++i) {
+    StringRef axis = getAxes()[i].getValue();
+    if (!mesh)
+      return emitError() << "shard step #" << i << " runs over axis '" << axis
+                         << "', but the module has no mesh (mlc.mesh)";
+    std::optional<unsigned> index = mesh.axisIndex(axis);
+    if (!index)
+      return emitError() << "shard step #" << i << " runs over axis '" << axis
+                         << "', which the module's mesh " << mesh
+                         << " does not have";
+    int64_t n = mesh.getSizes()[*index];
+    if (isFlat(i)) {
+      int64_t numel = 1;
+      for (int64_t d : shape)
+        numel *= d;
+      shape = {(numel + n - 1) / n};
+      continue;
+    }
+    int64_t dim = getDims()[i], parts = getBlocks()[i] * n;
+    if (shape[dim] % parts != 0)
+      return emitError() << "shard step #" << i << " splits dim " << dim
+                         << " of extent " << shape[dim] << " into "
+                         << getBlocks()[i] << " x " << n << " ('" << axis
+                         << "') parts, which do not divide it";
+    shape[dim] /= n;
+  }
+  return shape;
 }

@@ -113,6 +113,48 @@ def Mlc_MeshAttr : AttrDef<Mlc_Dialect, "Mesh"> {
   }];
 }
 
+def Mlc_ShardAttr : AttrDef<Mlc_Dialect, "Shard"> {
+  let mnemonic = "shard";
+  let summary = "The piece of a whole tensor that a rank holds";
+  let description = [{
+    `#mlc.shard<[128, 384], split(1, "tp", 3), flat("dp")>`: on a state
+    argument (`mlc.param`, `mlc.state`) as `mlc.shard`, the argument is
+    this rank's piece of a tensor of the whole shape `[128, 384]`, taken
+    from it by the steps, in order (n is the size of the step's mesh axis,
+    c the rank's coordinate on it):
+
+    - `split(D, "AXIS", BLOCKS)`: dimension D, of extent E, viewed as
+      `[BLOCKS, n, E / (BLOCKS n)]`; the rank keeps index c of the middle,
+      an extent of E / n. BLOCKS = 1 splits the dimension into n
+      contiguous parts; a fused QKV weight `[C, 3C]` split by heads is
+      `split(1, "tp", 3)`: each rank keeps its heads' columns of q, of k
+      and of v.
+    - `flat("AXIS")`: the tensor flattened row-major, padded with zeros to
+      a multiple of n elements, and chunk c of ceil(numel / n) kept: a
+      1-D piece (ZeRO's shards).
+
+    Tensor parallelism and ZeRO hold their state this way: the runtime
+    initializes the whole tensor from the seed (as one rank would) and
+    keeps each rank's piece, and checkpoints hold whole tensors, so they
+    load into any mesh.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape,
+                        ArrayRefParameter<"::mlir::StringAttr">:$axes,
+                        ArrayRefParameter<"int64_t">:$dims,
+                        ArrayRefParameter<"int64_t">:$blocks);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Step i is flat() (its dims entry is -1) rather than split().
+    bool isFlat(unsigned i) const { return getDims()[i] < 0; }
+    /// The piece's shape on `mesh`, or an error naming the step whose
+    /// axis the mesh lacks or whose extent does not divide.
+    ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    pieceShape(MeshAttr mesh,
+               ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError) const;
+  }];
+}
+
 def Mlc_Reduction : I32EnumAttr<"Reduction",
     "how a collective combines the ranks' values", [
     I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>,

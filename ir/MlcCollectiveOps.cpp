@@ -220,4 +220,34 @@ LogicalResult ReduceScatterOp::buildGradients(OpBuilder &b,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// all_slice
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllSliceOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getResult().getType());
+  if (failed(verifyAxes(*this, getAxes())))
+    return failure();
+  int64_t n = getGroupSize();
+  if (in.getNumElements() % n != 0)
+    return emitOpError() << "slices " << in << " (" << in.getNumElements()
+                         << " elements) into " << n
+                         << " equal parts, which do not divide it";
+  RankedTensorType expected =
+      RankedTensorType::get({in.getNumElements() / n}, in.getElementType());
+  if (out != expected)
+    return emitOpError() << "keeps part of " << in << " on each of " << n
+                         << " ranks as " << out << "; expected " << expected;
+  return success();
+}
+
+int64_t AllSliceOp::getGroupSize() { return groupSizeOf(*this, getAxes()); }
+
+StringRef AllSliceOp::getNoGradientReason() {
+  return "whether the adjoint of its replicated input is partial or whole "
+         "depends on the strategy that slices it; the pass that uses it "
+         "builds the gradient it needs";
+}
+
 } // namespace mlc

@@ -95,4 +95,29 @@ def Mlc_ReduceScatterOp : Mlc_Op<"reduce_scatter",
   }];
 }
 
+def Mlc_AllSliceOp : Mlc_Op<"all_slice",
+    [Pure, NoGradient, Cost, Mlc_Collective]> {
+  let summary = "this rank's part of a value every rank of a group holds";
+  let description = [{
+    `mlc.all_slice %x over ["dp"] : (tensor<4x8xf32>) -> tensor<16xf32>`:
+    no communication: the input is read flat (row-major) as n equal
+    contiguous parts, n the size of the group (as for `all_reduce`), and
+    the rank at position c of the group keeps part c, a 1-D result of
+    numel / n elements (numel must divide by n). The inverse of a flat
+    `all_gather`; ZeRO takes each rank's chunk of a replicated parameter
+    this way, and slicing `mlc.constant dense<[0, 1, ..., n-1]>` gives a
+    rank its coordinate as a value. Not differentiable: whether the
+    adjoint of the replicated input is partial or whole depends on the
+    strategy, so the pass that uses it builds what it needs.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, StrArrayAttr:$axes);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "$input `over` $axes attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getGroupSize();
+  }];
+}
+
 #endif // MLC_COLLECTIVE_OPS_TD

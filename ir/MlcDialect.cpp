@@ -390,6 +390,33 @@ static LogicalResult verifyArenas(Operation *op, Attribute value) {
   return success();
 }
 
+/// `mlc.shard` on a state argument: the argument's type is the piece the
+/// shard takes from its whole shape over the module's mesh.
+static LogicalResult verifyShard(FunctionOpInterface func, unsigned argIndex,
+                                 Attribute value, DictionaryAttr all) {
+  auto shard = dyn_cast<ShardAttr>(value);
+  if (!shard)
+    return func->emitError() << "'mlc.shard' on argument #" << argIndex
+                             << " must be a #mlc.shard<...>, found " << value;
+  if (!all.get(attr::kParam) && !all.get(attr::kState))
+    return func->emitError() << "'mlc.shard' on argument #" << argIndex
+                             << " needs 'mlc.param' or 'mlc.state' beside it";
+  auto emit = [&] {
+    return func->emitError() << "'mlc.shard' on argument #" << argIndex << ": ";
+  };
+  FailureOr<SmallVector<int64_t>> piece = shard.pieceShape(getMesh(func), emit);
+  if (failed(piece))
+    return failure();
+  auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[argIndex]);
+  if (!type)
+    return emit() << "a shard is a piece of a tensor, but the argument is "
+                  << func.getArgumentTypes()[argIndex];
+  if (type.getShape() != ArrayRef<int64_t>(*piece))
+    return emit() << "the piece of " << shard << " is " << type.clone(*piece)
+                  << ", but the argument is " << type;
+  return success();
+}
+
 LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                    unsigned argIndex,
                                                    NamedAttribute attribute) {
@@ -485,12 +512,14 @@ LogicalResult MlcDialect::verifyRegionArgAttribute(Operation *op, unsigned,
     return verifyPosition(func, argIndex, attribute.getValue());
   if (key == attr::kSlice)
     return verifySlice(op, "argument", argIndex, attribute.getValue());
+  if (key == attr::kShard)
+    return verifyShard(func, argIndex, attribute.getValue(), all);
   return op->emitError() << "unknown mlc argument attribute '" << key
                          << "' on argument #" << argIndex
                          << " (expected mlc.input, mlc.param, mlc.state, "
                             "mlc.cache, mlc.init, mlc.frozen, mlc.decay, "
                             "mlc.counter, mlc.accumulator, mlc.shift, "
-                            "mlc.vocab, mlc.position or mlc.slice)";
+                            "mlc.vocab, mlc.position, mlc.slice or mlc.shard)";
 }
 
 /// `mlc.transformer` on a module: the configuration a generated or imported

@@ -74,6 +74,9 @@ inline constexpr llvm::StringLiteral kMesh = "mlc.mesh";
 /// Function: the mesh axes (an array of names) its inputs' batch is split
 /// over: each rank's inputs hold its block of the global batch.
 inline constexpr llvm::StringLiteral kBatchAxes = "mlc.batch_axes";
+/// Argument (a parameter or optimizer state): the #mlc.shard saying which
+/// piece of a whole tensor this rank holds (tensor parallelism, ZeRO).
+inline constexpr llvm::StringLiteral kShard = "mlc.shard";
 /// Module: the configuration of a generated or imported transformer (family,
 /// sizes, eps, rope theta, tied embeddings), for `mlc export-hf`.
 inline constexpr llvm::StringLiteral kTransformer = "mlc.transformer";

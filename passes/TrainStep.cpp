@@ -236,9 +236,13 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
   }
 
   /// The attributes of a state argument named `name`, zero at start, with
-  /// the unit attribute `marker` (kCounter, kAccumulator) unless empty.
+  /// the unit attribute `marker` (kCounter, kAccumulator) unless empty, and
+  /// `shard` (that of the parameter whose state it is) unless null: the
+  /// optimizer state of a piece of a parameter is the same piece of the
+  /// whole state, and is checkpointed whole.
   static DictionaryAttr stateAttrs(OpBuilder &builder, StringRef name,
-                                   StringRef marker) {
+                                   StringRef marker,
+                                   ShardAttr shard = nullptr) {
     MLIRContext *ctx = builder.getContext();
     SmallVector<NamedAttribute> attrs = {
         named(builder, attr::kState, builder.getStringAttr(name)),
@@ -246,6 +250,8 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
               InitAttr::get(ctx, InitKind::zeros, 0.0, 0.0))};
     if (!marker.empty())
       attrs.push_back(named(builder, marker, builder.getUnitAttr()));
+    if (shard)
+      attrs.push_back(named(builder, attr::kShard, shard));
     return builder.getDictionaryAttr(attrs);
   }
 
@@ -487,8 +493,10 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
       if (p->frozen)
         continue;
       firstStateArg[i] = args.size();
+      auto shard = forward.getArgAttrOfType<ShardAttr>(p->index, attr::kShard);
       for (StringRef s : perParam)
-        args.add(p->type, stateAttrs(builder, p->name + "." + s.str(), ""));
+        args.add(p->type,
+                 stateAttrs(builder, p->name + "." + s.str(), "", shard));
     }
     unsigned firstInput = args.size();
     llvm::DenseMap<unsigned, unsigned> accumulatorArg; // of params[i]

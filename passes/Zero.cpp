@@ -7,7 +7,6 @@
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
 
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
@@ -39,14 +38,11 @@ struct Chunking {
   }
 };
 
-/// `#mlc.shard<[whole shape], flat("dp")>`: the state argument holds this
-/// rank's flat chunk of a tensor of `whole`'s shape.
-Attribute flatShardAttr(MLIRContext *ctx, RankedTensorType whole) {
-  std::string text = "#mlc.shard<[";
-  for (auto [i, d] : llvm::enumerate(whole.getShape()))
-    text += (i ? ", " : "") + std::to_string(d);
-  text += "], flat(\"" + kAxis.str() + "\")>";
-  return parseAttribute(text, ctx);
+/// `#mlc.shard<[whole shape], flat("dp")>`: the argument holds this rank's
+/// flat chunk of a tensor of `whole`'s shape.
+ShardAttr flatShardAttr(MLIRContext *ctx, RankedTensorType whole) {
+  return ShardAttr::get(ctx, whole.getShape(), {StringAttr::get(ctx, kAxis)},
+                        {-1}, {1});
 }
 
 /// The per-rank chunk type of a tensor of `type` (a 1-D tensor of the
@@ -73,11 +69,7 @@ Value rankChunk(OpBuilder &b, Location loc, Value v, const Chunking &c,
                 ArrayAttr axes) {
   Value flat = flatPadded(b, loc, v, c);
   auto type = cast<RankedTensorType>(v.getType());
-  OperationState state(loc, "mlc.all_slice");
-  state.addOperands(flat);
-  state.addTypes(chunkType(type, c));
-  state.addAttribute("axes", axes);
-  return b.create(state)->getResult(0);
+  return AllSliceOp::create(b, loc, chunkType(type, c), flat, axes);
 }
 
 /// The whole tensor of `whole`'s type from every rank's chunk: gathered,
@@ -323,7 +315,7 @@ void ZeroStep::shardOptimizer(Update &u, Value paramChunk, Value gradChunk) {
   for (auto [arg, result] : u.states) {
     BlockArgument state = block.getArgument(arg);
     state.setType(chunkType(u.param->type, u.chunking));
-    func_.setArgAttr(arg, "mlc.shard",
+    func_.setArgAttr(arg, attr::kShard,
                      flatShardAttr(func_.getContext(), u.param->type));
   }
   for (Operation *op : u.ops) {
@@ -360,7 +352,7 @@ void ZeroStep::shardParameter(Update &u, Value &chunk) {
     (inForward ? forward : backward).push_back(&use);
   }
   arg.setType(chunkType(u.param->type, u.chunking));
-  func_.setArgAttr(u.param->index, "mlc.shard",
+  func_.setArgAttr(u.param->index, attr::kShard,
                    flatShardAttr(func_.getContext(), u.param->type));
   // Each pass gathers the whole parameter right before its first use, so
   // that the forward pass's copy is dead before the backward pass's.
@@ -464,7 +456,7 @@ LogicalResult ZeroStep::run() {
   if (failed(reduceNormOverRanks()))
     return failure();
   func_.setType(FunctionType::get(func_.getContext(), block.getArgumentTypes(),
-                                  func_.getFunctionType().getResults()));
+                                  ret.getOperandTypes()));
   return success();
 }
 
@@ -484,7 +476,7 @@ void gatherParameters(func::FuncOp func, const ModelSignature &sig,
     for (OpOperand &use : arg.getUses())
       uses.push_back(&use);
     arg.setType(chunkType(a.type, c));
-    func.setArgAttr(a.index, "mlc.shard", flatShardAttr(func.getContext(), a.type));
+    func.setArgAttr(a.index, attr::kShard, flatShardAttr(func.getContext(), a.type));
     if (uses.empty())
       continue;
     Operation *first = uses.front()->getOwner();

@@ -140,17 +140,17 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
   for (uint32_t b = 0; b < session.numBuffers(); ++b) {
     if (!inScope(session.bufferDef(b).role(), withState))
       continue;
+    // The whole tensor: a sharded one is gathered from every rank.
     storage.emplace_back();
-    MLC_RETURN_IF_ERROR(resizeOrFail(storage.back(), session.desc(b).byteSize(),
-                                     "saving '" + session.bufferName(b) + "'"));
-    MLC_RETURN_IF_ERROR(
-        session.read(b, storage.back().data(), storage.back().size()));
+    MLC_RETURN_IF_ERROR(session.readWhole(b, storage.back()));
   }
+  if (session.rank() != 0)
+    return Status::ok();
   size_t next = 0;
   for (uint32_t b = 0; b < session.numBuffers(); ++b)
     if (inScope(session.bufferDef(b).role(), withState))
-      tensors.push_back(
-          {session.bufferName(b), session.desc(b), storage[next++].data()});
+      tensors.push_back({session.bufferName(b), session.wholeDesc(b),
+                         storage[next++].data()});
   std::map<std::string, std::string> metadata = extra;
   metadata[kStepKey] = std::to_string(step);
   metadata["mlc.contents"] =
@@ -208,14 +208,14 @@ loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
     const SafetensorsEntry *e = file->find(name);
     if (!e)
       return Status::error(path + " has no tensor '" + name + "' (" +
-                           session.desc(b).str() + ")" +
+                           session.wholeDesc(b).str() + ")" +
                            (withState ? "; resuming needs parameters and "
                                         "optimizer state"
                                       : ""));
-    if (e->desc != session.desc(b))
+    if (e->desc != session.wholeDesc(b))
       return Status::error(path + ": tensor '" + name + "' is " +
                            e->desc.str() + ", the model needs " +
-                           session.desc(b).str());
+                           session.wholeDesc(b).str());
     // The optimizer's step counter and the recorded step count the same
     // steps; a file where they differ was edited or mixed up.
     if (session.bufferDef(b).role() == fb::BufferRole::step_counter) {
@@ -233,7 +233,7 @@ loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
     if (!inScope(session.bufferDef(b).role(), withState))
       continue;
     const SafetensorsEntry *e = file->find(session.bufferName(b));
-    MLC_RETURN_IF_ERROR(session.write(b, e->data, e->desc.byteSize()));
+    MLC_RETURN_IF_ERROR(session.writeWhole(b, e->data, e->desc.byteSize()));
   }
   if (metadata)
     *metadata = file->metadata();

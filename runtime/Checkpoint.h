@@ -15,7 +15,10 @@ namespace mlc::rt {
 /// Writes every parameter, and with `withState` every optimizer-state
 /// buffer, to `path` with the training step in the metadata, and the
 /// entries of `metadata` (such as the data order) beside it. Atomic: a
-/// crash mid-write leaves the previous file intact.
+/// crash mid-write leaves the previous file intact. The file holds whole
+/// tensors, so it loads into any mesh: with sharded state every rank calls
+/// this (it gathers the pieces), and rank 0 writes; other ranks never
+/// write.
 Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
                       bool withState,
                       const std::map<std::string, std::string> &metadata = {});
@@ -33,7 +36,8 @@ enum class LoadScope {
   Everything, // parameters and optimizer state (resuming training)
 };
 
-/// Loads tensors from `path` into the session's buffers of the same names.
+/// Loads tensors from `path` into the session's buffers of the same names
+/// (whole tensors: a sharded buffer takes this rank's piece).
 /// Every buffer in scope must be present with the same shape and dtype;
 /// tensors the model does not have are an error (a typo should not pass
 /// silently). With LoadScope::Everything the file must be an mlc training

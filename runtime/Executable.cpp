@@ -4,6 +4,7 @@
 #include "runtime/Executable.h"
 
 #include "runtime/Arenas.h"
+#include "runtime/Shard.h"
 
 #include <cmath>
 #include <limits>
@@ -667,6 +668,33 @@ Status checkEntryPoint(const fb::EntryPoint &entry, const fb::Program &program,
   return Status::ok();
 }
 
+/// A sharded buffer: a parameter or optimizer state whose shape is the
+/// piece its shard takes from the whole shape over the mesh.
+Status checkShard(uint32_t index, const fb::Buffer &buffer,
+                  const MeshSizes &mesh) {
+  const fb::Shard *shard = buffer.shard();
+  if (!shard)
+    return Status::ok();
+  std::string label = bufferLabel(index, buffer);
+  if (buffer.role() != fb::BufferRole::parameter &&
+      buffer.role() != fb::BufferRole::optimizer_state)
+    return Status::error(label + " is sharded, but only parameters and "
+                                 "optimizer state are");
+  if (!elementsAligned(shard->shape()))
+    return Status::error(label + " has a misaligned shard shape");
+  StatusOr<std::vector<int64_t>> piece = shardPieceShape(*shard, mesh, label);
+  if (!piece.isOk())
+    return piece.status();
+  TensorDesc desc = Executable::bufferDesc(buffer);
+  if (*piece != desc.shape) {
+    TensorDesc expected = desc;
+    expected.shape = *piece;
+    return Status::error(label + " is " + desc.str() +
+                         ", but its shard's piece is " + expected.str());
+  }
+  return Status::ok();
+}
+
 /// Program `index`, run first by rank `firstRank`.
 Status checkProgram(uint32_t index, uint32_t firstRank,
                     const fb::Program &program, const MeshSizes &mesh) {
@@ -685,6 +713,7 @@ Status checkProgram(uint32_t index, uint32_t firstRank,
   for (uint32_t i = 0; i < program.buffers()->size(); ++i) {
     const fb::Buffer &buffer = *program.buffers()->Get(i);
     MLC_RETURN_IF_ERROR(checkBuffer(i, buffer));
+    MLC_RETURN_IF_ERROR(checkShard(i, buffer, mesh));
     if (!names.insert(buffer.name()->str()).second)
       return Status::error(bufferLabel(i, buffer) +
                            " reuses another buffer's name");

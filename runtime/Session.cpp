@@ -3,6 +3,7 @@
 
 #include "runtime/Arenas.h"
 #include "runtime/Init.h"
+#include "runtime/Shard.h"
 
 #include <algorithm>
 #include <chrono>
@@ -93,6 +94,14 @@ public:
     case fb::CollectiveKind::recv:
       return channel_.recv(results_[0].data, results_[0].desc->byteSize(),
                            peer_);
+    case fb::CollectiveKind::all_slice: {
+      // Nothing moves between ranks: this rank keeps its part.
+      size_t part = results_[0].desc->byteSize();
+      return device_.copy(results_[0].data,
+                          static_cast<const uint8_t *>(operands_[0].data) +
+                              static_cast<size_t>(channel_.rank()) * part,
+                          part);
+    }
     }
     return Status::internal("a collective of unknown kind");
   }
@@ -215,6 +224,7 @@ Session::create(std::shared_ptr<const Executable> executable, size_t rank,
     s->loopback_ = createLoopbackChannel();
     world = s->loopback_.get();
   }
+  s->world_ = world;
   if (std::string(world->deviceName()) != s->device_->name())
     return Status::error("the " + std::string(world->name()) +
                          " communicator exchanges " + world->deviceName() +
@@ -546,14 +556,17 @@ Status Session::initialize(uint64_t seed) {
     if (!fb::isPersistent(def.role()) && !accumulator)
       continue;
     std::vector<uint8_t> host;
-    MLC_RETURN_IF_ERROR(resizeOrFail(host, descs_[i].byteSize(),
+    // A piece of a sharded tensor is taken from the whole one, initialized
+    // as one rank would (fans, and the numbers' indices, are the whole's).
+    TensorDesc init = wholeDesc(i);
+    MLC_RETURN_IF_ERROR(resizeOrFail(host, init.byteSize(),
                                      "initializing '" + names_[i] + "'"));
     // Gradient sums start at zero (resizeOrFail zero-fills), whatever the
     // file says.
     if (!accumulator)
-      MLC_RETURN_IF_ERROR(initializeTensor(def.init(), names_[i], descs_[i],
-                                           seed, host.data()));
-    MLC_RETURN_IF_ERROR(write(i, host.data(), host.size()));
+      MLC_RETURN_IF_ERROR(
+          initializeTensor(def.init(), names_[i], init, seed, host.data()));
+    MLC_RETURN_IF_ERROR(writeWhole(i, host.data(), host.size()));
   }
   return Status::ok();
 }
@@ -589,6 +602,83 @@ Status Session::read(uint32_t buffer, void *data, size_t bytes) const {
                          " bytes does not fit buffer " +
                          std::to_string(buffer));
   return device_->copyToHost(data, memory_[buffer], bytes);
+}
+
+TensorDesc Session::wholeDesc(uint32_t buffer) const {
+  const fb::Shard *shard = bufferDef(buffer).shard();
+  if (!shard)
+    return descs_[buffer];
+  TensorDesc whole;
+  whole.dtype = descs_[buffer].dtype;
+  if (shard->shape())
+    whole.shape.assign(shard->shape()->begin(), shard->shape()->end());
+  return whole;
+}
+
+bool Session::hasShardedState() const {
+  for (uint32_t i = 0; i < descs_.size(); ++i)
+    if (bufferDef(i).shard())
+      return true;
+  return false;
+}
+
+Status Session::writeWhole(uint32_t buffer, const void *whole, size_t bytes) {
+  const fb::Shard *shard =
+      buffer < descs_.size() ? bufferDef(buffer).shard() : nullptr;
+  if (!shard)
+    return write(buffer, whole, bytes);
+  if (bytes != wholeDesc(buffer).byteSize())
+    return Status::error("write of " + std::to_string(bytes) +
+                         " bytes does not fit the whole tensor of buffer '" +
+                         names_[buffer] + "' (" + wholeDesc(buffer).str() +
+                         ")");
+  const std::vector<uint32_t> &mesh = executable_->meshSizes();
+  std::vector<int64_t> indices =
+      shardPieceIndices(*shard, mesh, meshCoordinates(mesh, rank_));
+  std::vector<uint8_t> piece;
+  MLC_RETURN_IF_ERROR(resizeOrFail(piece, descs_[buffer].byteSize(),
+                                   "sharding '" + names_[buffer] + "'"));
+  takePiece(whole, piece.data(), indices, dtypeSize(descs_[buffer].dtype));
+  return write(buffer, piece.data(), piece.size());
+}
+
+Status Session::readWhole(uint32_t buffer, std::vector<uint8_t> &whole) {
+  if (buffer >= descs_.size())
+    return Status::error("read of buffer " + std::to_string(buffer) +
+                         ", which the program does not have");
+  TensorDesc desc = wholeDesc(buffer);
+  MLC_RETURN_IF_ERROR(
+      resizeOrFail(whole, desc.byteSize(), "reading '" + names_[buffer] + "'"));
+  const fb::Shard *shard = bufferDef(buffer).shard();
+  if (!shard)
+    return read(buffer, whole.data(), whole.size());
+  // Every rank's piece, in rank order, placed where its coordinates say
+  // (ranks that hold the same piece write the same bytes).
+  size_t pieceBytes = descs_[buffer].byteSize();
+  std::vector<uint8_t> piece, pieces;
+  MLC_RETURN_IF_ERROR(
+      resizeOrFail(piece, pieceBytes, "gathering '" + names_[buffer] + "'"));
+  MLC_RETURN_IF_ERROR(resizeOrFail(pieces, pieceBytes * world_->size(),
+                                   "gathering '" + names_[buffer] + "'"));
+  MLC_RETURN_IF_ERROR(read(buffer, piece.data(), piece.size()));
+  CollectiveTally before = world_->counters()[fb::CollectiveKind::all_gather];
+  Status gathered = world_->allGather(
+      piece.data(), pieces.data(),
+      static_cast<size_t>(descs_[buffer].numElements()), descs_[buffer].dtype);
+  CollectiveTally after = world_->counters()[fb::CollectiveKind::all_gather];
+  CollectiveTally &state = stateTraffic_[fb::CollectiveKind::all_gather];
+  state.calls += after.calls - before.calls;
+  state.bytes += after.bytes - before.bytes;
+  state.seconds += after.seconds - before.seconds;
+  MLC_RETURN_IF_ERROR(
+      gathered.withContext("gathering the pieces of '" + names_[buffer] + "'"));
+  const std::vector<uint32_t> &mesh = executable_->meshSizes();
+  size_t element = dtypeSize(desc.dtype);
+  for (int r = 0; r < world_->size(); ++r)
+    placePiece(pieces.data() + r * pieceBytes, whole.data(),
+               shardPieceIndices(*shard, mesh, meshCoordinates(mesh, r)),
+               element);
+  return Status::ok();
 }
 
 StatusOr<Entry *> Session::entry(const std::string &name) {
@@ -641,6 +731,16 @@ Status Session::checkStatusWord(const Entry &entry, bool stateFollows) {
 }
 
 Status Session::run(Entry &entry) {
+  if (!trace_)
+    return runCommands(entry);
+  Trace::Clock::time_point start = Trace::Clock::now();
+  Status s = runCommands(entry);
+  trace_->add(Trace::Track::compute, entry.name(), "call", start,
+              Trace::Clock::now());
+  return s;
+}
+
+Status Session::runCommands(Entry &entry) {
   if (overlap_ && !entry.collectives_.empty())
     return runOverlapped(entry);
   using Clock = std::chrono::steady_clock;
@@ -650,8 +750,14 @@ Status Session::run(Entry &entry) {
     if (c == entry.firstStateWrite_)
       MLC_RETURN_IF_ERROR(checkStatusWord(entry, /*stateFollows=*/true));
     bool collective = entry.isCollective_[c];
-    Clock::time_point start = collective ? Clock::now() : Clock::time_point();
+    Clock::time_point start =
+        collective || trace_ ? Clock::now() : Clock::time_point();
     Status s = runCatching(*entry.commands_[c]);
+    if (trace_)
+      trace_->add(collective ? Trace::Track::communication
+                             : Trace::Track::compute,
+                  entry.profile_[c].kernel,
+                  collective ? "collective" : "compute", start, Clock::now());
     if (collective)
       collectiveWaitSeconds_ +=
           std::chrono::duration<double>(Clock::now() - start).count();
@@ -693,6 +799,11 @@ Status Session::runOverlapped(Entry &entry) {
     Status s = all ? commThread_->drain()
                    : commThread_->wait(static_cast<uint64_t>(ordinal));
     Clock::time_point now = Clock::now();
+    if (trace_)
+      trace_->add(Trace::Track::compute,
+                  "wait for " +
+                      entry.profile_[entry.collectives_[ordinal]].kernel,
+                  "blocked", start, now);
     collectiveWaitSeconds_ +=
         std::chrono::duration<double>(now - start).count();
     if (profiling_) {
@@ -718,11 +829,23 @@ Status Session::runOverlapped(Entry &entry) {
     if (entry.isCollective_[c]) {
       PreparedCommand *command = entry.commands_[c].get();
       const std::string &name = entry.commandNames_[c];
-      commThread_->issue(
-          [command, &name] { return runCatching(*command).withContext(name); });
+      Trace *trace = trace_;
+      const std::string &kernel = entry.profile_[c].kernel;
+      commThread_->issue([command, &name, trace, &kernel] {
+        Clock::time_point start = trace ? Clock::now() : Clock::time_point();
+        Status s = runCatching(*command).withContext(name);
+        if (trace)
+          trace->add(Trace::Track::communication, kernel, "collective", start,
+                     Clock::now());
+        return s;
+      });
       ++issued;
     } else {
+      Clock::time_point start = trace_ ? Clock::now() : Clock::time_point();
       Status s = runCatching(*entry.commands_[c]);
+      if (trace_)
+        trace_->add(Trace::Track::compute, entry.profile_[c].kernel, "compute",
+                    start, Clock::now());
       if (!s.isOk())
         return leave(s.withContext(entry.commandNames_[c]));
     }

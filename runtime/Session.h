@@ -6,6 +6,7 @@
 #include "runtime/CommThread.h"
 #include "runtime/Device.h"
 #include "runtime/Executable.h"
+#include "runtime/Trace.h"
 
 #include <map>
 #include <memory>
@@ -133,6 +134,8 @@ public:
   const Executable &executable() const { return *executable_; }
   const fb::Program &program() const { return *program_; }
   Device &device() { return *device_; }
+  /// The mesh rank this session runs.
+  size_t rank() const { return rank_; }
 
   size_t numBuffers() const { return descs_.size(); }
   const TensorDesc &desc(uint32_t buffer) const { return descs_[buffer]; }
@@ -148,6 +151,24 @@ public:
   /// Copies host data into / out of a buffer; `bytes` must be its size.
   Status write(uint32_t buffer, const void *data, size_t bytes);
   Status read(uint32_t buffer, void *data, size_t bytes) const;
+
+  /// Sharded state (fb::Shard: a parameter or optimizer state of which
+  /// this rank holds a piece). The whole tensor's dtype and shape: the
+  /// buffer's own for one that is not sharded.
+  TensorDesc wholeDesc(uint32_t buffer) const;
+  /// Whether any buffer is sharded: then saving state is collective.
+  bool hasShardedState() const;
+  /// Writes this rank's piece of `whole` (wholeDesc's bytes) into `buffer`;
+  /// for a buffer that is not sharded, write().
+  Status writeWhole(uint32_t buffer, const void *whole, size_t bytes);
+  /// The whole tensor of `buffer`. For a sharded buffer this gathers every
+  /// rank's piece: collective, so every rank calls it for the same buffers
+  /// in the same order, between calls of entry points.
+  Status readWhole(uint32_t buffer, std::vector<uint8_t> &whole);
+  /// What gathering sharded state (checkpoints) handed to the world
+  /// channel: counted there too, and apart here, so that the steps'
+  /// traffic is the channel's counters less this.
+  const CollectiveCounters &stateTraffic() const { return stateTraffic_; }
 
   /// The entry point `name`, or an error listing those that exist.
   StatusOr<Entry *> entry(const std::string &name);
@@ -180,6 +201,11 @@ public:
   /// running in order; off, each collective blocks where it stands.
   void setOverlap(bool on) { overlap_ = on; }
   bool overlap() const { return overlap_; }
+  /// Records every later call and its commands in `trace` (null: none),
+  /// which must outlive the calls: compute commands and the waits for
+  /// collectives on the compute track, collectives on the communication
+  /// track (the communication thread's, when they overlap).
+  void setTrace(Trace *trace) { trace_ = trace; }
   /// Seconds run() spent blocked on collectives: running them itself
   /// without overlap, waiting for the communication thread with it. This
   /// is what communication adds to a step; the channel's counters also
@@ -223,12 +249,16 @@ private:
   /// collectives run over.
   size_t rank_ = 0;
   std::unique_ptr<Channel> loopback_;
+  /// The channel of every rank (the loopback for one rank).
+  Channel *world_ = nullptr;
+  CollectiveCounters stateTraffic_;
   std::map<std::vector<uint32_t>, std::unique_ptr<Channel>> groups_;
   /// The device's status word (runtime/DataStatus.h), in its memory.
   StatusWord *statusWord_ = nullptr;
   DataProblem lastProblem_ = DataProblem::none;
   bool profiling_ = false;
   bool overlap_ = true;
+  Trace *trace_ = nullptr;
   double collectiveWaitSeconds_ = 0;
   /// Runs collectives when they overlap; started by the first run that
   /// has any. Stopped first on destruction (it uses the channels).
@@ -240,6 +270,8 @@ private:
   /// Finds, for each collective of `entry`, the first later command that
   /// touches its bytes (Entry::waitFor_).
   void planCollectiveWaits(Entry &entry, const fb::EntryPoint &def);
+  /// run() without the call's trace slice.
+  Status runCommands(Entry &entry);
   /// run() with collectives on the communication thread.
   Status runOverlapped(Entry &entry);
 };

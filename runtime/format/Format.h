@@ -10,7 +10,7 @@ namespace mlc::fb {
 
 /// The version this build writes and the newest it reads. Bump it when the
 /// meaning of an existing field changes.
-inline constexpr uint32_t kFormatVersion = 4;
+inline constexpr uint32_t kFormatVersion = 5;
 /// The oldest version this build reads.
 inline constexpr uint32_t kOldestFormatVersion = 3;
 

@@ -801,7 +801,7 @@ func.func @frozen_with_value(%a: tensor<4xf32> {mlc.param = "w", mlc.frozen = tr
 
 // -----
 
-// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.cache, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift, mlc.vocab, mlc.position or mlc.slice)}}
+// expected-error @+1 {{unknown mlc argument attribute 'mlc.parameter' on argument #0 (expected mlc.input, mlc.param, mlc.state, mlc.cache, mlc.init, mlc.frozen, mlc.decay, mlc.counter, mlc.accumulator, mlc.shift, mlc.vocab, mlc.position, mlc.slice or mlc.shard)}}
 func.func @unknown_arg_attr(%a: tensor<4xf32> {mlc.parameter = "w"}) { return }
 
 // -----

@@ -142,6 +142,79 @@ fb::ExecutableT bucketExecutable(uint32_t ranks) {
   return exe;
 }
 
+fb::ExecutableT shardedExecutable(uint32_t ranks, bool sharded) {
+  fb::ExecutableT exe;
+  exe.format_version = fb::kFormatVersion;
+  exe.mesh = std::make_unique<fb::MeshT>();
+  auto addAxis = [&](const std::string &name, uint32_t size) {
+    auto axis = std::make_unique<fb::MeshAxisT>();
+    axis->name = name;
+    axis->size = size;
+    exe.mesh->axes.push_back(std::move(axis));
+  };
+  bool twoAxes = sharded && ranks % 4 == 0;
+  addAxis("dp", sharded ? (twoAxes ? ranks / 2 : ranks) : 1);
+  if (twoAxes)
+    addAxis("tp", 2);
+  auto program = std::make_unique<fb::ProgramT>();
+  program->target = "cpu";
+  auto init = [](fb::InitKind kind, double first, double second) {
+    auto spec = std::make_unique<fb::InitSpecT>();
+    spec->kind = kind;
+    spec->first = first;
+    spec->second = second;
+    return spec;
+  };
+  auto shard = [](std::vector<int64_t> whole,
+                  std::vector<fb::ShardStep> steps) {
+    auto s = std::make_unique<fb::ShardT>();
+    s->shape = std::move(whole);
+    s->steps = std::move(steps);
+    return s;
+  };
+  // w: split by columns in 3 blocks (over tp, then flat over dp with two
+  // axes; over dp with one).
+  int64_t n = exe.mesh->axes[0]->size;
+  if (!sharded) {
+    addBuffer(*program, "w", {4, 12}, fb::BufferRole::parameter);
+    addBuffer(*program, "v", {5}, fb::BufferRole::optimizer_state);
+  } else if (twoAxes) {
+    addBuffer(*program, "w", {(4 * 6 + n - 1) / n}, fb::BufferRole::parameter);
+    program->buffers[0]->shard =
+        shard({4, 12}, {fb::ShardStep(fb::ShardStepKind::split, 1, 1, 3),
+                        fb::ShardStep(fb::ShardStepKind::flat, 0, 0, 1)});
+    addBuffer(*program, "v", {(5 + n - 1) / n},
+              fb::BufferRole::optimizer_state);
+  } else {
+    addBuffer(*program, "w", {4, 12 / n}, fb::BufferRole::parameter);
+    program->buffers[0]->shard =
+        shard({4, 12}, {fb::ShardStep(fb::ShardStepKind::split, 0, 1, 3)});
+    addBuffer(*program, "v", {(5 + n - 1) / n},
+              fb::BufferRole::optimizer_state);
+  }
+  if (sharded)
+    program->buffers[1]->shard =
+        shard({5}, {fb::ShardStep(fb::ShardStepKind::flat, 0, 0, 1)});
+  program->buffers[0]->init = init(fb::InitKind::normal, 0, 1);
+  program->buffers[1]->init = init(fb::InitKind::uniform, -1, 1);
+  addBuffer(*program, "o", program->buffers[0]->shape, fb::BufferRole::output);
+  auto entry = std::make_unique<fb::EntryPointT>();
+  entry->name = "eval";
+  entry->outputs.push_back(binding("o", 2));
+  fb::CopyT copy;
+  copy.source = 0;
+  copy.target = 2;
+  auto command = std::make_unique<fb::CommandT>();
+  command->body.Set(std::move(copy));
+  entry->commands.push_back(std::move(command));
+  program->entry_points.push_back(std::move(entry));
+  exe.programs.push_back(std::move(program));
+  if (sharded && ranks > 1)
+    exe.rank_programs.assign(ranks, 0);
+  exe.metadata = std::make_unique<fb::MetadataT>();
+  return exe;
+}
+
 fb::ExecutableT overlapExecutable() {
   fb::ExecutableT exe = bucketExecutable(1);
   fb::ProgramT &program = *exe.programs[0];

@@ -27,6 +27,13 @@ fb::ExecutableT bucketExecutable(uint32_t ranks);
 /// result.
 fb::ExecutableT overlapExecutable();
 
+/// Sharded state over `ranks` ranks (a mesh dp=ranks, or dp=ranks/2 x
+/// tp=2 for a multiple of 4): parameter w, whole [4, 12] (init normal 0, 1),
+/// split by columns in 3 blocks (over tp then flat over dp, or over dp),
+/// optimizer state v, whole [5] (uniform -1, 1), flat over dp, and an
+/// entry point "eval" copying w to output o (buffers 0, 1, 2). Unsharded:
+/// the same tensors whole, on one rank.
+fb::ExecutableT shardedExecutable(uint32_t ranks, bool sharded = true);
 /// The bytes of `exe` as an .mlcx file. A program without arenas gets each
 /// buffer a slice of its own first (giveOwnSlices), as the exporter lays
 /// out a module without a memory plan.

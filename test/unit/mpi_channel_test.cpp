@@ -3,7 +3,9 @@
 // groups over mesh axes, the counters, and a collective that times out
 // because a peer is late. Only rank 0 prints; other ranks report their
 // failures on stderr, and any failing rank fails the run.
+#include "runtime/Checkpoint.h"
 #include "runtime/Session.h"
+#include "runtime/Shard.h"
 #include "runtime/mpi/MpiChannel.h"
 #include "test/unit/SmallExecutable.h"
 
@@ -11,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace mlc::rt {
@@ -321,6 +324,73 @@ TEST(Mpi, SessionsReduceScatterABucketOverTheMesh) {
   EXPECT_EQ(c.counters()[fb::CollectiveKind::reduce_scatter].calls - calls, 1u);
   EXPECT_EQ(c.counters()[fb::CollectiveKind::reduce_scatter].bytes - before,
             48u);
+}
+
+TEST(Mpi, ShardedStateIsInitializedAndCheckpointedWhole) {
+  // Each rank holds pieces of w [4, 12] and v [5] (SmallExecutable.h);
+  // one process's unsharded program of the same tensors is the reference.
+  Channel &c = world();
+  auto sharded = fixtures::sessionFor(
+      fixtures::pack(fixtures::shardedExecutable(c.size())), &c, c.rank());
+  auto whole = fixtures::sessionFor(
+      fixtures::pack(fixtures::shardedExecutable(1, false)));
+  ASSERT_TRUE(sharded.isOk()) << sharded.status().message();
+  ASSERT_TRUE(whole.isOk()) << whole.status().message();
+  Session &s = **sharded, &w = **whole;
+  ASSERT_TRUE(s.initialize(11).isOk());
+  ASSERT_TRUE(w.initialize(11).isOk());
+  const std::vector<uint32_t> &mesh = s.executable().meshSizes();
+  std::vector<std::vector<uint8_t>> pieces(2);
+  for (uint32_t b = 0; b < 2; ++b) {
+    // This rank's piece is its part of what one rank initializes...
+    std::vector<uint8_t> reference(w.desc(b).byteSize());
+    ASSERT_TRUE(w.read(b, reference.data(), reference.size()).isOk());
+    pieces[b].resize(s.desc(b).byteSize());
+    ASSERT_TRUE(s.read(b, pieces[b].data(), pieces[b].size()).isOk());
+    std::vector<uint8_t> expected(pieces[b].size());
+    takePiece(reference.data(), expected.data(),
+              shardPieceIndices(*s.bufferDef(b).shard(), mesh,
+                                meshCoordinates(mesh, c.rank())),
+              4);
+    EXPECT_EQ(pieces[b], expected) << s.bufferName(b);
+    // ... and the pieces of all ranks gather into it.
+    std::vector<uint8_t> gathered;
+    ASSERT_TRUE(s.readWhole(b, gathered).isOk());
+    EXPECT_EQ(gathered, reference) << s.bufferName(b);
+  }
+  EXPECT_EQ(s.stateTraffic()[fb::CollectiveKind::all_gather].calls, 2u);
+
+  // A checkpoint holds whole tensors: it loads into the unsharded program
+  // and into a sharded session that started elsewhere. Rank 0 names the
+  // file for all.
+  char path[256] = {};
+  std::string mine = fixtures::tempPath("sharded.safetensors");
+  std::strncpy(path, mine.c_str(), sizeof path - 1);
+  ASSERT_TRUE(c.broadcast(path, sizeof path / 4, DType::i32, 0).isOk());
+  ASSERT_TRUE(saveCheckpoint(s, path, 7, true).isOk());
+  ASSERT_TRUE(c.barrier().isOk());
+  auto other = fixtures::sessionFor(
+      fixtures::pack(fixtures::shardedExecutable(c.size())), &c, c.rank());
+  ASSERT_TRUE(other.isOk());
+  ASSERT_TRUE((*other)->initialize(99).isOk());
+  auto step = loadCheckpoint(**other, path, LoadScope::Everything);
+  ASSERT_TRUE(step.isOk()) << step.status().message();
+  EXPECT_EQ(*step, 7u);
+  auto fresh = fixtures::sessionFor(
+      fixtures::pack(fixtures::shardedExecutable(1, false)));
+  ASSERT_TRUE(fresh.isOk());
+  ASSERT_TRUE(loadCheckpoint(**fresh, path, LoadScope::Everything).isOk());
+  for (uint32_t b = 0; b < 2; ++b) {
+    std::vector<uint8_t> piece(s.desc(b).byteSize()), reference, loaded;
+    ASSERT_TRUE((*other)->read(b, piece.data(), piece.size()).isOk());
+    EXPECT_EQ(piece, pieces[b]) << s.bufferName(b);
+    ASSERT_TRUE(w.readWhole(b, reference).isOk());
+    ASSERT_TRUE((*fresh)->readWhole(b, loaded).isOk());
+    EXPECT_EQ(loaded, reference) << s.bufferName(b);
+  }
+  ASSERT_TRUE(c.barrier().isOk());
+  if (c.rank() == 0)
+    std::remove(path);
 }
 
 /// Prints the failures of a rank other than 0 on stderr, with its rank.

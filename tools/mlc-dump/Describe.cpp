@@ -104,8 +104,10 @@ Json describeConstant(const fb::Buffer &buffer) {
           {"data_bytes", buffer.data() ? buffer.data()->size() : 0}};
 }
 
+Json describeShard(const fb::Shard *shard, const fb::Executable &exe);
+
 Json describeBuffer(uint32_t index, const fb::Buffer &buffer,
-                    const fb::Program &program) {
+                    const fb::Program &program, const fb::Executable &exe) {
   rt::TensorDesc desc = rt::Executable::bufferDesc(buffer);
   bool isParameter = buffer.role() == fb::BufferRole::parameter;
   const fb::Arena &arena = *program.arenas()->Get(buffer.arena());
@@ -123,7 +125,8 @@ Json describeBuffer(uint32_t index, const fb::Buffer &buffer,
           {"persistent", fb::isPersistent(buffer.role())},
           {"frozen", isParameter && !buffer.trainable()},
           {"init", describeInit(buffer.init())},
-          {"constant", describeConstant(buffer)}};
+          {"constant", describeConstant(buffer)},
+          {"shard", describeShard(buffer.shard(), exe)}};
 }
 
 /// Buffers, bytes and constant data per role, every role present (the
@@ -273,6 +276,25 @@ Json axisNames(const flatbuffers::Vector<uint32_t> *axes,
   return names;
 }
 
+/// The whole tensor a sharded buffer is a piece of, and the steps that
+/// take the piece (axes by name); null for a buffer that is not sharded.
+Json describeShard(const fb::Shard *shard, const fb::Executable &exe) {
+  if (!shard)
+    return nullptr;
+  Json steps = Json::array();
+  for (const fb::ShardStep *step : *shard->steps()) {
+    Json axis = str(exe.mesh()->axes()->Get(step->axis())->name());
+    if (step->kind() == fb::ShardStepKind::flat)
+      steps.push_back({{"kind", "flat"}, {"axis", axis}});
+    else
+      steps.push_back({{"kind", "split"},
+                       {"axis", axis},
+                       {"dim", step->dim()},
+                       {"blocks", step->blocks()}});
+  }
+  return {{"shape", list(shard->shape())}, {"steps", steps}};
+}
+
 /// A collective's kind, group and reduction, for the "collective" key.
 Json describeCollective(const fb::Collective &c, const fb::Executable &exe) {
   uint64_t group = 1;
@@ -417,7 +439,8 @@ Json describeProgram(const fb::Program &program, const fb::Executable &exe,
   Json buffers = Json::array(), kernels = Json::array(),
        entries = Json::array();
   for (uint32_t i = 0; i < program.buffers()->size(); ++i)
-    buffers.push_back(describeBuffer(i, *program.buffers()->Get(i), program));
+    buffers.push_back(
+        describeBuffer(i, *program.buffers()->Get(i), program, exe));
   if (program.kernels())
     for (uint32_t k = 0; k < program.kernels()->size(); ++k)
       kernels.push_back(describeKernel(k, *program.kernels()->Get(k)));

@@ -166,6 +166,23 @@ std::string constantText(const Json &constant) {
   return "splat " + valueText(constant["value"]) + " (" + data + ")";
 }
 
+/// "piece of [128, 384]: split(1, \"tp\", 3), flat(\"dp\")", as the IR
+/// writes a shard.
+std::string shardText(const Json &shard) {
+  std::vector<std::string> dims, steps;
+  for (const Json &d : shard["shape"])
+    dims.push_back(d.dump());
+  for (const Json &step : shard["steps"]) {
+    std::string axis = step["axis"].dump();
+    if (step["kind"] == "flat")
+      steps.push_back("flat(" + axis + ")");
+    else
+      steps.push_back("split(" + step["dim"].dump() + ", " + axis + ", " +
+                      step["blocks"].dump() + ")");
+  }
+  return "piece of [" + join(dims, ", ") + "]: " + join(steps, ", ");
+}
+
 std::string bufferNotes(const Json &buffer) {
   std::vector<std::string> notes;
   if (!buffer["init"].is_null())
@@ -176,6 +193,8 @@ std::string bufferNotes(const Json &buffer) {
     notes.push_back("frozen");
   if (!buffer["view_of"].is_null())
     notes.push_back("view of #" + buffer["view_of"].dump());
+  if (!buffer["shard"].is_null())
+    notes.push_back(shardText(buffer["shard"]));
   return join(notes, ", ");
 }
 

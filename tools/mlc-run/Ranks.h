@@ -47,7 +47,8 @@ rt::Status checkMeshSize(Ranks &ranks, const rt::Executable &executable);
 /// line per rank, from the counters of `ranks.world` (gathered from all
 /// ranks; the gathering is not counted), and how long the rank's calls
 /// were `blocked` on them (Session::collectiveWaitSeconds).
-rt::Status reportCollectives(Ranks &ranks, double blockedSeconds);
+rt::Status reportCollectives(Ranks &ranks, double blockedSeconds,
+                             const rt::CollectiveCounters &state);
 
 /// "rank 1: " in a job of several ranks, "" alone.
 std::string rankPrefix(const Ranks *ranks);

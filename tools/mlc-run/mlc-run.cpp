@@ -12,6 +12,7 @@
 #include "runtime/Metrics.h"
 #include "runtime/Session.h"
 #include "runtime/Tokenizer.h"
+#include "runtime/Trace.h"
 #include "tools/common/Args.h"
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -74,6 +76,10 @@ tools::Args declareArgs() {
   a.option("profile", "FILE",
            "time every command and write the times per entry point call as "
            "JSON; prints the kernel kinds that took longest");
+  a.option("trace", "FILE",
+           "write when each command of each call ran as a Chrome trace "
+           "(chrome://tracing, ui.perfetto.dev): one process per rank, its "
+           "compute and communication tracks");
   a.flag("generate",
          "generate text with the prefill and decode entry points (batch 1)");
   a.option("prompt", "TEXT",
@@ -363,8 +369,10 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
 }
 
 Status Runner::save(uint64_t step) {
-  // The ranks hold the same parameters and state: rank 0 writes them.
-  if (!ranks_.speaks())
+  // Rank 0 writes. Where the ranks hold the same parameters and state the
+  // others have nothing to do; where they hold pieces, every rank takes
+  // part in gathering them.
+  if (!ranks_.speaks() && !session_.hasShardedState())
     return Status::ok();
   if (args_.has("save"))
     MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save"), step, true,
@@ -497,7 +505,15 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                 session_.executable().origin().c_str(),
                 static_cast<unsigned long long>(steps - firstStep),
                 static_cast<double>(stepFlops) / 1e6);
-  if (ranks_.size() > 1)
+  if (ranks_.size() > 1 && batch == 0)
+    std::printf("ranks: %d (%s)\n", ranks_.size(),
+                session_.executable().describeMesh().c_str());
+  else if (ranks_.size() > 1 && step.batchShards() == 1)
+    std::printf("ranks: %d (%s), each reading the whole batch of %llu "
+                "samples\n",
+                ranks_.size(), session_.executable().describeMesh().c_str(),
+                static_cast<unsigned long long>(batch));
+  else if (ranks_.size() > 1)
     std::printf("ranks: %d (%s), each reading %llu of the %llu samples of "
                 "a batch\n",
                 ranks_.size(), session_.executable().describeMesh().c_str(),
@@ -640,10 +656,38 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                    total) +
                unit + " overall";
   std::printf("%s\n", summary.c_str());
-  MLC_RETURN_IF_ERROR(
-      run::reportCollectives(ranks_, session_.collectiveWaitSeconds()));
+  MLC_RETURN_IF_ERROR(run::reportCollectives(
+      ranks_, session_.collectiveWaitSeconds(), session_.stateTraffic()));
   MLC_RETURN_IF_ERROR(save(steps));
   return evalIfAsked(steps, "");
+}
+
+/// Gathers every rank's trace events to rank 0, which writes them as one
+/// trace (lengths first, then the events padded to the longest).
+Status writeTraces(run::Ranks &ranks, const Trace &trace,
+                   const std::string &path) {
+  std::string mine = trace.eventsJson(ranks.rank());
+  int64_t length = static_cast<int64_t>(mine.size());
+  std::vector<int64_t> lengths(static_cast<size_t>(ranks.size()));
+  MLC_RETURN_IF_ERROR(
+      ranks.world->allGather(&length, lengths.data(), 1, DType::i64));
+  int64_t longest = *std::max_element(lengths.begin(), lengths.end());
+  size_t words = static_cast<size_t>(longest + 3) / 4;
+  std::vector<int32_t> padded(words, 0), all(words * lengths.size());
+  std::memcpy(padded.data(), mine.data(), mine.size());
+  MLC_RETURN_IF_ERROR(
+      ranks.world->allGather(padded.data(), all.data(), words, DType::i32));
+  if (!ranks.speaks())
+    return Status::ok();
+  std::vector<std::string> perRank;
+  for (size_t r = 0; r < lengths.size(); ++r)
+    perRank.emplace_back(reinterpret_cast<const char *>(&all[r * words]),
+                         static_cast<size_t>(lengths[r]));
+  MLC_RETURN_IF_ERROR(writeTrace(path, perRank));
+  std::printf("trace of %zu %s written to %s (rank 0: %zu slices)\n",
+              lengths.size(), lengths.size() == 1 ? "rank" : "ranks",
+              path.c_str(), trace.size());
+  return Status::ok();
 }
 
 /// The data options against what the entry points take: a model without
@@ -1030,8 +1074,19 @@ Status runMain(int argc, char **argv, std::optional<run::Ranks> &ranks) {
   }
   if (args.has("profile"))
     s.setProfiling(true);
+  // The ranks meet before the trace starts, so that their times line up.
+  std::unique_ptr<Trace> trace;
+  if (args.has("trace")) {
+    MLC_RETURN_IF_ERROR(ranks->world->barrier());
+    trace = std::make_unique<Trace>();
+    s.setTrace(trace.get());
+  }
   // Written however the run ends, so that a failed step is profiled too.
+  // The trace is gathered from every rank: only after a run every rank
+  // finished (a failed rank leaves, and mpirun stops the others).
   auto finish = [&](Status status) -> Status {
+    if (trace && status.isOk())
+      status = writeTraces(*ranks, *trace, args.get("trace"));
     if (!args.has("profile") || !ranks->speaks())
       return status;
     Status written = writeProfile(s, args.get("profile"));
@@ -1071,8 +1126,8 @@ Status runMain(int argc, char **argv, std::optional<run::Ranks> &ranks) {
       MLC_RETURN_IF_ERROR(
           saveOutputs(s, **eval, args.get("save-outputs"),
                       {{"mlc.step", std::to_string(firstStep)}}));
-    MLC_RETURN_IF_ERROR(
-        run::reportCollectives(*ranks, s.collectiveWaitSeconds()));
+    MLC_RETURN_IF_ERROR(run::reportCollectives(
+        *ranks, s.collectiveWaitSeconds(), s.stateTraffic()));
     return finish(Status::ok());
   }
   return finish(runner.train(cfg, firstStep));

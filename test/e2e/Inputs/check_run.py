@@ -59,6 +59,11 @@
   check_run.py eval-below-bigram METRICS TEXT
       the last eval loss is below the entropy of a byte given the one
       before it in TEXT: the model uses more context than one byte
+  check_run.py trace TRACE RANKS ENTRY CALLS
+      a Chrome trace (mlc-run --trace) of RANKS ranks, each with CALLS calls
+      of ENTRY on its compute track holding its commands one after the
+      other, and its collectives on its communication track; prints what
+      each rank's tracks hold
   check_run.py region-writes PROFILE ENTRY
       every kernel region of ENTRY in PROFILE (mlc-run --profile) wrote
       each byte of its results once per call and no intermediate tensor;
@@ -360,8 +365,59 @@ def main(argv):
             kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
         print(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) +
               ": results written once, no intermediate tensors")
+    elif command == "trace":
+        check_trace(argv[2], int(argv[3]), argv[4], int(argv[5]))
     else:
         fail("unknown command " + command)
+
+
+def check_trace(path, ranks, entry, calls):
+    """A trace of `ranks` ranks, each with `calls` calls of `entry` on its
+    compute track, the commands of each call inside it and one after the
+    other, and the collectives on the communication track; prints what
+    each rank's tracks hold."""
+    trace = json.load(open(path))
+    events = trace["traceEvents"]
+    names = {(e["pid"], e.get("tid")): e["args"]["name"] for e in events
+             if e["ph"] == "M" and e["name"] in ("process_name", "thread_name")}
+    slices = [e for e in events if e["ph"] == "X"]
+    pids = sorted({e["pid"] for e in slices})
+    if pids != list(range(ranks)):
+        fail(f"{path}: slices of processes {pids}, expected ranks 0..{ranks - 1}")
+    for r in pids:
+        if names.get((r, None)) != f"rank {r}":
+            fail(f"{path}: process {r} is not named 'rank {r}'")
+        if names.get((r, 0)) != "compute" or names.get((r, 1)) != "communication":
+            fail(f"{path}: rank {r}'s tracks are not named compute and communication")
+        mine = [e for e in slices if e["pid"] == r]
+        call_slices = sorted((e for e in mine if e["cat"] == "call"), key=lambda e: e["ts"])
+        if [e["name"] for e in call_slices] != [entry] * calls:
+            fail(f"{path}: rank {r} has calls {[e['name'] for e in call_slices]}, "
+                 f"expected {calls} of {entry}")
+        compute = sorted((e for e in mine if e["tid"] == 0 and e["cat"] != "call"),
+                         key=lambda e: e["ts"])
+        # Commands of the device follow one another (to the rounding of the
+        # nanosecond), each inside a call.
+        for a, b in zip(compute, compute[1:]):
+            if b["ts"] + 1e-3 < a["ts"] + a["dur"]:
+                fail(f"{path}: rank {r}: {a['name']} and {b['name']} overlap on the compute track")
+        for e in compute:
+            if not any(c["ts"] - 1e-3 <= e["ts"] and
+                       e["ts"] + e["dur"] <= c["ts"] + c["dur"] + 1e-3 for c in call_slices):
+                fail(f"{path}: rank {r}: {e['name']} lies outside every call")
+        comm = [e for e in mine if e["tid"] == 1]
+        if any(e["cat"] != "collective" for e in comm):
+            fail(f"{path}: rank {r}: the communication track holds more than collectives")
+        kinds = {}
+        for e in comm:
+            kinds[e["name"]] = kinds.get(e["name"], 0) + 1
+        cats = {}
+        for e in compute:
+            cats[e["cat"]] = cats.get(e["cat"], 0) + 1
+        print(f"rank {r}: {len(call_slices)} calls; compute " +
+              ", ".join(f"{k} {n}" for k, n in sorted(cats.items())) +
+              "; communication " +
+              (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
 
 
 main(sys.argv)
