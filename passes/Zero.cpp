@@ -138,8 +138,8 @@ private:
   LogicalResult reduceNormOverRanks();
 
   InFlightDiagnostic error(Operation *op) {
-    return op->emitOpError() << "cannot be sharded by -mlc-zero (stage "
-                             << stage_ << "): ";
+    return op->emitOpError()
+           << "cannot be sharded by -mlc-zero (stage " << stage_ << "): ";
   }
 
   func::FuncOp func_;
@@ -170,8 +170,8 @@ LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
     if (func_.getArgAttr(a.index, attr::kShard))
       return func_.emitError()
              << "-mlc-zero shards whole parameters; '" << a.name
-             << "' is a piece already (" << func_.getArgAttr(a.index, attr::kShard)
-             << ")";
+             << "' is a piece already ("
+             << func_.getArgAttr(a.index, attr::kShard) << ")";
     Update u;
     u.param = &a;
     u.name = a.name;
@@ -247,14 +247,13 @@ LogicalResult ZeroStep::collectOptimizer(Update &u) {
     }
   }
   if (!u.reduce)
-    return func_.emitError() << "-mlc-zero found no all-reduced gradient of '"
-                             << u.param->name
-                             << "' in @train_step; run -mlc-data-parallel "
-                                "before -mlc-train-step";
+    return func_.emitError()
+           << "-mlc-zero found no all-reduced gradient of '" << u.param->name
+           << "' in @train_step; run -mlc-data-parallel "
+              "before -mlc-train-step";
   u.ops = ops.takeVector();
-  llvm::sort(u.ops, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(u.ops,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   // The optimizer's values are read by the optimizer and the return only.
   for (Operation *op : u.ops)
     for (Operation *user : op->getUsers())
@@ -323,16 +322,16 @@ void ZeroStep::shardOptimizer(Update &u, Value paramChunk, Value gradChunk) {
     Operation *clone = b.clone(*op, mapping);
     for (Value r : clone->getResults()) {
       auto type = cast<RankedTensorType>(r.getType());
-      r.setType(RankedTensorType::get({u.chunking.chunk},
-                                      type.getElementType()));
+      r.setType(
+          RankedTensorType::get({u.chunking.chunk}, type.getElementType()));
     }
   }
   auto ret = cast<func::ReturnOp>(block.getTerminator());
   Value newParam = mapping.lookupOrDefault(ret.getOperand(u.result));
   if (stage_ < 3) {
     OpBuilder b(ret);
-    newParam = gatherWhole(b, ret.getLoc(), newParam, u.param->type,
-                           u.chunking, axes_);
+    newParam = gatherWhole(b, ret.getLoc(), newParam, u.param->type, u.chunking,
+                           axes_);
   }
   ret.setOperand(u.result, newParam);
   for (auto [arg, result] : u.states)
@@ -364,8 +363,8 @@ void ZeroStep::shardParameter(Update &u, Value &chunk) {
       if (use->getOwner()->isBeforeInBlock(first))
         first = use->getOwner();
     OpBuilder b(first);
-    Value whole = gatherWhole(b, first->getLoc(), arg, u.param->type,
-                              u.chunking, axes_);
+    Value whole =
+        gatherWhole(b, first->getLoc(), arg, u.param->type, u.chunking, axes_);
     for (OpOperand *use : uses)
       use->set(whole);
   }
@@ -377,36 +376,36 @@ LogicalResult ZeroStep::reduceNormOverRanks() {
     return success();
   // Clipping adds the squares' sums into one scalar and takes its root:
   // the root's operand is each rank's part of the global sum.
+  auto addsEverySum = [&](SqrtOp sqrt) {
+    llvm::DenseSet<Value> seen;
+    SmallVector<Value> work = {sqrt.getInput()};
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      if (Operation *def = v.getDefiningOp())
+        for (Value operand : def->getOperands())
+          work.push_back(operand);
+    }
+    return llvm::all_of(squareSums_,
+                        [&](Value partial) { return seen.contains(partial); });
+  };
   SqrtOp root;
   for (auto sqrt : func_.getBody().front().getOps<SqrtOp>())
-    if (cast<RankedTensorType>(sqrt.getType()).getRank() == 0) {
+    if (cast<RankedTensorType>(sqrt.getType()).getRank() == 0 &&
+        addsEverySum(sqrt)) {
       root = sqrt;
       break;
     }
   if (!root)
-    return func_.emitError() << "-mlc-zero found the squares of clipping's "
-                                "global norm but not the norm";
-  llvm::SetVector<Operation *> slice;
-  SmallVector<Value> work = {root.getInput()};
-  llvm::DenseSet<Value> seen;
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    if (!seen.insert(v).second)
-      continue;
-    if (Operation *def = v.getDefiningOp())
-      for (Value operand : def->getOperands())
-        work.push_back(operand);
-  }
-  for (Value partial : squareSums_)
-    if (!seen.contains(partial))
-      return partial.getDefiningOp()->emitOpError()
-             << "is a sum of squares of a gradient chunk that the global "
-                "norm does not add";
+    return squareSums_.front().getDefiningOp()->emitOpError()
+           << "sums the squares of a gradient chunk for clipping's global "
+              "norm, but -mlc-zero found no square root of their total";
   OpBuilder b(root);
-  Value total = AllReduceOp::create(b, root.getLoc(),
-                                    ValueRange{root.getInput()},
-                                    Reduction::sum, axes_)
-                    ->getResult(0);
+  Value total =
+      AllReduceOp::create(b, root.getLoc(), ValueRange{root.getInput()},
+                          Reduction::sum, axes_)
+          ->getResult(0);
   root.getInputMutable().assign(total);
   return success();
 }
@@ -440,9 +439,9 @@ LogicalResult ZeroStep::run() {
       shardParameter(u, paramChunk);
     } else {
       OpBuilder b(u.ops.front());
-      paramChunk = rankChunk(b, u.ops.front()->getLoc(),
-                             func_.getArgument(u.param->index), u.chunking,
-                             axes_);
+      paramChunk =
+          rankChunk(b, u.ops.front()->getLoc(),
+                    func_.getArgument(u.param->index), u.chunking, axes_);
     }
     shardOptimizer(u, paramChunk, gradChunk);
     if (stage_ >= 2)
@@ -476,7 +475,8 @@ void gatherParameters(func::FuncOp func, const ModelSignature &sig,
     for (OpOperand &use : arg.getUses())
       uses.push_back(&use);
     arg.setType(chunkType(a.type, c));
-    func.setArgAttr(a.index, attr::kShard, flatShardAttr(func.getContext(), a.type));
+    func.setArgAttr(a.index, attr::kShard,
+                    flatShardAttr(func.getContext(), a.type));
     if (uses.empty())
       continue;
     Operation *first = uses.front()->getOwner();

@@ -14,6 +14,8 @@
   check_run.py close-losses A B RTOL
       the train losses of two metrics files, logged at the same steps, agree
       to RTOL relative: |a - b| <= RTOL |b|
+  check_run.py close-losses-after STEP A B RTOL
+      as close-losses, for the losses logged after STEP (A resumed there)
   check_run.py close-tensors A B RTOL [--zero-gradient NAME:START:END]...
       two safetensors files hold the same tensors, each equal to RTOL
       relative in the L2 norm, ||a - b|| <= RTOL ||b|| (Adam turns the
@@ -138,6 +140,17 @@ def main(argv):
         if not a or a != b:
             fail(f"the losses after step {after} differ: {a[:4]}... vs {b[:4]}...")
         print(f"{len(a)} logged losses after step {after} identical")
+    elif command == "close-losses-after":
+        after, rtol = int(argv[2]), float(argv[5])
+        a = [(r["step"], r["loss"]) for r in records(argv[3], "train") if r["step"] > after]
+        b = [(r["step"], r["loss"]) for r in records(argv[4], "train") if r["step"] > after]
+        if not a or [s for s, _ in a] != [s for s, _ in b]:
+            fail(f"expected losses after step {after} at the same steps, got {a} and {b}")
+        worst = max(abs(x - y) / abs(y) for (_, x), (_, y) in zip(a, b))
+        print(f"{len(a)} logged losses after step {after} agree to {worst:.2g} relative "
+              f"(at most {rtol:g})")
+        if not worst <= rtol:
+            fail(f"losses after step {after} differ by {worst:.3g} relative: {a} vs {b}")
     elif command in ("eval-bigram-loss", "eval-below-bigram"):
         loss = records(argv[2], "eval")[-1]["loss"]
         unigram, bigram = byte_entropies(argv[3])
