@@ -305,8 +305,8 @@ private:
   dispatchCommand(uint32_t kernel, const std::vector<uint32_t> &operands,
                   const std::vector<uint32_t> &results);
   flatbuffers::Offset<fb::Command> copyCommand(uint32_t from, uint32_t to);
-  /// A collective op (an all-reduce, an all-gather) as a command over the
-  /// mesh axes it names.
+  /// A collective op (an all-reduce, a reduce-scatter, an all-gather) as a
+  /// command over the mesh axes it names.
   FailureOr<flatbuffers::Offset<fb::Command>>
   collectiveCommand(Operation *op, const std::vector<uint32_t> &operands,
                     const std::vector<uint32_t> &results);
@@ -555,23 +555,27 @@ Exporter::collectiveCommand(Operation *op,
   fb::CollectiveKind kind;
   fb::Reduction reduction = fb::Reduction::sum;
   ArrayAttr names;
+  auto reductionOf = [](Reduction r) {
+    switch (r) {
+    case Reduction::sum:
+      return fb::Reduction::sum;
+    case Reduction::mean:
+      return fb::Reduction::mean;
+    case Reduction::max:
+      return fb::Reduction::max;
+    case Reduction::min:
+      return fb::Reduction::min;
+    }
+    return fb::Reduction::sum;
+  };
   if (auto allReduce = dyn_cast<AllReduceOp>(op)) {
     kind = fb::CollectiveKind::all_reduce;
     names = allReduce.getAxes();
-    switch (allReduce.getReduction()) {
-    case Reduction::sum:
-      reduction = fb::Reduction::sum;
-      break;
-    case Reduction::mean:
-      reduction = fb::Reduction::mean;
-      break;
-    case Reduction::max:
-      reduction = fb::Reduction::max;
-      break;
-    case Reduction::min:
-      reduction = fb::Reduction::min;
-      break;
-    }
+    reduction = reductionOf(allReduce.getReduction());
+  } else if (auto scatter = dyn_cast<ReduceScatterOp>(op)) {
+    kind = fb::CollectiveKind::reduce_scatter;
+    names = scatter.getAxes();
+    reduction = reductionOf(scatter.getReduction());
   } else if (auto gather = dyn_cast<AllGatherOp>(op)) {
     kind = fb::CollectiveKind::all_gather;
     names = gather.getAxes();

@@ -124,6 +124,7 @@ uint64_t BroadcastToOp::getFlops() { return 0; }
 // Collectives move data between ranks; the communicator counts their bytes.
 uint64_t AllReduceOp::getFlops() { return 0; }
 uint64_t AllGatherOp::getFlops() { return 0; }
+uint64_t ReduceScatterOp::getFlops() { return 0; }
 uint64_t AllSliceOp::getFlops() { return 0; }
 uint64_t FanOutOp::getFlops() { return 0; }
 uint64_t ReshapeOp::getFlops() { return 0; }

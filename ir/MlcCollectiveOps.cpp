@@ -1,6 +1,7 @@
 // Collectives of the mlc dialect: verification against the module's mesh,
-// type inference, and their gradients (all_reduce's and fan_out's) or the
-// reason there is none (all_gather's, all_slice's).
+// type inference, and their gradients (all_reduce's, fan_out's,
+// all_gather's and reduce_scatter's) or the reason there is none
+// (all_slice's).
 #include "ir/Build.h"
 #include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
@@ -124,10 +125,101 @@ LogicalResult AllGatherOp::verify() {
 
 int64_t AllGatherOp::getGroupSize() { return groupSizeOf(*this, getAxes()); }
 
-StringRef AllGatherOp::getNoGradientReason() {
-  return "its adjoint is this rank's part of the result's, a slice at a rank "
-         "known only when it runs; data parallelism gathers reported outputs, "
-         "which nothing differentiates";
+LogicalResult AllGatherOp::buildGradients(OpBuilder &b,
+                                          ArrayRef<Value> resultGrads,
+                                          SmallVectorImpl<Value> &grads) {
+  Value g = resultGrads[0];
+  if (!g) {
+    grads.push_back(nullptr);
+    return success();
+  }
+  auto in = cast<RankedTensorType>(getInput().getType());
+  Value part = buildReduceScatter(b, getLoc(), ValueRange{g}, Reduction::sum,
+                                  getAxes(), getGroupSize())
+                   .front();
+  grads.push_back(buildReshape(b, getLoc(), part, in.getShape()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// reduce_scatter
+//===----------------------------------------------------------------------===//
+
+SmallVector<Value> buildReduceScatter(OpBuilder &b, Location loc,
+                                      ValueRange inputs, Reduction reduction,
+                                      ArrayAttr axes, int64_t groupSize) {
+  SmallVector<Type> types;
+  for (Value v : inputs) {
+    auto type = cast<RankedTensorType>(v.getType());
+    types.push_back(type.clone({type.getNumElements() / groupSize}));
+  }
+  auto op = ReduceScatterOp::create(b, loc, types, inputs, reduction, axes);
+  return SmallVector<Value>(op.getResults());
+}
+
+LogicalResult ReduceScatterOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "reduces no values; give it one or more";
+  if (getResults().size() != getInputs().size())
+    return emitOpError() << "has " << getInputs().size() << " inputs and "
+                         << getResults().size()
+                         << " results; it gives one result per input";
+  if (failed(verifyAxes(*this, getAxes())))
+    return failure();
+  if (getReduction() != Reduction::sum && getReduction() != Reduction::mean)
+    return emitOpError() << "scatters a " << stringifyReduction(getReduction())
+                         << "; it reduces by sum or mean";
+  Type element =
+      cast<RankedTensorType>(getInputs()[0].getType()).getElementType();
+  if (getReduction() == Reduction::mean && !isa<FloatType>(element))
+    return emitOpError() << "takes the mean of " << element
+                         << " values; the mean is of floats only";
+  int64_t n = getGroupSize();
+  for (auto [i, pair] :
+       llvm::enumerate(llvm::zip(getInputs(), getResults()))) {
+    auto in = cast<RankedTensorType>(std::get<0>(pair).getType());
+    auto out = cast<RankedTensorType>(std::get<1>(pair).getType());
+    if (in.getElementType() != element)
+      return emitOpError() << "mixes element types " << element << " and "
+                           << in.getElementType() << "; a bucket has one";
+    if (in.getNumElements() % n != 0)
+      return emitOpError() << "input #" << i << " (" << in << ") has "
+                           << in.getNumElements()
+                           << " elements, which do not divide into " << n
+                           << " parts (one per rank of the group)";
+    auto expected = in.clone({in.getNumElements() / n});
+    if (out != expected)
+      return emitOpError() << "result #" << i << " is " << out << "; part "
+                           << "of " << in << " over " << n
+                           << " ranks is expected to be " << expected;
+  }
+  return success();
+}
+
+int64_t ReduceScatterOp::getGroupSize() {
+  return groupSizeOf(*this, getAxes());
+}
+
+LogicalResult ReduceScatterOp::buildGradients(OpBuilder &b,
+                                              ArrayRef<Value> resultGrads,
+                                              SmallVectorImpl<Value> &grads) {
+  int64_t n = getGroupSize();
+  for (auto [g, input] : llvm::zip(resultGrads, getInputs())) {
+    if (!g) {
+      grads.push_back(nullptr);
+      continue;
+    }
+    auto in = cast<RankedTensorType>(input.getType());
+    auto flat = cast<RankedTensorType>(g.getType());
+    Value whole = AllGatherOp::create(
+        b, getLoc(), flat.clone({flat.getNumElements() * n}), g, getAxes());
+    if (getReduction() == Reduction::mean && n > 1)
+      whole = DivOp::create(b, getLoc(), whole,
+                            buildScalar(b, getLoc(), in.getElementType(),
+                                        static_cast<double>(n)));
+    grads.push_back(buildReshape(b, getLoc(), whole, in.getShape()));
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

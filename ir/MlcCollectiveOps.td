@@ -35,7 +35,7 @@ def Mlc_AllReduceOp : Mlc_Op<"all_reduce",
 }
 
 def Mlc_AllGatherOp : Mlc_Op<"all_gather",
-    [Pure, NoGradient, Cost, Mlc_Collective]> {
+    [Pure, Differentiable, Cost, Mlc_Collective]> {
   let summary = "the ranks' values of a group, concatenated along dim 0";
   let description = [{
     `mlc.all_gather %x over ["dp"] : (tensor<2x16xf32>) -> tensor<4x16xf32>`:
@@ -43,12 +43,52 @@ def Mlc_AllGatherOp : Mlc_Op<"all_gather",
     concatenated along the leading dimension in the order of their
     positions in the group; the result's leading dimension is the input's
     times the group's size. Data parallelism gathers the outputs a split
-    batch computes (the logits of each rank's rows). Not differentiable.
+    batch computes (the logits of each rank's rows); ZeRO stage 3 gathers
+    the flat shards of a parameter.
+
+    The gradient: every rank's adjoint of the result is its part of the
+    loss's gradient (the ranks' adjoints add up to the whole one, as data
+    parallelism's gradients do), so the input's adjoint is part c (the
+    rank's position) of their sum, a `reduce_scatter` (sum) of the
+    adjoint reshaped to the input's shape.
   }];
   let arguments = (ins Mlc_Tensor:$input, StrArrayAttr:$axes);
   let results = (outs Mlc_Tensor:$result);
   let assemblyFormat = "$input `over` $axes attr-dict `:` "
                        "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getGroupSize();
+  }];
+}
+
+def Mlc_ReduceScatterOp : Mlc_Op<"reduce_scatter",
+    [Pure, Differentiable, Cost, Mlc_Collective]> {
+  let summary = "each rank of a group gets its part of the reduction of all "
+                "ranks' values";
+  let description = [{
+    `%p:2 = mlc.reduce_scatter sum over ["dp"] %a, %b : tensor<8x4xf32>,
+    tensor<6xf32> -> tensor<16xf32>, tensor<3xf32>` (over dp = 2):
+    each input is read flat (row-major) as n equal contiguous parts (n the
+    group's size, as for `all_reduce`; its element count must divide by
+    n), and the rank at position c of the group gets part c of the
+    reduction (`sum` or `mean`) over the group: a 1-D result of numel / n
+    elements. Several inputs form a bucket that one call covers, of one
+    element type. ZeRO stage 2 reduce-scatters the gradients this way: each
+    rank keeps the reduced gradient of the flat shard it updates.
+
+    The gradient: part c of the reduction reads part c of every rank's
+    input, so every rank's input adjoint is the concatenation of the
+    parts' adjoints, which the rank at position c holds: an `all_gather`
+    of the adjoint, reshaped to the input's shape (divided by n for a
+    mean).
+  }];
+  let arguments = (ins Variadic<Mlc_NumericTensor>:$inputs,
+                       Mlc_Reduction:$reduction, StrArrayAttr:$axes);
+  let results = (outs Variadic<Mlc_NumericTensor>:$results);
+  let assemblyFormat =
+      "$reduction `over` $axes $inputs attr-dict `:` type($inputs) `->` "
+      "type($results)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     int64_t getGroupSize();

@@ -101,6 +101,13 @@ bool isInferenceKind(mlir::Operation *func);
 /// The mesh of the module holding `op` (mlc.mesh), or null.
 MeshAttr getMesh(mlir::Operation *op);
 
+/// An `mlc.reduce_scatter` of `inputs` over `axes` (a group of `groupSize`
+/// ranks): one flat result of numel / groupSize elements per input.
+llvm::SmallVector<mlir::Value>
+buildReduceScatter(mlir::OpBuilder &b, mlir::Location loc,
+                   mlir::ValueRange inputs, Reduction reduction,
+                   mlir::ArrayAttr axes, int64_t groupSize);
+
 /// One argument of a model function.
 struct ModelArg {
   enum class Kind { Input, Param, State, Cache };

@@ -1,9 +1,10 @@
-// -mlc-bucket-all-reduce: merges the all-reduces of a function into buckets
-// of a bounded size, each issued right after its last value is computed,
-// so that one call moves many gradients and starts while the backward pass
-// still runs.
+// -mlc-bucket-all-reduce: merges the all-reduces (and the reduce-scatters)
+// of a function into buckets of a bounded size, each issued right after its
+// last value is computed, so that one call moves many gradients and starts
+// while the backward pass still runs.
 #include "passes/Passes.h"
 
+#include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -66,22 +67,31 @@ struct BucketAllReducePass
       return def ? position.lookup(def) : -1;
     };
 
-    // The values to reduce, by what a bucket must share (reduction, axes,
-    // element type), in the order the groups appear; each group in the
-    // order its values are computed.
-    using Key = std::tuple<Reduction, Attribute, Type>;
+    // The values to reduce, by what a bucket must share (the collective,
+    // reduction, axes, element type), in the order the groups appear; each
+    // group in the order its values are computed.
+    using Key = std::tuple<OperationName, Reduction, Attribute, Type>;
     SmallVector<std::pair<Key, SmallVector<Member>>> groups;
-    for (auto op : block.getOps<AllReduceOp>())
-      for (unsigned i = 0; i < op.getInputs().size(); ++i) {
-        Key key{op.getReduction(), op.getAxes(),
-                cast<RankedTensorType>(op.getInputs()[i].getType())
-                    .getElementType()};
+    auto collect = [&](Operation *op, ValueRange inputs, Reduction reduction,
+                       ArrayAttr axes) {
+      for (unsigned i = 0; i < inputs.size(); ++i) {
+        Key key{op->getName(), reduction, axes,
+                cast<RankedTensorType>(inputs[i].getType()).getElementType()};
         auto it =
             llvm::find_if(groups, [&](auto &g) { return g.first == key; });
         if (it == groups.end())
           it = groups.insert(groups.end(), {key, {}});
-        it->second.push_back({op.getInputs()[i], op.getResult(i), op});
+        it->second.push_back({inputs[i], op->getResult(i), op});
       }
+    };
+    for (Operation &op : block) {
+      if (auto reduce = dyn_cast<AllReduceOp>(op))
+        collect(&op, reduce.getInputs(), reduce.getReduction(),
+                reduce.getAxes());
+      else if (auto scatter = dyn_cast<ReduceScatterOp>(op))
+        collect(&op, scatter.getInputs(), scatter.getReduction(),
+                scatter.getAxes());
+    }
 
     uint64_t cap = static_cast<uint64_t>(bucketMb * 1024 * 1024);
     SmallVector<Bucket> buckets;
@@ -126,11 +136,20 @@ struct BucketAllReducePass
       SmallVector<Value> inputs;
       for (const Member &m : bucket.members)
         inputs.push_back(m.input);
-      auto first = cast<AllReduceOp>(bucket.members.front().op);
-      auto merged = AllReduceOp::create(b, first.getLoc(), inputs,
-                                        first.getReduction(), first.getAxes());
+      Operation *first = bucket.members.front().op;
+      SmallVector<Value> results;
+      if (auto scatter = dyn_cast<ReduceScatterOp>(first))
+        results = buildReduceScatter(b, first->getLoc(), inputs,
+                                     scatter.getReduction(), scatter.getAxes(),
+                                     scatter.getGroupSize());
+      else
+        results = SmallVector<Value>(
+            AllReduceOp::create(b, first->getLoc(), inputs,
+                                cast<AllReduceOp>(first).getReduction(),
+                                cast<AllReduceOp>(first).getAxes())
+                ->getResults());
       for (auto [i, m] : llvm::enumerate(bucket.members)) {
-        m.result.replaceAllUsesWith(merged.getResult(i));
+        m.result.replaceAllUsesWith(results[i]);
         replaced.insert(m.op);
       }
     }

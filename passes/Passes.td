@@ -249,6 +249,46 @@ def TensorParallel : Pass<"mlc-tensor-parallel", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlc::MlcDialect"];
 }
 
+def Zero : Pass<"mlc-zero", "mlir::ModuleOp"> {
+  let summary = "ZeRO over the dp axis: shard optimizer state (stage 1), "
+                "gradients (2) and parameters (3) into flat chunks";
+  let description = [{
+    Runs after `-mlc-train-step` on a module split over `dp`
+    (`-mlc-data-parallel`). Every trainable parameter of N elements is cut
+    into flat chunks of ceil(N / n) elements over the n ranks of dp (the
+    parameter flattened row-major and padded with zeros), and each rank
+    runs the optimizer on its chunk only:
+
+    - stage 1: the optimizer state arguments hold the rank's chunk
+      (`mlc.shard = #mlc.shard<[whole shape], flat("dp")>`); the optimizer
+      reads the rank's chunk of the parameter and of the all-reduced
+      gradient (`mlc.all_slice`), and the updated chunks are all-gathered
+      back into the whole parameter;
+    - stage 2: as stage 1, but the gradient is reduce-scattered
+      (`mlc.reduce_scatter`) instead of all-reduced: a rank only ever holds
+      its chunk of the reduced gradient;
+    - stage 3: the parameters are held as chunks too; the forward pass and
+      the backward pass each all-gather a parameter right before their
+      first use of it (so the forward pass's copy is dead before the
+      backward pass starts), the gradients are reduce-scattered, and the
+      updated chunk is the parameter's update. Other functions (eval)
+      gather their parameters before use.
+
+    Clipping's global norm is computed from the chunks: each rank's sum of
+    squares, all-reduced before the root. `-mlc-bucket-all-reduce` then
+    merges the reduce-scatters into buckets as it does the all-reduces.
+    Stage 0, or a dp axis of one rank, changes nothing. A module without a
+    dp axis, without a train step or with gradient accumulation is an
+    error, as is an optimizer that is not elementwise in the parameter's
+    chunk.
+  }];
+  let options = [
+    Option<"stage", "stage", "int64_t", /*default=*/"0",
+           "ZeRO stage: 0 (off), 1, 2 or 3">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
 def LowerFanOut : Pass<"mlc-lower-fan-out", "mlir::func::FuncOp"> {
   let summary = "Replace each mlc.fan_out by its input once nothing "
                 "differentiates the function";
@@ -264,7 +304,8 @@ def BucketAllReduce : Pass<"mlc-bucket-all-reduce", "mlir::func::FuncOp"> {
                 "values exist";
   let description = [{
     Groups the `mlc.all_reduce` ops of a function that share a reduction,
-    mesh axes and element type into buckets of at most `bucket-mb` MiB
+    mesh axes and element type (and its `mlc.reduce_scatter` ops alike)
+    into buckets of at most `bucket-mb` MiB
     (a larger value is a bucket of its own; 0 puts every value in its own),
     filled in the order their inputs are computed, so that the gradients
     of the last layers, which the backward pass computes first, share the

@@ -100,6 +100,20 @@ FailureOr<std::string> compilePipelineText(const CompileSettings &settings,
   }
   if (settings.bucketMb != 25.0)
     text += " bucket-mb=" + std::to_string(settings.bucketMb);
+  if (settings.zero < 0 || settings.zero > 3) {
+    error = "--zero " + std::to_string(settings.zero) +
+            ": the ZeRO stage is 0, 1, 2 or 3";
+    return failure();
+  }
+  if (settings.zero != 0) {
+    if (settings.mesh.empty()) {
+      error = "--zero " + std::to_string(settings.zero) +
+              " shards training state over the dp axis of a mesh; it needs "
+              "--mesh dp=N";
+      return failure();
+    }
+    text += " zero=" + std::to_string(settings.zero);
+  }
   if (!settings.fuse)
     text += " fuse=false";
   if (!settings.planMemory)
@@ -164,6 +178,20 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
       return failure();
     pm.addPass(std::move(trainStep));
   }
+  if (options.zero < 0 || options.zero > 3)
+    return errorHandler("zero must be 0, 1, 2 or 3");
+  if (options.zero != 0 && options.mesh.empty())
+    return errorHandler("zero=" + Twine(options.zero) +
+                        " needs a mesh with a dp axis (mesh=dp=N)");
+  // ZeRO's stage 3 gathers a parameter in the backward pass again, which
+  // CSE would merge with the forward pass's gather: it runs after CSE.
+  if (options.zero != 0) {
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    ZeroOptions zero;
+    zero.stage = options.zero;
+    pm.addPass(createZero(zero));
+  }
   if (!options.mesh.empty()) {
     if (!(options.bucketMb >= 0))
       return errorHandler("bucket-mb must be >= 0");
@@ -172,8 +200,10 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
     buckets.bucketMb = options.bucketMb;
     pm.addNestedPass<func::FuncOp>(createBucketAllReduce(buckets));
   }
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  if (options.zero == 0) {
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   if (options.fuse) {
     pm.addNestedPass<func::FuncOp>(createFuseCrossEntropy());
     pm.addNestedPass<func::FuncOp>(createFuse());
@@ -190,10 +220,11 @@ void registerCompilePipeline() {
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), split the batch over a mesh "
       "(mesh=dp=N) and its blocks over tp (mesh=tp=N or dp=N,tp=M), build "
-      "the train step (train=SPEC) or the eval entry point, drop the f "
-      "operators of tp, bucket the all-reduces (bucket-mb=S), canonicalize, "
-      "CSE, fuse the cross-entropy with its gradient and fuse (unless "
-      "fuse=false), plan memory (unless plan-memory=false)",
+      "the train step (train=SPEC) or the eval entry point, shard it with "
+      "ZeRO (zero=1|2|3), drop the f operators of tp, bucket the all-reduces "
+      "and reduce-scatters (bucket-mb=S), canonicalize, CSE, fuse the "
+      "cross-entropy with its gradient and fuse (unless fuse=false), plan "
+      "memory (unless plan-memory=false)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
         CompileOptions options;

@@ -44,6 +44,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("With a mesh: gradients are all-reduced in buckets of "
                      "at most this many MiB (-mlc-bucket-all-reduce)"),
       llvm::cl::init(25.0)};
+  Option<int64_t> zero{
+      *this, "zero",
+      llvm::cl::desc("With a dp mesh and a train step: ZeRO stage 1, 2 or 3 "
+                     "(-mlc-zero); 0 keeps every rank's state whole"),
+      llvm::cl::init(0)};
 };
 
 /// What `mlc compile` asks of the pipeline, as plain values.
@@ -55,6 +60,7 @@ struct CompileSettings {
   bool planMemory = true;
   std::string mesh; // "dp=2", "dp=2,tp=2", or empty for one rank
   double bucketMb = 25.0;
+  int64_t zero = 0; // ZeRO stage, 0 to 3
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -75,7 +81,9 @@ compilePipelineText(const CompileSettings &settings, std::string &error);
 /// tp axis) and data-parallel (with a mesh), then train-step (or eval-entry
 /// without --train), lower-fan-out and bucket-all-reduce (with a mesh),
 /// canonicalize, CSE, fuse (unless fuse=false) and
-/// plan-memory (unless plan-memory=false). A bad spec or option fails
+/// plan-memory (unless plan-memory=false). With zero=N, canonicalize and
+/// CSE run before -mlc-zero and bucket-all-reduce, so that CSE does not
+/// merge the backward pass's gathers of a parameter with the forward's. A bad spec or option fails
 /// through `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,

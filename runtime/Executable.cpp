@@ -475,19 +475,21 @@ uint64_t groupSize(const flatbuffers::Vector<uint32_t> &axes,
 }
 
 /// How many operands and results a collective of `kind` takes: all_reduce
-/// takes a bucket (one or more of each, pairwise); the others one buffer
-/// on each side they have.
+/// and reduce_scatter take a bucket (one or more of each, pairwise); the
+/// others one buffer on each side they have.
 Status checkCollectiveArity(const fb::Collective &c, const std::string &where) {
   size_t operands = c.operands() ? c.operands()->size() : 0;
   size_t results = c.results() ? c.results()->size() : 0;
   size_t wantOperands = 1, wantResults = 1;
   switch (c.kind()) {
   case fb::CollectiveKind::all_reduce:
+  case fb::CollectiveKind::reduce_scatter:
     if (operands == 0 || operands != results)
       return Status::error(where + " has " + std::to_string(operands) +
                            " operands and " + std::to_string(results) +
-                           " results; an all_reduce takes one or more "
-                           "operands and a result for each");
+                           " results; " + fb::EnumNameCollectiveKind(c.kind()) +
+                           " takes one or more operands and a result for "
+                           "each");
     return Status::ok();
   case fb::CollectiveKind::send:
     wantResults = 0;

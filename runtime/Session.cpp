@@ -51,10 +51,10 @@ private:
   size_t bytes_;
 };
 
-/// A collective on its group's channel. A bucket of several buffers is
-/// packed into one staging block of device memory, reduced there in one
-/// call and unpacked, as PyTorch DDP's buckets are; one buffer goes to the
-/// channel as it is.
+/// A collective on its group's channel. A bucket of several buffers (of an
+/// all-reduce or a reduce-scatter) is packed into one staging block of
+/// device memory, reduced there in one call and unpacked, as PyTorch DDP's
+/// buckets are; one buffer goes to the channel as it is.
 class CollectiveCommand final : public PreparedCommand {
 public:
   CollectiveCommand(Device &device, Channel &channel,
@@ -78,8 +78,7 @@ public:
     case fb::CollectiveKind::all_reduce:
       return allReduce();
     case fb::CollectiveKind::reduce_scatter:
-      return channel_.reduceScatter(operands_[0].data, results_[0].data,
-                                    elements(results_[0]), dtype(), reduction_);
+      return reduceScatter();
     case fb::CollectiveKind::all_gather:
       return channel_.allGather(operands_[0].data, results_[0].data,
                                 elements(operands_[0]), dtype());
@@ -132,6 +131,39 @@ private:
     for (const TensorRef &out : results_) {
       MLC_RETURN_IF_ERROR(
           device_.copy(out.data, block + at, out.desc->byteSize()));
+      at += out.desc->byteSize();
+    }
+    return Status::ok();
+  }
+
+  /// A bucket is packed so that one call covers it: the block holds the
+  /// group's size segments, segment r the parts r of every operand in
+  /// order, so that the part of the reduction a rank gets is its part of
+  /// each operand, unpacked from the block's tail into the results.
+  Status reduceScatter() {
+    if (!staging_)
+      return channel_.reduceScatter(operands_[0].data, results_[0].data,
+                                    elements(results_[0]), dtype(), reduction_);
+    size_t groupSize = static_cast<size_t>(channel_.size());
+    size_t segment = stagingBytes_ / (groupSize + 1);
+    uint8_t *block = static_cast<uint8_t *>(staging_);
+    uint8_t *mine = block + groupSize * segment;
+    for (size_t r = 0; r < groupSize; ++r) {
+      size_t at = r * segment;
+      for (const TensorRef &in : operands_) {
+        size_t part = in.desc->byteSize() / groupSize;
+        MLC_RETURN_IF_ERROR(device_.copy(
+            block + at, static_cast<const uint8_t *>(in.data) + r * part,
+            part));
+        at += part;
+      }
+    }
+    MLC_RETURN_IF_ERROR(channel_.reduceScatter(
+        block, mine, segment / dtypeSize(dtype()), dtype(), reduction_));
+    size_t at = 0;
+    for (const TensorRef &out : results_) {
+      MLC_RETURN_IF_ERROR(
+          device_.copy(out.data, mine + at, out.desc->byteSize()));
       at += out.desc->byteSize();
     }
     return Status::ok();
@@ -495,13 +527,17 @@ Session::prepareCollective(const fb::Collective &collective,
     }
   Channel &channel =
       *groups_.at({collective.axes()->begin(), collective.axes()->end()});
-  // A bucket is reduced in one block of device memory.
+  // A bucket is reduced in one block of device memory; a reduce-scatter's
+  // also holds the rank's part of the reduction after the operands.
   void *staging = nullptr;
   size_t stagingBytes = 0;
-  if (collective.kind() == fb::CollectiveKind::all_reduce &&
-      operands.size() > 1) {
+  bool bucketed = collective.kind() == fb::CollectiveKind::all_reduce ||
+                  collective.kind() == fb::CollectiveKind::reduce_scatter;
+  if (bucketed && operands.size() > 1) {
     for (const TensorRef &t : operands)
       stagingBytes += t.desc->byteSize();
+    if (collective.kind() == fb::CollectiveKind::reduce_scatter)
+      stagingBytes += stagingBytes / static_cast<size_t>(channel.size());
     StatusOr<void *> block = device_->allocate(stagingBytes);
     if (!block.isOk())
       return block.status().withContext(where);

@@ -89,6 +89,76 @@ func.func @gather_scalar(%a: tensor<f32>) -> tensor<2xf32> {
 
 // -----
 
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_indivisible(%a: tensor<3xf32>) -> tensor<1xf32> {
+  // expected-error @below {{'mlc.reduce_scatter' op input #0 ('tensor<3xf32>') has 3 elements, which do not divide into 2 parts (one per rank of the group)}}
+  %0 = mlc.reduce_scatter sum over ["dp"] %a : tensor<3xf32> -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}
+}
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_result(%a: tensor<2x4xf32>) -> tensor<2x2xf32> {
+  // expected-error @below {{'mlc.reduce_scatter' op result #0 is 'tensor<2x2xf32>'; part of 'tensor<2x4xf32>' over 2 ranks is expected to be 'tensor<4xf32>'}}
+  %0 = mlc.reduce_scatter sum over ["dp"] %a : tensor<2x4xf32> -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+}
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_max(%a: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'mlc.reduce_scatter' op scatters a max; it reduces by sum or mean}}
+  %0 = mlc.reduce_scatter max over ["dp"] %a : tensor<4xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+}
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_mixed(%a: tensor<4xf32>, %b: tensor<4xf64>) -> tensor<2xf32> {
+  // expected-error @below {{'mlc.reduce_scatter' op mixes element types 'f32' and 'f64'; a bucket has one}}
+  %0:2 = mlc.reduce_scatter sum over ["dp"] %a, %b : tensor<4xf32>, tensor<4xf64> -> tensor<2xf32>, tensor<2xf64>
+  return %0#0 : tensor<2xf32>
+}
+}
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_integer_mean(%a: tensor<4xi32>) -> tensor<2xi32> {
+  // expected-error @below {{'mlc.reduce_scatter' op takes the mean of 'i32' values; the mean is of floats only}}
+  %0 = mlc.reduce_scatter mean over ["dp"] %a : tensor<4xi32> -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+}
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_arity(%a: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'mlc.reduce_scatter' op has 1 inputs and 2 results; it gives one result per input}}
+  %0:2 = "mlc.reduce_scatter"(%a) <{axes = ["dp"], reduction = 0 : i32}> : (tensor<4xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+  return %0#0 : tensor<2xf32>
+}
+}
+
+// -----
+
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatter_axis(%a: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error @below {{'mlc.reduce_scatter' op runs over axis 'tp', which the mesh #mlc.mesh<dp = 2> does not have}}
+  %0 = mlc.reduce_scatter sum over ["tp"] %a : tensor<4xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+}
+
+// -----
+
 // expected-error @below {{mesh axis 'dp' appears twice}}
 module attributes {mlc.mesh = #mlc.mesh<dp = 2, dp = 2>} {
 }

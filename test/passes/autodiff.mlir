@@ -300,6 +300,31 @@ func.func @forward(%x: tensor<2x3xf32> {mlc.input = "x"}, %w: tensor<3xf32> {mlc
 
 // -----
 
+// The gradients of the ZeRO collectives: an all_gather's adjoint is
+// reduce-scattered (part c of the ranks' sum, reshaped), a reduce_scatter's
+// all-gathered (divided by the group's size for a mean).
+// CHECK-LABEL: func.func @forward_grad
+// CHECK: %[[G:.*]] = mlc.all_gather %{{.*}} over ["dp"] : (tensor<2x3xf32>) -> tensor<4x3xf32>
+// CHECK: %[[P:.*]] = mlc.reduce_scatter mean over ["dp"] %[[G]] : tensor<4x3xf32> -> tensor<6xf32>
+// CHECK: %[[D:.*]] = mlc.all_gather %{{.*}} over ["dp"] : (tensor<6xf32>) -> tensor<12xf32>
+// CHECK: %[[N:.*]] = mlc.constant dense<2.000000e+00>
+// CHECK: %[[DN:.*]] = mlc.div %[[D]], %[[N]]
+// CHECK: %[[DR:.*]] = mlc.reshape %[[DN]] : (tensor<12xf32>) -> tensor<4x3xf32>
+// CHECK: %[[S:.*]] = mlc.reduce_scatter sum over ["dp"] %[[DR]] : tensor<4x3xf32> -> tensor<6xf32>
+// CHECK: %[[W:.*]] = mlc.reshape %[[S]] : (tensor<6xf32>) -> tensor<2x3xf32>
+// CHECK: return %{{.*}}, %[[W]]
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @forward(%w: tensor<2x3xf32> {mlc.param = "w"}) -> tensor<f32> {
+  %g = mlc.all_gather %w over ["dp"] : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  %p = mlc.reduce_scatter mean over ["dp"] %g : tensor<4x3xf32> -> tensor<6xf32>
+  %q = mlc.mul %p, %p : (tensor<6xf32>, tensor<6xf32>) -> tensor<6xf32>
+  %l = mlc.reduce_sum %q axes = [0] : (tensor<6xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+}
+
+// -----
+
 // With the default func=forward, @model is left alone.
 // CHECK-LABEL: func.func @model(
 // CHECK-LABEL: func.func @forward_grad

@@ -80,3 +80,35 @@ func.func @types(%x: tensor<4xf32>, %y: tensor<4xf64>, %z: tensor<2xf32>)
   return %a, %b, %c : tensor<4xf32>, tensor<4xf64>, tensor<2xf32>
 }
 }
+
+// -----
+
+// ZeRO's reduce-scatters bucket the same way, apart from the all-reduces:
+// the first two gradients (512 KiB each) fill a bucket of 1 MiB issued
+// right after the second, the third is one of its own; the all-reduce of
+// the same element type stays an all-reduce.
+// CHECK-LABEL: func.func @scatters
+// CHECK: %[[A:.*]] = mlc.exp %arg0
+// CHECK-NEXT: %[[B:.*]] = mlc.tanh %arg0
+// CHECK-NEXT: %[[AB:.*]]:2 = mlc.reduce_scatter sum over ["dp"] %[[A]], %[[B]] : tensor<131072xf32>, tensor<131072xf32> -> tensor<65536xf32>, tensor<65536xf32>
+// CHECK-NEXT: %[[C:.*]] = mlc.sqrt %arg0
+// CHECK-NEXT: %[[RC:.*]] = mlc.reduce_scatter sum over ["dp"] %[[C]] : tensor<131072xf32> -> tensor<65536xf32>
+// CHECK-NEXT: %[[S:.*]] = mlc.reduce_sum
+// CHECK-NEXT: %[[RS:.*]] = mlc.all_reduce sum over ["dp"] %[[S]] : tensor<f32>
+// CHECK-NEXT: return %[[RS]], %[[AB]]#0, %[[AB]]#1, %[[RC]]
+// DEFAULT-LABEL: func.func @scatters
+// DEFAULT: mlc.reduce_scatter sum over ["dp"] %{{.*}}, %{{.*}}, %{{.*}} : tensor<131072xf32>, tensor<131072xf32>, tensor<131072xf32> -> tensor<65536xf32>, tensor<65536xf32>, tensor<65536xf32>
+module attributes {mlc.mesh = #mlc.mesh<dp = 2>} {
+func.func @scatters(%x: tensor<131072xf32>)
+    -> (tensor<f32>, tensor<65536xf32>, tensor<65536xf32>, tensor<65536xf32>) {
+  %a = mlc.exp %x : tensor<131072xf32>
+  %b = mlc.tanh %x : tensor<131072xf32>
+  %c = mlc.sqrt %x : tensor<131072xf32>
+  %s = mlc.reduce_sum %x axes = [0] : (tensor<131072xf32>) -> tensor<f32>
+  %rs = mlc.all_reduce sum over ["dp"] %s : tensor<f32>
+  %ra = mlc.reduce_scatter sum over ["dp"] %a : tensor<131072xf32> -> tensor<65536xf32>
+  %rb = mlc.reduce_scatter sum over ["dp"] %b : tensor<131072xf32> -> tensor<65536xf32>
+  %rc = mlc.reduce_scatter sum over ["dp"] %c : tensor<131072xf32> -> tensor<65536xf32>
+  return %rs, %ra, %rb, %rc : tensor<f32>, tensor<65536xf32>, tensor<65536xf32>, tensor<65536xf32>
+}
+}

@@ -153,7 +153,7 @@ TEST(Collectives, RejectBuffersThatDoNotPair) {
   fb::ExecutableT exe = bucket();
   collective(exe).results = {2};
   expectRefused(exe, "entry point 'eval' command 0 (all_reduce) has 2 "
-                     "operands and 1 results; an all_reduce takes one or "
+                     "operands and 1 results; all_reduce takes one or "
                      "more operands and a result for each");
   exe = bucket();
   collective(exe).results = {3, 2};
@@ -234,6 +234,12 @@ TEST(Collectives, RejectPartsThatDoNotDivide) {
                      "times the elements of the operand, in one dtype");
   c.kind = fb::CollectiveKind::reduce_scatter;
   expectRefused(exe, "the operand has 2 times the elements of the result");
+  // A bucket pairs each operand with its part.
+  c.operands = {0, 1};
+  expectRefused(exe, "(reduce_scatter) has 2 operands and 1 results; "
+                     "reduce_scatter takes one or more operands and a "
+                     "result for each");
+  c.operands = {1};
   c.kind = fb::CollectiveKind::all_gather;
   c.operands = {0};
   c.results = {0};

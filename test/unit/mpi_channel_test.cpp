@@ -303,6 +303,65 @@ TEST(Mpi, InAGroupOfThreeTheRollCallNamesTheLateRank) {
   ASSERT_TRUE(c.barrier().isOk());
 }
 
+TEST(Mpi, SessionsReduceScatterABucketOverTheMesh) {
+  Channel &c = world();
+  // The bucket executable turned into a reduce-scatter of x [2, 4] and
+  // y [2, 2] (sums) into rank parts of 8 / n and 4 / n elements.
+  fb::ExecutableT exe = fixtures::bucketExecutable(c.size());
+  fb::ProgramT &program = *exe.programs[0];
+  size_t n = static_cast<size_t>(c.size());
+  auto reshape = [&](uint32_t b, std::vector<int64_t> shape) {
+    int64_t elements = 1;
+    for (int64_t d : shape)
+      elements *= d;
+    program.buffers[b]->shape = shape;
+    program.buffers[b]->byte_size = static_cast<uint64_t>(elements) * 4;
+  };
+  reshape(0, {2, 4});
+  reshape(1, {2, 2});
+  reshape(2, {static_cast<int64_t>(8 / n)});
+  reshape(3, {static_cast<int64_t>(4 / n)});
+  fb::CollectiveT &rs =
+      *program.entry_points[0]->commands[0]->body.AsCollective();
+  rs.kind = fb::CollectiveKind::reduce_scatter;
+  rs.reduction = fb::Reduction::sum;
+  auto session = fixtures::sessionFor(fixtures::pack(exe), &c, c.rank());
+  ASSERT_TRUE(session.isOk()) << session.status().message();
+  Session &s = **session;
+  // x on rank r: i + 100 r at element i; y: 10 i - r. The sums over n
+  // ranks: n i + 100 n (n - 1) / 2 and n 10 i - n (n - 1) / 2; rank r gets
+  // elements [r 8 / n, (r + 1) 8 / n) of x's and [r 4 / n, ...) of y's.
+  float r = static_cast<float>(c.rank()), fn = static_cast<float>(n);
+  std::vector<float> x(8), y(4);
+  for (size_t i = 0; i < 8; ++i)
+    x[i] = static_cast<float>(i) + 100 * r;
+  for (size_t i = 0; i < 4; ++i)
+    y[i] = 10 * static_cast<float>(i) - r;
+  ASSERT_TRUE(s.write(0, x.data(), 32).isOk());
+  ASSERT_TRUE(s.write(1, y.data(), 16).isOk());
+  uint64_t before = c.counters()[fb::CollectiveKind::reduce_scatter].bytes;
+  uint64_t calls = c.counters()[fb::CollectiveKind::reduce_scatter].calls;
+  auto entry = s.entry("eval");
+  ASSERT_TRUE(entry.isOk());
+  ASSERT_TRUE(s.run(**entry).isOk());
+  std::vector<float> px(8 / n), py(4 / n);
+  ASSERT_TRUE(s.read(2, px.data(), px.size() * 4).isOk());
+  ASSERT_TRUE(s.read(3, py.data(), py.size() * 4).isOk());
+  float ranks = fn * (fn - 1) / 2;
+  for (size_t i = 0; i < px.size(); ++i) {
+    float at = static_cast<float>(c.rank() * px.size() + i);
+    EXPECT_FLOAT_EQ(px[i], fn * at + 100 * ranks) << i;
+  }
+  for (size_t i = 0; i < py.size(); ++i) {
+    float at = static_cast<float>(c.rank() * py.size() + i);
+    EXPECT_FLOAT_EQ(py[i], fn * 10 * at - ranks) << i;
+  }
+  // One call for the bucket, of its 48 input bytes.
+  EXPECT_EQ(c.counters()[fb::CollectiveKind::reduce_scatter].calls - calls, 1u);
+  EXPECT_EQ(c.counters()[fb::CollectiveKind::reduce_scatter].bytes - before,
+            48u);
+}
+
 TEST(Mpi, ShardedStateIsInitializedAndCheckpointedWhole) {
   // Each rank holds pieces of w [4, 12] and v [5] (SmallExecutable.h);
   // one process's unsharded program of the same tensors is the reference.

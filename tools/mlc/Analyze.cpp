@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -194,6 +195,95 @@ json::Object analyzeEntry(func::FuncOp func) {
       {"collectives", std::move(collectiveReport)}};
 }
 
+/// The whole tensor a state argument holds a piece of (its mlc.shard), or
+/// its own type.
+RankedTensorType wholeType(func::FuncOp func, const ModelArg &arg) {
+  if (auto shard = func.getArgAttrOfType<ShardAttr>(arg.index, attr::kShard))
+    return RankedTensorType::get(shard.getShape(), arg.type.getElementType());
+  return arg.type;
+}
+
+/// ZeRO's memory per rank (docs/analysis.md): the stage read off the train
+/// step (sharded parameters: 3; reduce-scattered gradients: 2; sharded
+/// optimizer state: 1), the elements of the trained parameters, whole (P)
+/// and per rank (the sum of their chunks, ceil(numel / N) each), and per
+/// rank the bytes of parameters, gradients and optimizer state, in the
+/// mixed-precision accounting of the ZeRO paper (f16 parameters and
+/// gradients, K bytes of fp32 state per parameter: the master copy and the
+/// optimizer's moments) and as this fp32 executable holds them.
+json::Object analyzeZero(ModuleOp module) {
+  func::FuncOp train;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (auto kind = func->getAttrOfType<StringAttr>(attr::kKind))
+      if (kind.getValue() == kTrainKind)
+        train = func;
+  MeshAttr mesh = getMesh(module);
+  int64_t ranks = 1;
+  if (mesh)
+    if (std::optional<unsigned> dp = mesh.axisIndex("dp"))
+      ranks = mesh.getSizes()[*dp];
+  json::Object report{{"ranks", ranks}};
+  FailureOr<ModelSignature> sig =
+      train ? getModelSignature(train) : FailureOr<ModelSignature>(failure());
+  if (failed(sig))
+    return report;
+  int64_t stage = 0;
+  bool shardedState = false, shardedParams = false;
+  for (const ModelArg &arg : sig->args) {
+    bool sharded = static_cast<bool>(train.getArgAttr(arg.index, attr::kShard));
+    shardedParams |= sharded && arg.kind == ModelArg::Kind::Param;
+    shardedState |= sharded && arg.kind == ModelArg::Kind::State;
+  }
+  bool scattered = !train.getBody().front().getOps<ReduceScatterOp>().empty();
+  stage = shardedParams ? 3 : scattered ? 2 : shardedState ? 1 : 0;
+  // Trained parameters (those with an update) and their state.
+  llvm::StringSet<> updated;
+  for (const ModelResult &r : sig->results)
+    if (r.kind == ModelResult::Kind::Update)
+      updated.insert(r.name);
+  uint64_t whole = 0, perRank = 0, paramBytes = 0, stateBytes = 0;
+  unsigned statesPerParam = 0;
+  for (const ModelArg &arg : sig->args) {
+    if (arg.kind == ModelArg::Kind::Param) {
+      paramBytes += bytesOf(arg.type);
+      if (arg.frozen || !updated.contains(arg.name))
+        continue;
+      auto numel = static_cast<uint64_t>(wholeType(train, arg).getNumElements());
+      whole += numel;
+      perRank += (numel + ranks - 1) / ranks;
+    } else if (arg.kind == ModelArg::Kind::State && !arg.counter &&
+               !arg.accumulator) {
+      stateBytes += bytesOf(arg.type);
+      ++statesPerParam;
+    }
+  }
+  uint64_t trained = 0;
+  for (const ModelArg &arg : sig->args)
+    trained += arg.kind == ModelArg::Kind::Param && !arg.frozen &&
+               updated.contains(arg.name);
+  statesPerParam = trained ? statesPerParam / static_cast<unsigned>(trained)
+                           : 0;
+  // K: bytes of fp32 state per parameter, the master copy and the moments.
+  uint64_t k = 4 + 4 * static_cast<uint64_t>(statesPerParam);
+  uint64_t params16 = 2 * (stage >= 3 ? perRank : whole);
+  uint64_t grads16 = 2 * (stage >= 2 ? perRank : whole);
+  uint64_t state16 = k * (stage >= 1 ? perRank : whole);
+  report["stage"] = stage;
+  report["trained_elements"] = whole;
+  report["elements_per_rank"] = perRank;
+  report["optimizer_bytes_per_element"] = k;
+  report["mixed_precision"] =
+      json::Object{{"parameter_bytes", params16},
+                   {"gradient_bytes", grads16},
+                   {"optimizer_state_bytes", state16},
+                   {"total_bytes", params16 + grads16 + state16}};
+  report["fp32"] = json::Object{
+      {"parameter_bytes", paramBytes},
+      {"gradient_bytes", 4 * (stage >= 2 ? perRank : whole)},
+      {"optimizer_state_bytes", stateBytes}};
+  return report;
+}
+
 /// Parameters and optimizer state once each (functions share them by
 /// name), and a gradient per trained parameter.
 json::Object analyzeMemory(ModuleOp module) {
@@ -237,7 +327,8 @@ json::Object analyzeMemory(ModuleOp module) {
       {"optimizer_states", static_cast<int64_t>(states.size())},
       {"optimizer_state_bytes", sum(states)},
       {"arenas", std::move(arenas)},
-      {"planned_bytes", planned}};
+      {"planned_bytes", planned},
+      {"zero", analyzeZero(module)}};
 }
 
 std::string human(double bytes) {
@@ -344,6 +435,22 @@ std::string renderAnalysis(const json::Value &report) {
   if (u64(memory, "planned_bytes"))
     os << "; planned " << human(u64(memory, "planned_bytes"));
   os << "\n";
+  const json::Object &zero = *memory.getObject("zero");
+  if (const json::Object *mixed = zero.getObject("mixed_precision")) {
+    const json::Object &fp32 = *zero.getObject("fp32");
+    os << "per rank with ZeRO stage " << u64(zero, "stage") << " over dp="
+       << u64(zero, "ranks") << " (" << u64(zero, "trained_elements")
+       << " trained elements, " << u64(zero, "elements_per_rank")
+       << " per rank): mixed precision (K = "
+       << u64(zero, "optimizer_bytes_per_element") << ") parameters "
+       << human(u64(*mixed, "parameter_bytes")) << ", gradients "
+       << human(u64(*mixed, "gradient_bytes")) << ", optimizer state "
+       << human(u64(*mixed, "optimizer_state_bytes")) << ", total "
+       << human(u64(*mixed, "total_bytes")) << "; fp32 parameters "
+       << human(u64(fp32, "parameter_bytes")) << ", gradients "
+       << human(u64(fp32, "gradient_bytes")) << ", optimizer state "
+       << human(u64(fp32, "optimizer_state_bytes")) << "\n";
+  }
   return s;
 }
 

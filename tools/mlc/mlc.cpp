@@ -102,6 +102,14 @@ cl::opt<double> bucketMb(
              "25; 0: one per gradient)"),
     cl::init(25.0), cl::sub(compileCommand), cl::sub(analyzeCommand), cl::cat(mlcCategory));
 
+cl::opt<int64_t> zeroStage(
+    "zero",
+    cl::desc("With --mesh dp=N: ZeRO stage 1 (optimizer state sharded over "
+             "dp), 2 (gradients too: reduce-scattered) or 3 (parameters "
+             "too: gathered before use); 0 (default) keeps them whole"),
+    cl::init(0), cl::value_desc("stage"), cl::sub(compileCommand),
+    cl::sub(analyzeCommand), cl::cat(mlcCategory));
+
 cl::SubCommand genCommand(
     "gen", "Write a GPT-2 or LLaMA model file (mlc gen gpt2 --layers 2 ...)");
 cl::opt<std::string> genFamily(cl::Positional, cl::desc("<gpt2|llama>"),
@@ -327,6 +335,7 @@ int compileModel(CompiledModel &model) {
   settings.planMemory = planMemory;
   settings.mesh = meshSpec;
   settings.bucketMb = bucketMb;
+  settings.zero = zeroStage;
   if (meshSpec.empty() && bucketMb.getNumOccurrences())
     return fail("--bucket-mb sizes the gradient buckets of a mesh; it needs "
                 "--mesh dp=N");

@@ -14,6 +14,8 @@
   check_run.py close-losses A B RTOL
       the train losses of two metrics files, logged at the same steps, agree
       to RTOL relative: |a - b| <= RTOL |b|
+  check_run.py close-losses-after STEP A B RTOL
+      as close-losses, for the losses logged after STEP (A resumed there)
   check_run.py close-tensors A B RTOL [--zero-gradient NAME:START:END]...
       two safetensors files hold the same tensors, each equal to RTOL
       relative in the L2 norm, ||a - b|| <= RTOL ||b|| (Adam turns the
@@ -44,6 +46,17 @@
       the 2 of data parallelism: the rank's gradients (its pieces of the
       split parameters, as DUMP_JSON lists them) and the loss; the same per
       step as the train step's collectives in ANALYSIS_JSON when given
+  check_run.py zero-bytes STAGE ONE_DUMP DUMP LOG STEPS ANALYSIS_JSON
+      every rank's collective bytes in the LOG of a ZeRO run (stage STAGE,
+      executable DUMP over N ranks) are STEPS times the closed forms from
+      the parameters of the one-rank executable ONE_DUMP (P_i elements
+      each, chunks of c_i = ceil(P_i / N)): stage 1 all-reduces 4 sum P_i
+      bytes of gradients, stages 2 and 3 reduce-scatter 4 N sum c_i; all
+      all-reduce the train step's loss (4) and clipping's sum of squares
+      (8, f64); stages 1 and 2 all-gather the updated chunks, 4 sum c_i,
+      stage 3 each parameter before its first use in forward and again in
+      backward where the gradients read it (once or twice each, as DUMP's
+      train step does), 4 sum g_i c_i; and mlc analyze says the same
   check_run.py eval-bigram-loss METRICS TEXT
       the last eval loss of a byte bigram model is below the unigram
       entropy (in nats) of TEXT, what predicting each byte from its
@@ -165,6 +178,17 @@ def main(argv):
         if not a or a != b:
             fail(f"the losses after step {after} differ: {a[:4]}... vs {b[:4]}...")
         print(f"{len(a)} logged losses after step {after} identical")
+    elif command == "close-losses-after":
+        after, rtol = int(argv[2]), float(argv[5])
+        a = [(r["step"], r["loss"]) for r in records(argv[3], "train") if r["step"] > after]
+        b = [(r["step"], r["loss"]) for r in records(argv[4], "train") if r["step"] > after]
+        if not a or [s for s, _ in a] != [s for s, _ in b]:
+            fail(f"expected losses after step {after} at the same steps, got {a} and {b}")
+        worst = max(abs(x - y) / abs(y) for (_, x), (_, y) in zip(a, b))
+        print(f"{len(a)} logged losses after step {after} agree to {worst:.2g} relative "
+              f"(at most {rtol:g})")
+        if not worst <= rtol:
+            fail(f"losses after step {after} differ by {worst:.3g} relative: {a} vs {b}")
     elif command in ("eval-bigram-loss", "eval-below-bigram"):
         loss = records(argv[2], "eval")[-1]["loss"]
         unigram, bigram = byte_entropies(argv[3])
@@ -293,6 +317,50 @@ def main(argv):
               f"((4 x {layers} layers + 2) x {rows} x {width} + 3 x {rows} floats over tp" +
               (f" + {grads} bytes of gradients and 4 of the loss over dp)" if dp_calls else ")") +
               (", as mlc analyze says" if len(argv) > 8 else ""))
+    elif command == "zero-bytes":
+        stage, one, dump = int(argv[2]), json.load(open(argv[3])), json.load(open(argv[4]))
+        steps, analysis = int(argv[6]), json.load(open(argv[7]))
+        ranks = dump["mesh"]["ranks"]
+        whole = {b["name"]: int(np.prod(b["shape"])) for b in one["programs"][0]["buffers"]
+                 if b["role"] == "parameter" and not b["frozen"]}
+        chunk = {name: -(-n // ranks) for name, n in whole.items()}
+        program = dump["programs"][0]
+        train = [e for e in program["entry_points"] if e["kind"] == "train"][0]
+        gathers = {}
+        for c in train["commands"]:
+            if c["type"] == "collective" and c["collective"]["kind"] == "all_gather":
+                name = program["buffers"][c["operands"][0]]["name"]
+                gathers[name] = gathers.get(name, 0) + 1
+        want = {"all_reduce": 4 + 8}
+        if stage == 1:
+            want["all_reduce"] += 4 * sum(whole.values())
+        else:
+            want["reduce_scatter"] = 4 * ranks * sum(chunk.values())
+        if stage < 3:
+            want["all_gather"] = 4 * sum(chunk.values())
+        else:
+            if sorted(gathers) != sorted(whole) or not all(1 <= g <= 2 for g in gathers.values()):
+                fail(f"stage 3 gathers {gathers}; expected each of {sorted(whole)} once or twice")
+            want["all_gather"] = 4 * sum(gathers[n] * chunk[n] for n in whole)
+        step = [e for e in analysis["entry_points"] if e["kind"] == "train"][0]
+        said = {c["kind"]: c["bytes"] for c in step["collectives"] if c["kind"] != "all_slice"}
+        if said != want:
+            fail(f"mlc analyze: the train step hands {said} to collectives per step, expected {want}")
+        lines = [l for l in open(argv[5]) if l.startswith("collectives of rank ")]
+        if len(lines) != ranks:
+            fail(f"{len(lines)} ranks report collectives, the mesh has {ranks}")
+        for line in lines:
+            rank, rest = line[len("collectives of rank "):].split(": ", 1)
+            got = {}
+            for part in rest.split(";")[0].split(", "):
+                words = part.split()
+                got[words[0]] = int(words[3])
+            got.pop("all_slice", None)
+            if got != {k: steps * v for k, v in want.items()}:
+                fail(f"rank {rank}: {got}; expected {steps} steps x {want}")
+        print(f"ZeRO {stage}, {ranks} ranks: per step " +
+              ", ".join(f"{k} {v} bytes" for k, v in sorted(want.items())) +
+              ", as the closed forms and mlc analyze say")
     elif command == "profile":
         # profile FILE DUMP_JSON ENTRY=CALLS...: the profile has the entry
         # points called, each as often as said, with one record per command
