@@ -4,6 +4,8 @@
 // them, and places the conjugate operators f (mlc.fan_out) before a block
 // and g (mlc.all_reduce) after it, so that each rank computes its heads and
 // its part of the MLP and every rank ends the block with the whole result.
+// The vocabulary is split too: the token embedding's rows, the LM head's
+// outputs and the cross-entropy over them (VocabParallel.h).
 #include "passes/Passes.h"
 
 #include "ir/MlcModel.h"
@@ -13,7 +15,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -96,8 +97,9 @@ private:
   const ModelArg *paramOf(Value v) const;
   /// Whether `m` starts a block: its weight is a parameter, and its result
   /// reaches, through ops that can carry a column split, a matmul that
-  /// contracts it with another parameter. The block's blocks (3 for a
-  /// fused QKV) come from the first equal split of those columns.
+  /// contracts it with another parameter or a cross-entropy (then `m` is
+  /// the LM head). The block's blocks (3 for a fused QKV) come from the
+  /// first equal split of those columns.
   std::optional<int64_t> columnBlocks(MatmulOp m) const;
   /// Gives `v` the layout `l` and its type the rank's piece.
   LogicalResult setLayout(Value v, Layout l, Operation *where);
@@ -105,6 +107,9 @@ private:
   LogicalResult splitParam(BlockArgument arg, Layout l, Operation *where);
   LogicalResult visit(Operation *op);
   LogicalResult columnMatmul(MatmulOp m, int64_t blocks);
+  /// Gives `use` (a value every rank holds, read by per-rank work) through
+  /// f, one mlc.fan_out per value.
+  void fanOut(OpOperand &use);
   /// Whether `v` is a token input (an argument with a vocabulary).
   bool isTokenIds(Value v) const;
   /// The embedding of tokens with this rank's rows of the vocabulary.
@@ -125,7 +130,7 @@ private:
   int64_t ranks_;
   ArrayAttr axes_;
   ModelSignature sig_;
-  /// Values a partial sum was all-reduced into: already replicated.
+  /// The all-reduces this pass made (g), which it does not visit.
   llvm::DenseSet<Operation *> reductions_;
   /// The mlc.fan_out of each replicated value column matmuls read.
   llvm::DenseMap<Value, Value> fannedOut_;
@@ -281,22 +286,24 @@ void Partitioner::reduceAfter(Value v) {
 }
 
 LogicalResult Partitioner::columnMatmul(MatmulOp m, int64_t blocks) {
-  auto [n, k] = rhsDims(m);
-  (void)k;
+  int64_t n = rhsDims(m).first;
   if (failed(splitParam(cast<BlockArgument>(m.getRhs()),
                         Layout::split(n, blocks), m)))
     return failure();
-  // f: the replicated input enters per-rank work; its adjoint is summed.
-  Value lhs = m.getLhs();
-  Value &fanned = fannedOut_[lhs];
-  if (!fanned) {
-    OpBuilder b(m);
-    b.setInsertionPointAfterValue(lhs);
-    fanned = FanOutOp::create(b, m.getLoc(), lhs, axes_);
-  }
-  m.getLhsMutable().assign(fanned);
+  fanOut(m->getOpOperand(0));
   int64_t r = cast<RankedTensorType>(m.getType()).getRank();
   return setLayout(m.getResult(), Layout::split(r - 1, blocks), m);
+}
+
+void Partitioner::fanOut(OpOperand &use) {
+  Value v = use.get();
+  Value &fanned = fannedOut_[v];
+  if (!fanned) {
+    OpBuilder b(use.getOwner());
+    b.setInsertionPointAfterValue(v);
+    fanned = FanOutOp::create(b, v.getLoc(), v, axes_);
+  }
+  use.set(fanned);
 }
 
 LogicalResult Partitioner::requireNotSplitAt(Operation *op, Value v, int64_t d,
@@ -592,6 +599,15 @@ LogicalResult Partitioner::visit(Operation *op) {
   FailureOr<SmallVector<Layout>> results = rule(op);
   if (failed(results))
     return failure();
+  // A value every rank holds that enters per-rank work (a scalar scaling
+  // split features, say) gets a partial adjoint on each rank: f sums it.
+  for (OpOperand &use : op->getOpOperands()) {
+    Value v = use.get();
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!layoutOf(v).isSplit() && isa<FloatType>(type.getElementType()) &&
+        !v.getDefiningOp<ConstantOp>() && !v.getDefiningOp<FanOutOp>())
+      fanOut(use);
+  }
   for (auto [r, l] : llvm::zip(op->getResults(), *results)) {
     if (l.kind == Layout::PartialSum) {
       reduceAfter(r);

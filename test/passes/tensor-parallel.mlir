@@ -234,3 +234,29 @@ func.func @lm(
   %l = mlc.softmax_cross_entropy %logits, %targets : (tensor<2x4x16xf32>, tensor<2x4xi32>) -> tensor<f32>
   return %l, %logits : tensor<f32>, tensor<2x4x16xf32>
 }
+
+// -----
+
+// A scalar parameter that scales the split features: each rank's adjoint
+// of it is its part of the sum over the features, so it goes through f as
+// a block's input does (a constant needs none).
+// CHECK-LABEL: func.func @scaled
+// CHECK-SAME: %[[SCALE:[a-z0-9]+]]: tensor<f32> {{{[^}]*}}mlc.param = "scale"}
+// CHECK-DAG: %[[F:.*]] = mlc.fan_out %[[SCALE]] over ["tp"] : tensor<f32>
+// CHECK-DAG: %[[C:.*]] = mlc.constant dense<2.000000e+00> : tensor<f32>
+// CHECK: %[[S:.*]] = mlc.mul %{{.*}}, %[[F]] : (tensor<2x16xf32>, tensor<f32>) -> tensor<2x16xf32>
+// CHECK: mlc.mul %[[S]], %[[C]] : (tensor<2x16xf32>, tensor<f32>) -> tensor<2x16xf32>
+func.func @scaled(
+    %x: tensor<2x8xf32> {mlc.input = "x"},
+    %fc: tensor<8x32xf32> {mlc.param = "fc", mlc.init = #mlc.init<normal, std = 0.1>},
+    %scale: tensor<f32> {mlc.param = "scale", mlc.init = #mlc.init<ones>},
+    %proj: tensor<32x8xf32> {mlc.param = "proj", mlc.init = #mlc.init<normal, std = 0.1>})
+    -> (tensor<f32> {mlc.output = "loss"}) {
+  %two = mlc.constant dense<2.0> : tensor<f32>
+  %h = mlc.matmul %x, %fc : (tensor<2x8xf32>, tensor<8x32xf32>) -> tensor<2x32xf32>
+  %s = mlc.mul %h, %scale : (tensor<2x32xf32>, tensor<f32>) -> tensor<2x32xf32>
+  %t = mlc.mul %s, %two : (tensor<2x32xf32>, tensor<f32>) -> tensor<2x32xf32>
+  %p = mlc.matmul %t, %proj : (tensor<2x32xf32>, tensor<32x8xf32>) -> tensor<2x8xf32>
+  %l = mlc.reduce_mean %p axes = [0, 1] : (tensor<2x8xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}

@@ -5,8 +5,8 @@
 // gradients of split weights are each rank's piece, those of the weights
 // every rank holds are the same on every rank: none is all-reduced over
 // tp. -mlc-lower-fan-out then leaves the forward's identity.
-// RUN: mlc-opt %s -mlc-tensor-parallel=mesh=tp=2 -mlc-train-step="optimizer=sgd lr=0.1" | FileCheck %s
-// RUN: mlc-opt %s -mlc-tensor-parallel=mesh=tp=2 -mlc-train-step="optimizer=sgd lr=0.1" -mlc-lower-fan-out | FileCheck %s --check-prefix=LOWERED
+// RUN: mlc-opt %s -split-input-file -mlc-tensor-parallel=mesh=tp=2 -mlc-train-step="optimizer=sgd lr=0.1" | FileCheck %s
+// RUN: mlc-opt %s -split-input-file -mlc-tensor-parallel=mesh=tp=2 -mlc-train-step="optimizer=sgd lr=0.1" -mlc-lower-fan-out | FileCheck %s --check-prefix=LOWERED
 
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: %[[TABLE:[a-z0-9]+]]: tensor<16x8xf32> {mlc.init = {{.*}}, mlc.param = "wte"}
@@ -45,5 +45,28 @@ func.func @forward(
   %p = mlc.matmul %a, %proj : (tensor<2x4x32xf32>, tensor<32x8xf32>) -> tensor<2x4x8xf32>
   %r = mlc.add %x, %p : (tensor<2x4x8xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   %l = mlc.mse_loss %r, %y : (tensor<2x4x8xf32>, tensor<2x4x8xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// A scalar parameter scaling the split features: f's gradient all-reduces
+// each rank's part of its adjoint, so every rank updates it alike.
+// CHECK-LABEL: func.func @train_step
+// CHECK-SAME: %[[SCALE:[a-z0-9]+]]: tensor<f32> {{{[^}]*}}mlc.param = "scale"}
+// CHECK: mlc.fan_out %[[SCALE]] over ["tp"] : tensor<f32>
+// CHECK: %[[DS:.*]] = mlc.reduce_sum %{{.*}} axes = [0, 1] : (tensor<2x16xf32>) -> tensor<f32>
+// CHECK: %[[DSUM:.*]] = mlc.all_reduce sum over ["tp"] %[[DS]] : tensor<f32>
+// CHECK: mlc.mul %[[DSUM]]
+func.func @forward(
+    %x: tensor<2x8xf32> {mlc.input = "x"},
+    %fc: tensor<8x32xf32> {mlc.param = "fc", mlc.init = #mlc.init<normal, std = 0.1>},
+    %scale: tensor<f32> {mlc.param = "scale", mlc.init = #mlc.init<ones>},
+    %proj: tensor<32x8xf32> {mlc.param = "proj", mlc.init = #mlc.init<normal, std = 0.1>})
+    -> (tensor<f32> {mlc.output = "loss"}) {
+  %h = mlc.matmul %x, %fc : (tensor<2x8xf32>, tensor<8x32xf32>) -> tensor<2x32xf32>
+  %s = mlc.mul %h, %scale : (tensor<2x32xf32>, tensor<f32>) -> tensor<2x32xf32>
+  %p = mlc.matmul %s, %proj : (tensor<2x32xf32>, tensor<32x8xf32>) -> tensor<2x8xf32>
+  %l = mlc.reduce_mean %p axes = [0, 1] : (tensor<2x8xf32>) -> tensor<f32>
   return %l : tensor<f32>
 }
