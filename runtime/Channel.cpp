@@ -38,23 +38,43 @@ std::string Channel::describeCall(fb::CollectiveKind kind,
          std::to_string(bytes) + " bytes over ranks " + ranks;
 }
 
-Status Channel::timedOut(const std::string &what, double waited,
-                         double timeout) const {
+Status Channel::timedOut(const std::string &what, double waited, double timeout,
+                         const std::vector<int> *silent,
+                         double rollCallSeconds) const {
   char text[96];
   std::snprintf(text, sizeof text, " waited %.1f s (the timeout is %g s)",
                 waited, timeout);
   std::string me = "rank " + std::to_string(worldRanks_[size_t(rank_)]);
-  // A group of two has one peer to blame; in a larger one, every rank
-  // that waits knows only that someone did not come.
+  // A group of two has one peer to blame; in a larger one, the ranks that
+  // did not answer the roll call are.
   if (size_ == 2)
     return Status::unavailable(what + ": " + me + text + " for rank " +
                                std::to_string(worldRanks_[size_t(1 - rank_)]) +
                                ", the other rank of its group; rank " +
                                std::to_string(worldRanks_[size_t(1 - rank_)]) +
                                " is missing, hung or dead");
-  return Status::unavailable(what + ": " + me + text +
-                             " for the other ranks of its group; one of them "
-                             "is missing, hung or dead");
+  std::string waitedFor =
+      what + ": " + me + text + " for the other ranks of its group; ";
+  if (!silent)
+    return Status::unavailable(waitedFor +
+                               "one of them is missing, hung or dead");
+  char within[48];
+  std::snprintf(within, sizeof within, "within %g s", rollCallSeconds);
+  if (silent->empty())
+    return Status::unavailable(
+        waitedFor + "every rank of the group answered a roll call " + within +
+        ", so all are running but did not all reach this collective in "
+        "time: one is more than the timeout behind, or the ranks call "
+        "collectives in different orders");
+  std::string names;
+  for (size_t i = 0; i < silent->size(); ++i)
+    names +=
+        (i ? ", " : "") + std::to_string(worldRanks_[size_t((*silent)[i])]);
+  bool one = silent->size() == 1;
+  return Status::unavailable(waitedFor + (one ? "rank " : "ranks ") + names +
+                             " did not answer a roll call of the group " +
+                             within + (one ? ": it is" : ": they are") +
+                             " missing, hung or dead");
 }
 
 Status Channel::counted(fb::CollectiveKind kind, uint64_t bytes,

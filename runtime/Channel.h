@@ -112,8 +112,12 @@ protected:
   }
   /// "all_reduce of 4096 bytes over ranks 0, 1", for messages.
   std::string describeCall(fb::CollectiveKind kind, uint64_t bytes) const;
-  /// The error of call `what` that gave up after `waited` seconds.
-  Status timedOut(const std::string &what, double waited, double timeout) const;
+  /// The error of call `what` that gave up after `waited` seconds. In a
+  /// group of more than two, `silent` (when known) holds the positions of
+  /// the ranks that did not answer a roll call after the timeout.
+  Status timedOut(const std::string &what, double waited, double timeout,
+                  const std::vector<int> *silent = nullptr,
+                  double rollCallSeconds = 0) const;
 
   // The transport; arguments are checked (counts, dtypes, ranks) before
   // these are called.

@@ -342,7 +342,11 @@ private:
           std::chrono::duration<double>(Clock::now() - start).count();
       if (options_.timeoutSeconds > 0 && waited > options_.timeoutSeconds) {
         abandoned_ = true;
-        return timedOut(what, waited, options_.timeoutSeconds);
+        if (size() <= 2)
+          return timedOut(what, waited, options_.timeoutSeconds);
+        double grace = std::clamp(options_.timeoutSeconds, 2.0, 10.0);
+        std::vector<int> silent = rollCall(grace);
+        return timedOut(what, waited, options_.timeoutSeconds, &silent, grace);
       }
       if (polls > 2000) {
         nap = std::min(std::chrono::microseconds(1000),
@@ -352,6 +356,58 @@ private:
     }
   }
 
+  /// After a timeout in a group of more than two: the positions of the
+  /// ranks that are not here. Every rank still running waits in the same
+  /// collective with the same timeout, so they time out within moments of
+  /// one another; each sends every other a message on a tag of its own
+  /// and listens for theirs for `grace` seconds. The group is abandoned
+  /// after this, so requests still pending are left to MPI (a message to a
+  /// dead rank may never complete) and the buffers they use live on.
+  std::vector<int> rollCall(double grace) {
+    int n = size(), me = rank();
+    rollCallHeard_.assign(static_cast<size_t>(n), 0);
+    std::vector<MPI_Request> recvs(static_cast<size_t>(n), MPI_REQUEST_NULL);
+    for (int p = 0; p < n; ++p) {
+      if (p == me)
+        continue;
+      MPI_Request send = MPI_REQUEST_NULL;
+      if (MPI_Isend(&kRollCallToken, 1, MPI_INT, p, kRollCallTag, comm_,
+                    &send) == MPI_SUCCESS)
+        MPI_Request_free(&send);
+      MPI_Irecv(&rollCallHeard_[size_t(p)], 1, MPI_INT, p, kRollCallTag, comm_,
+                &recvs[size_t(p)]);
+    }
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point start = Clock::now();
+    for (;;) {
+      bool all = true;
+      for (int p = 0; p < n; ++p) {
+        MPI_Request &r = recvs[size_t(p)];
+        if (r == MPI_REQUEST_NULL)
+          continue;
+        int done = 0;
+        if (MPI_Test(&r, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS || !done)
+          all = false;
+      }
+      if (all ||
+          std::chrono::duration<double>(Clock::now() - start).count() > grace)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::vector<int> silent;
+    for (int p = 0; p < n; ++p)
+      if (p != me && rollCallHeard_[size_t(p)] != kRollCallToken) {
+        silent.push_back(p);
+        MPI_Cancel(&recvs[size_t(p)]);
+        MPI_Request_free(&recvs[size_t(p)]);
+      }
+    return silent;
+  }
+
+  /// Below 32767, the least MPI_TAG_UB an MPI provides.
+  static constexpr int kRollCallTag = 31000;
+  static constexpr int kRollCallToken = 1;
+  std::vector<int> rollCallHeard_;
   MPI_Comm comm_;
   ChannelOptions options_;
   /// A call timed out: its request is still pending (MPI cannot cancel a

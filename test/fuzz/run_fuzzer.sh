@@ -22,6 +22,9 @@ mkdir -p "$work/seeds" "$work/corpus"
 "$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam --mesh dp=2 --bucket-mb 0.01 -o "$work/seeds/digits_dp2.mlcx"
 "$bin/mlc" compile "$src/models/digits_mlp.mlir" --train adam --mesh dp=2 --bucket-mb 0.01 --no-fuse -o "$work/dp2_unfused.mlcx"
 "$bin/mlcx-mutate" "$work/dp2_unfused.mlcx" "$work/seeds/digits_dp1.mlcx" mesh:0:size=1 rank_programs=none
+# Sharded state: pieces of whole tensors (split rows, a padded flat chunk)
+# and an all_slice, over a mesh of two ranks.
+"$bin/mlc" compile "$src/test/e2e/Inputs/sharded-rows.mlir" --train adam -o "$work/seeds/sharded.mlcx"
 # Crafted layouts the loader must refuse: live activations sharing bytes,
 # a misaligned slice, a slice past its arena. Compiled op by op, so that
 # the buffers named are single ops' results.

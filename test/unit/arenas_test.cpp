@@ -182,7 +182,9 @@ TEST(Executable, RejectsFilesOlderThanTheOldestVersion) {
   fb::ExecutableT exe = chain();
   exe.format_version = fb::kOldestFormatVersion - 1;
   expectRefused(exe, "format version 2 is older than this runtime reads (3 "
-                     "to 4); recompile the model with this mlc");
+                     "to " +
+                         std::to_string(fb::kFormatVersion) +
+                         "); recompile the model with this mlc");
 }
 
 TEST(Executable, ReadsFilesOfTheOldestVersion) {
