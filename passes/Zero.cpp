@@ -9,7 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -86,6 +86,24 @@ Value gatherWhole(OpBuilder &b, Location loc, Value chunk,
   return buildReshape(b, loc, flat, whole.getShape());
 }
 
+/// Gathers the whole tensor of `whole`'s type from the chunks `chunk`
+/// right before the first of `uses` (operands reading the tensor, in one
+/// block) and makes them read it.
+void gatherBeforeFirstUse(Value chunk, ArrayRef<OpOperand *> uses,
+                          RankedTensorType whole, const Chunking &c,
+                          ArrayAttr axes) {
+  if (uses.empty())
+    return;
+  Operation *first = uses.front()->getOwner();
+  for (OpOperand *use : uses)
+    if (use->getOwner()->isBeforeInBlock(first))
+      first = use->getOwner();
+  OpBuilder b(first);
+  Value gathered = gatherWhole(b, first->getLoc(), chunk, whole, c, axes);
+  for (OpOperand *use : uses)
+    use->set(gathered);
+}
+
 /// One parameter that @train_step updates: its argument, its update, its
 /// optimizer state (argument and update of each), its reduced gradient
 /// and the ops of the optimizer that compute the updates from them.
@@ -146,17 +164,13 @@ private:
   int64_t stage_, ranks_;
   ArrayAttr axes_;
   SmallVector<Update> updates_;
-  llvm::DenseMap<Value, unsigned> returnIndex_;
-  /// The chunks' sums of squares (clipping) and the value they replaced.
+  /// Each rank's sums of squares of its gradient chunks (clipping).
   SmallVector<Value> squareSums_;
   /// Where the forward pass ends: the op computing the loss.
   Operation *lossOp_ = nullptr;
 };
 
 LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
-  llvm::StringMap<const ModelArg *> argByName;
-  for (const ModelArg &a : sig.args)
-    argByName[a.name] = &a;
   llvm::StringMap<unsigned> resultByName;
   for (const ModelResult &r : sig.results)
     if (r.kind == ModelResult::Kind::Update)
@@ -355,19 +369,8 @@ void ZeroStep::shardParameter(Update &u, Value &chunk) {
                    flatShardAttr(func_.getContext(), u.param->type));
   // Each pass gathers the whole parameter right before its first use, so
   // that the forward pass's copy is dead before the backward pass's.
-  for (ArrayRef<OpOperand *> uses : {ArrayRef(forward), ArrayRef(backward)}) {
-    if (uses.empty())
-      continue;
-    Operation *first = uses.front()->getOwner();
-    for (OpOperand *use : uses)
-      if (use->getOwner()->isBeforeInBlock(first))
-        first = use->getOwner();
-    OpBuilder b(first);
-    Value whole =
-        gatherWhole(b, first->getLoc(), arg, u.param->type, u.chunking, axes_);
-    for (OpOperand *use : uses)
-      use->set(whole);
-  }
+  gatherBeforeFirstUse(arg, forward, u.param->type, u.chunking, axes_);
+  gatherBeforeFirstUse(arg, backward, u.param->type, u.chunking, axes_);
   chunk = arg;
 }
 
@@ -477,16 +480,7 @@ void gatherParameters(func::FuncOp func, const ModelSignature &sig,
     arg.setType(chunkType(a.type, c));
     func.setArgAttr(a.index, attr::kShard,
                     flatShardAttr(func.getContext(), a.type));
-    if (uses.empty())
-      continue;
-    Operation *first = uses.front()->getOwner();
-    for (OpOperand *use : uses)
-      if (use->getOwner()->isBeforeInBlock(first))
-        first = use->getOwner();
-    OpBuilder b(first);
-    Value whole = gatherWhole(b, first->getLoc(), arg, a.type, c, axes);
-    for (OpOperand *use : uses)
-      use->set(whole);
+    gatherBeforeFirstUse(arg, uses, a.type, c, axes);
   }
   func.setType(FunctionType::get(func.getContext(), block.getArgumentTypes(),
                                  func.getFunctionType().getResults()));

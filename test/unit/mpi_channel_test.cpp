@@ -267,42 +267,6 @@ TEST(Mpi, SessionsReduceABucketOverTheMesh) {
   EXPECT_EQ(c.counters()[fb::CollectiveKind::all_reduce].bytes - before, 40u);
 }
 
-TEST(Mpi, InAGroupOfThreeTheRollCallNamesTheLateRank) {
-  Channel &c = world();
-  if (c.size() < 4)
-    GTEST_SKIP() << "needs a group of three ranks and one more";
-  // Ranks 0, 1 and 2 in a group; 0 and 1 wait 0.3 s, rank 2 comes 3 s
-  // late, after the roll call (2 s) it did not answer.
-  bool inGroup = c.rank() < 3;
-  ChannelOptions options;
-  options.timeoutSeconds = c.rank() < 2 ? 0.3 : 20;
-  StatusOr<std::unique_ptr<Channel>> created = mpi::createMpiChannel(options);
-  ASSERT_TRUE(created.isOk());
-  StatusOr<std::unique_ptr<Channel>> group =
-      (*created)->split(inGroup ? 0 : 1, 0);
-  ASSERT_TRUE(group.isOk());
-  if (inGroup) {
-    float x = 1.0f;
-    if (c.rank() == 2)
-      std::this_thread::sleep_for(std::chrono::seconds(3));
-    Status s = (*group)->allReduce(&x, &x, 1, DType::f32, fb::Reduction::sum);
-    if (c.rank() < 2) {
-      ASSERT_FALSE(s.isOk());
-      EXPECT_EQ(s.code(), StatusCode::Unavailable);
-      EXPECT_NE(s.message().find(
-                    "(the timeout is 0.3 s) for the other ranks of its "
-                    "group; rank 2 did not answer a roll call of the group "
-                    "within 2 s: it is missing, hung or dead"),
-                std::string::npos)
-          << s.message();
-    } else {
-      // Ranks 0 and 1 had posted their parts: rank 2's completes.
-      EXPECT_TRUE(s.isOk()) << s.message();
-    }
-  }
-  ASSERT_TRUE(c.barrier().isOk());
-}
-
 TEST(Mpi, SessionsReduceScatterABucketOverTheMesh) {
   Channel &c = world();
   // The bucket executable turned into a reduce-scatter of x [2, 4] and
@@ -360,6 +324,42 @@ TEST(Mpi, SessionsReduceScatterABucketOverTheMesh) {
   EXPECT_EQ(c.counters()[fb::CollectiveKind::reduce_scatter].calls - calls, 1u);
   EXPECT_EQ(c.counters()[fb::CollectiveKind::reduce_scatter].bytes - before,
             48u);
+}
+
+TEST(Mpi, InAGroupOfThreeTheRollCallNamesTheLateRank) {
+  Channel &c = world();
+  if (c.size() < 4)
+    GTEST_SKIP() << "needs a group of three ranks and one more";
+  // Ranks 0, 1 and 2 in a group; 0 and 1 wait 0.3 s, rank 2 comes 3 s
+  // late, after the roll call (2 s) it did not answer.
+  bool inGroup = c.rank() < 3;
+  ChannelOptions options;
+  options.timeoutSeconds = c.rank() < 2 ? 0.3 : 20;
+  StatusOr<std::unique_ptr<Channel>> created = mpi::createMpiChannel(options);
+  ASSERT_TRUE(created.isOk());
+  StatusOr<std::unique_ptr<Channel>> group =
+      (*created)->split(inGroup ? 0 : 1, 0);
+  ASSERT_TRUE(group.isOk());
+  if (inGroup) {
+    float x = 1.0f;
+    if (c.rank() == 2)
+      std::this_thread::sleep_for(std::chrono::seconds(3));
+    Status s = (*group)->allReduce(&x, &x, 1, DType::f32, fb::Reduction::sum);
+    if (c.rank() < 2) {
+      ASSERT_FALSE(s.isOk());
+      EXPECT_EQ(s.code(), StatusCode::Unavailable);
+      EXPECT_NE(s.message().find(
+                    "(the timeout is 0.3 s) for the other ranks of its "
+                    "group; rank 2 did not answer a roll call of the group "
+                    "within 2 s: it is missing, hung or dead"),
+                std::string::npos)
+          << s.message();
+    } else {
+      // Ranks 0 and 1 had posted their parts: rank 2's completes.
+      EXPECT_TRUE(s.isOk()) << s.message();
+    }
+  }
+  ASSERT_TRUE(c.barrier().isOk());
 }
 
 TEST(Mpi, ShardedStateIsInitializedAndCheckpointedWhole) {
