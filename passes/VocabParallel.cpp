@@ -44,6 +44,23 @@ LocalIds localIds(OpBuilder &b, Location loc, Value ids, int64_t rows,
   return {clamped, inBlock};
 }
 
+/// Zeros of `ids`' shape, read through an embedding of a [V, 1] table of
+/// zeros: adding them changes nothing, but the embedding kernel checks
+/// every id against the whole vocabulary and stops the step, naming the
+/// id, where one lies outside it. The clamped lookups of a rank's block
+/// cannot tell a bad id from one of another rank's block.
+Value checkedZeros(OpBuilder &b, Location loc, Value ids, int64_t vocab,
+                   Type floatType) {
+  auto idsType = cast<RankedTensorType>(ids.getType());
+  Value table =
+      buildZeros(b, loc, RankedTensorType::get({vocab, 1}, floatType));
+  SmallVector<int64_t> shape(idsType.getShape());
+  shape.push_back(1);
+  Value rows = EmbeddingOp::create(
+      b, loc, RankedTensorType::get(shape, floatType), table, ids);
+  return buildReshape(b, loc, rows, idsType.getShape());
+}
+
 /// `v` with a trailing dimension of 1, to broadcast against rows of it.
 Value withUnitDim(OpBuilder &b, Location loc, Value v) {
   SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
@@ -67,7 +84,11 @@ Value buildVocabParallelEmbedding(OpBuilder &b, EmbeddingOp op, int64_t ranks,
   LocalIds ids = localIds(b, loc, op.getIds(), tableType.getDimSize(0), ranks,
                           axes, type.getElementType());
   Value rows = EmbeddingOp::create(b, loc, type, op.getTable(), ids.clamped);
-  Value mine = MulOp::create(b, loc, rows, withUnitDim(b, loc, ids.inBlock));
+  Value inBlock = AddOp::create(b, loc, ids.inBlock,
+                                checkedZeros(b, loc, op.getIds(),
+                                             tableType.getDimSize(0) * ranks,
+                                             type.getElementType()));
+  Value mine = MulOp::create(b, loc, rows, withUnitDim(b, loc, inBlock));
   Value whole = allReduce(b, loc, mine, Reduction::sum, axes);
   op.getResult().replaceAllUsesWith(whole);
   op.erase();
@@ -100,9 +121,13 @@ Value buildVocabParallelCrossEntropy(OpBuilder &b, SoftmaxCrossEntropyOp op,
       Reduction::sum, axes);
   LocalIds labels = localIds(b, loc, op.getLabels(), type.getDimSize(last),
                              ranks, axes, type.getElementType());
+  Value inBlock = AddOp::create(b, loc, labels.inBlock,
+                                checkedZeros(b, loc, op.getLabels(),
+                                             type.getDimSize(last) * ranks,
+                                             type.getElementType()));
   Value target =
       MulOp::create(b, loc, OneHotOp::create(b, loc, type, labels.clamped),
-                    withUnitDim(b, loc, labels.inBlock));
+                    withUnitDim(b, loc, inBlock));
   Value targetLogit =
       allReduce(b, loc,
                 ReduceSumOp::create(

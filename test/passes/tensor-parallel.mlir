@@ -185,7 +185,8 @@ func.func @llama_block(
 // The vocabulary over tp: wte, the table of the token input and tied with
 // the LM head, is split by rows. Each rank looks up the tokens in its
 // block of 8 (its first id from the rank's part of [0, 8]; the others
-// give zeros) and the rows are summed (g). The LM head is then split by
+// give zeros) and the rows are summed (g); the ids and the labels are
+// also checked against the whole vocabulary. The LM head is then split by
 // columns (f before it), and the cross-entropy works on each rank's 8
 // logits: the row's maximum over the ranks (as an integer, which carries
 // no gradient), the sums of exponentials and the target's logit, each
@@ -201,6 +202,10 @@ func.func @llama_block(
 // CHECK: %[[CLAMPED:.*]] = mlc.min
 // CHECK: %[[IN:.*]] = mlc.compare eq, %[[CLAMPED]], %[[LOCAL]]
 // CHECK: %[[ROWS:.*]] = mlc.embedding %[[WTE]], %[[CLAMPED]] : (tensor<8x8xf32>, tensor<2x4xi32>) -> tensor<2x4x8xf32>
+// The ids looked up in a table of zeros as large as the whole vocabulary:
+// the kernel stops the step at an id outside it, which the clamped lookup
+// above cannot tell from another rank's.
+// CHECK: mlc.embedding %{{.*}}, %[[IDS]] : (tensor<16x1xf32>, tensor<2x4xi32>) -> tensor<2x4x1xf32>
 // CHECK: %[[MASKED:.*]] = mlc.mul %[[ROWS]]
 // CHECK: %[[X:.*]] = mlc.all_reduce sum over ["tp"] %[[MASKED]] : tensor<2x4x8xf32>
 // CHECK: %[[H:.*]] = mlc.tanh %[[X]]
@@ -211,6 +216,7 @@ func.func @llama_block(
 // CHECK: mlc.all_reduce max over ["tp"] %[[IMAX]] : tensor<2x4x1xi32>
 // CHECK: %[[SUMEXP:.*]] = mlc.reduce_sum %{{.*}} axes = [2] : (tensor<2x4x8xf32>) -> tensor<2x4xf32>
 // CHECK: mlc.all_reduce sum over ["tp"] %[[SUMEXP]] : tensor<2x4xf32>
+// CHECK: mlc.embedding %{{.*}}, %{{.*}} : (tensor<16x1xf32>, tensor<2x4xi32>) -> tensor<2x4x1xf32>
 // CHECK: mlc.one_hot %{{.*}} : (tensor<2x4xi32>) -> tensor<2x4x8xf32>
 // CHECK: mlc.all_reduce sum over ["tp"] %{{.*}} : tensor<2x4xf32>
 // CHECK: %[[LOSS:.*]] = mlc.reduce_mean %{{.*}} axes = [0, 1] : (tensor<2x4xf32>) -> tensor<f32>
