@@ -88,7 +88,8 @@ rt::Status checkPaths(const tools::Args &args) {
   if (args.positional().size() == 1)
     inputs.insert(inputs.begin(), {"the executable", args.positional()[0], {}});
   std::vector<NamedPath> outputs =
-      given(args, {"metrics", "save", "save-params", "save-outputs"});
+      given(args, {"metrics", "save", "save-params", "save-outputs", "profile",
+                   "trace"});
 
   for (std::vector<NamedPath> *group : {&inputs, &outputs})
     for (NamedPath &p : *group) {
@@ -99,7 +100,7 @@ rt::Status checkPaths(const tools::Args &args) {
 
   if (args.has("metrics"))
     MLC_RETURN_IF_ERROR(checkMetricsKind(args.get("metrics")));
-  for (const char *name : {"save", "save-params", "save-outputs"})
+  for (const char *name : {"save", "save-params", "save-outputs", "trace"})
     if (args.has(name)) {
       rt::StatusOr<std::string> target = rt::resolveWriteTarget(args.get(name));
       if (!target.isOk())
