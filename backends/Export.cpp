@@ -13,6 +13,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
@@ -261,20 +262,26 @@ struct BufferInfo {
 
 class Exporter {
 public:
-  Exporter(ModuleOp module, const Target &target, const ExportOptions &options)
+  Exporter(ModuleOp module, const Target &target, const ExportOptions &options,
+           flatbuffers::FlatBufferBuilder &fbb)
       : module_(module), target_(target), options_(options),
-        plan_(module->getAttrOfType<DictionaryAttr>(attr::kArenas)) {}
+        plan_(module->getAttrOfType<DictionaryAttr>(attr::kArenas)), fbb_(fbb) {
+  }
 
-  FailureOr<std::string> run();
-
-private:
-  FailureOr<uint32_t> addBuffer(BufferInfo info, Location loc);
+  /// Serializes the functions of the module as one program, run first by
+  /// rank `firstRank`.
+  FailureOr<flatbuffers::Offset<fb::Program>> buildProgram(uint32_t firstRank);
   /// FLOPs of one optimizer step (or of eval without training).
   uint64_t stepFlops() const {
     if (microBatches_)
       return microBatches_ * accumulateFlops_ + applyFlops_;
     return trainFlops_ ? trainFlops_ : evalFlops_;
   }
+  const std::vector<std::string> &paramNames() const { return paramNames_; }
+  const std::string &optimizer() const { return optimizer_; }
+
+private:
+  FailureOr<uint32_t> addBuffer(BufferInfo info, Location loc);
   /// A buffer for a value of `type` (an activation or a constant).
   FailureOr<uint32_t> addTensorBuffer(std::string name, RankedTensorType type,
                                       fb::BufferRole role, Location loc);
@@ -312,11 +319,8 @@ private:
                     const std::vector<uint32_t> &results);
   /// Indices into the module's mesh of the axes `names` names.
   FailureOr<std::vector<uint32_t>> meshAxes(ArrayAttr names, Location loc);
-  /// The module's mesh, and every rank's program (one for all of them).
-  flatbuffers::Offset<fb::Mesh> buildMesh();
   /// The fb::Shard of a sharded buffer (null for one that is not).
   FailureOr<flatbuffers::Offset<fb::Shard>> buildShard(const BufferInfo &b);
-  std::vector<uint32_t> rankPrograms() const;
 
   ModuleOp module_;
   const Target &target_;
@@ -325,7 +329,8 @@ private:
   /// null when the module has none.
   DictionaryAttr plan_;
   ArgumentBuffers argumentNames_;
-  flatbuffers::FlatBufferBuilder fbb_;
+  flatbuffers::FlatBufferBuilder &fbb_;
+  std::vector<std::string> paramNames_;
   std::vector<BufferInfo> buffers_;
   llvm::StringMap<uint32_t> bufferByName_;
   std::vector<flatbuffers::Offset<fb::Kernel>> kernels_;
@@ -456,7 +461,7 @@ FailureOr<uint32_t> Exporter::persistentBuffer(const ModelArg &arg,
 
 FailureOr<SmallVector<SliceAttr>> Exporter::resultSlices(Operation &op) {
   SmallVector<SliceAttr> slices(op.getNumResults());
-  if (!plan_)
+  if (!plan_ || op.getNumResults() == 0)
     return slices;
   auto planned = op.getAttrOfType<ArrayAttr>(attr::kSlices);
   if (!planned || planned.size() != op.getNumResults())
@@ -554,6 +559,7 @@ Exporter::collectiveCommand(Operation *op,
                             const std::vector<uint32_t> &results) {
   fb::CollectiveKind kind;
   fb::Reduction reduction = fb::Reduction::sum;
+  uint32_t peer = 0;
   ArrayAttr names;
   auto reductionOf = [](Reduction r) {
     switch (r) {
@@ -582,6 +588,14 @@ Exporter::collectiveCommand(Operation *op,
   } else if (auto slice = dyn_cast<AllSliceOp>(op)) {
     kind = fb::CollectiveKind::all_slice;
     names = slice.getAxes();
+  } else if (auto send = dyn_cast<SendOp>(op)) {
+    kind = fb::CollectiveKind::send;
+    names = send.getAxes();
+    peer = static_cast<uint32_t>(send.getPeer());
+  } else if (auto recv = dyn_cast<RecvOp>(op)) {
+    kind = fb::CollectiveKind::recv;
+    names = recv.getAxes();
+    peer = static_cast<uint32_t>(recv.getPeer());
   } else {
     return op->emitError() << "is a collective the exporter cannot write";
   }
@@ -589,7 +603,7 @@ Exporter::collectiveCommand(Operation *op,
   if (failed(axes))
     return failure();
   auto body = fb::CreateCollectiveDirect(fbb_, kind, &operands, &results,
-                                         reduction, &*axes);
+                                         reduction, &*axes, /*root=*/0, peer);
   return fb::CreateCommand(fbb_, fb::CommandBody::Collective, body.Union());
 }
 
@@ -615,19 +629,34 @@ Exporter::buildShard(const BufferInfo &b) {
   return fb::CreateShardDirect(fbb_, &shape, &steps);
 }
 
-flatbuffers::Offset<fb::Mesh> Exporter::buildMesh() {
+/// The module's mesh.
+flatbuffers::Offset<fb::Mesh> buildMesh(flatbuffers::FlatBufferBuilder &fbb,
+                                        ModuleOp module) {
   std::vector<flatbuffers::Offset<fb::MeshAxis>> axes;
-  if (MeshAttr mesh = getMesh(module_))
+  if (MeshAttr mesh = getMesh(module))
     for (auto [name, size] : llvm::zip(mesh.getNames(), mesh.getSizes()))
-      axes.push_back(fb::CreateMeshAxis(fbb_, fbb_.CreateString(name.str()),
+      axes.push_back(fb::CreateMeshAxis(fbb, fbb.CreateString(name.str()),
                                         static_cast<uint32_t>(size)));
-  return fb::CreateMesh(fbb_, fbb_.CreateVector(axes));
+  return fb::CreateMesh(fbb, fbb.CreateVector(axes));
 }
 
-std::vector<uint32_t> Exporter::rankPrograms() const {
-  // Data parallelism: every rank runs the one program.
-  MeshAttr mesh = getMesh(module_);
-  return std::vector<uint32_t>(mesh ? mesh.numRanks() : 1, 0);
+/// The program of every rank: with pipeline stages, the rank's coordinate
+/// on the pp axis (ranks are row-major over the mesh's axes); else the one
+/// program every rank runs.
+std::vector<uint32_t> rankPrograms(ModuleOp module, bool pipelined) {
+  MeshAttr mesh = getMesh(module);
+  std::vector<uint32_t> programs(mesh ? mesh.numRanks() : 1, 0);
+  std::optional<unsigned> axis = mesh ? mesh.axisIndex("pp") : std::nullopt;
+  if (!pipelined || !axis)
+    return programs;
+  ArrayRef<int64_t> sizes = mesh.getSizes();
+  int64_t inner = 1;
+  for (size_t a = *axis + 1; a < sizes.size(); ++a)
+    inner *= sizes[a];
+  for (size_t r = 0; r < programs.size(); ++r)
+    programs[r] =
+        static_cast<uint32_t>((static_cast<int64_t>(r) / inner) % sizes[*axis]);
+  return programs;
 }
 
 fb::EntryKind entryKind(func::FuncOp func) {
@@ -705,7 +734,7 @@ LogicalResult Exporter::exportFunction(func::FuncOp func) {
 
   for (Operation &op : func.getBody().front().without_terminator()) {
     unsigned id = counter++;
-    if (op.getNumResults() == 0)
+    if (op.getNumResults() == 0 && !isa<SendOp>(op))
       return op.emitError() << "an op without results cannot be exported";
     FailureOr<SmallVector<SliceAttr>> slices = resultSlices(op);
     if (failed(slices))
@@ -935,7 +964,8 @@ Exporter::layOutBuffers(std::vector<uint64_t> &offsets) {
   return sizes;
 }
 
-FailureOr<std::string> Exporter::run() {
+FailureOr<flatbuffers::Offset<fb::Program>>
+Exporter::buildProgram(uint32_t firstRank) {
   bool any = false;
   for (auto func : module_.getOps<func::FuncOp>()) {
     if (func.isExternal())
@@ -963,7 +993,6 @@ FailureOr<std::string> Exporter::run() {
   }
 
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers;
-  std::vector<std::string> paramNames;
   for (auto [i, b] : llvm::enumerate(buffers_)) {
     flatbuffers::Offset<fb::InitSpec> init;
     if (b.init)
@@ -982,32 +1011,92 @@ FailureOr<std::string> Exporter::run() {
         arenaIndex[static_cast<size_t>(fb::arenaKindOf(b.role))], offsets[i],
         b.viewOf.has_value(), b.viewOf.value_or(0), *shard));
     if (b.role == fb::BufferRole::parameter)
-      paramNames.push_back(b.name);
+      paramNames_.push_back(b.name);
   }
-  auto program =
-      fb::CreateProgram(fbb_, 0, fbb_.CreateString(target_.name().str()),
-                        fbb_.CreateVector(buffers), fbb_.CreateVector(kernels_),
-                        fbb_.CreateVector(entries_), fbb_.CreateVector(arenas));
-  auto mesh = buildMesh();
-  auto metadata = fb::CreateMetadata(
-      fbb_, fbb_.CreateString(options_.modelName),
-      fbb_.CreateString(options_.producer), fbb_.CreateString(optimizer_),
-      fbb_.CreateVectorOfStrings(paramNames), stepFlops());
-  std::vector<uint32_t> ranks = rankPrograms();
-  auto exe = fb::CreateExecutable(
-      fbb_, fb::kFormatVersion, mesh, fbb_.CreateVector(std::vector{program}),
-      metadata, ranks.size() > 1 ? fbb_.CreateVector(ranks) : 0);
-  fb::FinishExecutableBuffer(fbb_, exe);
-  return std::string(reinterpret_cast<const char *>(fbb_.GetBufferPointer()),
-                     fbb_.GetSize());
+  return fb::CreateProgram(
+      fbb_, firstRank, fbb_.CreateString(target_.name().str()),
+      fbb_.CreateVector(buffers), fbb_.CreateVector(kernels_),
+      fbb_.CreateVector(entries_), fbb_.CreateVector(arenas));
 }
 
 } // namespace
 
 FailureOr<std::string> exportExecutable(ModuleOp module, const Target &target,
                                         const ExportOptions &options) {
-  Exporter exporter(module, target, options);
-  return exporter.run();
+  // A pipeline's stages are nested modules, one program each; else the
+  // module is the one program.
+  SmallVector<ModuleOp> stages;
+  for (auto nested : module.getOps<ModuleOp>())
+    stages.push_back(nested);
+  auto pipeline = module->getAttrOfType<DictionaryAttr>(attr::kPipeline);
+  if (!stages.empty() && !pipeline)
+    return module.emitError()
+           << "the module holds nested modules but no mlc.pipeline: only the "
+              "stages of a pipeline are exported as programs of their own";
+  if (pipeline) {
+    int64_t expected = pipeline.getAs<IntegerAttr>("stages").getInt();
+    if (static_cast<int64_t>(stages.size()) != expected)
+      return module.emitError()
+             << "mlc.pipeline has " << expected << " stages but the module "
+             << stages.size() << " stage modules (run -mlc-pipeline-split)";
+    for (auto [k, stage] : llvm::enumerate(stages)) {
+      auto index = stage->getAttrOfType<IntegerAttr>(attr::kStage);
+      if (!index || index.getInt() != static_cast<int64_t>(k))
+        return stage.emitError() << "is not stage " << k << " of the pipeline";
+    }
+    if (!module.getOps<func::FuncOp>().empty())
+      return module.emitError() << "a pipelined module holds its functions "
+                                   "in its stage modules only";
+  } else {
+    stages.push_back(module);
+  }
+  std::vector<uint32_t> ranks =
+      rankPrograms(module, static_cast<bool>(pipeline));
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<flatbuffers::Offset<fb::Program>> programs;
+  std::vector<std::string> paramNames;
+  llvm::StringSet<> named;
+  uint64_t flops = 0;
+  std::string optimizer;
+  for (auto [k, stage] : llvm::enumerate(stages)) {
+    uint32_t firstRank = 0;
+    while (firstRank < ranks.size() && ranks[firstRank] != k)
+      ++firstRank;
+    Exporter exporter(stage, target, options, fbb);
+    FailureOr<flatbuffers::Offset<fb::Program>> program =
+        exporter.buildProgram(firstRank);
+    if (failed(program))
+      return failure();
+    programs.push_back(*program);
+    for (const std::string &name : exporter.paramNames())
+      if (named.insert(name).second)
+        paramNames.push_back(name);
+    // One pipeline step is every stage's share.
+    flops += exporter.stepFlops();
+    if (optimizer.empty())
+      optimizer = exporter.optimizer();
+  }
+  auto mesh = buildMesh(fbb, module);
+  auto metadata = fb::CreateMetadata(
+      fbb, fbb.CreateString(options.modelName),
+      fbb.CreateString(options.producer), fbb.CreateString(optimizer),
+      fbb.CreateVectorOfStrings(paramNames), flops);
+  flatbuffers::Offset<fb::Pipeline> pipelineInfo;
+  if (pipeline) {
+    int64_t k = pipeline.getAs<IntegerAttr>("stages").getInt();
+    int64_t m = pipeline.getAs<IntegerAttr>("micro_batches").getInt();
+    pipelineInfo = fb::CreatePipeline(
+        fbb, static_cast<uint32_t>(k), static_cast<uint32_t>(m),
+        fbb.CreateString(
+            pipeline.getAs<StringAttr>("schedule").getValue().str()),
+        static_cast<double>(k - 1) / static_cast<double>(m + k - 1));
+  }
+  auto exe = fb::CreateExecutable(
+      fbb, fb::kFormatVersion, mesh, fbb.CreateVector(programs), metadata,
+      ranks.size() > 1 ? fbb.CreateVector(ranks) : 0, pipelineInfo);
+  fb::FinishExecutableBuffer(fbb, exe);
+  return std::string(reinterpret_cast<const char *>(fbb.GetBufferPointer()),
+                     fbb.GetSize());
 }
 
 } // namespace mlc

@@ -126,6 +126,8 @@ uint64_t AllReduceOp::getFlops() { return 0; }
 uint64_t AllGatherOp::getFlops() { return 0; }
 uint64_t ReduceScatterOp::getFlops() { return 0; }
 uint64_t AllSliceOp::getFlops() { return 0; }
+uint64_t SendOp::getFlops() { return 0; }
+uint64_t RecvOp::getFlops() { return 0; }
 uint64_t FanOutOp::getFlops() { return 0; }
 uint64_t ReshapeOp::getFlops() { return 0; }
 uint64_t TransposeOp::getFlops() { return 0; }

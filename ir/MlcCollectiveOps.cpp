@@ -272,4 +272,46 @@ LogicalResult FanOutOp::buildGradients(OpBuilder &b,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// send and recv
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// `peer` of a send or a receive: another position in the group.
+LogicalResult verifyPeer(Operation *op, ArrayAttr axes, int64_t peer) {
+  if (failed(verifyAxes(op, axes)))
+    return failure();
+  int64_t n = groupSizeOf(op, axes);
+  if (peer < 0 || peer >= n)
+    return op->emitOpError() << "names peer " << peer << " of a group of " << n
+                             << " ranks (positions 0 to " << n - 1 << ")";
+  return success();
+}
+
+} // namespace
+
+LogicalResult SendOp::verify() {
+  return verifyPeer(*this, getAxes(), getPeer());
+}
+
+int64_t SendOp::getGroupSize() { return groupSizeOf(*this, getAxes()); }
+
+StringRef SendOp::getNoGradientReason() {
+  return "it is placed after autodiff, between the programs of pipeline "
+         "stages, each of which already holds its own gradients";
+}
+
+LogicalResult RecvOp::verify() {
+  return verifyPeer(*this, getAxes(), getPeer());
+}
+
+int64_t RecvOp::getGroupSize() { return groupSizeOf(*this, getAxes()); }
+
+StringRef RecvOp::getNoGradientReason() {
+  return "it is placed after autodiff, between the programs of pipeline "
+         "stages; the adjoint of what it receives is sent back by the "
+         "stage's own backward pass";
+}
+
 } // namespace mlc

@@ -145,4 +145,50 @@ def Mlc_FanOutOp : Mlc_Op<"fan_out",
   let hasVerifier = 1;
 }
 
+def Mlc_SendOp : Mlc_Op<"send",
+    [NoGradient, Cost, Mlc_Collective,
+     MemoryEffects<[MemWrite<DefaultResource>]>]> {
+  let summary = "hands a value to one other rank of a group";
+  let description = [{
+    `mlc.send %x to 1 over ["pp"] : tensor<4x32xf32>`: the rank at position
+    `peer` of this rank's group over `axes` (as for `all_reduce`) gets `%x`
+    from the `mlc.recv` it runs from this rank, the next one between the
+    two ranks. Pipeline parallelism sends a stage's activations to the
+    next stage and their adjoints back. A send never waits for its
+    receiver: the runtime keeps a copy of the value until it is taken, so
+    that two ranks whose programs send to each other in the order of one
+    schedule cannot block each other. It has effects (it is never erased
+    or merged); `-mlc-pipeline-split` places it after autodiff, so it has
+    no gradient.
+  }];
+  let arguments = (ins Mlc_Tensor:$input, I64Attr:$peer, StrArrayAttr:$axes);
+  let assemblyFormat =
+      "$input `to` $peer `over` $axes attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getGroupSize();
+  }];
+}
+
+def Mlc_RecvOp : Mlc_Op<"recv",
+    [NoGradient, Cost, Mlc_Collective,
+     MemoryEffects<[MemWrite<DefaultResource>]>]> {
+  let summary = "takes the value one other rank of a group sends";
+  let description = [{
+    `%x = mlc.recv from 0 over ["pp"] : tensor<4x32xf32>`: the value the
+    rank at position `peer` of this rank's group over `axes` hands to this
+    rank with its next `mlc.send`; the two name the same type. It waits
+    until the value arrives (a pipeline stage's time waiting here is its
+    bubble). It has effects, so two receives are never merged, and no
+    gradient (see `mlc.send`).
+  }];
+  let arguments = (ins I64Attr:$peer, StrArrayAttr:$axes);
+  let results = (outs Mlc_Tensor:$result);
+  let assemblyFormat = "`from` $peer `over` $axes attr-dict `:` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getGroupSize();
+  }];
+}
+
 #endif // MLC_COLLECTIVE_OPS_TD

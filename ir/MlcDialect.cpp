@@ -550,6 +550,34 @@ LogicalResult verifyTransformerConfig(Operation *op, Attribute value) {
   return success();
 }
 
+namespace {
+
+/// mlc.pipeline on a module: {stages = K, micro_batches = M, schedule =
+/// "gpipe" | "1f1b"}, K >= 2 and M >= 1.
+LogicalResult verifyPipeline(Operation *op, Attribute value) {
+  auto fail =
+      [&]() {
+        return op->emitError()
+               << "'" << attr::kPipeline
+               << "' must be {stages = K (>= 2), micro_batches = M (>= 1), "
+                  "schedule = \"gpipe\" or \"1f1b\"}, found "
+               << value;
+      };
+  auto dict = dyn_cast<DictionaryAttr>(value);
+  if (!dict || dict.size() != 3)
+    return fail();
+  auto stages = dict.getAs<IntegerAttr>("stages");
+  auto micro = dict.getAs<IntegerAttr>("micro_batches");
+  auto schedule = dict.getAs<StringAttr>("schedule");
+  if (!stages || !micro || !schedule || stages.getInt() < 2 ||
+      micro.getInt() < 1 ||
+      (schedule.getValue() != "gpipe" && schedule.getValue() != "1f1b"))
+    return fail();
+  return success();
+}
+
+} // namespace
+
 LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
   StringRef key = attribute.getName().getValue();
@@ -596,12 +624,29 @@ LogicalResult MlcDialect::verifyOperationAttribute(Operation *op,
                            << "' must be a non-negative i64, found "
                            << attribute.getValue();
   }
+  if ((key == attr::kStage || key == attr::kMicro) && !onFunction) {
+    auto index = dyn_cast<IntegerAttr>(attribute.getValue());
+    if (index && index.getType().isInteger(64) && index.getInt() >= 0)
+      return success();
+    return op->emitError() << "'" << key
+                           << "' must be a non-negative i64, found "
+                           << attribute.getValue();
+  }
+  if (key == attr::kBackward && !onFunction && !isa<ModuleOp>(op)) {
+    if (isa<UnitAttr>(attribute.getValue()))
+      return success();
+    return op->emitError() << "'" << key << "' is a unit attribute";
+  }
+  if (key == attr::kPipeline && isa<ModuleOp>(op))
+    return verifyPipeline(op, attribute.getValue());
   return op->emitError() << "unknown mlc attribute '" << key
                          << "' on an operation (functions take mlc.kind and "
                             "mlc.optimizer, both strings, mlc.micro_batches, "
                             "mlc.workspace and mlc.batch_axes; modules take "
-                            "mlc.transformer, mlc.arenas and mlc.mesh; other "
-                            "ops mlc.slices)";
+                            "mlc.transformer, mlc.arenas, mlc.mesh, "
+                            "mlc.pipeline and mlc.stage; other ops "
+                            "mlc.slices, mlc.stage, mlc.micro and "
+                            "mlc.backward)";
 }
 
 LogicalResult MlcDialect::verifyRegionResultAttribute(

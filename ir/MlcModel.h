@@ -80,6 +80,17 @@ inline constexpr llvm::StringLiteral kShard = "mlc.shard";
 /// Module: the configuration of a generated or imported transformer (family,
 /// sizes, eps, rope theta, tied embeddings), for `mlc export-hf`.
 inline constexpr llvm::StringLiteral kTransformer = "mlc.transformer";
+/// Op (pipeline parallelism, between -mlc-pipeline and
+/// -mlc-pipeline-split): the stage that computes it, the micro-batch it
+/// belongs to, and, on ops of the backward pass, `mlc.backward`. Reverse
+/// mode gives the ops of an op's gradient the op's stage and micro-batch.
+inline constexpr llvm::StringLiteral kStage = "mlc.stage";
+inline constexpr llvm::StringLiteral kMicro = "mlc.micro";
+inline constexpr llvm::StringLiteral kBackward = "mlc.backward";
+/// Module: the pipeline (#mlc.pipeline-like dictionary: stages,
+/// micro_batches, schedule) -mlc-pipeline cut the model into; a stage's
+/// module (nested, after -mlc-pipeline-split) holds its stage as kStage.
+inline constexpr llvm::StringLiteral kPipeline = "mlc.pipeline";
 } // namespace attr
 
 /// Values of attr::kKind.

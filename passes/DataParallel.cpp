@@ -39,17 +39,9 @@ LogicalResult parseMeshSpec(StringRef spec, MeshSpec &axes,
               "' is not axis=size (e.g. --mesh dp=2)";
       return failure();
     }
-    if (name == "pp") {
-      error = "--mesh " + spec.str() +
-              ": pipeline parallelism (pp) is not supported yet; this "
-              "compiler partitions over dp (data parallelism) and tp "
-              "(tensor parallelism)";
-      return failure();
-    }
-    if (name != "dp" && name != "tp") {
+    if (name != "dp" && name != "tp" && name != "pp") {
       error = "--mesh " + spec.str() + ": unknown axis '" + name.str() +
-              "' (the axes are dp, tp and pp; dp and tp are supported so "
-              "far)";
+              "' (the axes are dp, tp and pp)";
       return failure();
     }
     if (n < 1 || n > (1 << 20)) {
@@ -114,17 +106,27 @@ bool runsOverOtherAxes(Operation *op) {
 /// Rewrites one function into the program of a rank of the dp axis.
 class Partitioner : public PartitionerBase<Partitioner, Layout> {
 public:
+  /// Over the `axes` of a mesh (dp) with `ranks` ranks; with null `axes`,
+  /// into `ranks` micro-batches that one rank computes in turn (pipeline
+  /// parallelism): no collective is placed, and the results are left as
+  /// each micro-batch computes them (microBatchResults says how to combine
+  /// them).
   Partitioner(func::FuncOp func, int64_t ranks, ArrayAttr axes)
-      : func_(func), ranks_(ranks), axes_(axes) {}
+      : func_(func), ranks_(ranks), axes_(axes),
+        over_(axes ? "dp=" + std::to_string(ranks)
+                   : std::to_string(ranks) + " micro-batches") {}
 
   LogicalResult run();
+  /// After run() without axes: how each result of one micro-batch makes
+  /// the whole batch's.
+  SmallVector<MicroBatchCombine> microBatchResults() const { return combines_; }
 
   // What keepingLayoutRule (passes/Partitioning.h) asks, with layoutOf
   // and requireWhole.
   LogicalResult requireNotSplitAt(Operation *op, Value v, int64_t d,
                                   StringRef why);
   InFlightDiagnostic error(Operation *op) {
-    return op->emitOpError() << "cannot be split over dp=" << ranks_ << ": ";
+    return op->emitOpError() << "cannot be split over " << over_ << ": ";
   }
 
 private:
@@ -152,6 +154,8 @@ private:
   func::FuncOp func_;
   int64_t ranks_;
   ArrayAttr axes_;
+  std::string over_;
+  SmallVector<MicroBatchCombine> combines_;
 };
 
 LogicalResult Partitioner::setSplit(Value v, int64_t dim, Operation *where) {
@@ -161,7 +165,7 @@ LogicalResult Partitioner::setSplit(Value v, int64_t dim, Operation *where) {
     return where->emitOpError()
            << "has a result of type " << type << " whose dimension " << dim
            << " (" << extent << ") carries the batch but does not divide "
-           << "over dp=" << ranks_;
+           << "over " << over_;
   SmallVector<int64_t> shape(type.getShape());
   shape[dim] /= ranks_;
   v.setType(type.clone(shape));
@@ -179,6 +183,8 @@ LogicalResult Partitioner::requireNotSplitAt(Operation *op, Value v, int64_t d,
 }
 
 Value Partitioner::materialize(OpBuilder &b, Location loc, Value v) {
+  if (!axes_)
+    return nullptr; // micro-batches: one rank cannot combine them here
   Reduction r = layoutOf(v).kind == Layout::PartialMean ? Reduction::mean
                                                         : Reduction::sum;
   Value reduced =
@@ -434,6 +440,19 @@ LogicalResult Partitioner::visit(Operation *op) {
   });
   if (!distributed)
     return success(); // every rank computes the same
+  // Micro-batches of a rank's batch: an all-reduce over the ranks (data
+  // parallelism's loss) combines each micro-batch's values elementwise, as
+  // it did the batch's; rows gathered from the ranks would interleave.
+  if (!axes_ && isa<AllReduceOp>(op)) {
+    for (auto [in, out] : llvm::zip(op->getOperands(), op->getResults())) {
+      out.setType(in.getType());
+      layouts_[out] = layoutOf(in);
+    }
+    return success();
+  }
+  if (!axes_ && isa<AllGatherOp>(op))
+    return error(op) << "it gathers rows from the ranks, which would "
+                        "interleave with the micro-batches' rows";
   if ((isa<AllReduceOp, AllGatherOp>(op) && !runsOverOtherAxes(op)) ||
       isa<CacheWriteOp, EinsumOp>(op))
     return error(op) << "it is already partitioned, reads a KV cache or is "
@@ -449,6 +468,9 @@ LogicalResult Partitioner::visit(Operation *op) {
     }
     // The op needs the whole value: every rank all-reduces it first.
     OpBuilder b(op);
+    if (!axes_)
+      return error(op) << "it needs the whole batch's value of an operand "
+                          "each micro-batch computes a part of";
     for (OpOperand &use : op->getOpOperands())
       if (layoutOf(use.get()).isPartial())
         use.set(materialize(b, op->getLoc(), use.get()));
@@ -474,6 +496,20 @@ LogicalResult Partitioner::visit(Operation *op) {
 FailureOr<Value> Partitioner::combineResult(OpBuilder &b, Value v,
                                             unsigned index) {
   Layout l = layoutOf(v);
+  if (!axes_) {
+    if (l.kind == Layout::Split && l.dim != 0)
+      return func_.emitError()
+             << "result #" << index << " of @" << func_.getSymName()
+             << " is split into micro-batches along dimension " << l.dim
+             << "; only results split along their leading dimension are "
+                "joined back whole";
+    combines_.push_back(l.kind == Layout::Replicated   ? MicroBatchCombine::same
+                        : l.kind == Layout::PartialSum ? MicroBatchCombine::sum
+                        : l.kind == Layout::PartialMean
+                            ? MicroBatchCombine::mean
+                            : MicroBatchCombine::concat);
+    return v;
+  }
   if (l.kind == Layout::Replicated)
     return v;
   if (l.isPartial())
@@ -505,7 +541,7 @@ LogicalResult Partitioner::run() {
       return func_.emitError()
              << "@" << func_.getSymName() << " takes batches of " << rows
              << " rows ('" << arg.name << "' is " << arg.type
-             << "), which do not divide over dp=" << ranks_
+             << "), which do not divide over " << over_
              << "; choose a batch that is a multiple of " << ranks_;
     if (failed(setSplit(func_.getArgument(arg.index), 0, func_)))
       return failure();
@@ -523,9 +559,13 @@ LogicalResult Partitioner::run() {
       return failure();
     operand.set(*combined);
   }
-  func_.setType(FunctionType::get(func_.getContext(), block.getArgumentTypes(),
-                                  func_.getFunctionType().getResults()));
-  func_->setAttr(attr::kBatchAxes, axes_);
+  SmallVector<Type> results(func_.getFunctionType().getResults());
+  if (!axes_)
+    results = llvm::to_vector(ret.getOperandTypes());
+  func_.setType(
+      FunctionType::get(func_.getContext(), block.getArgumentTypes(), results));
+  if (axes_)
+    func_->setAttr(attr::kBatchAxes, axes_);
   return success();
 }
 
@@ -536,6 +576,18 @@ bool takesBatch(func::FuncOp func) {
            return a.kind == ModelArg::Kind::Input && !a.position;
          });
 }
+
+} // namespace
+
+FailureOr<SmallVector<MicroBatchCombine>>
+mlc::splitIntoMicroBatches(func::FuncOp func, int64_t parts) {
+  Partitioner partitioner(func, parts, nullptr);
+  if (failed(partitioner.run()))
+    return failure();
+  return partitioner.microBatchResults();
+}
+
+namespace {
 
 struct DataParallelPass : mlc::impl::DataParallelBase<DataParallelPass> {
   using Base::Base;

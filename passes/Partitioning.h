@@ -6,6 +6,8 @@
 
 #include "ir/MlcOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
@@ -22,6 +24,20 @@ namespace mlc {
 /// at the module naming what is wrong with it.
 mlir::FailureOr<MeshAttr> meshFromSpec(mlir::ModuleOp module,
                                        llvm::StringRef spec);
+
+/// How a result of one micro-batch makes the whole batch's result: the
+/// same on every micro-batch, their sum (a partial sum), their mean (a
+/// mean over rows), or their concatenation along dimension 0 (rows).
+enum class MicroBatchCombine { same, sum, mean, concat };
+
+/// Rewrites `func` in place into the computation of one of `parts` equal
+/// micro-batches, as -mlc-data-parallel splits a batch over ranks (the
+/// same rules, the same errors), without collectives: its inputs hold
+/// 1/parts of the rows and its results are the micro-batch's, combined as
+/// the returned list says. Fails with an error at the op the split cannot
+/// go through, or one that needs the whole batch's value.
+mlir::FailureOr<llvm::SmallVector<MicroBatchCombine>>
+splitIntoMicroBatches(mlir::func::FuncOp func, int64_t parts);
 
 /// The size of `axis` in `mesh` (1 when the mesh does not have it).
 inline int64_t axisSize(MeshAttr mesh, llvm::StringRef axis) {

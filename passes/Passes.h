@@ -21,9 +21,9 @@ namespace mlc {
 /// A mesh as `--mesh dp=2` gives it: axis names and sizes, in order.
 using MeshSpec = llvm::SmallVector<std::pair<std::string, int64_t>>;
 
-/// Parses "dp=2" into `axes`; fails with `error` naming the part that is
-/// not axis=size, an unknown axis or one not supported yet (tp, pp: only
-/// data parallelism is), a size below 1, an axis given twice.
+/// Parses "dp=2,tp=2,pp=2" into `axes`; fails with `error` naming the part
+/// that is not axis=size, an unknown axis (the axes are dp, tp and pp), a
+/// size below 1, an axis given twice.
 llvm::LogicalResult parseMeshSpec(llvm::StringRef spec, MeshSpec &axes,
                                   std::string &error);
 

@@ -289,6 +289,76 @@ def Zero : Pass<"mlc-zero", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlc::MlcDialect"];
 }
 
+def Pipeline : Pass<"mlc-pipeline", "mlir::ModuleOp"> {
+  let summary = "Cut the model function into the stages of the mesh's pp "
+                "axis and unroll it over micro-batches";
+  let description = [{
+    Pipeline parallelism, first half (before `-mlc-train-step`). The ops of
+    the model function `func` are cut, in program order, into K stages (K
+    the size of the module mesh's `pp` axis): each cut lies within a
+    quarter of a stage's FLOPs (as the ops' cost models count them) of the
+    balanced point, where the fewest bytes of values cross it (a block's
+    residual stream rather than its four times wider MLP activation). The
+    function is then unrolled over `micro-batches` M: every input is split
+    along its leading (batch) axis into M equal parts, the ops are cloned
+    once per part, and the results are the mean over the parts (the loss of
+    equal micro-batches of a mean loss is the loss of the batch). Every
+    cloned op carries `mlc.stage` and `mlc.micro`; reverse mode gives the
+    ops of its gradient the same and `mlc.backward`, so that
+    `-mlc-pipeline-split` can give each op its stage's program.
+
+    Other functions (an eval function) are placed too, without
+    micro-batches: an op runs on the latest stage its operands come from,
+    and one that reads a parameter on a stage that holds it (a tied
+    embedding is read on the first and the last stage). Prefill and decode
+    functions are left out with a warning: generation does not run over
+    pipeline stages. The module records `mlc.pipeline = {stages = K,
+    micro_batches = M, schedule = S}`.
+
+    Errors: no pp axis, a batch that does not divide by M, outputs that are
+    not float scalars (they could not be averaged), a model with fewer ops
+    that compute than stages.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", /*default=*/"\"forward\"",
+           "Model function">,
+    Option<"microBatches", "micro-batches", "int64_t", /*default=*/"1",
+           "Micro-batches M each batch is split into">,
+    Option<"schedule", "schedule", "std::string", /*default=*/"\"1f1b\"",
+           "Order of the micro-batches' forward and backward passes on each "
+           "stage: gpipe or 1f1b">,
+  ];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
+def PipelineSplit : Pass<"mlc-pipeline-split", "mlir::ModuleOp"> {
+  let summary = "Order each entry point as its pipeline schedule runs and "
+                "split it into one program per stage";
+  let description = [{
+    Pipeline parallelism, second half (after `-mlc-train-step`). The ops of
+    each function, placed by `-mlc-pipeline` (forward and backward), are
+    first ordered as the schedule of `mlc.pipeline` runs them: GPipe runs
+    every micro-batch's forward pass, then every backward pass; 1F1B runs
+    K - k - 1 forward passes on stage k, then alternates one forward and
+    one backward. The order is the one a step takes when every forward
+    pass costs 1 and every backward pass 2 (a topological order by those
+    start times), so that all programs together follow one sequence.
+    The function is then split into `module @stage<k> attributes
+    {mlc.stage = k}`, one per stage, each with the function restricted to
+    the stage's ops. An op without a placement (the optimizer's update, an
+    all-reduce of gradients) runs on the stage of its latest placed operand;
+    one with no placed operand (a constant, the step counter's increment)
+    runs on every stage that needs it. A value one stage computes and
+    another reads is sent (`mlc.send ... over ["pp"]`) right after it is
+    computed and received (`mlc.recv`) right before its first use. Each
+    program keeps the model's inputs (every rank reads the same batches),
+    the parameters and state its ops read, returns their updates (a tied
+    embedding's update is sent to the other stage that holds it) and every
+    output (the loss is sent from the last stage to the others).
+  }];
+  let dependentDialects = ["::mlc::MlcDialect"];
+}
+
 def LowerFanOut : Pass<"mlc-lower-fan-out", "mlir::func::FuncOp"> {
   let summary = "Replace each mlc.fan_out by its input once nothing "
                 "differentiates the function";

@@ -114,6 +114,26 @@ FailureOr<std::string> compilePipelineText(const CompileSettings &settings,
     }
     text += " zero=" + std::to_string(settings.zero);
   }
+  bool pipelined = settings.mesh.find("pp=") != std::string::npos;
+  if (settings.microBatches < 1) {
+    error = "--microbatches must be at least 1, found " +
+            std::to_string(settings.microBatches);
+    return failure();
+  }
+  if (settings.schedule != "gpipe" && settings.schedule != "1f1b") {
+    error = "--schedule '" + settings.schedule + "' is not gpipe or 1f1b";
+    return failure();
+  }
+  if (!pipelined &&
+      (settings.microBatches != 1 || settings.schedule != "1f1b")) {
+    error = "--microbatches and --schedule order the stages of a pipeline; "
+            "they need a mesh with a pp axis (--mesh pp=N)";
+    return failure();
+  }
+  if (settings.microBatches != 1)
+    text += " micro-batches=" + std::to_string(settings.microBatches);
+  if (settings.schedule != "1f1b")
+    text += " schedule=" + settings.schedule;
   if (!settings.fuse)
     text += " fuse=false";
   if (!settings.planMemory)
@@ -156,6 +176,31 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
     dp.mesh = options.mesh;
     pm.addPass(createDataParallel(dp));
   }
+  bool pipelined = false;
+  if (!options.mesh.empty()) {
+    MeshSpec axes;
+    std::string error;
+    if (succeeded(parseMeshSpec(options.mesh, axes, error)))
+      pipelined = llvm::any_of(axes, [](auto &axis) {
+        return axis.first == "pp" && axis.second > 1;
+      });
+  }
+  if (pipelined) {
+    if (options.zero != 0)
+      return errorHandler("zero=" + Twine(options.zero) +
+                          " with a pp axis is not supported yet: ZeRO shards "
+                          "over dp within one program, and a pipeline has one "
+                          "per stage");
+    PipelineOptions pipeline;
+    pipeline.funcName = options.func;
+    pipeline.microBatches = options.microBatches;
+    pipeline.schedule = options.schedule;
+    pm.addPass(createPipeline(pipeline));
+  } else if (options.microBatches != 1) {
+    return errorHandler("micro-batches=" + Twine(options.microBatches) +
+                        " splits the batch of a pipeline; it needs a mesh "
+                        "with a pp axis (mesh=pp=N)");
+  }
   if (options.train.empty()) {
     EvalEntryOptions eval;
     eval.funcName = options.func;
@@ -192,25 +237,30 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
     zero.stage = options.zero;
     pm.addPass(createZero(zero));
   }
+  // A pipeline's stages are programs of their own (nested modules), each
+  // compiled on from here as one module is.
+  if (pipelined)
+    pm.addPass(createPipelineSplit());
+  OpPassManager &rest = pipelined ? pm.nest<ModuleOp>() : pm;
   if (!options.mesh.empty()) {
     if (!(options.bucketMb >= 0))
       return errorHandler("bucket-mb must be >= 0");
-    pm.addNestedPass<func::FuncOp>(createLowerFanOut());
+    rest.addNestedPass<func::FuncOp>(createLowerFanOut());
     BucketAllReduceOptions buckets;
     buckets.bucketMb = options.bucketMb;
-    pm.addNestedPass<func::FuncOp>(createBucketAllReduce(buckets));
+    rest.addNestedPass<func::FuncOp>(createBucketAllReduce(buckets));
   }
   if (options.zero == 0) {
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
+    rest.addPass(createCanonicalizerPass());
+    rest.addPass(createCSEPass());
   }
   if (options.fuse) {
-    pm.addNestedPass<func::FuncOp>(createFuseCrossEntropy());
-    pm.addNestedPass<func::FuncOp>(createFuse());
+    rest.addNestedPass<func::FuncOp>(createFuseCrossEntropy());
+    rest.addNestedPass<func::FuncOp>(createFuse());
   }
   // Last: the plan describes the functions as they are exported.
   if (options.planMemory)
-    pm.addPass(createPlanMemory());
+    rest.addPass(createPlanMemory());
   return success();
 }
 
@@ -219,10 +269,13 @@ void registerCompilePipeline() {
       "mlc-compile",
       "The pipeline of `mlc compile`: inline calls, lower einsum, choose the "
       "eval function (eval-func=NAME), split the batch over a mesh "
-      "(mesh=dp=N) and its blocks over tp (mesh=tp=N or dp=N,tp=M), build "
-      "the train step (train=SPEC) or the eval entry point, shard it with "
+      "(mesh=dp=N) and its blocks over tp (mesh=tp=N or dp=N,tp=M), cut it "
+      "into pipeline stages (mesh=pp=K, micro-batches=M, schedule=gpipe|1f1b), "
+      "build the train step (train=SPEC) or the eval entry point, shard it "
+      "with "
       "ZeRO (zero=1|2|3), drop the f operators of tp, bucket the all-reduces "
-      "and reduce-scatters (bucket-mb=S), canonicalize, CSE, fuse the "
+      "and reduce-scatters (bucket-mb=S), split the stages into programs, "
+      "canonicalize, CSE, fuse the "
       "cross-entropy with its gradient and fuse (unless fuse=false), plan "
       "memory (unless plan-memory=false)",
       [](OpPassManager &pm, StringRef text,

@@ -49,6 +49,15 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("With a dp mesh and a train step: ZeRO stage 1, 2 or 3 "
                      "(-mlc-zero); 0 keeps every rank's state whole"),
       llvm::cl::init(0)};
+  Option<int64_t> microBatches{
+      *this, "micro-batches",
+      llvm::cl::desc("With a pp axis: micro-batches each batch is split into "
+                     "(-mlc-pipeline)"),
+      llvm::cl::init(1)};
+  Option<std::string> schedule{
+      *this, "schedule",
+      llvm::cl::desc("With a pp axis: gpipe or 1f1b (-mlc-pipeline-split)"),
+      llvm::cl::init("1f1b")};
 };
 
 /// What `mlc compile` asks of the pipeline, as plain values.
@@ -61,6 +70,8 @@ struct CompileSettings {
   std::string mesh; // "dp=2", "dp=2,tp=2", or empty for one rank
   double bucketMb = 25.0;
   int64_t zero = 0; // ZeRO stage, 0 to 3
+  int64_t microBatches = 1;      // pipeline micro-batches (with a pp axis)
+  std::string schedule = "1f1b"; // pipeline schedule: gpipe or 1f1b
 };
 
 /// Turns a --train spec ("adam,lr=1e-3,beta2=0.99") into the option string
@@ -83,8 +94,11 @@ compilePipelineText(const CompileSettings &settings, std::string &error);
 /// canonicalize, CSE, fuse (unless fuse=false) and
 /// plan-memory (unless plan-memory=false). With zero=N, canonicalize and
 /// CSE run before -mlc-zero and bucket-all-reduce, so that CSE does not
-/// merge the backward pass's gathers of a parameter with the forward's. A bad spec or option fails
-/// through `errorHandler`.
+/// merge the backward pass's gathers of a parameter with the forward's.
+/// With a pp axis, -mlc-pipeline runs before the train step and
+/// -mlc-pipeline-split after it; the passes from lower-fan-out on then run
+/// on each stage's module. A bad spec or option fails through
+/// `errorHandler`.
 llvm::LogicalResult buildCompilePipeline(
     mlir::OpPassManager &pm, const CompileOptions &options,
     llvm::function_ref<llvm::LogicalResult(const llvm::Twine &)> errorHandler);

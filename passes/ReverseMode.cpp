@@ -7,10 +7,12 @@
 #include "passes/ReverseMode.h"
 
 #include "ir/Build.h"
+#include "ir/MlcModel.h"
 #include "ir/MlcOps.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -40,6 +42,27 @@ llvm::DenseSet<Value> collectActiveValues(ArrayRef<Operation *> ops,
   return active;
 }
 
+/// Gives every op built while it is installed the pipeline placement of
+/// the forward op whose gradient is being built (mlc.stage, mlc.micro) and
+/// mlc.backward: -mlc-pipeline-split puts the gradient of an op on the
+/// stage of the op. Ops of forward ops without a placement get none.
+struct PlacementListener : OpBuilder::Listener {
+  Attribute stage, micro;
+
+  void place(Operation *op) {
+    stage = op->getAttr(attr::kStage);
+    micro = op->getAttr(attr::kMicro);
+  }
+  void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
+    if (!stage)
+      return;
+    op->setAttr(attr::kStage, stage);
+    if (micro)
+      op->setAttr(attr::kMicro, micro);
+    op->setAttr(attr::kBackward, UnitAttr::get(op->getContext()));
+  }
+};
+
 } // namespace
 
 FailureOr<SmallVector<Value>> buildReverseMode(OpBuilder &builder, Value loss,
@@ -68,7 +91,21 @@ FailureOr<SmallVector<Value>> buildReverseMode(OpBuilder &builder, Value loss,
   adjoints[loss] =
       buildScalar(builder, loss.getLoc(), lossType.getElementType(), 1.0);
 
+  // The gradients of placed ops are placed alike (the builder's own
+  // listener, if any, is put back on every return).
+  PlacementListener placement;
+  OpBuilder::Listener *previous = builder.getListener();
+  bool placed = llvm::any_of(
+      forward, [](Operation *op) { return op->hasAttr(attr::kStage); });
+  if (placed && !previous)
+    builder.setListener(&placement);
+  auto restore = llvm::make_scope_exit([&] {
+    if (placed && !previous)
+      builder.setListener(previous);
+  });
+
   for (Operation *op : llvm::reverse(forward)) {
+    placement.place(op);
     SmallVector<Value> resultGrads;
     bool anyGrad = false;
     for (Value r : op->getResults()) {

@@ -80,6 +80,13 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
                           << static_cast<int64_t>(accumulate);
       return signalPassFailure();
     }
+    if (accumulate > 1 && module->hasAttr(attr::kPipeline)) {
+      forward.emitError() << "accumulate=" << static_cast<int64_t>(accumulate)
+                          << " with pipeline stages: the pipeline's "
+                             "micro-batches accumulate the gradients already "
+                             "(micro-batches=M)";
+      return signalPassFailure();
+    }
     if (failed(buildTrainStep(module, forward, *config)))
       return signalPassFailure();
     if (findChosenEvalEntry(module, forward)) { // -mlc-eval-func's replaces it

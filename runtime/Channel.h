@@ -93,7 +93,10 @@ public:
   /// `data` on every rank = `data` of rank `root`.
   Status broadcast(void *data, size_t count, DType dtype, int root);
   /// A message to rank `peer` of the group, which receives it with recv().
+  /// A transport may return before the receiver takes it (keeping a copy):
+  /// flushSends() waits until every message sent has been taken.
   Status send(const void *data, size_t bytes, int peer);
+  Status flushSends() { return doFlushSends(); }
   Status recv(void *data, size_t bytes, int peer);
   /// Returns when every rank of the group has called it.
   Status barrier();
@@ -134,6 +137,7 @@ protected:
   virtual Status doSend(const void *data, size_t bytes, int peer) = 0;
   virtual Status doRecv(void *data, size_t bytes, int peer) = 0;
   virtual Status doBarrier() = 0;
+  virtual Status doFlushSends() { return Status::ok(); }
 
 private:
   /// Counts a call and its time around `call`.

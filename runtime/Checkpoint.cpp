@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <optional>
+#include <set>
 
 namespace mlc::rt {
 
@@ -132,6 +134,79 @@ Status TrainingRecord::checkResume(const std::string &checkpoint,
   return Status::ok();
 }
 
+namespace {
+
+/// The whole tensor a buffer of a program holds a piece of (or is).
+TensorDesc wholeDescOf(const fb::Buffer &buffer) {
+  TensorDesc desc = Executable::bufferDesc(buffer);
+  if (buffer.shard() && buffer.shard()->shape())
+    desc.shape.assign(buffer.shard()->shape()->begin(),
+                      buffer.shard()->shape()->end());
+  return desc;
+}
+
+/// With several programs (the stages of a pipeline), rank 0 holds only its
+/// program's state: the first rank of every other program sends it the
+/// whole tensors in scope that no program before holds (a tied embedding
+/// is written once), which rank 0 appends to `storage` and names in
+/// `received`. `storage` holds this rank's own tensors, whole, in buffer
+/// order. Every rank calls it; ranks with nothing to send return at once.
+Status collectOtherPrograms(
+    Session &session, bool withState,
+    std::vector<std::vector<uint8_t>> &storage,
+    std::vector<std::pair<std::string, TensorDesc>> &received) {
+  const Executable &exe = session.executable();
+  if (exe.numPrograms() < 2 || exe.numRanks() < 2)
+    return Status::ok();
+  size_t me = session.rank();
+  std::map<std::string, size_t> mine; // name -> index into storage
+  for (uint32_t b = 0, next = 0; b < session.numBuffers(); ++b)
+    if (inScope(session.bufferDef(b).role(), withState))
+      mine[session.bufferName(b)] = next++;
+  std::set<std::string> held;
+  size_t first = exe.programIndex(0);
+  for (const fb::Buffer *b : *exe.programAt(first).buffers())
+    if (inScope(b->role(), withState))
+      held.insert(b->name()->str());
+  Channel &world = session.world();
+  for (size_t p = 0; p < exe.numPrograms(); ++p) {
+    if (p == first)
+      continue;
+    size_t sender = 0;
+    while (sender < exe.numRanks() && exe.programIndex(sender) != p)
+      ++sender;
+    for (const fb::Buffer *b : *exe.programAt(p).buffers()) {
+      if (!inScope(b->role(), withState) ||
+          !held.insert(b->name()->str()).second)
+        continue;
+      TensorDesc desc = wholeDescOf(*b);
+      const std::string &name = b->name()->str();
+      if (me == sender) {
+        const std::vector<uint8_t> &bytes = storage[mine.at(name)];
+        MLC_RETURN_IF_ERROR(world.send(bytes.data(), bytes.size(), 0)
+                                .withContext("sending '" + name +
+                                             "' to rank 0 for a "
+                                             "checkpoint"));
+      } else if (me == 0) {
+        storage.emplace_back();
+        MLC_RETURN_IF_ERROR(
+            resizeOrFail(storage.back(), desc.byteSize(),
+                         "receiving '" + name + "' for a checkpoint"));
+        MLC_RETURN_IF_ERROR(
+            world
+                .recv(storage.back().data(), storage.back().size(),
+                      static_cast<int>(sender))
+                .withContext("receiving '" + name + "' from rank " +
+                             std::to_string(sender) + " for a checkpoint"));
+        received.push_back({name, desc});
+      }
+    }
+  }
+  return world.flushSends();
+}
+
+} // namespace
+
 Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
                       bool withState,
                       const std::map<std::string, std::string> &extra) {
@@ -144,6 +219,9 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
     storage.emplace_back();
     MLC_RETURN_IF_ERROR(session.readWhole(b, storage.back()));
   }
+  std::vector<std::pair<std::string, TensorDesc>> others;
+  MLC_RETURN_IF_ERROR(
+      collectOtherPrograms(session, withState, storage, others));
   if (session.rank() != 0)
     return Status::ok();
   size_t next = 0;
@@ -151,6 +229,8 @@ Status saveCheckpoint(Session &session, const std::string &path, uint64_t step,
     if (inScope(session.bufferDef(b).role(), withState))
       tensors.push_back({session.bufferName(b), session.wholeDesc(b),
                          storage[next++].data()});
+  for (auto &[name, desc] : others)
+    tensors.push_back({name, desc, storage[next++].data()});
   std::map<std::string, std::string> metadata = extra;
   metadata[kStepKey] = std::to_string(step);
   metadata["mlc.contents"] =

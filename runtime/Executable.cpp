@@ -543,8 +543,18 @@ Status checkCollectiveBuffers(const fb::Collective &c,
     return bufferLabel(b, *program.buffers()->Get(b));
   };
   if (c.kind() == fb::CollectiveKind::send ||
-      c.kind() == fb::CollectiveKind::recv)
+      c.kind() == fb::CollectiveKind::recv) {
+    bool send = c.kind() == fb::CollectiveKind::send;
+    size_t operands = c.operands() ? c.operands()->size() : 0;
+    size_t results = c.results() ? c.results()->size() : 0;
+    if (operands != (send ? 1u : 0u) || results != (send ? 0u : 1u))
+      return Status::error(where + " is a " + (send ? "send" : "recv") +
+                           " with " + std::to_string(operands) +
+                           " operands and " + std::to_string(results) +
+                           " results; a send reads one buffer and a recv "
+                           "writes one");
     return Status::ok();
+  }
   uint32_t first = c.operands()->Get(0);
   std::set<uint32_t> written;
   for (uint32_t i = 0; i < c.operands()->size(); ++i) {
@@ -782,6 +792,35 @@ Status checkMesh(const fb::Executable &exe, MeshSizes &sizes) {
   return Status::ok();
 }
 
+/// A pipeline's stages: the programs, one per coordinate of the pp axis.
+Status checkPipeline(const fb::Executable &exe, uint32_t numPrograms) {
+  const fb::Pipeline *p = exe.pipeline();
+  if (!p)
+    return Status::ok();
+  int64_t stages = -1;
+  if (exe.mesh() && exe.mesh()->axes())
+    for (const fb::MeshAxis *axis : *exe.mesh()->axes())
+      if (axis->name() && axis->name()->str() == "pp")
+        stages = axis->size();
+  std::string what =
+      "the pipeline of " + std::to_string(p->stages()) + " stages";
+  if (stages < 0)
+    return Status::error(what + " needs a mesh with a pp axis");
+  if (p->stages() < 2 || p->stages() != stages)
+    return Status::error(what + " does not match the mesh's pp axis of " +
+                         std::to_string(stages));
+  if (numPrograms != p->stages())
+    return Status::error(what + " has " + std::to_string(numPrograms) +
+                         " programs; each stage is one");
+  if (p->micro_batches() < 1)
+    return Status::error(what + " has no micro-batches");
+  std::string schedule = p->schedule() ? p->schedule()->str() : "";
+  if (schedule != "gpipe" && schedule != "1f1b")
+    return Status::error(what + " has schedule '" + schedule +
+                         "' (gpipe or 1f1b)");
+  return Status::ok();
+}
+
 Status checkMeaning(const fb::Executable &exe) {
   uint32_t version = exe.format_version();
   if (version == 0)
@@ -837,7 +876,7 @@ Status checkMeaning(const fb::Executable &exe) {
   for (uint32_t p = 0; p < numPrograms; ++p)
     MLC_RETURN_IF_ERROR(checkProgram(p, static_cast<uint32_t>(firstRank[p]),
                                      *exe.programs()->Get(p), mesh));
-  return Status::ok();
+  return checkPipeline(exe, numPrograms);
 }
 
 } // namespace

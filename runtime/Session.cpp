@@ -291,6 +291,11 @@ Status Session::createGroups(Channel &world) {
         if (const fb::Collective *c = cmd->body_as_Collective())
           axesSets.insert({c->axes()->begin(), c->axes()->end()});
     }
+  // Checkpoints gather sharded state over its shard's axes.
+  for (size_t p = 0; p < executable_->numPrograms(); ++p)
+    for (const fb::Buffer *b : *executable_->programAt(p).buffers())
+      if (b->shard())
+        axesSets.insert(shardAxes(*b->shard()));
   for (const std::vector<uint32_t> &axes : axesSets) {
     StatusOr<std::unique_ptr<Channel>> group =
         splitMeshGroup(world, executable_->meshSizes(), axes);
@@ -661,11 +666,18 @@ Status Session::readWhole(uint32_t buffer, std::vector<uint8_t> &whole) {
   MLC_RETURN_IF_ERROR(resizeOrFail(pieces, pieceBytes * world_->size(),
                                    "gathering '" + names_[buffer] + "'"));
   MLC_RETURN_IF_ERROR(read(buffer, piece.data(), piece.size()));
-  CollectiveTally before = world_->counters()[fb::CollectiveKind::all_gather];
-  Status gathered = world_->allGather(
+  // Over the group of the shard's axes: the ranks whose pieces make up
+  // this rank's whole tensor (other ranks may run other programs).
+  auto group = groups_.find(shardAxes(*shard));
+  if (group == groups_.end())
+    return Status::internal("no group of ranks to gather '" + names_[buffer] +
+                            "' over");
+  Channel &channel = *group->second;
+  CollectiveTally before = channel.counters()[fb::CollectiveKind::all_gather];
+  Status gathered = channel.allGather(
       piece.data(), pieces.data(),
       static_cast<size_t>(descs_[buffer].numElements()), descs_[buffer].dtype);
-  CollectiveTally after = world_->counters()[fb::CollectiveKind::all_gather];
+  CollectiveTally after = channel.counters()[fb::CollectiveKind::all_gather];
   CollectiveTally &state = stateTraffic_[fb::CollectiveKind::all_gather];
   state.calls += after.calls - before.calls;
   state.bytes += after.bytes - before.bytes;
@@ -674,10 +686,12 @@ Status Session::readWhole(uint32_t buffer, std::vector<uint8_t> &whole) {
       gathered.withContext("gathering the pieces of '" + names_[buffer] + "'"));
   const std::vector<uint32_t> &mesh = executable_->meshSizes();
   size_t element = dtypeSize(desc.dtype);
-  for (int r = 0; r < world_->size(); ++r)
-    placePiece(pieces.data() + r * pieceBytes, whole.data(),
-               shardPieceIndices(*shard, mesh, meshCoordinates(mesh, r)),
-               element);
+  for (int i = 0; i < channel.size(); ++i)
+    placePiece(
+        pieces.data() + i * pieceBytes, whole.data(),
+        shardPieceIndices(*shard, mesh,
+                          meshCoordinates(mesh, channel.worldRanks()[i])),
+        element);
   return Status::ok();
 }
 
@@ -730,11 +744,23 @@ Status Session::checkStatusWord(const Entry &entry, bool stateFollows) {
                        describeProblem(word, shape) + when);
 }
 
+Status Session::flushSends() {
+  for (auto &[axes, channel] : groups_)
+    MLC_RETURN_IF_ERROR(channel->flushSends());
+  return world_ ? world_->flushSends() : Status::ok();
+}
+
 Status Session::run(Entry &entry) {
+  // A call ends once its sends have been taken (they return at once): the
+  // next call starts with nothing in flight.
+  auto commands = [&] {
+    Status s = runCommands(entry);
+    return s.isOk() ? flushSends() : s;
+  };
   if (!trace_)
-    return runCommands(entry);
+    return commands();
   Trace::Clock::time_point start = Trace::Clock::now();
-  Status s = runCommands(entry);
+  Status s = commands();
   trace_->add(Trace::Track::compute, entry.name(), "call", start,
               Trace::Clock::now());
   return s;
@@ -753,11 +779,16 @@ Status Session::runCommands(Entry &entry) {
     Clock::time_point start =
         collective || trace_ ? Clock::now() : Clock::time_point();
     Status s = runCatching(*entry.commands_[c]);
-    if (trace_)
+    if (trace_) {
+      const std::string &kernel = entry.profile_[c].kernel;
       trace_->add(collective ? Trace::Track::communication
                              : Trace::Track::compute,
-                  entry.profile_[c].kernel,
-                  collective ? "collective" : "compute", start, Clock::now());
+                  kernel,
+                  !collective        ? "compute"
+                  : kernel == "recv" ? "bubble"
+                                     : "collective",
+                  start, Clock::now());
+    }
     if (collective)
       collectiveWaitSeconds_ +=
           std::chrono::duration<double>(Clock::now() - start).count();
@@ -799,11 +830,14 @@ Status Session::runOverlapped(Entry &entry) {
     Status s = all ? commThread_->drain()
                    : commThread_->wait(static_cast<uint64_t>(ordinal));
     Clock::time_point now = Clock::now();
-    if (trace_)
-      trace_->add(Trace::Track::compute,
-                  "wait for " +
-                      entry.profile_[entry.collectives_[ordinal]].kernel,
-                  "blocked", start, now);
+    if (trace_) {
+      // Waiting for a pipeline stage's activations or adjoints is the
+      // pipeline's bubble.
+      const std::string &kernel =
+          entry.profile_[entry.collectives_[ordinal]].kernel;
+      trace_->add(Trace::Track::compute, "wait for " + kernel,
+                  kernel == "recv" ? "bubble" : "blocked", start, now);
+    }
     collectiveWaitSeconds_ +=
         std::chrono::duration<double>(now - start).count();
     if (profiling_) {

@@ -136,6 +136,8 @@ public:
   Device &device() { return *device_; }
   /// The mesh rank this session runs.
   size_t rank() const { return rank_; }
+  /// The channel of every rank of the mesh (the loopback for one rank).
+  Channel &world() { return *world_; }
 
   size_t numBuffers() const { return descs_.size(); }
   const TensorDesc &desc(uint32_t buffer) const { return descs_[buffer]; }
@@ -231,6 +233,8 @@ private:
   /// Splits the world into the groups the executable's collectives run
   /// over (of every program, in one order on every rank).
   Status createGroups(Channel &world);
+  /// Waits until every channel's sends have been taken by their receivers.
+  Status flushSends();
   /// Fills constant `buffer` from the executable (splats expanded).
   Status writeConstant(uint32_t buffer);
 

@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <numeric>
+#include <set>
 
 namespace mlc::rt {
 
@@ -68,6 +69,14 @@ shardPieceShape(const fb::Shard &shard, const std::vector<uint32_t> &meshSizes,
     shape[step.dim()] /= n;
   }
   return shape;
+}
+
+std::vector<uint32_t> shardAxes(const fb::Shard &shard) {
+  std::set<uint32_t> axes;
+  if (shard.steps())
+    for (const fb::ShardStep *step : *shard.steps())
+      axes.insert(step->axis());
+  return {axes.begin(), axes.end()};
 }
 
 std::vector<uint32_t> meshCoordinates(const std::vector<uint32_t> &meshSizes,

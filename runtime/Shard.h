@@ -23,6 +23,10 @@ shardPieceShape(const fb::Shard &shard, const std::vector<uint32_t> &meshSizes,
 
 /// The coordinates of `rank` on each axis of the mesh (row-major: the last
 /// axis varies fastest).
+/// The mesh axes `shard` splits over (increasing, each once): the group
+/// of ranks whose pieces make up one whole tensor.
+std::vector<uint32_t> shardAxes(const fb::Shard &shard);
+
 std::vector<uint32_t> meshCoordinates(const std::vector<uint32_t> &meshSizes,
                                       size_t rank);
 

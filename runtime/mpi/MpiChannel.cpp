@@ -14,6 +14,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <optional>
 #include <thread>
 
@@ -122,6 +123,10 @@ public:
         comm_(comm), options_(options) {}
 
   ~MpiChannel() override {
+    // Sends no receiver took (a run that failed): MPI may still read their
+    // bytes, which therefore outlive the channel.
+    if (!pendingSends_.empty())
+      new std::deque<PendingSend>(std::move(pendingSends_));
     int finalized = 0;
     MPI_Finalized(&finalized);
     // A call that timed out left its request pending on the communicator:
@@ -236,16 +241,61 @@ protected:
     return Status::ok();
   }
 
+  /// A send returns once MPI has the message: its bytes are copied into a
+  /// block the channel keeps until the receiver has taken them, so that a
+  /// send never waits for its receiver (two pipeline stages that send to
+  /// each other in the order of one schedule cannot block each other).
   Status doSend(const void *data, size_t bytes, int peer) override {
     MLC_RETURN_IF_ERROR(usable());
+    MLC_RETURN_IF_ERROR(completeSends(/*wait=*/false));
+    PendingSend pending;
+    pending.what = describeCall(fb::CollectiveKind::send, bytes) + " to rank " +
+                   std::to_string(worldRanks()[size_t(peer)]);
+    pending.bytes.assign(static_cast<const uint8_t *>(data),
+                         static_cast<const uint8_t *>(data) + bytes);
     for (size_t c = 0; c < chunksOf(bytes); ++c) {
       size_t done = c * kMaxCount;
       int n = static_cast<int>(std::min(kMaxCount, bytes - done));
       MPI_Request request;
-      int rc = MPI_Isend(static_cast<const uint8_t *>(data) + done, n, MPI_BYTE,
-                         peer, kTag, comm_, &request);
-      MLC_RETURN_IF_ERROR(
-          wait(rc, request, fb::CollectiveKind::send, bytes, "MPI_Isend"));
+      int rc = MPI_Isend(pending.bytes.data() + done, n, MPI_BYTE, peer, kTag,
+                         comm_, &request);
+      if (rc != MPI_SUCCESS)
+        return fail("MPI_Isend", rc);
+      pending.requests.push_back(request);
+    }
+    pendingSends_.push_back(std::move(pending));
+    return Status::ok();
+  }
+
+  Status doFlushSends() override {
+    if (pendingSends_.empty())
+      return Status::ok();
+    MLC_RETURN_IF_ERROR(usable());
+    return completeSends(/*wait=*/true);
+  }
+
+  /// Frees the sends the receivers have taken; with `wait`, waits (up to
+  /// the timeout) for all of them.
+  Status completeSends(bool wait) {
+    while (!pendingSends_.empty()) {
+      PendingSend &first = pendingSends_.front();
+      while (!first.requests.empty()) {
+        MPI_Request &request = first.requests.back();
+        if (wait) {
+          MLC_RETURN_IF_ERROR(waitFor(MPI_SUCCESS, request,
+                                      first.what + " (taken by the receiver)",
+                                      "MPI_Isend", nullptr));
+        } else {
+          int done = 0;
+          int rc = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+          if (rc != MPI_SUCCESS)
+            return fail("MPI_Isend", rc);
+          if (!done)
+            return Status::ok();
+        }
+        first.requests.pop_back();
+      }
+      pendingSends_.pop_front();
     }
     return Status::ok();
   }
@@ -408,6 +458,13 @@ private:
   static constexpr int kRollCallTag = 31000;
   static constexpr int kRollCallToken = 1;
   std::vector<int> rollCallHeard_;
+  /// Messages sent whose receivers may not have taken them yet.
+  struct PendingSend {
+    std::vector<uint8_t> bytes;
+    std::vector<MPI_Request> requests;
+    std::string what;
+  };
+  std::deque<PendingSend> pendingSends_;
   MPI_Comm comm_;
   ChannelOptions options_;
   /// A call timed out: its request is still pending (MPI cannot cancel a

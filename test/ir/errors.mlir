@@ -903,7 +903,7 @@ func.func @integer_param(%a: tensor<4xi32> {mlc.param = "n"}) { return }
 
 // -----
 
-// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings, mlc.micro_batches, mlc.workspace and mlc.batch_axes; modules take mlc.transformer, mlc.arenas and mlc.mesh; other ops mlc.slices)}}
+// expected-error @+1 {{unknown mlc attribute 'mlc.whatever' on an operation (functions take mlc.kind and mlc.optimizer, both strings, mlc.micro_batches, mlc.workspace and mlc.batch_axes; modules take mlc.transformer, mlc.arenas, mlc.mesh, mlc.pipeline and mlc.stage; other ops mlc.slices, mlc.stage, mlc.micro and mlc.backward)}}
 func.func @unknown_op_attr() attributes {mlc.whatever = 1} { return }
 
 // -----

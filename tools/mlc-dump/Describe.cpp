@@ -470,6 +470,17 @@ Json describeMesh(const rt::Executable &exe) {
           {"rank_programs", std::move(programOf)}};
 }
 
+/// The pipeline's stages and schedule; null without one.
+Json describePipeline(const fb::Executable &root) {
+  const fb::Pipeline *p = root.pipeline();
+  if (!p)
+    return nullptr;
+  return {{"stages", p->stages()},
+          {"micro_batches", p->micro_batches()},
+          {"schedule", str(p->schedule())},
+          {"bubble_fraction", p->bubble_fraction()}};
+}
+
 } // namespace
 
 Json describe(const rt::Executable &exe, const std::string &file) {
@@ -492,6 +503,7 @@ Json describe(const rt::Executable &exe, const std::string &file) {
           {"parameter_names",
            meta ? strings(meta->parameter_names()) : Json::array()},
           {"mesh", describeMesh(exe)},
+          {"pipeline", describePipeline(root)},
           {"programs", std::move(programs)}};
 }
 

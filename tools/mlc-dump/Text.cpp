@@ -132,6 +132,15 @@ std::string renderHeader(const Json &d) {
   t.add({"FLOPs per step", d["flops_per_step"].dump()});
   t.add({"parameters", orNone(joinStrings(d["parameter_names"], ", "))});
   t.add({"mesh", meshText(d["mesh"])});
+  if (const Json &p = d["pipeline"]; !p.is_null()) {
+    char bubble[32];
+    std::snprintf(bubble, sizeof bubble, "%.4f",
+                  p["bubble_fraction"].get<double>());
+    t.add({"pipeline", p["stages"].dump() + " stages, " +
+                           p["micro_batches"].dump() + " micro-batches, " +
+                           printable(p["schedule"].get<std::string>()) +
+                           ", bubble " + bubble});
+  }
   return t.render("");
 }
 

@@ -370,9 +370,10 @@ Status Runner::evalIfAsked(uint64_t step, const char *when) {
 
 Status Runner::save(uint64_t step) {
   // Rank 0 writes. Where the ranks hold the same parameters and state the
-  // others have nothing to do; where they hold pieces, every rank takes
-  // part in gathering them.
-  if (!ranks_.speaks() && !session_.hasShardedState())
+  // others have nothing to do; where they hold pieces, or the programs of
+  // pipeline stages, every rank takes part in gathering them.
+  if (!ranks_.speaks() && !session_.hasShardedState() &&
+      session_.executable().numPrograms() == 1)
     return Status::ok();
   if (args_.has("save"))
     MLC_RETURN_IF_ERROR(saveCheckpoint(session_, args_.get("save"), step, true,
@@ -485,8 +486,13 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
   if (entries.apply)
     outputs.add(*entries.apply);
   // Every rank runs the same program on its block: the step's FLOPs are
-  // the program's times the ranks.
+  // the program's times the ranks. A pipeline's stages differ: each
+  // replica of the pipeline computes the sum of its stages' FLOPs.
+  const fb::Pipeline *pipeline = session_.executable().root().pipeline();
   uint64_t stepFlops = entries.flops() * static_cast<uint64_t>(ranks_.size());
+  if (pipeline && session_.executable().root().metadata())
+    stepFlops = session_.executable().root().metadata()->flops_per_step() *
+                (static_cast<uint64_t>(ranks_.size()) / pipeline->stages());
   std::string perStepText = std::to_string(perStep) + " samples";
   if (entries.apply)
     perStepText += " (" + std::to_string(microBatches) + " micro-batches of " +
@@ -519,6 +525,14 @@ Status Runner::train(const RunConfig &cfg, uint64_t firstStep) {
                 ranks_.size(), session_.executable().describeMesh().c_str(),
                 static_cast<unsigned long long>(step.batchSize()),
                 static_cast<unsigned long long>(batch));
+  if (pipeline)
+    std::printf("pipeline: %u stages, %u micro-batches of %llu samples, "
+                "schedule %s, bubble %.3f of a step ((K-1)/(M+K-1))\n",
+                pipeline->stages(), pipeline->micro_batches(),
+                static_cast<unsigned long long>(step.batchSize() /
+                                                pipeline->micro_batches()),
+                pipeline->schedule() ? pipeline->schedule()->c_str() : "",
+                pipeline->bubble_fraction());
   if (!record.optimizer.empty())
     std::printf("optimizer: %s\n", record.optimizer.c_str());
   std::string hidden = unreported(step);

@@ -89,12 +89,15 @@ cl::opt<bool> analyzeJson("json", cl::desc("Print the report as JSON"),
 
 cl::opt<std::string> meshSpec(
     "mesh",
-    cl::desc("Partition over a mesh of ranks, e.g. dp=2, tp=2 or dp=2,tp=2: "
-             "over dp each rank trains on its part of the batch and the "
-             "gradients are all-reduced; over tp each rank holds its heads "
-             "and its part of the MLPs (Megatron); run the executable with "
-             "mpirun -np N mlc-run (N the product of the sizes; no pp yet)"),
-    cl::value_desc("axes"), cl::sub(compileCommand), cl::sub(analyzeCommand), cl::cat(mlcCategory));
+    cl::desc("Partition over a mesh of ranks, e.g. dp=2, tp=2, pp=2 or "
+             "dp=2,tp=2,pp=2: over dp each rank trains on its part of the "
+             "batch and the gradients are all-reduced; over tp each rank "
+             "holds its heads and its part of the MLPs (Megatron); over pp "
+             "each rank runs one stage of the layers (a pipeline of "
+             "--microbatches); run the executable with mpirun -np N mlc-run "
+             "(N the product of the sizes)"),
+    cl::value_desc("axes"), cl::sub(compileCommand), cl::sub(analyzeCommand),
+    cl::cat(mlcCategory));
 cl::opt<double> bucketMb(
     "bucket-mb",
     cl::desc("With --mesh: all-reduce gradients in buckets of at most this "
@@ -108,6 +111,23 @@ cl::opt<int64_t> zeroStage(
              "dp), 2 (gradients too: reduce-scattered) or 3 (parameters "
              "too: gathered before use); 0 (default) keeps them whole"),
     cl::init(0), cl::value_desc("stage"), cl::sub(compileCommand),
+    cl::sub(analyzeCommand), cl::cat(mlcCategory));
+
+cl::opt<int64_t> microBatchCount(
+    "microbatches",
+    cl::desc("With --mesh pp=K: split each batch into this many "
+             "micro-batches, which the stages work on in turn (default 1; "
+             "the bubble is (K-1)/(M+K-1))"),
+    cl::init(1), cl::value_desc("M"), cl::sub(compileCommand),
+    cl::sub(analyzeCommand), cl::cat(mlcCategory));
+
+cl::opt<std::string> pipelineSchedule(
+    "schedule",
+    cl::desc("With --mesh pp=K: the order of the micro-batches' passes on "
+             "each stage: 1f1b (default; at most K-k micro-batches of "
+             "activations live on stage k) or gpipe (every forward pass, "
+             "then every backward pass)"),
+    cl::init("1f1b"), cl::value_desc("gpipe|1f1b"), cl::sub(compileCommand),
     cl::sub(analyzeCommand), cl::cat(mlcCategory));
 
 cl::SubCommand genCommand(
@@ -336,6 +356,8 @@ int compileModel(CompiledModel &model) {
   settings.mesh = meshSpec;
   settings.bucketMb = bucketMb;
   settings.zero = zeroStage;
+  settings.microBatches = microBatchCount;
+  settings.schedule = pipelineSchedule;
   if (meshSpec.empty() && bucketMb.getNumOccurrences())
     return fail("--bucket-mb sizes the gradient buckets of a mesh; it needs "
                 "--mesh dp=N");
