@@ -352,8 +352,8 @@ void blockProbabilities(const HeadPlan<T> &plan, const T *q, int64_t t0,
   }
 }
 
-/// C = A B of a block's [n, S] tile A with a head's [S, D] rows B (P V, or
-/// dS K), row t adding keys [0, keysOf[t]) in order.
+/// C = A B of a block's [n, stride] tile A with a head's [S, D] rows B (P v,
+/// or dS k), row t adding keys [0, keysOf[t]) in order.
 template <typename T>
 void weightedRows(const HeadPlan<T> &plan, const T *tile, int64_t t0, int64_t n,
                   const T *head, T *out) {
@@ -394,7 +394,7 @@ template <typename T> struct KvHeadGrad {
   int64_t heads;
 };
 
-/// C += A^T B for a block's [n, S] tile A (dS or P) and its query rows B
+/// C += A^T B for a block's [n, stride] tile A (dS or P) and its rows B
 /// (q or dout) into a kv head's [S, D] rows (dk or dv): key j adds the
 /// block's queries that see it (from firstQuery[j]) in order.
 template <typename T>
