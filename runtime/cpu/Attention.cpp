@@ -1,22 +1,30 @@
 // Attention CPU kernels: rope (rotary position embedding), causal_mask,
 // attention and attention_grad.
 //
-// attention never holds the [B, H, T, S] scores: each (batch, head, query)
-// row recomputes its S scores into a scratch row (two-pass softmax),
-// accumulating in the element type. attention_grad recomputes the same
-// probabilities per row and adds into dk and dv in a fixed (b, h, t, j)
-// order, so its sums are the same on every run. rope computes its angles in
-// double.
+// attention never holds the [B, H, T, S] scores: a (batch, head) computes
+// its queries a block at a time (all of them when T x S is small, as in
+// GPT-2's 64 x 64) into a [rows, S] scratch tile, as small dense products
+// (runtime/cpu/AttentionTiles.h: register-blocked, SSE2 or AVX2): scores =
+// q k^T, each row's softmax as the softmax kernel computes it
+// (SoftmaxRows.h: exponentials through the compiled loop, their sum in
+// double in LaneSum's fixed order), then out = P v. Causal masks skip the
+// keys a row does not see, in whole register tiles where they can.
+// attention_grad recomputes a block's P the same way, then dP = dout v^T,
+// dS = P (dP - sum_j P dP) scale, dq = dS k, dk += dS^T q and dv += P^T
+// dout, one product each. rope computes its angles in double.
 //
-// Threads split attention over (batch, head) and attention_grad over
-// (batch, kv head), the unit that owns its dk and dv rows; one task keeps
-// the serial order of operations. Its dot products with the keys (and, in
-// the gradient, with the values) run across keys over a transposed copy of
-// the head, so that the loop vectorizes while each dot still adds its
-// products in order of d. A row's f32 exponentials run through the compiled
-// loop of FloatLoops.h (vectorized, the same bits with or without AVX2).
+// Every sum adds its terms in one fixed order: a product's element in order
+// of its inner index (vectors run across output columns, never across the
+// sum), dk and dv over the (head, query) pairs in order. So results are the
+// same bits for any thread count and with or without AVX2. Threads split
+// attention over (batch, head) and attention_grad over (batch, kv head), the
+// unit that owns its dk and dv rows. Products read the keys (and, in the
+// gradient, the values) transposed to [D, S], so that score rows vectorize
+// across keys.
+#include "runtime/cpu/AttentionTiles.h"
 #include "runtime/cpu/FloatLoops.h"
 #include "runtime/cpu/KernelUtil.h"
+#include "runtime/cpu/SoftmaxRows.h"
 
 #include <algorithm>
 #include <cmath>
@@ -166,55 +174,45 @@ template <typename L> int64_t readOffset(const void *data) {
   return static_cast<int64_t>(*static_cast<const L *>(data));
 }
 
-/// One head's keys (or values) [S, D] transposed to [D, S].
+/// One head's keys (or values) [S, D] transposed to [D, S] with rows of
+/// `stride` elements, the layout whose rows the products of scores
+/// vectorize across.
 template <typename T>
-void transposeHead(const T *head, int64_t keys, int64_t width, T *out) {
+void transposeHead(const T *head, int64_t keys, int64_t width, int64_t stride,
+                   T *out) {
   for (int64_t j = 0; j < keys; ++j)
     for (int64_t d = 0; d < width; ++d)
-      out[d * keys + j] = head[j * width + d];
+      out[d * stride + j] = head[j * width + d];
 }
 
-/// dots[j] = x . row_j for rows [0, n) of a head given transposed
-/// (`columns` is [D, S]). Each dot adds x[d] * row_j[d] in order of d,
-/// exactly as a loop over d would, but the inner loop runs across rows.
-template <typename T>
-void dotsWithRows(const T *x, const T *columns, int64_t n, int64_t keys,
-                  int64_t width, T *__restrict dots) {
-  std::fill(dots, dots + n, T(0));
-  for (int64_t d = 0; d < width; ++d) {
-    const T xd = x[d];
-    const T *column = columns + d * keys;
-    for (int64_t j = 0; j < n; ++j)
-      dots[j] += xd * column[j];
-  }
-}
+/// The row stride of tiles over the keys and of transposed heads: S rounded
+/// up to a multiple of 16, room in which the products of scores fill whole
+/// vectors rather than sum their last columns one by one.
+int64_t keyStride(int64_t keys) { return (keys + 15) / 16 * 16; }
 
-/// The normalized probabilities of one query row over keys [0, n) into
-/// `p`: softmax(scale * q . k_j), two passes, accumulated in T. `kT` is the
-/// head's keys transposed.
-template <typename T>
-void rowProbabilities(const T *q, const T *kT, int64_t n, int64_t keys,
-                      int64_t width, T scale, loops::Binary expDifference,
-                      T *p) {
-  dotsWithRows(q, kT, n, keys, width, p);
-  T max = -std::numeric_limits<T>::infinity();
-  for (int64_t j = 0; j < n; ++j) {
-    p[j] *= scale;
-    max = maxPropagatingNaN(max, p[j]);
+/// row[j] *= scale over [0, n), and their maximum, in vectorizable lanes.
+/// A NaN never wins, where maxPropagatingNaN would return it: the row's
+/// softmax is NaN either way, since the NaN's exponential enters its sum.
+template <typename T> T scaleAndMax(T *row, int64_t n, T scale) {
+  constexpr int kLanes = 8;
+  T lanes[kLanes];
+  std::fill(lanes, lanes + kLanes, -std::numeric_limits<T>::infinity());
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int k = 0; k < kLanes; ++k) {
+      const T x = row[j + k] * scale;
+      row[j + k] = x;
+      lanes[k] = x > lanes[k] ? x : lanes[k];
+    }
+  T max = lanes[0];
+  for (int k = 1; k < kLanes; ++k)
+    max = lanes[k] > max ? lanes[k] : max;
+  for (; j < n; ++j) {
+    const T x = row[j] * scale;
+    row[j] = x;
+    max = x > max ? x : max;
   }
-  // exp(p - max): f32 through the compiled loop, f64 through libm.
-  if constexpr (std::is_same_v<T, float>) {
-    expDifference(p, p, &max, n);
-  } else {
-    for (int64_t j = 0; j < n; ++j)
-      p[j] = std::exp(p[j] - max);
-  }
-  T sum = 0;
-  for (int64_t j = 0; j < n; ++j)
-    sum += p[j];
-  const T inv = T(1) / sum;
-  for (int64_t j = 0; j < n; ++j)
-    p[j] *= inv;
+  return max;
 }
 
 /// The keys each query row sees, checked before anything is written. The
@@ -252,6 +250,16 @@ AttentionShape attentionShape(const TensorDesc &q, const TensorDesc &k) {
           q.shape[2], k.shape[2], q.shape[3]};
 }
 
+/// The query rows a head computes at a time: as many as keep a [rows, S]
+/// tile within 64 KiB of f32 (all of GPT-2's 64), at least one register
+/// tile's worth.
+int64_t queryBlock(const AttentionShape &s) {
+  constexpr int64_t kTileElements = 16384;
+  const int64_t stride = std::max<int64_t>(keyStride(s.keys), 1);
+  const int64_t rows = std::max<int64_t>(4, kTileElements / stride);
+  return std::max<int64_t>(1, std::min(rows, s.steps));
+}
+
 /// The number of tasks of `work` multiply-adds each worth a thread of
 /// their own.
 int64_t attentionGrain(int64_t work) {
@@ -259,40 +267,121 @@ int64_t attentionGrain(int64_t work) {
   return std::max<int64_t>(1, kGrainWork / std::max<int64_t>(work, 1));
 }
 
-/// Scratch of the attention tasks one thread runs.
-template <typename T> struct HeadScratch {
-  std::vector<T> kT, vT; ///< The head's keys and values transposed.
-  std::vector<T> p, dp;  ///< One query row's probabilities and dp.
-  std::vector<T> acc;    ///< One output row.
-
-  /// exp(x - c) over a row of f32 scores (FloatLoops.h).
-  loops::Binary expDifference;
-
-  HeadScratch(const AttentionShape &s, loops::Binary expDifference)
-      : kT(static_cast<size_t>(s.keys * s.width)), vT(kT.size()),
-        p(static_cast<size_t>(s.keys)), dp(p.size()),
-        acc(static_cast<size_t>(s.width)), expDifference(expDifference) {}
+/// What every head of one command shares.
+template <typename T> struct HeadPlan {
+  AttentionShape s;
+  const int64_t *keysOf; ///< Visible keys per query row (visibleKeys).
+  T scale;
+  int64_t block;  ///< queryBlock(s)
+  int64_t stride; ///< keyStride(S): of tiles and of transposed heads
+  tiles::ProductFn<T> product;
+  RowLoops rows;
 };
 
-/// attention of one (batch, head): `q` and `out` are its [T, D] rows,
-/// `kHead` and `vHead` its kv head's [S, D].
+/// The plan of a command's run, its keys per query counted.
 template <typename T>
-void attendHead(const AttentionShape &s, const Shape &keysOf, T scale,
-                const T *q, const T *kHead, const T *vHead, T *out,
-                HeadScratch<T> &scratch) {
-  transposeHead(kHead, s.keys, s.width, scratch.kT.data());
-  T *p = scratch.p.data(), *acc = scratch.acc.data();
-  for (int64_t t = 0; t < s.steps; ++t) {
-    const int64_t n = keysOf[t], row = t * s.width;
-    rowProbabilities(q + row, scratch.kT.data(), n, s.keys, s.width, scale,
-                     scratch.expDifference, p);
-    std::fill(acc, acc + s.width, T(0));
-    for (int64_t j = 0; j < n; ++j) {
-      const T *vj = vHead + j * s.width;
-      for (int64_t d = 0; d < s.width; ++d)
-        acc[d] += p[j] * vj[d];
+HeadPlan<T> headPlan(const AttentionShape &s, const Shape &keysOf, T scale,
+                     tiles::ProductFn<T> product, const RowLoops &rows) {
+  return {s,       keysOf.data(), scale, queryBlock(s), keyStride(s.keys),
+          product, rows};
+}
+
+/// Scratch of the attention tasks one thread runs.
+template <typename T> struct HeadScratch {
+  std::vector<T> kT, vT; ///< The kv head's keys and values transposed.
+  std::vector<T> p, ds;  ///< A block's probabilities, and its dP then dS.
+  std::vector<T> row;    ///< One row's products p dP.
+  /// Per key, the first query of the block that sees it.
+  std::vector<int64_t> firstQuery;
+  int64_t transposed = -1; ///< The kv head kT holds, in the forward pass.
+
+  HeadScratch(const AttentionShape &s, int64_t block, bool grad)
+      : kT(static_cast<size_t>(s.width * keyStride(s.keys))),
+        p(static_cast<size_t>(block * keyStride(s.keys))) {
+    if (!grad)
+      return;
+    vT.resize(kT.size());
+    ds.resize(p.size());
+    row.resize(static_cast<size_t>(s.keys));
+    firstQuery.resize(static_cast<size_t>(s.keys));
+  }
+};
+
+/// x_t . h_j for query rows [t0, t0 + n) of x ([T, D]: q or dout) and the
+/// rows of a kv head given transposed (`hT`: the keys or the values) into
+/// an [n, stride] tile: row t's keys [0, keysOf[t]), the rest scratch.
+template <typename T>
+void dotRows(const HeadPlan<T> &plan, const T *x, int64_t t0, int64_t n,
+             const T *hT, T *tile) {
+  const AttentionShape &s = plan.s;
+  tiles::Product<T> dots;
+  dots.a = x + t0 * s.width;
+  dots.aRow = s.width;
+  dots.aCol = 1;
+  dots.b = hT;
+  dots.bRow = plan.stride;
+  dots.c = tile;
+  dots.cRow = plan.stride;
+  dots.rows = n;
+  dots.depth = s.width;
+  dots.cols = plan.keysOf + t0;
+  dots.room = plan.stride;
+  dots.overwrite = true;
+  plan.product(dots);
+}
+
+/// softmax(scale * q_t . k_j) over keys [0, keysOf[t]) of query rows [t0,
+/// t0 + n) into `p` ([n, stride]): the scores as one product with the
+/// transposed keys `kT`, then each row with the softmax kernel's
+/// operations (SoftmaxRows.h). Columns past a row's keys are scratch.
+template <typename T>
+void blockProbabilities(const HeadPlan<T> &plan, const T *q, int64_t t0,
+                        int64_t n, const T *kT, T *p) {
+  dotRows(plan, q, t0, n, kT, p);
+  for (int64_t i = 0; i < n; ++i) {
+    T *row = p + i * plan.stride;
+    const int64_t keys = plan.keysOf[t0 + i];
+    const T max = scaleAndMax(row, keys, plan.scale);
+    const T total = static_cast<T>(expRow(plan.rows, row, keys, max, row));
+    if constexpr (std::is_same_v<T, float>) {
+      plan.rows.divide(row, row, &total, keys);
+    } else {
+      for (int64_t j = 0; j < keys; ++j)
+        row[j] /= total;
     }
-    std::copy(acc, acc + s.width, out + row);
+  }
+}
+
+/// C = A B of a block's [n, stride] tile A with a head's [S, D] rows B (P v,
+/// or dS k), row t adding keys [0, keysOf[t]) in order.
+template <typename T>
+void weightedRows(const HeadPlan<T> &plan, const T *tile, int64_t t0, int64_t n,
+                  const T *head, T *out) {
+  const AttentionShape &s = plan.s;
+  tiles::Product<T> sum;
+  sum.a = tile;
+  sum.aRow = plan.stride;
+  sum.aCol = 1;
+  sum.b = head;
+  sum.bRow = s.width;
+  sum.c = out + t0 * s.width;
+  sum.cRow = s.width;
+  sum.rows = n;
+  sum.width = s.width;
+  sum.pEnd = plan.keysOf + t0;
+  sum.overwrite = true;
+  plan.product(sum);
+}
+
+/// attention of one (batch, head): `q` and `out` are its [T, D] rows, `vHead`
+/// its kv head's [S, D] values, `scratch.kT` the keys transposed.
+template <typename T>
+void attendHead(const HeadPlan<T> &plan, const T *q, const T *vHead, T *out,
+                HeadScratch<T> &scratch) {
+  for (int64_t t0 = 0; t0 < plan.s.steps; t0 += plan.block) {
+    const int64_t n = std::min(plan.block, plan.s.steps - t0);
+    blockProbabilities(plan, q, t0, n, scratch.kT.data(), scratch.p.data());
+    weightedRows(plan, scratch.p.data(), t0, n, vHead, out);
   }
 }
 
@@ -305,44 +394,73 @@ template <typename T> struct KvHeadGrad {
   int64_t heads;
 };
 
+/// C += A^T B for a block's [n, stride] tile A (dS or P) and its rows B
+/// (q or dout) into a kv head's [S, D] rows (dk or dv): key j adds the
+/// block's queries that see it (from firstQuery[j]) in order.
+template <typename T>
+void addKeyRows(const HeadPlan<T> &plan, const T *tile, int64_t t0, int64_t n,
+                const int64_t *firstQuery, const T *rows, T *out) {
+  const AttentionShape &s = plan.s;
+  tiles::Product<T> sum;
+  sum.a = tile;
+  sum.aRow = 1;
+  sum.aCol = plan.stride;
+  sum.b = rows + t0 * s.width;
+  sum.bRow = s.width;
+  sum.c = out;
+  sum.cRow = s.width;
+  sum.rows = plan.keysOf[t0 + n - 1]; // the block's last query sees most
+  sum.depth = n;
+  sum.width = s.width;
+  sum.pBegin = firstQuery;
+  plan.product(sum);
+}
+
 /// attention_grad of one kv head: it alone adds into its dk and dv, from
 /// its query heads' rows in (h, t) order, as a serial loop over all heads
-/// would.
+/// would. Per block of queries: P again (the forward's bits), dP = dO V^T,
+/// dS = P (dP - sum_j P dP) scale, then dq = dS K, dk += dS^T q and dv +=
+/// P^T dO, each one product.
 template <typename T>
-void attendHeadGrad(const AttentionShape &s, const Shape &keysOf, T scale,
-                    const KvHeadGrad<T> &g, HeadScratch<T> &scratch) {
-  const int64_t kvHead = s.keys * s.width;
-  transposeHead(g.k, s.keys, s.width, scratch.kT.data());
-  transposeHead(g.v, s.keys, s.width, scratch.vT.data());
+void attendHeadGrad(const HeadPlan<T> &plan, const KvHeadGrad<T> &g,
+                    HeadScratch<T> &scratch) {
+  const AttentionShape &s = plan.s;
+  const int64_t kvHead = s.keys * s.width, qHead = s.steps * s.width;
+  transposeHead(g.k, s.keys, s.width, plan.stride, scratch.kT.data());
+  transposeHead(g.v, s.keys, s.width, plan.stride, scratch.vT.data());
   std::fill(g.dk, g.dk + kvHead, T(0));
   std::fill(g.dv, g.dv + kvHead, T(0));
-  T *p = scratch.p.data(), *dp = scratch.dp.data();
-  for (int64_t h = 0; h < g.heads; ++h)
-    for (int64_t t = 0; t < s.steps; ++t) {
-      const int64_t n = keysOf[t], row = (h * s.steps + t) * s.width;
-      const T *qRow = g.q + row, *gRow = g.dout + row;
-      rowProbabilities(qRow, scratch.kT.data(), n, s.keys, s.width, scale,
-                       scratch.expDifference, p);
-      dotsWithRows(gRow, scratch.vT.data(), n, s.keys, s.width, dp);
-      T weighted = 0;
-      for (int64_t j = 0; j < n; ++j)
-        weighted += p[j] * dp[j];
-      T *dqRow = g.dq + row;
-      std::fill(dqRow, dqRow + s.width, T(0));
-      // Three loops rather than one: each has a single store to check for
-      // aliasing, so each vectorizes; every element sees the same sums.
-      for (int64_t j = 0; j < n; ++j) {
-        const T ds = p[j] * (dp[j] - weighted) * scale;
-        const T *kj = g.k + j * s.width;
-        T *dkj = g.dk + j * s.width, *dvj = g.dv + j * s.width;
-        for (int64_t d = 0; d < s.width; ++d)
-          dqRow[d] += ds * kj[d];
-        for (int64_t d = 0; d < s.width; ++d)
-          dkj[d] += ds * qRow[d];
-        for (int64_t d = 0; d < s.width; ++d)
-          dvj[d] += p[j] * gRow[d];
+  T *p = scratch.p.data(), *ds = scratch.ds.data(), *row = scratch.row.data();
+  int64_t *firstQuery = scratch.firstQuery.data();
+  for (int64_t h = 0; h < g.heads; ++h) {
+    const T *q = g.q + h * qHead, *dout = g.dout + h * qHead;
+    T *dq = g.dq + h * qHead;
+    for (int64_t t0 = 0; t0 < s.steps; t0 += plan.block) {
+      const int64_t n = std::min(plan.block, s.steps - t0);
+      blockProbabilities(plan, q, t0, n, scratch.kT.data(), p);
+      dotRows(plan, dout, t0, n, scratch.vT.data(), ds);
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t keys = plan.keysOf[t0 + i];
+        const T *pRow = p + i * plan.stride;
+        T *dsRow = ds + i * plan.stride;
+        for (int64_t j = 0; j < keys; ++j)
+          row[j] = pRow[j] * dsRow[j];
+        const T weighted =
+            static_cast<T>(reduceLanes<LaneSum<T, double>>(row, keys));
+        for (int64_t j = 0; j < keys; ++j)
+          dsRow[j] = pRow[j] * (dsRow[j] - weighted) * plan.scale;
       }
+      weightedRows(plan, ds, t0, n, g.k, dq);
+      // Keys are seen from the first query whose count passes them on.
+      for (int64_t j = 0, t = 0; j < plan.keysOf[t0 + n - 1]; ++j) {
+        while (plan.keysOf[t0 + t] <= j)
+          ++t;
+        firstQuery[j] = t;
+      }
+      addKeyRows(plan, ds, t0, n, firstQuery, q, g.dk);
+      addKeyRows(plan, p, t0, n, firstQuery, dout, g.dv);
     }
+  }
 }
 
 template <typename T, typename ReadOffset>
@@ -357,8 +475,9 @@ CommandOr makeAttention(const fb::CpuKernel &kernel,
   T *out = result.as<T>();
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
-  const loops::Binary expDifference =
-      loops::expDifferenceLoop(loops::hostIsa());
+  const loops::Isa isa = loops::hostIsa();
+  const tiles::ProductFn<T> product = tiles::productKernel<T>(isa);
+  const RowLoops rows = RowLoops::forIsa(isa);
   return makeCommand([=]() -> Status {
     StatusOr<std::optional<Shape>> keysOf =
         visibleKeys(fb::OpKind::attention, 3, causal, offset, readOffset, s);
@@ -368,13 +487,20 @@ CommandOr makeAttention(const fb::CpuKernel &kernel,
       std::fill(out, out + s.batch * s.heads * s.steps * s.width, T(0));
       return Status::ok();
     }
+    const HeadPlan<T> plan = headPlan(s, **keysOf, scale, product, rows);
     const int64_t qHead = s.steps * s.width, kvHead = s.keys * s.width;
     auto heads = [&](int64_t begin, int64_t end) {
-      HeadScratch<T> scratch(s, expDifference);
+      HeadScratch<T> scratch(s, plan.block, false);
       for (int64_t bh = begin; bh < end; ++bh) {
         const int64_t kv = bh / s.heads * s.kvHeads + bh % s.heads / s.group();
-        attendHead(s, **keysOf, scale, q + bh * qHead, k + kv * kvHead,
-                   v + kv * kvHead, out + bh * qHead, scratch);
+        // A chunk's neighbouring query heads of one kv head share its keys.
+        if (scratch.transposed != kv) {
+          transposeHead(k + kv * kvHead, s.keys, s.width, plan.stride,
+                        scratch.kT.data());
+          scratch.transposed = kv;
+        }
+        attendHead(plan, q + bh * qHead, v + kv * kvHead, out + bh * qHead,
+                   scratch);
       }
     };
     parallelFor(s.batch * s.heads, attentionGrain(2 * s.steps * kvHead), heads);
@@ -397,8 +523,9 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
   T *dv = results[2].as<T>();
   const T scale = static_cast<T>(kernel.scale());
   const bool causal = kernel.causal();
-  const loops::Binary expDifference =
-      loops::expDifferenceLoop(loops::hostIsa());
+  const loops::Isa isa = loops::hostIsa();
+  const tiles::ProductFn<T> product = tiles::productKernel<T>(isa);
+  const RowLoops rows = RowLoops::forIsa(isa);
   return makeCommand([=]() -> Status {
     StatusOr<std::optional<Shape>> keysOf = visibleKeys(
         fb::OpKind::attention_grad, 4, causal, offset, readOffset, s);
@@ -410,17 +537,18 @@ CommandOr makeAttentionGrad(const fb::CpuKernel &kernel,
       std::fill(dv, dv + s.batch * s.kvHeads * s.keys * s.width, T(0));
       return Status::ok();
     }
+    const HeadPlan<T> plan = headPlan(s, **keysOf, scale, product, rows);
     // The query heads of kv head i are heads i * group() and on, neighbours
     // in q; so one kv head's query rows are one block.
     const int64_t groupRows = s.group() * s.steps * s.width;
     const int64_t kvHead = s.keys * s.width;
     auto kvHeads = [&](int64_t begin, int64_t end) {
-      HeadScratch<T> scratch(s, expDifference);
+      HeadScratch<T> scratch(s, plan.block, true);
       for (int64_t kv = begin; kv < end; ++kv) {
         const int64_t at = kv * groupRows, kvAt = kv * kvHead;
         KvHeadGrad<T> g{q + at,  dout + at, k + kvAt,  v + kvAt,
                         dq + at, dk + kvAt, dv + kvAt, s.group()};
-        attendHeadGrad(s, **keysOf, scale, g, scratch);
+        attendHeadGrad(plan, g, scratch);
       }
     };
     parallelFor(s.batch * s.kvHeads,

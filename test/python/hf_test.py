@@ -132,13 +132,25 @@ def adamw_case(runner, name):
     x, y = windows(tokens)
     decayed = {k for k, v in params.items() if v.dim() >= 2 and k not in EMBEDDINGS}
     want = ref.adamw_step(config, params, x, y, decayed, lr=1e-2, weight_decay=0.1, eps=1e-6)
+    # Likewise, an element whose gradient cancels to far below the rest of
+    # its tensor (|g| < 1e-3 of the tensor's rms: a value of GPT-2's v
+    # weight at 1.8e-6, near eps, against a median of 1e-2) is mostly
+    # rounding noise, and the first step's lr g / (|g| + eps) magnifies it a
+    # thousandfold: kernels that add in another order move that weight by
+    # 1e-4. Such elements are left out, and counted; exact zeros (rows of
+    # wpe past the sequence) are not noise and stay.
+    _, grads = ref.gradients(config, params, x, y)
     ok = True
     for k, v in want.items():
-        mine, theirs = got[k], v.numpy()
+        mine, theirs = got[k].ravel(), v.numpy().ravel()
+        g = grads[k].numpy().ravel()
+        keep = (g == 0) | (np.abs(g) >= 1e-3 * np.sqrt(np.mean(np.square(g))))
         if k.endswith("attn.c_attn.bias"):
             d = config["n_embd"]
-            mine, theirs = np.delete(mine, np.s_[d:2 * d]), np.delete(theirs, np.s_[d:2 * d])
-        ok &= check(f"adamw {k}", mine, theirs, 1e-5)
+            keep[d:2 * d] = False
+        left_out = keep.size - keep.sum()
+        label = f"adamw {k}" + (f" ({left_out} near-zero gradients left out)" if left_out else "")
+        ok &= check(label, mine[keep], theirs[keep], 1e-5)
     return ok
 
 

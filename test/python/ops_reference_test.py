@@ -176,6 +176,13 @@ CASES = {
     "attention/offset": attention_case((1, 4, 2, 8), (1, 2, 9, 8), True, offset=4),
     "attention/offset_i32": attention_case((1, 2, 1, 8), (1, 1, 6, 8), True, offset=5,
                                            offset_type="i32"),
+    # Shapes of the kernel's register tiles: GPT-2's head (64 x 64), rows,
+    # keys and widths that are not multiples of a tile with GQA, one query at
+    # the end of a cache.
+    "attention/gpt2_head": attention_case((1, 2, 64, 64), (1, 2, 64, 64), True),
+    "attention/tiles_gqa": attention_case((1, 4, 37, 20), (1, 2, 37, 20), True),
+    "attention/tiles_non_causal": attention_case((2, 2, 13, 12), (2, 1, 45, 12), False),
+    "attention/decode_step": attention_case((1, 2, 1, 16), (1, 1, 70, 16), True, offset=69),
 }
 
 

@@ -1009,6 +1009,7 @@ TEST(CpuKernels, AttentionMatchesMaterializedReference) {
     Shape q, k;
     bool causal;
     std::optional<int64_t> offset;
+    double scale = 0.7;
   };
   const Case cases[] = {
       {{2, 4, 3, 8}, {2, 4, 3, 8}, true, std::nullopt},  // causal, T = S
@@ -1016,11 +1017,22 @@ TEST(CpuKernels, AttentionMatchesMaterializedReference) {
       {{1, 4, 3, 8}, {1, 1, 5, 8}, false, std::nullopt}, // multi-query
       {{2, 2, 1, 4}, {2, 2, 6, 4}, true, int64_t{3}},    // decoding step
       {{1, 2, 2, 4}, {1, 1, 4, 4}, true, int64_t{5}},    // offset past S
+      // Register tiles: rows, keys and widths that are not multiples of
+      // them, GPT-2's head, and T = 1 at the end of a cache.
+      {{1, 2, 37, 20}, {1, 2, 37, 20}, true, std::nullopt, 0.25},
+      {{1, 2, 64, 64}, {1, 1, 64, 64}, true, std::nullopt, 0.125},
+      {{2, 4, 13, 12}, {2, 2, 45, 12}, false, std::nullopt, 0.3},
+      {{1, 2, 1, 16}, {1, 1, 70, 16}, true, int64_t{69}, 0.25},
+      // Keys so many that a head computes its queries in several blocks,
+      // and with an offset that hides most of them.
+      {{1, 2, 21, 8}, {1, 1, 2000, 8}, true, std::nullopt},
+      {{1, 2, 21, 8}, {1, 2, 2000, 8}, true, int64_t{5}},
   };
   for (DType dtype : {DType::f32, DType::f64})
     for (const Case &c : cases)
       for (DType index : {DType::i32, DType::i64}) {
-        AttentionRef ref{c.q, c.k, c.causal, c.offset, 0.7};
+        SCOPED_TRACE(descStr(dtype, c.q) + " over " + descStr(dtype, c.k));
+        AttentionRef ref{c.q, c.k, c.causal, c.offset, c.scale};
         Host q = randomHost(dtype, c.q, -2, 2, 60);
         Host k = randomHost(dtype, c.k, -2, 2, 61);
         Host v = randomHost(dtype, c.k, -2, 2, 62);
@@ -1029,7 +1041,7 @@ TEST(CpuKernels, AttentionMatchesMaterializedReference) {
         offset.set(0, c.offset.value_or(0));
         fb::CpuKernelT fwd = kernelOf(OpKind::attention);
         fwd.causal = c.causal;
-        fwd.scale = 0.7;
+        fwd.scale = c.scale;
         fb::CpuKernelT bwd = fwd;
         bwd.op = OpKind::attention_grad;
         Host out(dtype, c.q), dq(dtype, c.q), dk(dtype, c.k), dv(dtype, c.k);

@@ -275,6 +275,8 @@ TEST(ParallelKernels, AttentionAndItsGradient) {
       {{3, 8, 33, 24}, {3, 8, 33, 24}, true, std::nullopt},  // GPT-2 style
       {{2, 6, 19, 16}, {2, 2, 41, 16}, true, 22},            // GQA, offset
       {{3, 4, 29, 20}, {3, 2, 37, 20}, false, std::nullopt}, // GQA, full
+      {{2, 4, 21, 8}, {2, 2, 2000, 8}, true, 7},             // query blocks
+      {{2, 4, 1, 64}, {2, 2, 1024, 64}, true, 1023},         // decoding step
   };
   for (DType dtype : {DType::f32, DType::f64})
     for (const Case &c : cases) {
