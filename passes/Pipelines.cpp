@@ -186,11 +186,6 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
       });
   }
   if (pipelined) {
-    if (options.zero != 0)
-      return errorHandler("zero=" + Twine(options.zero) +
-                          " with a pp axis is not supported yet: ZeRO shards "
-                          "over dp within one program, and a pipeline has one "
-                          "per stage");
     PipelineOptions pipeline;
     pipeline.funcName = options.func;
     pipeline.microBatches = options.microBatches;
@@ -225,23 +220,25 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   }
   if (options.zero < 0 || options.zero > 3)
     return errorHandler("zero must be 0, 1, 2 or 3");
-  if (options.zero != 0 && options.mesh.empty())
+  if (options.zero != 0 &&
+      StringRef(options.mesh).find("dp=") == StringRef::npos)
     return errorHandler("zero=" + Twine(options.zero) +
                         " needs a mesh with a dp axis (mesh=dp=N)");
-  // ZeRO's stage 3 gathers a parameter in the backward pass again, which
-  // CSE would merge with the forward pass's gather: it runs after CSE.
-  if (options.zero != 0) {
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-    ZeroOptions zero;
-    zero.stage = options.zero;
-    pm.addPass(createZero(zero));
-  }
   // A pipeline's stages are programs of their own (nested modules), each
   // compiled on from here as one module is.
   if (pipelined)
     pm.addPass(createPipelineSplit());
   OpPassManager &rest = pipelined ? pm.nest<ModuleOp>() : pm;
+  // ZeRO's stage 3 gathers a parameter in the backward pass again, which
+  // CSE would merge with the forward pass's gather: it runs after CSE.
+  // Each stage of a pipeline shards its own state over dp.
+  if (options.zero != 0) {
+    rest.addPass(createCanonicalizerPass());
+    rest.addPass(createCSEPass());
+    ZeroOptions zero;
+    zero.stage = options.zero;
+    rest.addPass(createZero(zero));
+  }
   if (!options.mesh.empty()) {
     if (!(options.bucketMb >= 0))
       return errorHandler("bucket-mb must be >= 0");

@@ -171,6 +171,7 @@ private:
 };
 
 LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
+  auto ret = cast<func::ReturnOp>(func_.getBody().front().getTerminator());
   llvm::StringMap<unsigned> resultByName;
   for (const ModelResult &r : sig.results)
     if (r.kind == ModelResult::Kind::Update)
@@ -181,6 +182,14 @@ LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
     auto it = resultByName.find(a.name);
     if (it == resultByName.end())
       continue; // no gradient: not updated
+    // A parameter two pipeline stages hold (a tied embedding) is updated
+    // whole by one, which sends the update to the other: both keep it
+    // whole.
+    Value update = ret.getOperand(it->second);
+    if (update.getDefiningOp<RecvOp>() ||
+        llvm::any_of(update.getUsers(),
+                     [](Operation *user) { return isa<SendOp>(user); }))
+      continue;
     if (func_.getArgAttr(a.index, attr::kShard))
       return func_.emitError()
              << "-mlc-zero shards whole parameters; '" << a.name

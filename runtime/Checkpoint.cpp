@@ -273,9 +273,16 @@ loadCheckpoint(Session &session, const std::string &path, LoadScope scope,
       return recorded.status();
     step = *recorded;
   }
+  // A pipeline's ranks hold their stage's state: a tensor any program
+  // holds is the model's.
+  std::set<std::string> persistent;
+  const Executable &exe = session.executable();
+  for (size_t p = 0; p < exe.numPrograms(); ++p)
+    for (const fb::Buffer *b : *exe.programAt(p).buffers())
+      if (fb::isPersistent(b->role()))
+        persistent.insert(b->name()->str());
   for (const SafetensorsEntry &e : file->entries()) {
-    int64_t b = session.findBuffer(e.name);
-    bool known = b >= 0 && fb::isPersistent(session.bufferDef(b).role());
+    bool known = persistent.count(e.name) != 0;
     if (!known)
       return Status::error(
           path + ": tensor '" + e.name +

@@ -347,9 +347,9 @@ uint64_t u64(const json::Object &o, llvm::StringRef key) {
   return 0;
 }
 
-} // namespace
-
-json::Value analyzeModule(ModuleOp module) {
+/// The entry points and memory of one program (a module, or one stage of
+/// a pipeline).
+json::Object analyzeProgram(ModuleOp module) {
   json::Array entries;
   for (auto func : module.getOps<func::FuncOp>())
     if (func->hasAttr(attr::kKind))
@@ -358,10 +358,60 @@ json::Value analyzeModule(ModuleOp module) {
                       {"memory", analyzeMemory(module)}};
 }
 
+void renderProgram(const json::Object &root, llvm::raw_ostream &os);
+
+} // namespace
+
+json::Value analyzeModule(ModuleOp module) {
+  auto pipeline = module->getAttrOfType<DictionaryAttr>(attr::kPipeline);
+  if (!pipeline)
+    return analyzeProgram(module);
+  // A pipeline: each stage is a program of its own, run by the ranks of
+  // its pp coordinate.
+  json::Array stages;
+  for (auto stage : module.getOps<ModuleOp>()) {
+    json::Object program = analyzeProgram(stage);
+    program["stage"] = stage->getAttrOfType<IntegerAttr>(attr::kStage).getInt();
+    stages.push_back(std::move(program));
+  }
+  int64_t k = pipeline.getAs<IntegerAttr>("stages").getInt();
+  int64_t m = pipeline.getAs<IntegerAttr>("micro_batches").getInt();
+  return json::Object{
+      {"pipeline",
+       json::Object{
+           {"stages", k},
+           {"micro_batches", m},
+           {"schedule", pipeline.getAs<StringAttr>("schedule").getValue()},
+           {"bubble_fraction",
+            static_cast<double>(k - 1) / static_cast<double>(m + k - 1)}}},
+      {"stages", std::move(stages)}};
+}
+
 std::string renderAnalysis(const json::Value &report) {
   std::string s;
   llvm::raw_string_ostream os(s);
   const json::Object &root = *report.getAsObject();
+  const json::Object *pipeline = root.getObject("pipeline");
+  if (!pipeline) {
+    renderProgram(root, os);
+    return s;
+  }
+  os << "pipeline: " << u64(*pipeline, "stages") << " stages, "
+     << u64(*pipeline, "micro_batches") << " micro-batches, schedule "
+     << *pipeline->getString("schedule") << ", bubble "
+     << llvm::formatv("{0:f3}", *pipeline->getNumber("bubble_fraction"))
+     << " of a step ((K-1)/(M+K-1))\n";
+  for (const json::Value &stage : *root.getArray("stages")) {
+    const json::Object &program = *stage.getAsObject();
+    os << "stage " << u64(program, "stage") << ":\n";
+    renderProgram(program, os);
+  }
+  return s;
+}
+
+namespace {
+
+void renderProgram(const json::Object &root, llvm::raw_ostream &os) {
   for (const json::Value &e : *root.getArray("entry_points")) {
     const json::Object &entry = *e.getAsObject();
     os << "entry " << *entry.getString("name") << " ("
@@ -451,7 +501,8 @@ std::string renderAnalysis(const json::Value &report) {
        << human(u64(fp32, "gradient_bytes")) << ", optimizer state "
        << human(u64(fp32, "optimizer_state_bytes")) << "\n";
   }
-  return s;
 }
+
+} // namespace
 
 } // namespace mlc

@@ -27,7 +27,12 @@ namespace mlc {
 /// Bytes of a kernel are those it reads and writes once each (operands and
 /// results; views and constants move none), intensity is FLOPs per byte;
 /// a collective's bytes are those each rank hands it (its operands);
-/// docs/analysis.md has the definitions.
+/// docs/analysis.md has the definitions. A pipeline's report is instead
+///   {"pipeline": {"stages", "micro_batches", "schedule",
+///                 "bubble_fraction"},
+///    "stages": [{"stage", "entry_points", "memory"}]}
+/// with one program's report per stage (its sends and receives among the
+/// collectives: the traffic across the stage's boundaries).
 llvm::json::Value analyzeModule(mlir::ModuleOp module);
 
 /// The report as text: per entry point its totals, the matmuls and the

@@ -34,6 +34,15 @@
       train step (each rank's loss), in STEPS x (1 + 1) calls: one bucket of
       gradients, one of outputs; and STEPS times the train step's all-reduce
       calls and bytes in ANALYSIS_JSON (mlc analyze --json) when given
+  check_run.py trace-bubbles TRACE RANKS ENTRY CALLS
+      every rank of a pipeline's --trace has CALLS calls of ENTRY, each
+      holding at least one wait for a receive (category bubble)
+  check_run.py pp-send-bytes LOG ANALYSIS_JSON STEPS ROWS SEQ WIDTH
+      the sends of each rank of a pipeline of untied stages (pp the mesh's
+      last axis) and of each stage in ANALYSIS_JSON (mlc analyze --json)
+      are the closed form: per step, to each neighbour, the activations or
+      adjoints of ROWS x SEQ x WIDTH floats in one call per micro-batch,
+      and the loss from the last stage to every other
   check_run.py tp-all-reduce-bytes DUMP_JSON LOG STEPS LAYERS ROWS WIDTH [ANALYSIS_JSON]
       every rank's all-reduce calls and bytes in the LOG of a tensor-parallel
       mlc-run are Megatron's: per step and layer 2 all-reduces of ROWS x
@@ -85,6 +94,7 @@
 """
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -317,6 +327,45 @@ def main(argv):
               f"((4 x {layers} layers + 2) x {rows} x {width} + 3 x {rows} floats over tp" +
               (f" + {grads} bytes of gradients and 4 of the loss over dp)" if dp_calls else ")") +
               (", as mlc analyze says" if len(argv) > 8 else ""))
+    elif command == "pp-send-bytes":
+        # A pipeline of untied stages over pp, the mesh's last axis (rank r
+        # runs stage r % K): per step each stage but the last sends the
+        # next one its activations, ROWS x SEQ x WIDTH floats over the M
+        # micro-batches, in M calls; each but the first sends the previous
+        # one their adjoints alike; the last sends the loss (4 bytes) to
+        # every other stage.
+        log, analysis = argv[2], json.load(open(argv[3]))
+        steps, rows, seq, width = (int(a) for a in argv[4:8])
+        k, m = analysis["pipeline"]["stages"], analysis["pipeline"]["micro_batches"]
+        activations = rows * seq * width * 4
+        want = []
+        for stage in range(k):
+            calls = (m if stage < k - 1 else 0) + (m if stage > 0 else 0)
+            sent = activations * ((stage < k - 1) + (stage > 0))
+            if stage == k - 1:
+                calls, sent = calls + k - 1, sent + 4 * (k - 1)
+            want.append((calls, sent))
+        for program in analysis["stages"]:
+            train = [e for e in program["entry_points"] if e["kind"] == "train"][0]
+            said = [(c["calls"], c["bytes"]) for c in train["collectives"] if c["kind"] == "send"]
+            said = said[0] if said else (0, 0)
+            if said != want[program["stage"]]:
+                fail(f"mlc analyze: stage {program['stage']} sends {said} (calls, bytes) a step, "
+                     f"expected {want[program['stage']]}")
+        lines = [l for l in open(log) if l.startswith("collectives of rank ")]
+        if not lines:
+            fail(f"{log} has no 'collectives of rank' lines")
+        for line in lines:
+            rank = int(line.split()[3].rstrip(":"))
+            got = re.search(r"send (\d+) calls (\d+) bytes", line)
+            got = (int(got[1]), int(got[2])) if got else (0, 0)
+            calls, sent = want[rank % k]
+            if got != (steps * calls, steps * sent):
+                fail(f"rank {rank} sent {got} (calls, bytes) in {steps} steps, expected "
+                     f"{(steps * calls, steps * sent)}")
+        print(f"{len(lines)} ranks: each stage sends {m} micro-batches x {rows // m} x {seq} x "
+              f"{width} floats per boundary and step ({activations} bytes), the last the loss too, "
+              f"as mlc analyze says")
     elif command == "zero-bytes":
         stage, one, dump = int(argv[2]), json.load(open(argv[3])), json.load(open(argv[4]))
         steps, analysis = int(argv[6]), json.load(open(argv[7]))
@@ -422,6 +471,26 @@ def main(argv):
               ": results written once, no intermediate tensors")
     elif command == "trace":
         check_trace(argv[2], int(argv[3]), argv[4], int(argv[5]))
+    elif command == "trace-bubbles":
+        trace = json.load(open(argv[2]))
+        ranks, entry, calls = int(argv[3]), argv[4], int(argv[5])
+        slices = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+        counts = []
+        for r in range(ranks):
+            mine = [e for e in slices if e["pid"] == r]
+            call_slices = [e for e in mine if e["cat"] == "call" and e["name"] == entry]
+            if len(call_slices) != calls:
+                fail(f"{argv[2]}: rank {r} has {len(call_slices)} calls of {entry}, expected {calls}")
+            bubbles = [e for e in mine if e["cat"] == "bubble"]
+            if any(e["name"] not in ("recv", "wait for recv") for e in bubbles):
+                fail(f"{argv[2]}: rank {r} has bubbles that are not receives: "
+                     f"{sorted({e['name'] for e in bubbles})}")
+            for c in call_slices:
+                if not any(c["ts"] - 1e-3 <= b["ts"] <= c["ts"] + c["dur"] + 1e-3 for b in bubbles):
+                    fail(f"{argv[2]}: rank {r}: a call of {entry} at {c['ts']} waits for no stage")
+            counts.append(len(bubbles))
+        print(f"{ranks} ranks: every rank's {entry} calls wait for a neighbouring stage (bubble "
+              f"events on " + ", ".join(f"rank {r}: {n}" for r, n in enumerate(counts)) + ")")
     else:
         fail("unknown command " + command)
 
