@@ -27,6 +27,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <queue>
 #include <set>
 #include <tuple>
@@ -308,7 +309,7 @@ struct PipelinePass : mlc::impl::PipelineBase<PipelinePass> {
     // It keeps the model's name (for its errors); it is gone before the
     // pass ends.
     auto micro = cast<func::FuncOp>(b.clone(*model));
-    auto eraseMicro = llvm::make_scope_exit([&] { micro.erase(); });
+    llvm::scope_exit eraseMicro([&] { micro.erase(); });
     FailureOr<SmallVector<MicroBatchCombine>> combines =
         splitIntoMicroBatches(micro, m);
     if (failed(combines))
@@ -517,6 +518,7 @@ struct PipelineSplitPass : mlc::impl::PipelineSplitBase<PipelineSplitPass> {
                             "ops of an entry point have no regions";
         return signalPassFailure();
       }
+      regroupCrossStageSums(func);
       if (failed(order(func)) || failed(split(func, stageModules)))
         return signalPassFailure();
       func.erase();
@@ -563,6 +565,92 @@ struct PipelineSplitPass : mlc::impl::PipelineSplitBase<PipelineSplitPass> {
       }
     }
     return success();
+  }
+
+  /// Reverse mode sums the adjoint of a value read on several stages (a
+  /// tied embedding, read by the first stage's embedding and the last's
+  /// head) as the backward passes reach its uses, alternating between the
+  /// stages: split as it is, the running sum would cross between them
+  /// once per micro-batch. Each such chain of adds becomes one partial sum
+  /// per stage, in the order of its terms, and the sum of the partials on
+  /// the stage the chain ended on: one transfer per other stage a step.
+  void regroupCrossStageSums(func::FuncOp func) {
+    Block &body = func.getBody().front();
+    auto isLink = [](Operation *op) {
+      return op && isa<AddOp>(op) && op->hasAttr(attr::kBackward) &&
+             op->getResult(0).getType() == op->getOperand(0).getType() &&
+             op->getResult(0).getType() == op->getOperand(1).getType();
+    };
+    // The ends of chains: links whose result no link extends.
+    SmallVector<Operation *> ends;
+    for (Operation &op : body.without_terminator()) {
+      if (!isLink(&op))
+        continue;
+      bool extended =
+          llvm::any_of(op.getResult(0).getUses(), [&](OpOperand &use) {
+            return isLink(use.getOwner()) && use.getOperandNumber() == 0 &&
+                   op.getResult(0).hasOneUse();
+          });
+      if (!extended)
+        ends.push_back(&op);
+    }
+    for (Operation *end : ends) {
+      // The links from the first to `end`, and the terms they add.
+      SmallVector<Operation *> links = {end};
+      Value base = end->getOperand(0);
+      while (isLink(base.getDefiningOp()) && base.hasOneUse()) {
+        links.push_back(base.getDefiningOp());
+        base = base.getDefiningOp()->getOperand(0);
+      }
+      std::reverse(links.begin(), links.end());
+      SmallVector<Value> terms = {base};
+      for (Operation *link : links)
+        terms.push_back(link->getOperand(1));
+      auto termStage = [](Value v) -> int64_t {
+        Operation *def = v.getDefiningOp();
+        return def ? stageOfOp(def).value_or(-1) : -1;
+      };
+      std::set<int64_t> stages;
+      for (Value t : terms)
+        if (termStage(t) >= 0)
+          stages.insert(termStage(t));
+      if (stages.size() < 2 || links.size() < 2)
+        continue;
+      int64_t last = stageOfOp(end).value_or(-1);
+      // Partial sums per stage, each add placed with its later term.
+      std::map<int64_t, Value> partial;
+      OpBuilder b(end);
+      for (Value t : terms) {
+        int64_t s = termStage(t);
+        auto [it, first] = partial.try_emplace(s, t);
+        if (first)
+          continue;
+        Operation *add = AddOp::create(b, end->getLoc(), it->second, t);
+        add->setAttrs(t.getDefiningOp()->getDiscardableAttrDictionary());
+        add->setAttr(attr::kBackward, b.getUnitAttr());
+        it->second = add->getResult(0);
+      }
+      // The partials in stage order, the chain's own stage last.
+      Value total;
+      for (int64_t s : stages)
+        if (s != last)
+          total = total ? AddOp::create(b, end->getLoc(), total, partial[s])
+                              ->getResult(0)
+                        : partial[s];
+      for (auto &[s, v] : partial)
+        if (s < 0 || s == last) {
+          Value mine = v;
+          total =
+              total ? AddOp::create(b, end->getLoc(), mine, total)->getResult(0)
+                    : mine;
+          if (Operation *sum = total.getDefiningOp();
+              sum && sum != mine.getDefiningOp())
+            sum->setAttrs(end->getDiscardableAttrDictionary());
+        }
+      end->getResult(0).replaceAllUsesWith(total);
+      for (Operation *link : llvm::reverse(links))
+        link->erase();
+    }
   }
 
   /// Orders the ops of `func` by when the schedule starts their pass (ops

@@ -99,7 +99,7 @@ FailureOr<SmallVector<Value>> buildReverseMode(OpBuilder &builder, Value loss,
       forward, [](Operation *op) { return op->hasAttr(attr::kStage); });
   if (placed && !previous)
     builder.setListener(&placement);
-  auto restore = llvm::make_scope_exit([&] {
+  llvm::scope_exit restore([&] {
     if (placed && !previous)
       builder.setListener(previous);
   });
