@@ -346,7 +346,8 @@ def PipelineSplit : Pass<"mlc-pipeline-split", "mlir::ModuleOp"> {
     The function is then split into `module @stage<k> attributes
     {mlc.stage = k}`, one per stage, each with the function restricted to
     the stage's ops. An op without a placement (the optimizer's update, an
-    all-reduce of gradients) runs on the stage of its latest placed operand;
+    all-reduce of gradients) runs on the stage of its largest placed operand
+    (the gradient, not clipping's scalar coefficient);
     one with no placed operand (a constant, the step counter's increment)
     runs on every stage that needs it. A value one stage computes and
     another reads is sent (`mlc.send ... over ["pp"]`) right after it is

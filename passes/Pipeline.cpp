@@ -740,7 +740,7 @@ struct PipelineSplitPass : mlc::impl::PipelineSplitBase<PipelineSplitPass> {
       return failure();
     size_t numStages = static_cast<size_t>(stages_);
 
-    // The stage of every op: its own, that of its latest placed operand,
+    // The stage of every op: its own, that of its largest placed operand,
     // or none (-1: run by every stage that needs it, as constants are).
     llvm::DenseMap<Operation *, int64_t> stageOf;
     llvm::DenseMap<Operation *, size_t> position;
@@ -758,14 +758,21 @@ struct PipelineSplitPass : mlc::impl::PipelineSplitBase<PipelineSplitPass> {
         stageOf[&op] = *s;
         continue;
       }
+      // The stage of the largest placed operand (the latest of those as
+      // large): the optimizer's update runs where the gradient is, and a
+      // scalar it reads (clipping's coefficient) is what crosses.
       int64_t stage = -1;
+      uint64_t largest = 0;
       size_t latest = 0;
       for (Value v : op.getOperands()) {
         Operation *def = v.getDefiningOp();
         if (!def || stageOf.lookup(def) < 0)
           continue;
-        if (stage < 0 || position.lookup(def) >= latest) {
+        uint64_t bytes = bytesOf(v.getType());
+        if (stage < 0 || bytes > largest ||
+            (bytes == largest && position.lookup(def) >= latest)) {
           stage = stageOf.lookup(def);
+          largest = bytes;
           latest = position.lookup(def);
         }
       }

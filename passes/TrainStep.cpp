@@ -182,22 +182,72 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
   /// Scales `grads` (null entries skipped) to a global L2 norm of at most
   /// `maxNorm`, as torch.nn.utils.clip_grad_norm_: coefficient
   /// min(maxNorm / (norm + 1e-6), 1). Returns the norm before clipping (f64).
+  /// `pieces[i]`, when not null, names the mesh axes over which grads[i] is
+  /// a piece of the whole gradient (tensor parallelism's split weights):
+  /// the sums of their squares are all-reduced over those axes, those of
+  /// gradients every rank holds whole are not. The squares are summed per
+  /// pipeline stage of the gradient too (after -mlc-pipeline), so that
+  /// each stage's sum crosses to the others once.
   static Value clipGradients(OpBuilder &builder, Location loc, double maxNorm,
-                             MutableArrayRef<Value> grads) {
+                             MutableArrayRef<Value> grads,
+                             ArrayRef<ArrayAttr> pieces) {
     Type f64 = builder.getF64Type();
     auto scalarF64 = RankedTensorType::get({}, f64);
-    Value sumSquares = buildScalar(builder, loc, f64, 0.0);
-    for (Value g : grads) {
+    // The stage of a gradient: that of the op computing it, through the
+    // all-reduce data parallelism adds.
+    auto stageOf = [](Value g) -> Attribute {
+      Operation *def = g.getDefiningOp();
+      if (auto reduce = dyn_cast_or_null<AllReduceOp>(def))
+        def = reduce.getInputs()[cast<OpResult>(g).getResultNumber()]
+                  .getDefiningOp();
+      return def ? def->getAttr(attr::kStage) : Attribute();
+    };
+    // Partial sums of squares in order of appearance, per (axes, stage).
+    struct Partial {
+      ArrayAttr axes;
+      Attribute stage;
+      Value sum;
+    };
+    SmallVector<Partial> partials;
+    for (auto [g, axes] : llvm::zip(grads, pieces)) {
       if (!g)
         continue;
       auto type = cast<RankedTensorType>(g.getType());
-      auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-      Value squares = ReduceSumOp::create(
-          builder, loc, MulOp::create(builder, loc, g, g), axes, false);
-      sumSquares =
-          AddOp::create(builder, loc, sumSquares,
-                        CastOp::create(builder, loc, scalarF64, squares));
+      auto dims = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+      Value squares = CastOp::create(
+          builder, loc, scalarF64,
+          ReduceSumOp::create(builder, loc, MulOp::create(builder, loc, g, g),
+                              dims, false));
+      Attribute stage = stageOf(g);
+      auto *it = llvm::find_if(partials, [&](const Partial &p) {
+        return p.axes == axes && p.stage == stage;
+      });
+      if (it == partials.end())
+        partials.push_back({axes, stage, squares});
+      else
+        it->sum = AddOp::create(builder, loc, it->sum, squares);
     }
+    // Each stage's total first (so that a pipeline stage's squares meet in
+    // one value before they cross), then the stages'.
+    SmallVector<std::pair<Attribute, Value>> stageTotals;
+    for (Partial &p : partials) {
+      Value v = p.sum;
+      if (p.axes)
+        v = AllReduceOp::create(builder, loc, ValueRange{v}, Reduction::sum,
+                                p.axes)
+                ->getResult(0);
+      auto *it = llvm::find_if(
+          stageTotals, [&](auto &entry) { return entry.first == p.stage; });
+      if (it == stageTotals.end())
+        stageTotals.push_back({p.stage, v});
+      else
+        it->second = AddOp::create(builder, loc, it->second, v);
+    }
+    Value sumSquares;
+    for (auto &[stage, v] : stageTotals)
+      sumSquares = sumSquares ? AddOp::create(builder, loc, sumSquares, v) : v;
+    if (!sumSquares)
+      sumSquares = buildScalar(builder, loc, f64, 0.0);
     Value norm = SqrtOp::create(builder, loc, sumSquares);
     Value coefficient = MinOp::create(
         builder, loc,
@@ -205,15 +255,17 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
                       AddOp::create(builder, loc, norm,
                                     buildScalar(builder, loc, f64, 1e-6))),
         buildScalar(builder, loc, f64, 1.0));
+    // One coefficient per element type, read by every gradient of it.
+    llvm::DenseMap<Type, Value> coefficientOf;
     for (Value &g : grads) {
       if (!g)
         continue;
-      auto type = cast<RankedTensorType>(g.getType());
-      g = MulOp::create(
-          builder, loc, g,
-          CastOp::create(builder, loc,
-                         RankedTensorType::get({}, type.getElementType()),
-                         coefficient));
+      Type element = cast<RankedTensorType>(g.getType()).getElementType();
+      Value &c = coefficientOf[element];
+      if (!c)
+        c = CastOp::create(builder, loc, RankedTensorType::get({}, element),
+                           coefficient);
+      g = MulOp::create(builder, loc, g, c);
     }
     return norm;
   }
@@ -571,8 +623,20 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
                         buildScalar(builder, loc, builder.getI64Type(), 1));
     }
     Value gradNorm;
-    if (config.clip > 0)
-      gradNorm = clipGradients(builder, loc, config.clip, grads);
+    if (config.clip > 0) {
+      SmallVector<ArrayAttr> pieces;
+      for (unsigned i : trainable) {
+        auto shard =
+            forward.getArgAttrOfType<ShardAttr>(params[i]->index, attr::kShard);
+        SmallVector<Attribute> axes;
+        if (shard)
+          for (StringAttr axis : shard.getAxes())
+            if (!llvm::is_contained(axes, axis))
+              axes.push_back(axis);
+        pieces.push_back(shard ? builder.getArrayAttr(axes) : ArrayAttr());
+      }
+      gradNorm = clipGradients(builder, loc, config.clip, grads, pieces);
+    }
 
     OptimizerEmitter emitter(builder, loc, config, oldStep, newStep);
     Results results{builder, {}, {}};

@@ -39,10 +39,20 @@ struct Chunking {
 };
 
 /// `#mlc.shard<[whole shape], flat("dp")>`: the argument holds this rank's
-/// flat chunk of a tensor of `whole`'s shape.
-ShardAttr flatShardAttr(MLIRContext *ctx, RankedTensorType whole) {
-  return ShardAttr::get(ctx, whole.getShape(), {StringAttr::get(ctx, kAxis)},
-                        {-1}, {1});
+/// flat chunk of a tensor of `whole`'s shape. When `piece` is already a
+/// piece of a whole tensor (tensor parallelism's `split(...)`), the chunk
+/// is taken from that piece: the steps compose, `split(...), flat("dp")`.
+ShardAttr flatShardAttr(MLIRContext *ctx, RankedTensorType whole,
+                        ShardAttr piece = nullptr) {
+  if (!piece)
+    return ShardAttr::get(ctx, whole.getShape(), {StringAttr::get(ctx, kAxis)},
+                          {-1}, {1});
+  SmallVector<StringAttr> axes(piece.getAxes());
+  SmallVector<int64_t> dims(piece.getDims()), blocks(piece.getBlocks());
+  axes.push_back(StringAttr::get(ctx, kAxis));
+  dims.push_back(-1);
+  blocks.push_back(1);
+  return ShardAttr::get(ctx, piece.getShape(), axes, dims, blocks);
 }
 
 /// The per-rank chunk type of a tensor of `type` (a 1-D tensor of the
@@ -119,6 +129,9 @@ struct Update {
   /// The optimizer's ops, in block order.
   SmallVector<Operation *> ops;
   Chunking chunking;
+  /// The piece of a whole tensor the parameter is before ZeRO (tensor
+  /// parallelism's), or null.
+  ShardAttr piece;
 };
 
 class ZeroStep {
@@ -168,6 +181,8 @@ private:
   SmallVector<Value> squareSums_;
   /// Where the forward pass ends: the op computing the loss.
   Operation *lossOp_ = nullptr;
+  /// Parameters two pipeline stages hold, left whole.
+  SmallVector<std::string> keptWhole_;
 };
 
 LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
@@ -188,14 +203,12 @@ LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
     Value update = ret.getOperand(it->second);
     if (update.getDefiningOp<RecvOp>() ||
         llvm::any_of(update.getUsers(),
-                     [](Operation *user) { return isa<SendOp>(user); }))
+                     [](Operation *user) { return isa<SendOp>(user); })) {
+      keptWhole_.push_back(a.name);
       continue;
-    if (func_.getArgAttr(a.index, attr::kShard))
-      return func_.emitError()
-             << "-mlc-zero shards whole parameters; '" << a.name
-             << "' is a piece already ("
-             << func_.getArgAttr(a.index, attr::kShard) << ")";
+    }
     Update u;
+    u.piece = func_.getArgAttrOfType<ShardAttr>(a.index, attr::kShard);
     u.param = &a;
     u.name = a.name;
     u.result = it->second;
@@ -338,7 +351,7 @@ void ZeroStep::shardOptimizer(Update &u, Value paramChunk, Value gradChunk) {
     BlockArgument state = block.getArgument(arg);
     state.setType(chunkType(u.param->type, u.chunking));
     func_.setArgAttr(arg, attr::kShard,
-                     flatShardAttr(func_.getContext(), u.param->type));
+                     flatShardAttr(func_.getContext(), u.param->type, u.piece));
   }
   for (Operation *op : u.ops) {
     OpBuilder b(op);
@@ -375,7 +388,7 @@ void ZeroStep::shardParameter(Update &u, Value &chunk) {
   }
   arg.setType(chunkType(u.param->type, u.chunking));
   func_.setArgAttr(u.param->index, attr::kShard,
-                   flatShardAttr(func_.getContext(), u.param->type));
+                   flatShardAttr(func_.getContext(), u.param->type, u.piece));
   // Each pass gathers the whole parameter right before its first use, so
   // that the forward pass's copy is dead before the backward pass's.
   gatherBeforeFirstUse(arg, forward, u.param->type, u.chunking, axes_);
@@ -386,39 +399,58 @@ void ZeroStep::shardParameter(Update &u, Value &chunk) {
 LogicalResult ZeroStep::reduceNormOverRanks() {
   if (squareSums_.empty())
     return success();
-  // Clipping adds the squares' sums into one scalar and takes its root:
-  // the root's operand is each rank's part of the global sum.
-  auto addsEverySum = [&](SqrtOp sqrt) {
-    llvm::DenseSet<Value> seen;
-    SmallVector<Value> work = {sqrt.getInput()};
-    while (!work.empty()) {
-      Value v = work.pop_back_val();
-      if (!seen.insert(v).second)
-        continue;
-      if (Operation *def = v.getDefiningOp())
-        for (Value operand : def->getOperands())
-          work.push_back(operand);
+  // The total is all-reduced over dp: the squares of a gradient every rank
+  // holds whole would count once per rank.
+  if (!keptWhole_.empty())
+    return func_.emitError()
+           << "-mlc-zero with clipping: '" << keptWhole_.front()
+           << "' is held by two pipeline stages and stays whole, so its "
+              "squares cannot join the chunks' sum over dp; train without "
+              "clip, or untie it";
+  // Clipping adds the chunks' squares into one scalar: the first value
+  // that holds every one of them is this rank's part of what the ranks of
+  // dp hold together, all-reduced there. (Before its square root; or, in
+  // a pipeline stage, before the sum goes to the stage that takes the
+  // root, which adds the other stages' sums, reduced alike.)
+  Block &block = func_.getBody().front();
+  llvm::DenseMap<Value, llvm::BitVector> holds;
+  for (auto [i, v] : llvm::enumerate(squareSums_)) {
+    llvm::BitVector bits(squareSums_.size());
+    bits.set(i);
+    holds[v] = bits;
+  }
+  Value part;
+  for (Operation &op : block.without_terminator()) {
+    llvm::BitVector bits(squareSums_.size());
+    for (Value operand : op.getOperands())
+      if (auto it = holds.find(operand); it != holds.end())
+        bits |= it->second;
+    if (bits.none())
+      continue;
+    for (Value r : op.getResults()) {
+      llvm::BitVector &mine = holds[r];
+      if (mine.empty())
+        mine = bits;
+      else
+        mine |= bits;
+      if (mine.all() && !part &&
+          cast<RankedTensorType>(r.getType()).getRank() == 0)
+        part = r;
     }
-    return llvm::all_of(squareSums_,
-                        [&](Value partial) { return seen.contains(partial); });
-  };
-  SqrtOp root;
-  for (auto sqrt : func_.getBody().front().getOps<SqrtOp>())
-    if (cast<RankedTensorType>(sqrt.getType()).getRank() == 0 &&
-        addsEverySum(sqrt)) {
-      root = sqrt;
+    if (part)
       break;
-    }
-  if (!root)
+  }
+  if (squareSums_.size() == 1)
+    part = squareSums_.front();
+  if (!part)
     return squareSums_.front().getDefiningOp()->emitOpError()
            << "sums the squares of a gradient chunk for clipping's global "
-              "norm, but -mlc-zero found no square root of their total";
-  OpBuilder b(root);
-  Value total =
-      AllReduceOp::create(b, root.getLoc(), ValueRange{root.getInput()},
-                          Reduction::sum, axes_)
-          ->getResult(0);
-  root.getInputMutable().assign(total);
+              "norm, but -mlc-zero found no scalar that adds them all";
+  OpBuilder b(block.getParentOp()->getContext());
+  b.setInsertionPointAfterValue(part);
+  auto total = AllReduceOp::create(b, part.getLoc(), ValueRange{part},
+                                   Reduction::sum, axes_);
+  part.replaceAllUsesExcept(total->getResult(0), total);
   return success();
 }
 
@@ -486,9 +518,10 @@ void gatherParameters(func::FuncOp func, const ModelSignature &sig,
     SmallVector<OpOperand *> uses;
     for (OpOperand &use : arg.getUses())
       uses.push_back(&use);
+    auto piece = func.getArgAttrOfType<ShardAttr>(a.index, attr::kShard);
     arg.setType(chunkType(a.type, c));
     func.setArgAttr(a.index, attr::kShard,
-                    flatShardAttr(func.getContext(), a.type));
+                    flatShardAttr(func.getContext(), a.type, piece));
     gatherBeforeFirstUse(arg, uses, a.type, c, axes);
   }
   func.setType(FunctionType::get(func.getContext(), block.getArgumentTypes(),
