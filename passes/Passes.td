@@ -274,6 +274,11 @@ def Zero : Pass<"mlc-zero", "mlir::ModuleOp"> {
       updated chunk is the parameter's update. Other functions (eval)
       gather their parameters before use.
 
+    A parameter that is already a piece (tensor parallelism's split) is
+    chunked from its piece, the shard's steps composed (`split(...),
+    flat("dp")`). In a pipeline stage, a parameter two stages hold (a tied
+    embedding, whose update one stage sends the other) stays whole.
+
     Clipping's global norm is computed from the chunks: each rank's sum of
     squares, all-reduced before the root. `-mlc-bucket-all-reduce` then
     merges the reduce-scatters into buckets as it does the all-reduces.
