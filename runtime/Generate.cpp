@@ -51,6 +51,14 @@ StatusOr<Generator::Call> Generator::bind(Entry *entry) {
 StatusOr<Generator> Generator::create(Session &session) {
   StatusOr<Entry *> prefill = session.entryOfKind(fb::EntryKind::prefill);
   StatusOr<Entry *> decode = session.entryOfKind(fb::EntryKind::decode);
+  if ((!prefill.isOk() || !decode.isOk()) &&
+      session.executable().root().pipeline())
+    return Status::error(
+        session.executable().origin() + " is a pipeline of " +
+        std::to_string(session.executable().root().pipeline()->stages()) +
+        " stages, and generation does not run over pipeline stages (mlc "
+        "compile leaves prefill and decode out); compile the model without "
+        "a pp axis to generate");
   if (!prefill.isOk() || !decode.isOk())
     return Status::error(
         session.executable().origin() + " has no " +
