@@ -37,6 +37,9 @@
   check_run.py trace-bubbles TRACE RANKS ENTRY CALLS
       every rank of a pipeline's --trace has CALLS calls of ENTRY, each
       holding at least one wait for a receive (category bubble)
+  check_run.py pp-workspace ANALYSIS_A ANALYSIS_B
+      each stage's train step in ANALYSIS_A (mlc analyze --json of a
+      pipeline) plans less workspace than in ANALYSIS_B
   check_run.py pp-send-bytes LOG ANALYSIS_JSON STEPS ROWS SEQ WIDTH
       the sends of each rank of a pipeline of untied stages (pp the mesh's
       last axis) and of each stage in ANALYSIS_JSON (mlc analyze --json)
@@ -366,6 +369,20 @@ def main(argv):
         print(f"{len(lines)} ranks: each stage sends {m} micro-batches x {rows // m} x {seq} x "
               f"{width} floats per boundary and step ({activations} bytes), the last the loss too, "
               f"as mlc analyze says")
+    elif command == "pp-workspace":
+        # 1F1B holds at most K - k micro-batches' activations on stage k,
+        # GPipe all M: each stage's planned workspace is smaller.
+        first, second = json.load(open(argv[2])), json.load(open(argv[3]))
+        peaks = []
+        for a, b in zip(first["stages"], second["stages"]):
+            wa = [e["workspace_bytes"] for e in a["entry_points"] if e["kind"] == "train"][0]
+            wb = [e["workspace_bytes"] for e in b["entry_points"] if e["kind"] == "train"][0]
+            if not wa < wb:
+                fail(f"stage {a['stage']}: {first['pipeline']['schedule']} plans {wa} bytes of "
+                     f"workspace, {second['pipeline']['schedule']} {wb}")
+            peaks.append(f"stage {a['stage']} {wa / wb:.2f}")
+        print(f"{first['pipeline']['schedule']} plans less workspace than "
+              f"{second['pipeline']['schedule']} on every stage (" + ", ".join(peaks) + ")")
     elif command == "zero-bytes":
         stage, one, dump = int(argv[2]), json.load(open(argv[3])), json.load(open(argv[4]))
         steps, analysis = int(argv[6]), json.load(open(argv[7]))
