@@ -37,6 +37,10 @@
   check_run.py trace-bubbles TRACE RANKS ENTRY CALLS
       every rank of a pipeline's --trace has CALLS calls of ENTRY, each
       holding at least one wait for a receive (category bubble)
+  check_run.py zero3-frees ANALYSIS_ZERO3 ANALYSIS_ZERO2 LARGEST_PARAM_BYTES
+      ZeRO stage 3's plan frees what it gathers: its eval's workspace holds
+      less than two of the largest parameter, its train step's no more than
+      stage 2's
   check_run.py pp-workspace ANALYSIS_A ANALYSIS_B
       each stage's train step in ANALYSIS_A (mlc analyze --json of a
       pipeline) plans less workspace than in ANALYSIS_B
@@ -383,6 +387,23 @@ def main(argv):
             peaks.append(f"stage {a['stage']} {wa / wb:.2f}")
         print(f"{first['pipeline']['schedule']} plans less workspace than "
               f"{second['pipeline']['schedule']} on every stage (" + ", ".join(peaks) + ")")
+    elif command == "zero3-frees":
+        # Stage 3 gathers a parameter before its first use in a pass and
+        # the plan frees it after its last: the eval holds one gathered
+        # parameter at a time (below two), and the train step's peak is no
+        # higher than stage 2's, which holds the parameters whole.
+        z3, z2 = json.load(open(argv[2])), json.load(open(argv[3]))
+        largest = int(argv[4])
+        entry = lambda a, kind: [e for e in a["entry_points"] if e["kind"] == kind][0]
+        ev = entry(z3, "eval")["workspace_bytes"]
+        if not ev < 2 * largest:
+            fail(f"stage 3's eval plans {ev} bytes of workspace: more than two gathered "
+                 f"parameters of {largest} bytes live at once")
+        t3, t2 = entry(z3, "train")["workspace_bytes"], entry(z2, "train")["workspace_bytes"]
+        if not t3 <= t2:
+            fail(f"stage 3's train step plans {t3} bytes of workspace, stage 2's {t2}")
+        print(f"stage 3: eval workspace {ev} bytes < 2 x {largest} (one gathered parameter "
+              f"at a time); train step {t3} <= stage 2's {t2}")
     elif command == "zero-bytes":
         stage, one, dump = int(argv[2]), json.load(open(argv[3])), json.load(open(argv[4]))
         steps, analysis = int(argv[6]), json.load(open(argv[7]))
