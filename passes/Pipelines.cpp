@@ -194,7 +194,7 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   } else if (options.microBatches != 1) {
     return errorHandler("micro-batches=" + Twine(options.microBatches) +
                         " splits the batch of a pipeline; it needs a mesh "
-                        "with a pp axis (mesh=pp=N)");
+                        "with a pp axis of at least 2 stages (mesh=pp=N)");
   }
   if (options.train.empty()) {
     EvalEntryOptions eval;
