@@ -2,11 +2,12 @@
 // block is in cache: GPT-2 124M's matmuls with the fused loops that read
 // their results (bias, GELU, residual, GELU's gradient), run as mlc runs
 // them (OpenBLAS's sgemm, mlc's fused loop interpreter on its thread pool)
-// in three ways: the whole GEMM then the whole loop (what mlc does), the
-// GEMM by row panels each followed by the loop over the panel, and the
-// panels spread over mlc's threads, each calling a one-threaded sgemm.
-// It also times the loop over panels already in L2 (what fusion could
-// reach at best) and checks the bits of every way against the first.
+// in four ways: the whole GEMM then the whole loop (what mlc does), the
+// GEMM by row panels each followed by the loop over the panel, the panels
+// spread over mlc's threads, each calling a one-threaded sgemm, and the
+// bias given to sgemm as its C (beta = 1). It also times the loop over
+// panels already in L2 (what fusion could reach at best) and checks the
+// bits of every way against the first. bench/README.md has the results.
 #include "runtime/cpu/Kernels.h"
 #include "runtime/cpu/Parallel.h"
 
@@ -14,11 +15,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
