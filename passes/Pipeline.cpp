@@ -626,7 +626,8 @@ struct PipelineSplitPass : mlc::impl::PipelineSplitBase<PipelineSplitPass> {
         if (first)
           continue;
         Operation *add = AddOp::create(b, end->getLoc(), it->second, t);
-        add->setAttrs(t.getDefiningOp()->getDiscardableAttrDictionary());
+        if (Operation *def = t.getDefiningOp())
+          add->setAttrs(def->getDiscardableAttrDictionary());
         add->setAttr(attr::kBackward, b.getUnitAttr());
         it->second = add->getResult(0);
       }
