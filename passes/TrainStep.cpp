@@ -594,15 +594,17 @@ struct TrainStepPass : mlc::impl::TrainStepBase<TrainStepPass> {
           grads.push_back(nullptr);
           continue;
         }
+        // The mean over the micro-batches, then the sum over the ranks:
+        // what reads the gradient (the optimizer, clipping) reads the
+        // all-reduce's result, as in @train_step (ZeRO shards from there).
         Value sum = block->getArgument(accumulatorArg.lookup(i));
-        SmallVector<Value> sums = {sum};
-        reduceOverBatchAxes(builder, loc, forward, sums);
-        sum = sums[0];
         Type element = params[i]->type.getElementType();
-        grads.push_back(
+        SmallVector<Value> means = {
             DivOp::create(builder, loc, sum,
                           buildScalar(builder, loc, element,
-                                      static_cast<double>(accumulate))));
+                                      static_cast<double>(accumulate)))};
+        reduceOverBatchAxes(builder, loc, forward, means);
+        grads.push_back(means[0]);
       }
     } else {
       outputs =

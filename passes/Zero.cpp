@@ -217,10 +217,11 @@ LogicalResult ZeroStep::findUpdates(const ModelSignature &sig) {
     for (const ModelArg &s : sig.args)
       if (s.kind == ModelArg::Kind::State && !s.counter &&
           StringRef(s.name).starts_with(prefix)) {
+        // The accumulated gradient (gradient accumulation's
+        // @apply_grads) is the gradient's source, not optimizer state; it
+        // stays whole.
         if (s.accumulator)
-          return func_.emitError()
-                 << "-mlc-zero does not shard gradient accumulators yet ('"
-                 << s.name << "'); compile without accumulate";
+          continue;
         auto r = resultByName.find(s.name);
         if (r == resultByName.end() || s.type != a.type)
           return func_.emitError()
@@ -558,12 +559,9 @@ struct ZeroPass : mlc::impl::ZeroBase<ZeroPass> {
       auto kind = func->getAttrOfType<StringAttr>(attr::kKind);
       if (!kind)
         continue;
-      if (kind.getValue() == kApplyKind || kind.getValue() == kAccumulateKind) {
-        func.emitError() << "-mlc-zero does not shard gradient accumulation "
-                            "yet; compile without accumulate";
-        return signalPassFailure();
-      }
-      if (kind.getValue() == kTrainKind)
+      // With gradient accumulation the optimizer runs in @apply_grads, on
+      // the accumulated gradients' all-reduce.
+      if (kind.getValue() == kTrainKind || kind.getValue() == kApplyKind)
         train = func;
     }
     if (!train) {

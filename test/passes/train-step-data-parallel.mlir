@@ -29,8 +29,10 @@
 
 // ACCUM-LABEL: func.func @apply_grads
 // ACCUM-NOT: mlc.batch_axes
-// ACCUM: %[[SUM:.*]] = mlc.all_reduce sum over ["dp"] %arg2 : tensor<4x1xf32>
-// ACCUM: mlc.div %[[SUM]]
+// The mean over the micro-batches is summed over the ranks: the optimizer
+// and clipping read the all-reduce's result.
+// ACCUM: %[[MEANW:.*]] = mlc.div %arg2, %{{.*}} : (tensor<4x1xf32>, tensor<f32>) -> tensor<4x1xf32>
+// ACCUM: mlc.all_reduce sum over ["dp"] %[[MEANW]] : tensor<4x1xf32>
 // ACCUM-LABEL: func.func @accumulate_grads
 // ACCUM-SAME: mlc.batch_axes = ["dp"]
 // ACCUM: mlc.all_reduce mean over ["dp"]

@@ -1,8 +1,13 @@
 // -mlc-zero's errors: each names the problem and where.
 // RUN: mlc-opt %s -split-input-file -verify-diagnostics "-mlc-train-step=optimizer=adamw lr=0.1" -mlc-zero=stage=2
-// Gradient accumulation: its accumulators are not sharded yet.
-// RUN: not mlc-opt %S/Inputs/batch-of-six.mlir -mlc-data-parallel=mesh=dp=2 "-mlc-train-step=optimizer=sgd lr=0.1 accumulate=2" -mlc-zero=stage=1 2>&1 | FileCheck %s --check-prefix=ACCUM
-// ACCUM: error: -mlc-zero does not shard gradient accumulation yet; compile without accumulate
+// Gradient accumulation: @apply_grads is sharded (the optimizer's state in
+// chunks, the accumulated gradient's all-reduce reduce-scattered), the
+// accumulators stay whole.
+// RUN: mlc-opt %S/Inputs/batch-of-six.mlir -mlc-data-parallel=mesh=dp=2 "-mlc-train-step=optimizer=adam lr=0.1 accumulate=2" -mlc-zero=stage=2 | FileCheck %s --check-prefix=ACCUM
+// ACCUM-LABEL: func.func @apply_grads
+// ACCUM-SAME: tensor<2xf32> {mlc.init = #mlc.init<zeros>, mlc.shard = #mlc.shard<[4, 1], flat("dp")>, mlc.state = "w.exp_avg"}
+// ACCUM-SAME: tensor<4x1xf32> {mlc.accumulator, mlc.init = #mlc.init<zeros>, mlc.state = "w.grad_accum"})
+// ACCUM: mlc.reduce_scatter sum over ["dp"] %{{.*}} : tensor<4xf32> -> tensor<2xf32>
 // A stage that does not exist.
 // RUN: not mlc-opt %S/Inputs/batch-of-six.mlir -mlc-zero=stage=4 2>&1 | FileCheck %s --check-prefix=STAGE
 // STAGE: error: -mlc-zero: stage must be 0, 1, 2 or 3, found 4
