@@ -343,10 +343,12 @@ private:
   Status usable() const {
     if (!abandoned_)
       return Status::ok();
-    return Status::unavailable("rank " +
-                               std::to_string(worldRanks()[size_t(rank())]) +
-                               ": an earlier call on the group of ranks " +
-                               ranksText() + " timed out; it takes no more");
+    // The first timeout's message names the rank it waited for: a later
+    // call (one the communication thread had queued) says it again.
+    return Status::unavailable(
+        "rank " + std::to_string(worldRanks()[size_t(rank())]) +
+        ": an earlier call on the group of ranks " + ranksText() +
+        " timed out (" + abandonedBy_ + "); it takes no more");
   }
 
   Status fitsOneCall(size_t count, const char *what) const {
@@ -392,11 +394,17 @@ private:
           std::chrono::duration<double>(Clock::now() - start).count();
       if (options_.timeoutSeconds > 0 && waited > options_.timeoutSeconds) {
         abandoned_ = true;
-        if (size() <= 2)
-          return timedOut(what, waited, options_.timeoutSeconds);
-        double grace = std::clamp(options_.timeoutSeconds, 2.0, 10.0);
-        std::vector<int> silent = rollCall(grace);
-        return timedOut(what, waited, options_.timeoutSeconds, &silent, grace);
+        Status failure;
+        if (size() <= 2) {
+          failure = timedOut(what, waited, options_.timeoutSeconds);
+        } else {
+          double grace = std::clamp(options_.timeoutSeconds, 2.0, 10.0);
+          std::vector<int> silent = rollCall(grace);
+          failure =
+              timedOut(what, waited, options_.timeoutSeconds, &silent, grace);
+        }
+        abandonedBy_ = failure.message();
+        return failure;
       }
       if (polls > 2000) {
         nap = std::min(std::chrono::microseconds(1000),
@@ -470,6 +478,8 @@ private:
   /// A call timed out: its request is still pending (MPI cannot cancel a
   /// collective), so the group takes no more calls and is never freed.
   bool abandoned_ = false;
+  /// The message of the timeout that abandoned the group.
+  std::string abandonedBy_;
 };
 
 /// The first of `names` that is set in the environment, as an integer.
