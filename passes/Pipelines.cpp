@@ -24,6 +24,19 @@ bool isPlainWord(StringRef word) {
   });
 }
 
+/// The size of axis `name` in the mesh spec `spec` ("dp=2,pp=2"); 0 when
+/// it has none (or does not parse: its error comes from where it is used).
+int64_t meshAxisSize(StringRef spec, StringRef name) {
+  MeshSpec axes;
+  std::string error;
+  if (spec.empty() || failed(parseMeshSpec(spec, axes, error)))
+    return 0;
+  for (auto &[axis, size] : axes)
+    if (axis == name)
+      return size;
+  return 0;
+}
+
 } // namespace
 
 FailureOr<std::string> trainSpecToPassOptions(StringRef spec,
@@ -114,7 +127,7 @@ FailureOr<std::string> compilePipelineText(const CompileSettings &settings,
     }
     text += " zero=" + std::to_string(settings.zero);
   }
-  bool pipelined = settings.mesh.find("pp=") != std::string::npos;
+  bool pipelined = meshAxisSize(settings.mesh, "pp") > 0;
   if (settings.microBatches < 1) {
     error = "--microbatches must be at least 1, found " +
             std::to_string(settings.microBatches);
@@ -176,15 +189,7 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
     dp.mesh = options.mesh;
     pm.addPass(createDataParallel(dp));
   }
-  bool pipelined = false;
-  if (!options.mesh.empty()) {
-    MeshSpec axes;
-    std::string error;
-    if (succeeded(parseMeshSpec(options.mesh, axes, error)))
-      pipelined = llvm::any_of(axes, [](auto &axis) {
-        return axis.first == "pp" && axis.second > 1;
-      });
-  }
+  bool pipelined = meshAxisSize(options.mesh, "pp") > 1;
   if (pipelined) {
     PipelineOptions pipeline;
     pipeline.funcName = options.func;
@@ -220,8 +225,7 @@ buildCompilePipeline(OpPassManager &pm, const CompileOptions &options,
   }
   if (options.zero < 0 || options.zero > 3)
     return errorHandler("zero must be 0, 1, 2 or 3");
-  if (options.zero != 0 &&
-      StringRef(options.mesh).find("dp=") == StringRef::npos)
+  if (options.zero != 0 && meshAxisSize(options.mesh, "dp") == 0)
     return errorHandler("zero=" + Twine(options.zero) +
                         " needs a mesh with a dp axis (mesh=dp=N)");
   // A pipeline's stages are programs of their own (nested modules), each
